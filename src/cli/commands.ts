@@ -1,0 +1,4 @@
+// The CLI's subcommands, in the order `--help` lists them.
+import type { CliCommand } from './framework';
+
+export const COMMANDS: readonly CliCommand[] = [];

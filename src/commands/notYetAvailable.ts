@@ -1,0 +1,21 @@
+// Commands whose feature is not in this version yet answer clearly instead of doing nothing.
+import * as vscode from 'vscode';
+import type { Feature } from '../services';
+
+const PENDING_COMMANDS: Record<string, string> = {
+  'ctrlWorld.startTraining': 'Start Flexiv Training',
+  'ctrlWorld.openConfig': 'Open Training Config',
+  'ctrlWorld.addDatasetFolder': 'Add Dataset Folder',
+  'ctrlWorld.refreshDatasets': 'Refresh Datasets',
+  'ctrlWorld.openEpisodePreview': 'Open Episode Preview',
+  'ctrlWorld.convertDataset': 'Convert Dataset',
+};
+
+export const registerPendingCommands: Feature = ({ context, log }) => {
+  for (const [command, title] of Object.entries(PENDING_COMMANDS)) {
+    context.subscriptions.push(vscode.commands.registerCommand(command, () => {
+      log.info(`"${title}" was run but is not available yet in this version.`);
+      void vscode.window.showInformationMessage(`Ctrl-World: "${title}" is not available yet in this version of Ctrl-World Flexiv.`);
+    }));
+  }
+};

@@ -1,0 +1,28 @@
+// Every feature of the extension, registered in this order by activate().
+import * as vscode from 'vscode';
+import type { Feature } from './services';
+import { registerOutputCommand } from './commands/output';
+import { registerPendingCommands } from './commands/notYetAvailable';
+import { EmptyTree } from './views/emptyTree';
+import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
+
+const registerDatasetsView: Feature = ({ context }) => {
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
+};
+
+const registerRunsView: Feature = ({ context }) => {
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
+};
+
+const registerSamplePreview: Feature = ({ context }) => {
+  const view = new SamplePreviewView(context.extensionUri);
+  context.subscriptions.push(view, vscode.window.registerWebviewViewProvider(SAMPLE_PREVIEW_VIEW_ID, view));
+};
+
+export const FEATURES: readonly Feature[] = [
+  registerOutputCommand,
+  registerPendingCommands,
+  registerDatasetsView,
+  registerRunsView,
+  registerSamplePreview,
+];

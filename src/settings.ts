@@ -1,0 +1,60 @@
+// Typed access to the ctrlWorld.* settings: the one place that reads them.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import * as os from 'node:os';
+
+const SECTION = 'ctrlWorld';
+
+export class Settings implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after any ctrlWorld.* setting changed; listeners re-read what they need. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(SECTION)) this.changed.fire();
+    });
+  }
+
+  private get config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  /** Dataset folders as absolute paths; relative ones resolve against the first workspace folder. */
+  get datasetFolders(): string[] {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    return this.config.get<string[]>('datasetFolders', []).map((folder) => resolveUserPath(folder, base));
+  }
+
+  async addDatasetFolder(folder: string): Promise<void> {
+    const current = this.config.get<string[]>('datasetFolders', []);
+    if (current.includes(folder)) return;
+    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await this.config.update('datasetFolders', [...current, folder], target);
+  }
+
+  get defaultSshHost(): string {
+    return this.config.get<string>('ssh.defaultHost', '').trim();
+  }
+
+  get sshConfigFile(): string | undefined {
+    const file = this.config.get<string>('ssh.configFile', '').trim();
+    return file ? resolveUserPath(file, os.homedir()) : undefined;
+  }
+
+  get remoteCtrlWorldFolder(): string {
+    return this.config.get<string>('remote.ctrlWorldFolder', '~/Ctrl-World').trim() || '~/Ctrl-World';
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Expands a leading ~ and makes a path absolute against `base`. */
+export function resolveUserPath(input: string, base: string): string {
+  const expanded = input === '~' || input.startsWith('~/') ? path.join(os.homedir(), input.slice(1)) : input;
+  return path.resolve(base, expanded);
+}

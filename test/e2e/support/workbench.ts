@@ -1,0 +1,176 @@
+// A real VS Code (code-server) with the built VSIX installed, driven by Playwright in Debian's Chromium.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { chromium, type FrameLocator, type Page } from 'playwright-core';
+import { REPO_ROOT, runProcess, tempDir } from '../../support/fixtures';
+import { freePort } from '../../support/sshd';
+
+const CODE_SERVER = path.join(REPO_ROOT, '.tools', 'code-server', 'node_modules', '.bin', 'code-server');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+
+export function builtVsix(): string {
+  const { name, version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = path.join(REPO_ROOT, 'out', `${name}-${version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" first (npm test does).`);
+  return vsix;
+}
+
+export interface WorkbenchOptions {
+  /** The folder opened as the workspace. */
+  readonly workspace: string;
+  /** User settings merged over the defaults the tests need. */
+  readonly settings?: Record<string, unknown>;
+  /** Environment for code-server and so for the extension host (e.g. SSH settings for tests). */
+  readonly env?: Record<string, string>;
+  readonly viewport?: { width: number; height: number };
+}
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    readonly url: string,
+    readonly userDataDir: string,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async launch(options: WorkbenchOptions): Promise<Workbench> {
+    const { dir, cleanup } = await tempDir('cwf-e2e-');
+    const userDataDir = path.join(dir, 'user-data');
+    const extensionsDir = path.join(dir, 'extensions');
+    await mkdir(path.join(userDataDir, 'User'), { recursive: true });
+    await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'window.restoreWindows': 'none',
+      ...options.settings,
+    }, null, 2));
+    await runProcess(CODE_SERVER, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', builtVsix()]);
+    const port = await freePort();
+    const configFile = path.join(dir, 'code-server.yaml');
+    await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+    let serverLog = '';
+    const server = spawn(CODE_SERVER, ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'], {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
+    server.stderr?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, () => serverLog);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const workbench = new Workbench(page, url, userDataDir, async () => {
+      await browser.close().catch(() => undefined);
+      await stopProcess(server);
+      await cleanup();
+    });
+    await workbench.dismissNotifications();
+    return workbench;
+  }
+
+  /** Runs a command by its title through the command palette, as a user would. */
+  async runCommand(title: string): Promise<void> {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.press('Enter');
+  }
+
+  /** Opens the Ctrl-World container in the activity bar. */
+  async openCtrlWorld(): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item a[aria-label^="Ctrl-World"], .activitybar .action-item .action-label[aria-label^="Ctrl-World"]').first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    const container = this.page.locator('.sidebar .composite.title', { hasText: 'CTRL-WORLD' });
+    if (!(await container.isVisible().catch(() => false))) await item.click();
+    await container.waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  /** A view's pane in the side bar, by its title ("Datasets", "Runs", "Sample Preview"). */
+  viewPane(title: string) {
+    return this.page.locator('.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+  }
+
+  /** The content frame of a webview view or panel whose title is `title` (webviews are nested iframes). */
+  webview(title: string): FrameLocator {
+    return this.page.frameLocator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`).frameLocator('iframe#active-frame');
+  }
+
+  /** A notification toast whose text matches. */
+  notification(text: RegExp | string) {
+    return this.page.locator('.notification-toast, .notifications-toasts .monaco-list-row', { hasText: text }).first();
+  }
+
+  async dismissNotifications(): Promise<void> {
+    await this.page.keyboard.press('Escape').catch(() => undefined);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    // Let notification and view animations finish so the picture shows what a person sees.
+    await this.page.waitForTimeout(600);
+    const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** The text of the extension's log ("Ctrl-World Flexiv" output channel), from code-server's log folder. */
+  extensionLog(): string {
+    const files = findFiles(path.join(this.userDataDir, 'logs'), (file) => file.endsWith('Ctrl-World Flexiv.log'));
+    return files.map((file) => readFileSync(file, 'utf8')).join('\n');
+  }
+
+  async close(): Promise<void> {
+    await this.cleanup();
+  }
+}
+
+function findFiles(dir: string, match: (file: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? findFiles(full, match) : match(full) ? [full] : [];
+  });
+}
+
+async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`code-server did not answer on ${url}:\n${log()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
