@@ -19,7 +19,8 @@ export interface GpuInfo {
   readonly processes: readonly GpuProcess[];
 }
 
-export const GPU_QUERY = '--query-gpu=index,uuid,name,memory.total,memory.used,memory.free,utilization.gpu';
+// The same field order as the captured real output, so those bytes parse as they are.
+export const GPU_QUERY = '--query-gpu=index,name,uuid,memory.total,memory.used,memory.free,utilization.gpu';
 export const COMPUTE_APPS_QUERY = '--query-compute-apps=gpu_uuid,pid,process_name,used_memory';
 const CSV = '--format=csv,noheader,nounits';
 const SEPARATOR = '--- compute apps ---';
@@ -42,8 +43,8 @@ export function parseGpuCsv(text: string): Array<Omit<GpuInfo, 'processes'>> {
     if (index === undefined || cells.length < 6) return [];
     return [{
       index,
-      uuid: cells[1],
-      name: cells[2],
+      uuid: cells[2],
+      name: cells[1],
       memoryTotalMiB: numberCell(cells[3]) ?? 0,
       memoryUsedMiB: numberCell(cells[4]) ?? 0,
       memoryFreeMiB: numberCell(cells[5]) ?? 0,
