@@ -15,7 +15,7 @@ before(async () => {
 
 after(async () => {
   // The CLI's own master connection lives in its socket folder under TMPDIR.
-  await new CommandRunner({ sshConfigFile: training.sshd.configFile, controlDir: path.join(training.sshd.dir, `ctrl-world-flexiv-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(training.sshd.alias));
+  await new CommandRunner({ sshConfigFile: training.sshd.configFile, controlDir: path.join(training.sshd.dir, `cwf-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(training.sshd.alias));
   await training?.stop();
 });
 

@@ -2,6 +2,7 @@
 // stop and continue runs. Re-attaches to the followed run after a reload.
 import * as vscode from 'vscode';
 import type { Feature } from '../../services';
+import { describeError } from '../../core/errors';
 import { TrainingHosts } from '../../training/hosts';
 import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
@@ -18,7 +19,16 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const following = new RunFollowing(hosts, model, statusBar, log);
   const tree = new RunsTree(model);
   const services: TrainingServices = { hosts, model, following, settings, log };
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  // Any failure a command did not turn into a message of its own still reaches the user, with the log one click away.
+  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
+    try {
+      await handler(...args);
+    } catch (error) {
+      log.error(`${id} failed: ${describeError(error)}`);
+      const choice = await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output');
+      if (choice) log.show();
+    }
+  });
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
     vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
