@@ -31,6 +31,8 @@ before(async () => {
       'ctrlWorld.remote.envSetup': training.tree.envSetup,
       'ctrlWorld.training.mainProcessPort': await freePort(),
       'ctrlWorld.runs.refreshIntervalSeconds': 3,
+      // The stand-in's checkpoints are tiny; the disk check should not ask for the 8 GB each of the real ones.
+      'ctrlWorld.training.checkpointSizeGb': 0.001,
     },
   });
 });
