@@ -10,6 +10,7 @@ import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
 import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
 import type { TrainingServices } from './services';
+import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
 
 export const registerTraining: Feature = ({ context, log, settings }) => {
@@ -32,7 +33,8 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
     vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
-    command('ctrlWorld.startTraining', () => startTraining(services)),
+    // From a host in the Runs view, the wizard starts on that host.
+    command('ctrlWorld.startTraining', (node?: RunsNode) => startTraining(services, node?.kind === 'host' ? { host: node.host.key } : {})),
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
