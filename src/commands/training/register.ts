@@ -33,8 +33,15 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
     vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
-    // From a host in the Runs view, the wizard starts on that host.
-    command('ctrlWorld.startTraining', (node?: RunsNode) => startTraining(services, node?.kind === 'host' ? { host: node.host.key } : {})),
+    // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
+    // the explorer) it uses that file.
+    command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
+      if (argument instanceof vscode.Uri) {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
+        return startTraining(services, { config: { kind: 'local', path: argument.fsPath, text } });
+      }
+      return startTraining(services, argument?.kind === 'host' ? { host: argument.host.key } : {});
+    }),
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
