@@ -45,18 +45,23 @@ export class RunFollowing implements vscode.Disposable {
     if (reveal) this.output.show(true);
     const lines = new ProgressLines((line) => this.output.appendLine(line), 10_000);
     let historyBytes = Infinity;
+    // New errors wait for the next state: a run that fails gets one notification that names its error, and the
+    // tracebacks a stopped run prints while dying are no news.
+    let pending: TrainingError[] = [];
     const follower = new RunFollower(registry, runId, {
       onLog: (text, events) => {
         lines.push(text);
         for (const event of events) {
           if (event.kind === 'progress') this.statusBar.update(event.progress);
           // Errors already in the log when following began were seen before; only new ones notify.
-          if (event.kind === 'error' && follower.bytesRead > historyBytes) this.notifyError(runId, event.error);
+          if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
         }
       },
       onSummary: (summary) => {
         if (historyBytes === Infinity) historyBytes = summary.logSize;
         this.statusBar.show(host, summary);
+        if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
+        pending = [];
       },
       onConnection: (problem) => {
         this.statusBar.connection(problem);

@@ -3,7 +3,7 @@
 // window reload, and stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CommandRunner, sshHost } from '../../src/core/remote/runner';
 import { Workbench } from './support/workbench';
@@ -124,4 +124,28 @@ test('Stop Run asks, then ends every process of the run', async () => {
   assert.equal((await training.registry.get(run.record.runId)).record.state, 'stopped');
   assert.deepEqual(await processesOfRun(run.record.runId), []);
   await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).locator('.label-description', { hasText: /stopped/ }).waitFor({ timeout: 60_000 });
+});
+
+test('a failed check offers its fix: an output folder with earlier checkpoints gets a new folder, then all pass', async () => {
+  const earlier = path.join(training.tree.checkout, 'model_ckpt', 'earlier');
+  await mkdir(earlier, { recursive: true });
+  await writeFile(path.join(earlier, 'checkpoint-1000.pt'), 'an earlier run');
+  await workbench.runCommand('Ctrl-World: Start Flexiv Training');
+  await acceptWhenListed(training.sshd.alias, training.sshd.alias);
+  await acceptInput(/Ctrl-World$/);
+  await acceptWhenListed('config_flexiv.py');
+  await acceptWhenListed('GPU 1');
+  await waitFor('the output folder box', async () => (/flexiv_finetune$/.test(await quickInputBox().inputValue()) ? true : undefined), 30_000);
+  await quickInputBox().fill('model_ckpt/earlier');
+  await quickInputBox().press('Enter');
+  await acceptWhenListed('Offline');
+  const failed = quickInput().locator('.monaco-list-row', { hasText: 'already holds 1 checkpoint' });
+  await failed.waitFor({ timeout: 120_000 });
+  await workbench.screenshot('preflight-failed');
+  // The failed check with a fix is the active row: Enter applies it.
+  await quickInputBox().press('Enter');
+  await acceptInput(/^model_ckpt\/earlier-\d{8}-\d{4}$/);
+  await quickInput().locator('.monaco-list-row', { hasText: 'Start training' }).waitFor({ timeout: 120_000 });
+  await workbench.page.keyboard.press('Escape');
+  assert.equal((await training.registry.list()).length, 1);
 });
