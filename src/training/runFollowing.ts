@@ -74,7 +74,7 @@ export class RunFollowing implements vscode.Disposable {
       lines.flush();
       this.statusBar.show(host, final, follower.parser.progress);
       void this.model.refresh(host);
-      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final);
+      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final, follower.parser.errors[0]);
     }, (error: unknown) => {
       if (error instanceof CancelledError) return;
       this.log.error(`Following run ${runId} stopped: ${describeError(error)}`);
@@ -109,7 +109,8 @@ export class RunFollowing implements vscode.Disposable {
     void vscode.window.showErrorMessage(`Ctrl-World: ${error.title} ${error.nextStep}`, ...actions).then((choice) => this.act(choice));
   }
 
-  private notifyEnd(host: string, summary: RunSummary): void {
+  /** `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. */
+  private notifyEnd(host: string, summary: RunSummary, firstError = summary.lastError): void {
     const { record } = summary;
     const where = `Run ${record.name} on ${hostLabelFor(host)}`;
     if (record.state === 'finished') {
@@ -117,8 +118,8 @@ export class RunFollowing implements vscode.Disposable {
     } else if (record.state === 'stopped') {
       void vscode.window.showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log').then((choice) => this.act(choice));
     } else if (record.state === 'failed') {
-      const reason = summary.lastError ? `${summary.lastError.title} ${summary.lastError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
-      const actions = summary.lastError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
+      const reason = firstError ? `${firstError.title} ${firstError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
+      const actions = firstError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
       void vscode.window.showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions).then((choice) => this.act(choice));
     }
   }
