@@ -20,10 +20,12 @@ export function configProblems(source: string, environment: TrainingEnvironment)
     const assignment = document.effective.get(issue.field);
     return { at: assignment ? { start: assignment.valueStart, end: assignment.valueEnd } : { line: document.classLine }, severity, message: issue.message, field: issue.field };
   };
+  const issues = [...errors.map(located('error')), ...warnings.map(located('warning'))];
+  // A field's unreadable value already has its own issue ("... cannot be checked"): one entry per line is enough.
+  const fieldLines = new Set(issues.flatMap((issue) => (issue.field && document.effective.get(issue.field)?.line !== undefined ? [document.effective.get(issue.field)!.line] : [])));
   return [
-    ...errors.map(located('error')),
-    ...warnings.map(located('warning')),
-    ...document.problems.map((problem): ConfigProblem => ({ at: { line: problem.line }, severity: 'warning', message: `The config editor cannot read this: ${problem.reason}. It leaves the text as it is.` })),
+    ...issues,
+    ...document.problems.filter((problem) => !fieldLines.has(problem.line)).map((problem): ConfigProblem => ({ at: { line: problem.line }, severity: 'warning', message: `Not read by the config editor (${problem.reason}); it is left as written and not checked.` })),
   ];
 }
 
