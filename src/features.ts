@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerTrainingConfig } from './commands/config';
 import { EmptyTree } from './views/emptyTree';
 import { registerTraining } from './commands/training/register';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
@@ -22,4 +23,5 @@ export const FEATURES: readonly Feature[] = [
   registerDatasetsView,
   registerTraining,
   registerSamplePreview,
+  registerTrainingConfig,
 ];
