@@ -5,14 +5,11 @@ import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerTrainingConfig } from './commands/config';
 import { EmptyTree } from './views/emptyTree';
+import { registerTraining } from './commands/training/register';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
 const registerDatasetsView: Feature = ({ context }) => {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
-
-const registerRunsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
 };
 
 const registerSamplePreview: Feature = ({ context }) => {
@@ -24,7 +21,7 @@ export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
   registerDatasetsView,
-  registerRunsView,
+  registerTraining,
   registerSamplePreview,
   registerTrainingConfig,
 ];
