@@ -1,0 +1,82 @@
+// Scanning a dataset: 200 generated JPEG episodes (3 cameras, 300–600 frames) with `ctrl-world-flexiv scan`
+// against bench/scan_h5py.py reading the same metadata with h5py, in one run; then a rescan after one file changed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { DatasetScanner } from '../src/core/dataset';
+import { REPO_ROOT, SYSTEM_PYTHON, tempDir, writeEpisodes, type EpisodeSpec } from '../test/support/fixtures';
+
+const EPISODES = Number(process.env.BENCH_EPISODES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+const BASELINE = path.join(REPO_ROOT, 'bench', 'scan_h5py.py');
+// 160x120 keeps generating 270,000 JPEG frames near a minute; a scan reads the same number of frames at any size.
+const SIZE = { height: 120, width: 160 };
+
+function spec(i: number): EpisodeSpec {
+  return { path: `flexiv_bench/episode_${i}.hdf5`, frames: 300 + ((i * 37) % 301), seed: i, ...SIZE };
+}
+
+/** Runs a command to its end and returns its wall time in seconds and its stdout. */
+function timed(program: string, args: string[]): Promise<{ seconds: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`${program} ${args.join(' ')} exited with ${code}`));
+      else resolve({ seconds: (performance.now() - start) / 1000, stdout });
+    });
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (or "npm run bench", which packages first).`);
+  const { dir, cleanup } = await tempDir('cwf-bench-scan-');
+  try {
+    const generating = performance.now();
+    const half = Math.ceil(EPISODES / 2);
+    const all = Array.from({ length: EPISODES }, (_, i) => spec(i));
+    await Promise.all([writeEpisodes(dir, all.slice(0, half)), writeEpisodes(dir, all.slice(half))]);
+    console.log(`Generated ${EPISODES} episodes (3 JPEG cameras ${SIZE.width}x${SIZE.height}, 300–600 frames) in ${seconds((performance.now() - generating) / 1000)}.`);
+
+    const python: number[] = [];
+    const node: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Interleaved, so that both see the same load on a shared machine.
+      const baseline = await timed(SYSTEM_PYTHON, [BASELINE, dir]);
+      const ours = await timed(process.execPath, [CLI, 'scan', dir, '--json']);
+      const baselineResult = JSON.parse(baseline.stdout) as { episodes: number; frames: number };
+      const ourResult = JSON.parse(ours.stdout) as { summary: { episodes: number; frames: number } };
+      if (baselineResult.episodes !== EPISODES || ourResult.summary.episodes !== EPISODES || baselineResult.frames !== ourResult.summary.frames) {
+        throw new Error(`the two scans disagree: h5py ${JSON.stringify(baselineResult)}, ours ${JSON.stringify(ourResult.summary)}`);
+      }
+      python.push(baseline.seconds);
+      node.push(ours.seconds);
+      console.log(`  round ${round + 1}: h5py script ${seconds(baseline.seconds)}, ctrl-world-flexiv scan ${seconds(ours.seconds)}`);
+    }
+    console.log(`Full scan, process start to exit, median of ${ROUNDS}: h5py ${seconds(median(python))}, ctrl-world-flexiv scan ${seconds(median(node))}`);
+    console.log(`  ratio (ours / h5py): median ${(median(node) / median(python)).toFixed(2)}x, best ${(Math.min(...node) / Math.min(...python)).toFixed(2)}x (target <= 1.0x)`);
+
+    // The rescan the view does after a watcher event: same scanner, one file rewritten (new size and mtime).
+    const scanner = new DatasetScanner({}, 0);
+    const fullStart = performance.now();
+    await scanner.scan(dir);
+    const full = (performance.now() - fullStart) / 1000;
+    await writeEpisodes(dir, [{ ...spec(7), frames: 333 }]);
+    const rescanStart = performance.now();
+    const rescan = await scanner.scan(dir);
+    const again = (performance.now() - rescanStart) / 1000;
+    if (rescan.filesRead !== 1) throw new Error(`the rescan read ${rescan.filesRead} files, expected 1`);
+    console.log(`Rescan after one file changed (in-process, main thread): ${(again * 1000).toFixed(0)} ms, full scan ${seconds(full)}: ${((again / full) * 100).toFixed(1)}% (target <= 5%)`);
+  } finally {
+    await cleanup();
+  }
+}
+
+void main().catch((error) => { console.error(error); process.exitCode = 1; });
