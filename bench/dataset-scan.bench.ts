@@ -40,9 +40,12 @@ async function main(): Promise<void> {
   const { dir, cleanup } = await tempDir('cwf-bench-scan-');
   try {
     const generating = performance.now();
-    const half = Math.ceil(EPISODES / 2);
-    const all = Array.from({ length: EPISODES }, (_, i) => spec(i));
-    await Promise.all([writeEpisodes(dir, all.slice(0, half)), writeEpisodes(dir, all.slice(half))]);
+    // Two generators at once, 20 episodes per call (each call has a time limit, and the machine may be busy).
+    const batches = Array.from({ length: Math.ceil(EPISODES / 20) }, (_, b) => Array.from({ length: Math.min(20, EPISODES - b * 20) }, (_, i) => spec(b * 20 + i)));
+    const lane = async (): Promise<void> => {
+      for (let batch = batches.shift(); batch; batch = batches.shift()) await writeEpisodes(dir, batch);
+    };
+    await Promise.all([lane(), lane()]);
     console.log(`Generated ${EPISODES} episodes (3 JPEG cameras ${SIZE.width}x${SIZE.height}, 300–600 frames) in ${seconds((performance.now() - generating) / 1000)}.`);
 
     const python: number[] = [];

@@ -10,7 +10,8 @@ import type { DatasetsNode } from '../views/datasets/nodes';
 import { ProblemsPanel } from '../views/datasets/problemsPanel';
 
 export const registerDatasets: Feature = ({ context, log, settings }) => {
-  const model = new DatasetsModel(settings, log);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const model = new DatasetsModel(settings, log, { file: path.join(storage.fsPath, 'dataset-scan-cache.json'), version: String(context.extension.packageJSON.version) });
   const tree = new DatasetsTree(model, context.workspaceState);
   const problems = new ProblemsPanel(model);
   const view = new DatasetsView(model, tree, problems, settings);
@@ -52,12 +53,21 @@ export const registerDatasets: Feature = ({ context, log, settings }) => {
     void vscode.window.setStatusBarMessage(`Copied ${file}`, 3000);
   });
   command('ctrlWorld.revealEpisodeInExplorer', async (node?: DatasetsNode) => {
-    const file = target(node)?.file;
-    if (!file) return void vscode.window.showInformationMessage('Select an episode or a dataset in the Datasets view first.');
+    const selected = target(node);
+    const file = selected?.file;
+    if (!selected || !file) return void vscode.window.showInformationMessage('Select an episode or a dataset in the Datasets view first.');
     const uri = vscode.Uri.file(file);
-    // The Explorer only shows workspace files; anything else is revealed in the operating system's file manager.
-    if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-    else await vscode.commands.executeCommand('revealFileInOS', uri);
+    if (vscode.workspace.getWorkspaceFolder(uri)) return void (await vscode.commands.executeCommand('revealInExplorer', uri));
+    // The Explorer only shows workspace files: anything else goes to the system's file manager, which a remote
+    // or browser window (code-server) does not have.
+    try {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+    } catch {
+      const choice = await vscode.window.showInformationMessage(`${file} is outside the workspace, so the Explorer cannot show it.`, 'Add Folder to Workspace', 'Copy Path');
+      const folder = selected.kind === 'dataset' || selected.kind === 'rootMessage' ? file : path.dirname(file);
+      if (choice === 'Copy Path') await vscode.env.clipboard.writeText(file);
+      if (choice === 'Add Folder to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(folder) });
+    }
   });
   command('ctrlWorld.showEpisodeDetails', async (node?: DatasetsNode) => {
     const selected = target(node);

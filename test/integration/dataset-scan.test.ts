@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, rm, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DatasetScanner, type EpisodeSummary, type ScanResult } from '../../src/core/dataset';
+import { loadScanCache, saveScanCache } from '../../src/views/datasets/scanCache';
 import { tempDir, writeEpisodes, type EpisodeSpec } from '../support/fixtures';
 
 let dir: string;
@@ -123,6 +124,21 @@ test('a rescan reads only the files whose size or mtime changed, and drops delet
   assert.equal(rescan.filesRead, 2);
   assert.equal(rescan.episodes.length, PROBLEM_SPECS.length - 1);
   assert.deepEqual(rescan.episodes.find((e) => e.file === 'flexiv/nan_action.hdf5')!.problems, []);
+});
+
+test('summaries saved in one session spare the next one from reading unchanged files', async () => {
+  const first = new DatasetScanner({}, 0);
+  await first.scan(dir);
+  const cacheFile = path.join(dir, 'state', 'dataset-scan-cache.json');
+  await saveScanCache(cacheFile, '1.0.0', first.snapshot());
+
+  const next = new DatasetScanner({}, 0);
+  next.restore((await loadScanCache(cacheFile, '1.0.0'))!);
+  assert.equal((await next.scan(dir)).filesRead, 0);
+  assert.equal(await loadScanCache(cacheFile, '1.0.1'), undefined, 'another version reads everything again');
+  const otherOptions = new DatasetScanner({ actionDim: 6 }, 0);
+  otherOptions.restore(first.snapshot());
+  assert.equal((await otherOptions.scan(dir)).filesRead, PROBLEM_SPECS.length - 1, 'other options read everything again');
 });
 
 test('a cancelled scan throws and keeps what it had for the next one', async () => {
