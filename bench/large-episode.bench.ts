@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const { dir, cleanup } = await tempDir('cwf-bench-large-');
   try {
     const generating = performance.now();
-    const [file] = await writeEpisodes(dir, [{ path: 'episode_large.hdf5', frames: FRAMES, height: HEIGHT, width: WIDTH, encoding: 'raw', seed: 1 }]);
+    const [file] = await writeEpisodes(dir, [{ path: 'episode_large.hdf5', frames: FRAMES, height: HEIGHT, width: WIDTH, encoding: 'raw', seed: 1 }], 30 * 60_000);
     const size = statSync(file!).size;
     console.log(`Generated ${path.basename(file!)}: ${(size / 1e9).toFixed(2)} GB, ${CAMERAS} raw cameras ${WIDTH}x${HEIGHT}, ${FRAMES} frames, in ${((performance.now() - generating) / 1000).toFixed(0)} s (page cache warm).`);
     const runs = [];

@@ -1,6 +1,7 @@
 // The Datasets view and its commands: add a folder, refresh, cancel, filter, sort, reveal, copy path, details.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onHdf5Diagnostics } from '../core/hdf5';
 import type { Feature } from '../services';
 import { DatasetsModel } from '../views/datasets/datasetsModel';
 import { DatasetsTree, SORT_LABELS, type EpisodeSort } from '../views/datasets/datasetsTree';
@@ -17,6 +18,9 @@ export const registerDatasets: Feature = ({ context, log, settings }) => {
   const view = new DatasetsView(model, tree, problems, settings);
   const details = new EpisodeDetails(model);
   context.subscriptions.push(model, tree, problems, view, details);
+  // HDF5's own error traces are kept from the user's sight, but a developer may want them: the log at debug level.
+  onHdf5Diagnostics((text) => log.debug(`HDF5: ${text.trim()}`));
+  context.subscriptions.push({ dispose: () => onHdf5Diagnostics(undefined) });
 
   /** The node a command acts on: the one it was run on, else the focused one in the view. */
   const target = (node?: DatasetsNode): DatasetsNode | undefined => node ?? view.view.selection[0];
