@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Hdf5DatasetError, UnknownFilterError, type Hdf5Error } from './errors';
 import { firstUnavailableFilter } from './filters';
 import { isNumeric, readDatasetInfo, type DatasetInfo } from './slice';
-import type { Hdf5Runtime } from './runtime';
+import { withDiagnostics, type Hdf5Runtime } from './runtime';
 
 export type ImageEncoding = 'raw' | 'jpeg';
 
@@ -73,8 +73,9 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
   const issues: Hdf5Error[] = [];
   const name = path.basename(fileName);
   const describe = (fullPath: string): DatasetInfo | undefined => {
-    if (!(file.get(fullPath) instanceof runtime.h5wasm.Dataset)) return undefined;
-    const info = readDatasetInfo(runtime, file.file_id, fullPath);
+    // Asking for a dataset's metadata fails for groups and absent paths: cheaper than asking every path's type first.
+    const { value: info } = withDiagnostics(() => readDatasetInfo(runtime, file.file_id, fullPath));
+    if (!info) return undefined;
     datasets.set(fullPath, info);
     const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
     if (unknown) issues.push(new UnknownFilterError(fileName, fullPath, unknown.id, unknown.name));
