@@ -17,17 +17,26 @@ function spec(i: number): EpisodeSpec {
   return { path: `flexiv_bench/episode_${i}.hdf5`, frames: 300 + ((i * 37) % 301), seed: i, ...SIZE };
 }
 
-/** Runs a command to its end and returns its wall time in seconds and its stdout. */
-function timed(program: string, args: string[]): Promise<{ seconds: number; stdout: string }> {
+interface Timing {
+  readonly wall: number;
+  /** User + system CPU seconds of the process and all its threads (GNU time): less sensitive to a busy machine. */
+  readonly cpu: number;
+  readonly stdout: string;
+}
+
+/** Runs a command to its end under GNU time. */
+function timed(program: string, args: string[]): Promise<Timing> {
   return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/time', ['-f', 'TIMING %e %U %S', program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${program} ${args.join(' ')} exited with ${code}`));
-      else resolve({ seconds: (performance.now() - start) / 1000, stdout });
+      const timing = /TIMING ([\d.]+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0 || !timing) reject(new Error(`${program} ${args.join(' ')} exited with ${code}: ${stderr}`));
+      else resolve({ wall: Number(timing[1]), cpu: Number(timing[2]) + Number(timing[3]), stdout });
     });
   });
 }
@@ -48,23 +57,31 @@ async function main(): Promise<void> {
     await Promise.all([lane(), lane()]);
     console.log(`Generated ${EPISODES} episodes (3 JPEG cameras ${SIZE.width}x${SIZE.height}, 300–600 frames) in ${seconds((performance.now() - generating) / 1000)}.`);
 
-    const python: number[] = [];
-    const node: number[] = [];
+    const runs = { h5py: [] as Timing[], ours: [] as Timing[], oursOneThread: [] as Timing[] };
     for (let round = 0; round < ROUNDS; round++) {
-      // Interleaved, so that both see the same load on a shared machine.
+      // Interleaved, so that all see the same load on a shared machine.
       const baseline = await timed(SYSTEM_PYTHON, [BASELINE, dir]);
       const ours = await timed(process.execPath, [CLI, 'scan', dir, '--json']);
+      const oneThread = await timed(process.execPath, [CLI, 'scan', dir, '--json', '--jobs', '0']);
       const baselineResult = JSON.parse(baseline.stdout) as { episodes: number; frames: number };
-      const ourResult = JSON.parse(ours.stdout) as { summary: { episodes: number; frames: number } };
-      if (baselineResult.episodes !== EPISODES || ourResult.summary.episodes !== EPISODES || baselineResult.frames !== ourResult.summary.frames) {
-        throw new Error(`the two scans disagree: h5py ${JSON.stringify(baselineResult)}, ours ${JSON.stringify(ourResult.summary)}`);
+      for (const run of [ours, oneThread]) {
+        const ourResult = JSON.parse(run.stdout) as { summary: { episodes: number; frames: number } };
+        if (baselineResult.episodes !== EPISODES || ourResult.summary.episodes !== EPISODES || baselineResult.frames !== ourResult.summary.frames) {
+          throw new Error(`the scans disagree: h5py ${JSON.stringify(baselineResult)}, ours ${JSON.stringify(ourResult.summary)}`);
+        }
       }
-      python.push(baseline.seconds);
-      node.push(ours.seconds);
-      console.log(`  round ${round + 1}: h5py script ${seconds(baseline.seconds)}, ctrl-world-flexiv scan ${seconds(ours.seconds)}`);
+      runs.h5py.push(baseline);
+      runs.ours.push(ours);
+      runs.oursOneThread.push(oneThread);
+      const show = (timing: Timing) => `${seconds(timing.wall)} (CPU ${seconds(timing.cpu)})`;
+      console.log(`  round ${round + 1}: h5py script ${show(baseline)}, scan ${show(ours)}, scan --jobs 0 ${show(oneThread)}`);
     }
-    console.log(`Full scan, process start to exit, median of ${ROUNDS}: h5py ${seconds(median(python))}, ctrl-world-flexiv scan ${seconds(median(node))}`);
-    console.log(`  ratio (ours / h5py): median ${(median(node) / median(python)).toFixed(2)}x, best ${(Math.min(...node) / Math.min(...python)).toFixed(2)}x (target <= 1.0x)`);
+    const wall = (timings: Timing[]) => median(timings.map((timing) => timing.wall));
+    const cpu = (timings: Timing[]) => median(timings.map((timing) => timing.cpu));
+    console.log(`Full scan of ${EPISODES} episodes, process start to exit, medians of ${ROUNDS} (wall / CPU):`);
+    console.log(`  h5py script ${seconds(wall(runs.h5py))} / ${seconds(cpu(runs.h5py))}; ctrl-world-flexiv scan ${seconds(wall(runs.ours))} / ${seconds(cpu(runs.ours))}; scan --jobs 0 ${seconds(wall(runs.oursOneThread))} / ${seconds(cpu(runs.oursOneThread))}`);
+    console.log(`  wall ratio (scan / h5py): ${(wall(runs.ours) / wall(runs.h5py)).toFixed(2)}x (target <= 1.0x); --jobs 0: ${(wall(runs.oursOneThread) / wall(runs.h5py)).toFixed(2)}x; `
+      + `CPU ratio --jobs 0 / h5py: ${(cpu(runs.oursOneThread) / cpu(runs.h5py)).toFixed(2)}x`);
 
     // The rescan the view does after a watcher event: same scanner, one file rewritten (new size and mtime).
     const scanner = new DatasetScanner({}, 0);
