@@ -4,6 +4,7 @@ import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerDatasets } from './commands/datasets';
+import { registerTrainingConfig } from './commands/config';
 import { EmptyTree } from './views/emptyTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
@@ -22,4 +23,5 @@ export const FEATURES: readonly Feature[] = [
   registerDatasets,
   registerRunsView,
   registerSamplePreview,
+  registerTrainingConfig,
 ];

@@ -1,5 +1,6 @@
 // The CLI's subcommands, in the order `--help` lists them.
 import type { CliCommand } from './framework';
+import { CONFIG_COMMANDS } from './config';
 import { frameCommand, scanCommand, validateCommand } from './dataset';
 
-export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand];
+export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, ...CONFIG_COMMANDS];

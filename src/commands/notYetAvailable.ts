@@ -4,7 +4,6 @@ import type { Feature } from '../services';
 
 const PENDING_COMMANDS: Record<string, string> = {
   'ctrlWorld.startTraining': 'Start Flexiv Training',
-  'ctrlWorld.openConfig': 'Open Training Config',
   'ctrlWorld.openEpisodePreview': 'Open Episode Preview',
   'ctrlWorld.convertDataset': 'Convert Dataset',
 };
