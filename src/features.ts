@@ -3,14 +3,10 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerDatasets } from './commands/datasets';
 import { registerTrainingConfig } from './commands/config';
-import { EmptyTree } from './views/emptyTree';
 import { registerTraining } from './commands/training/register';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
-
-const registerDatasetsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
 
 const registerSamplePreview: Feature = ({ context }) => {
   const view = new SamplePreviewView(context.extensionUri);
@@ -20,7 +16,7 @@ const registerSamplePreview: Feature = ({ context }) => {
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
-  registerDatasetsView,
+  registerDatasets,
   registerTraining,
   registerSamplePreview,
   registerTrainingConfig,

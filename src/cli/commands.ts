@@ -2,5 +2,6 @@
 import type { CliCommand } from './framework';
 import { CONFIG_COMMANDS } from './config';
 import { TRAINING_COMMANDS } from './training';
+import { frameCommand, scanCommand, validateCommand } from './dataset';
 
-export const COMMANDS: readonly CliCommand[] = [...CONFIG_COMMANDS, ...TRAINING_COMMANDS];
+export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS];
