@@ -4,14 +4,11 @@ import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { EmptyTree } from './views/emptyTree';
+import { registerTraining } from './commands/training/register';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
 const registerDatasetsView: Feature = ({ context }) => {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
-
-const registerRunsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
 };
 
 const registerSamplePreview: Feature = ({ context }) => {
@@ -23,6 +20,6 @@ export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
   registerDatasetsView,
-  registerRunsView,
+  registerTraining,
   registerSamplePreview,
 ];

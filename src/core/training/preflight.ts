@@ -8,7 +8,7 @@ import { kitJson, runKit } from './kit';
 import type { RunRegistry } from './registry';
 import { isActive } from './runRecord';
 import {
-  check, checkoutChecks, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
+  check, checkoutChecks, PREFLIGHT_CHECKS, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
   portCheck, pythonEnvCheck, REQUIRED_PACKAGES, wandbCheck, type PreflightCheck, type ProbeAnswer,
 } from './preflightChecks';
 
@@ -53,30 +53,29 @@ export interface PreflightResult {
   readonly context?: LaunchContext;
 }
 
-export const PREFLIGHT_CHECK_IDS = ['reachable', 'config', 'python-env', 'checkout', 'fix-unet', 'fix-validation', 'fix-stat-json', 'config-flag',
-  'model-paths', 'dataset', 'gpus', 'disk', 'output-dir', 'port', 'wandb'] as const;
+const PREFLIGHT_CHECK_IDS = PREFLIGHT_CHECKS.map(([id]) => id);
 
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const checks: PreflightCheck[] = [];
   const add = (item: PreflightCheck) => { checks.push(item); input.onCheck?.(item); };
   const skipRest = (reason: string): PreflightResult => {
-    for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, id, false, `Not checked: ${reason}`));
+    for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, `Not checked: ${reason}`));
     return { checks, ok: false };
   };
   const host = input.registry.host;
   let home: string;
   try {
     home = await host.home(input.signal);
-    add(check('reachable', 'Host reachable', true, `Connected to ${host.label}.`));
+    add(check('reachable', true, `Connected to ${host.label}.`));
   } catch (error) {
-    add(check('reachable', 'Host reachable', false, describeError(error)));
+    add(check('reachable', false, describeError(error)));
     return skipRest(`${host.label} is unreachable.`);
   }
   const workdir = resolveRemotePath(input.workdir, home);
   const configFile = input.config.kind === 'host' ? resolveRemotePath(input.config.path, home, workdir) : input.config.path;
   const configText = input.config.kind === 'local' ? input.config.text : await readHostFile(host, configFile, input.signal);
   if (configText === undefined) {
-    add(check('config', 'Training config', false, `${configFile} could not be read on ${host.label}. Check the config file name and the remote Ctrl-World folder.`, 'open-config'));
+    add(check('config', false, `${configFile} could not be read on ${host.label}. Check the config file name and the remote Ctrl-World folder.`, 'open-config'));
     return skipRest('the config could not be read.');
   }
   const document = parseConfigDocument(configText);
@@ -118,7 +117,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     input.registry.list(input.signal),
   ]);
   if (probeResult.status === 'rejected') {
-    add(check('python-env', 'Python environment', false, describeError(probeResult.reason), 'edit-env-setup'));
+    add(check('python-env', false, describeError(probeResult.reason), 'edit-env-setup'));
     return skipRest('the host could not be probed.');
   }
   const probe = probeResult.value;
@@ -130,18 +129,18 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const validation = validateDocument(document, environment);
   const configLabel = input.config.kind === 'local' ? `${input.config.path} (local)` : configFile;
   add(document.classFound ? configCheck(validation.errors, document.problems.map((p) => p.text), configLabel)
-    : check('config', 'Training config', false, `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`, 'open-config'));
+    : check('config', false, `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`, 'open-config'));
   add(pythonEnvCheck(probe, input.detach === 'tmux'));
   for (const item of checkoutChecks(probe, workdir)) add(item);
   add(modelPathsCheck(probe, modelPaths));
   add(datasetCheck(probe, names, cfgs, datasetPaths));
-  add(gpuResult.status === 'rejected' ? check('gpus', 'GPUs free with enough memory', false, describeError(gpuResult.reason)) : gpuCheck(allGpus, chosen, figures));
+  add(gpuResult.status === 'rejected' ? check('gpus', false, describeError(gpuResult.reason)) : gpuCheck(allGpus, chosen, figures));
   add(diskCheck(probe, outputDir, figures));
   const owner = runsResult.status === 'fulfilled' ? runsResult.value.find((run) => run.record.outputDir === outputDir && isActive(run.record.state)) : undefined;
   add(outputDirCheck(probe, outputDir, owner?.record.runId));
   add(portCheck(probe, input.mainProcessPort));
   add(wandbCheck(input.wandb));
-  for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, id, false, 'Not checked: the checkout was not found.'));
+  for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, 'Not checked: the checkout was not found.'));
   return {
     checks,
     ok: checks.every((item) => item.ok),
