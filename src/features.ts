@@ -5,21 +5,15 @@ import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { EmptyTree } from './views/emptyTree';
 import { registerTraining } from './commands/training/register';
-import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
 const registerDatasetsView: Feature = ({ context }) => {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
-
-const registerSamplePreview: Feature = ({ context }) => {
-  const view = new SamplePreviewView(context.extensionUri);
-  context.subscriptions.push(view, vscode.window.registerWebviewViewProvider(SAMPLE_PREVIEW_VIEW_ID, view));
 };
 
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
   registerDatasetsView,
+  // Also the run dashboards, checkpoints, downloads and the Sample Preview, which build on the training services.
   registerTraining,
-  registerSamplePreview,
 ];

@@ -10,6 +10,7 @@ import { RunsTree } from '../../views/runsTree';
 import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
 import type { TrainingServices } from './services';
 import { startTraining } from './startTraining';
+import { registerMonitoring } from '../monitoring/register';
 
 export const registerTraining: Feature = ({ context, log, settings }) => {
   const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
@@ -17,11 +18,12 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const statusBar = new RunStatusBar();
   const following = new RunFollowing(hosts, model, statusBar, log);
   const tree = new RunsTree(model);
+  const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
   const services: TrainingServices = { hosts, model, following, settings, log };
   const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
-    vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
+    treeView,
     command('ctrlWorld.startTraining', () => startTraining(services)),
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
@@ -32,6 +34,7 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),
   );
+  registerMonitoring(services, context, tree, treeView);
   void model.refresh();
   void following.reattach();
 };
