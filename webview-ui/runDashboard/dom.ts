@@ -9,12 +9,15 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className
   return node;
 }
 
-/** A VS Code button; with no text it is an icon button and `title` is its accessible name. */
-export function button(text: string, icon: string | undefined, onClick: () => void, title?: string): HTMLElement {
+/**
+ * A VS Code button, secondary unless `primary`; with no text it is an icon button and `title` is its accessible
+ * name. One primary button per view at most, as in VS Code's own views.
+ */
+export function button(text: string, icon: string | undefined, onClick: () => void, title?: string, primary = false): HTMLElement {
   const node = document.createElement('vscode-button');
   if (text) node.textContent = text;
   if (icon) node.setAttribute('icon', icon);
-  if (!text) node.setAttribute('secondary', '');
+  if (!primary) node.setAttribute('secondary', '');
   if (title) {
     node.setAttribute('title', title);
     node.setAttribute('aria-label', title);

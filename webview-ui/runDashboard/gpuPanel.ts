@@ -41,16 +41,16 @@ export class GpuPanel {
     const memoryFraction = gpu.memoryTotalMiB > 0 ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : 0;
     row.append(
       name,
-      meter('Utilisation', (gpu.utilization ?? 0) / 100, gpu.utilization === undefined ? 'n/a' : `${gpu.utilization}%`),
-      meter('Memory', memoryFraction, `${(gpu.memoryUsedMiB / 1024).toFixed(1)} / ${(gpu.memoryTotalMiB / 1024).toFixed(0)} GiB`),
+      meter('Utilisation', 'meter-util', (gpu.utilization ?? 0) / 100, gpu.utilization === undefined ? 'n/a' : `${gpu.utilization}%`),
+      meter('Memory', 'meter-memory', memoryFraction, `${(gpu.memoryUsedMiB / 1024).toFixed(1)} / ${(gpu.memoryTotalMiB / 1024).toFixed(0)} GiB`),
       sparkline(history),
     );
     return row;
   }
 }
 
-function meter(label: string, fraction: number, text: string): HTMLElement {
-  const box = element('div', 'meter');
+function meter(label: string, kind: string, fraction: number, text: string): HTMLElement {
+  const box = element('div', `meter ${kind}`);
   box.setAttribute('role', 'meter');
   box.setAttribute('aria-label', label);
   box.setAttribute('aria-valuemin', '0');

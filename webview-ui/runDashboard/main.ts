@@ -45,11 +45,14 @@ const samples = new SamplesTab({
 
 const tabs = document.createElement('vscode-tabs') as HTMLElement & { selectedIndex: number };
 tabs.className = 'dashboard-tabs';
-const panels: Record<DashboardTab, HTMLElement[]> = { metrics: [metrics.element, gpus.element], checkpoints: [checkpoints.element], samples: [samples.element] };
+// Charts and GPUs side by side where the panel is wide enough (one column below 900 px, see the CSS).
+const metricsLayout = element('div', 'metrics-layout');
+metricsLayout.append(metrics.element, gpus.element);
+const panels: Record<DashboardTab, HTMLElement[]> = { metrics: [metricsLayout], checkpoints: [checkpoints.element], samples: [samples.element] };
 for (const tab of TABS) {
   const title = document.createElement('vscode-tab-header');
   title.setAttribute('slot', 'header');
-  title.id = `tab-${tab}`;
+  title.dataset.tab = tab;
   title.textContent = TAB_TITLES[tab];
   const panel = document.createElement('vscode-tab-panel');
   panel.append(...panels[tab]);

@@ -60,6 +60,8 @@ export class SamplesTab {
     if (!tile) return;
     if (this.compare.querySelector(`figure[data-key="${CSS.escape(key)}"]`)) this.renderCompare();
     for (const node of this.list.querySelectorAll<HTMLElement>(`figure[data-key="${CSS.escape(key)}"]`)) node.replaceWith(this.tile(tile, true));
+    const group = this.groups.find((g) => g.samples.includes(tile));
+    if (group) this.list.querySelector(`.sample-group[data-step="${group.step}"] > h2`)?.replaceWith(this.heading(group));
   }
 
   private want(tile: SampleTile | undefined): void {
@@ -79,14 +81,19 @@ export class SamplesTab {
     this.list.replaceChildren(...this.groups.map((group) => {
       const section = element('section', 'sample-group');
       section.dataset.step = String(group.step);
-      const heading = element('h2', undefined, `Step ${group.step.toLocaleString('en-US')}`);
-      const missing = group.samples.filter((s) => !s.writing && !this.states.get(s.key)?.src && this.states.get(s.key)?.fraction === undefined);
-      if (missing.length > 0) heading.append(button(`Load ${missing.length === 1 ? 'video' : `${missing.length} videos`}`, 'cloud-download', () => group.samples.forEach((s) => this.want(s))));
       const tiles = element('div', 'sample-tiles');
       tiles.append(...group.samples.map((tile) => this.tile(tile, true)));
-      section.append(heading, tiles);
+      section.append(this.heading(group), tiles);
       return section;
     }));
+  }
+
+  /** The step, and a button for the videos of it not fetched yet. */
+  private heading(group: SampleGroupRow): HTMLElement {
+    const heading = element('h2', undefined, `Step ${group.step.toLocaleString('en-US')}`);
+    const missing = group.samples.filter((s) => !s.writing && !this.states.get(s.key)?.src && this.states.get(s.key)?.fraction === undefined);
+    if (missing.length > 0) heading.append(button(`Load ${missing.length === 1 ? 'video' : `${missing.length} videos`}`, 'cloud-download', () => group.samples.forEach((s) => this.want(s))));
+    return heading;
   }
 
   private tile(tile: SampleTile, controls: boolean): HTMLElement {

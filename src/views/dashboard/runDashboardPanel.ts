@@ -92,6 +92,7 @@ export class RunDashboardPanel extends Disposable {
     this.summary = summary;
     if (first) void this.readConfig(summary);
     if (this.target.kind === 'run') this.watchFolder(summary.record.outputDir);
+    if (first && this.panel.active) this.services.selection.select({ target: this.target, label: this.label(), outputDir: summary.record.outputDir });
     this.scheduleHeader();
   }
 
@@ -120,13 +121,18 @@ export class RunDashboardPanel extends Disposable {
   private visibilityChanged(): void {
     if (this.panel.visible) {
       this.gpus.start();
-      if (this.watching) this.services.selection.select({ target: this.target, label: this.panel.title, outputDir: this.watching.dir });
+      if (this.watching) this.services.selection.select({ target: this.target, label: this.label(), outputDir: this.watching.dir });
     } else {
       this.gpus.stop();
       // A hidden webview is torn down; it says `ready` again when shown and then gets everything anew.
       this.live = false;
       this.channel.reset();
     }
+  }
+
+  /** The run's name, or the folder's for an output folder opened by itself. */
+  private label(): string {
+    return this.summary?.record.name ?? (this.target.kind === 'folder' ? this.target.dir : this.watching?.dir ?? '').split('/').filter(Boolean).pop() ?? '';
   }
 
   private post(message: RunDashboardHostMessage): void {
