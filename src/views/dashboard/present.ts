@@ -1,14 +1,13 @@
 // Turns runs, listings and GPU samples into what the dashboard shows: the header's facts, checkpoint rows, the disk
 // forecast and sample tiles. Formatting happens here, once, so the webview only lays things out.
 import type { ConfigValue } from '../../core/config';
-import { formatBytes, formatDuration, formatTime, parseClock } from '../../core/format';
+import { formatBytes, formatDuration, formatRate, formatTime, parseClock } from '../../core/format';
 import type { GpuInfo } from '../../core/remote/gpus';
 import type { DiskForecast } from '../../core/training/diskForecast';
 import type { Progress } from '../../core/training/logParser';
 import { sampleGroups, type CheckpointFile, type OutputListing, type WritingReason } from '../../core/training/outputs';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import type { CheckpointRow, DashboardHeader, DiskRow, GpuRow, HeaderFact, SampleGroupRow } from '../../protocol/runDashboard';
-import { formatRate } from '../runStatusBar';
 
 const STATE_ICONS: Record<string, string> = {
   starting: 'loading', running: 'sync', stopping: 'loading', finished: 'pass', failed: 'error', stopped: 'debug-stop',
