@@ -25,6 +25,7 @@ const LAUNCH_OPTIONS = {
   'env-setup': { type: 'string' },
   detach: { type: 'string' },
   offline: { type: 'boolean' },
+  'checkpoint-size-gb': { type: 'string' },
 } as const;
 
 const HOST_HELP = '--host H is an SSH host (a Host alias or user@host) or "local" for this machine; --ssh-config FILE is passed to ssh -F; --registry DIR moves the run registry (default ~/.ctrl-world-flexiv).';
@@ -71,7 +72,16 @@ function preflightInput(args: ParsedArgs, registry: RunRegistry): PreflightInput
     wandb: args.values.offline ? 'offline' : key ? 'online' : 'no-key',
     detach: detachMode(args),
     envSetup: stringOption(args, 'env-setup'),
+    environment: { checkpointSizeGb: checkpointSize(args) },
   };
+}
+
+function checkpointSize(args: ParsedArgs): number | undefined {
+  const text = stringOption(args, 'checkpoint-size-gb');
+  if (text === undefined) return undefined;
+  const size = Number(text);
+  if (!Number.isFinite(size) || size <= 0) throw new UsageError('--checkpoint-size-gb takes a size in GB, e.g. 8');
+  return size;
 }
 
 function printChecks(io: CliIo, result: PreflightResult): void {
@@ -81,7 +91,7 @@ function printChecks(io: CliIo, result: PreflightResult): void {
 const preflight: CliCommand = {
   name: 'preflight',
   summary: `Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB. ${HOST_HELP}`,
-  usage: 'preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--offline] [--json]',
+  usage: 'preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--checkpoint-size-gb N] [--offline] [--json]',
   options: LAUNCH_OPTIONS,
   async run(args, io) {
     const result = await runPreflight(preflightInput(args, await registryFrom(args)));
@@ -94,7 +104,7 @@ const preflight: CliCommand = {
 const trainStart: CliCommand = {
   name: 'train start',
   summary: 'Runs the preflight, then starts training detached on the host (WANDB_API_KEY from this environment, or --offline).',
-  usage: 'train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--offline] [--json]',
+  usage: 'train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--checkpoint-size-gb N] [--offline] [--json]',
   options: { ...LAUNCH_OPTIONS, output: { type: 'string' } },
   async run(args, io) {
     const registry = await registryFrom(args);

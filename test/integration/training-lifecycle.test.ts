@@ -45,6 +45,7 @@ test('preflight passes, then a run launches, is followed through a dropped conne
   const preflight = await runPreflight({
     registry: training.registry, workdir: training.tree.checkout, config: { kind: 'host', path: 'config_flexiv.py' },
     gpus: [0, 1], mainProcessPort: 29501, wandb: 'online', detach: 'setsid', envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
   });
   assert.deepEqual(preflight.checks.filter((c) => !c.ok), []);
   assert.equal(preflight.context?.git?.dirty, false);

@@ -1,7 +1,7 @@
 // Watching runs: the Run dashboards, checkpoints under runs in the Runs view, checkpoint downloads, the Sample
 // Preview that follows the selected run, and "Open Output Folder" for folders with no run record.
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
+import { guardedCommands } from '../guardedCommand';
 import { CheckpointDownloads } from '../../training/checkpointDownloads';
 import { RunMetricsStore } from '../../training/runMetrics';
 import { RunOutputs } from '../../training/runOutputs';
@@ -30,15 +30,7 @@ export function registerMonitoring(training: TrainingServices, context: vscode.E
   const checkpoints = new RunCheckpoints(outputs, downloads, settings);
   tree.setRunChildren(checkpoints);
   const preview = new SamplePreviewView(services, () => openSampleGallery(services, panels));
-  // A failure a command did not turn into a message of its own still reaches the user, with the log one click away.
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
-    try {
-      await handler(...args);
-    } catch (error) {
-      log.error(`${id} failed: ${describeError(error)}`);
-      if ((await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output')) === 'Show Output') log.show();
-    }
-  });
+  const command = guardedCommands(log);
   context.subscriptions.push(
     outputs, downloads, selection, metrics, samples, panels, checkpoints, preview,
     vscode.window.registerWebviewPanelSerializer(RUN_DASHBOARD_VIEW_TYPE, panels),

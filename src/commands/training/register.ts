@@ -2,6 +2,7 @@
 // stop and continue runs. Re-attaches to the followed run after a reload.
 import * as vscode from 'vscode';
 import type { Feature } from '../../services';
+import { guardedCommands } from '../guardedCommand';
 import { TrainingHosts } from '../../training/hosts';
 import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
@@ -9,6 +10,7 @@ import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
 import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
 import type { TrainingServices } from './services';
+import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
 import { registerMonitoring } from '../monitoring/register';
 
@@ -20,11 +22,19 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const tree = new RunsTree(model);
   const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
   const services: TrainingServices = { hosts, model, following, settings, log };
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  const command = guardedCommands(log);
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
     treeView,
-    command('ctrlWorld.startTraining', () => startTraining(services)),
+    // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
+    // the explorer) it uses that file.
+    command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
+      if (argument instanceof vscode.Uri) {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
+        return startTraining(services, { config: { kind: 'local', path: argument.fsPath, text } });
+      }
+      return startTraining(services, argument?.kind === 'host' ? { host: argument.host.key } : {});
+    }),
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
