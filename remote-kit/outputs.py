@@ -17,6 +17,8 @@ import stat
 import sys
 import time
 
+from probe import disk_free  # the kit's folder is on sys.path: it is the folder of the script that runs
+
 CHECKPOINT = re.compile(r"^(checkpoint-(\d+)\.pt)$")
 CHECKPOINT_PARTIAL = re.compile(r"^\.?(checkpoint-(\d+)\.pt)(?:[.~].*)?$")
 SAMPLE = re.compile(r"^(train_steps_(\d+)_(\d+)\.mp4)$")
@@ -81,14 +83,6 @@ def entries(folder, files, later, final, partial, settle, now):
     return result
 
 
-def disk(folder):
-    checked = os.path.abspath(folder)
-    while not os.path.exists(checked) and checked != "/":
-        checked = os.path.dirname(checked)
-    info = os.statvfs(checked)
-    return {"freeBytes": info.f_bavail * info.f_frsize, "totalBytes": info.f_blocks * info.f_frsize, "checked": checked}
-
-
 def owner(folder):
     try:
         with open(os.path.join(folder, LOCK_NAME), encoding="utf-8") as handle:
@@ -120,7 +114,7 @@ def main(folder, settle="10", second_look="1"):
         "exists": os.path.isdir(folder),
         "checkpoints": entries(folder, first[0], later[0], CHECKPOINT, CHECKPOINT_PARTIAL, settle, now),
         "samples": entries(samples_dir, first[1], later[1], SAMPLE, SAMPLE_PARTIAL, settle, now),
-        "disk": disk(folder),
+        "disk": disk_free(folder),
         "owner": owner(folder),
         "now": now,
     }))

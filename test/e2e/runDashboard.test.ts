@@ -3,50 +3,31 @@
 // log, lists checkpoints and plays samples from the local cache.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { CommandRunner, sshHost } from '../../src/core/remote/runner';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
-import { Workbench } from './support/workbench';
-import { tempDir } from '../support/fixtures';
+import type { Workbench } from './support/workbench';
+import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
-import { launchRequest, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
+import { launchRequest, waitFor, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
 let workbench: Workbench;
-let workspace: { dir: string; cleanup: () => Promise<void> };
-let socketsTmp: string;
+let session: TrainingWorkbench;
 let run: LaunchResult;
 
 before(async () => {
-  training = await startTrainingHost({ gpus: 2, steps: 3600, checkpointSteps: 400, validationSteps: 600, stepSeconds: 0.05 });
-  workspace = await tempDir('cwf-e2e-dashboard-');
-  // A short TMPDIR, as a user's would be: it holds the SSH control sockets, whose paths are length-limited.
-  socketsTmp = await mkdtemp('/tmp/cwf-');
-  workbench = await Workbench.launch({
-    workspace: workspace.dir,
-    env: { TMPDIR: socketsTmp },
-    settings: {
-      'ctrlWorld.ssh.configFile': training.sshd.configFile,
-      'ctrlWorld.ssh.defaultHost': training.sshd.alias,
-      'ctrlWorld.remote.registryFolder': training.tree.registryRoot,
-      'ctrlWorld.runs.refreshIntervalSeconds': 3,
-      'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
-      'ctrlWorld.dashboard.gpuSampleSeconds': 2,
-      'ctrlWorld.dashboard.logPollSeconds': 1,
-      'ctrlWorld.training.checkpointSizeGb': 0.001,
-    },
+  session = await launchTrainingWorkbench({ gpus: 2, steps: 3600, checkpointSteps: 400, validationSteps: 600, stepSeconds: 0.05 }, {
+    'ctrlWorld.ssh.defaultHost': 'flexiv-gpu',
+    'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
+    'ctrlWorld.dashboard.gpuSampleSeconds': 2,
+    'ctrlWorld.dashboard.logPollSeconds': 1,
   });
+  ({ training, workbench } = session);
   run = await launchRun(training.registry, await launchRequest(training, 'flexiv_finetune', { mainProcessPort: await freePort(), totalSteps: 3600 }));
 });
 
 after(async () => {
-  await workbench?.close();
-  await new CommandRunner({ sshConfigFile: training.sshd.configFile, controlDir: path.join(socketsTmp, `ctrl-world-flexiv-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(training.sshd.alias));
-  await training?.stop();
-  await workspace?.cleanup();
-  await rm(socketsTmp, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** What the tests read of a <video> (the test code itself is compiled without the DOM library). */

@@ -75,7 +75,7 @@ export function parseListing(raw: RawListing): OutputListing {
   const samples = raw.samples.map((entry) => ({ ...file(entry), step: entry.numbers[0], index: entry.numbers[1] }))
     .sort((a, b) => b.step - a.step || a.index - b.index);
   const owner = raw.owner ? { runId: raw.owner.runId, runDir: raw.owner.runDir, ...(raw.owner.logFile ? { logFile: raw.owner.logFile } : {}) } : undefined;
-  return { dir: raw.dir, exists: raw.exists, checkpoints, samples, disk: raw.disk, ...(owner ? { owner } : {}) };
+  return { dir: raw.dir, exists: raw.exists, checkpoints, samples, disk: { freeBytes: raw.disk.freeBytes, totalBytes: raw.disk.totalBytes }, ...(owner ? { owner } : {}) };
 }
 
 /** Lists an output folder (an absolute path on the host). */
