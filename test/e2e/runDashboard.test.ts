@@ -107,9 +107,11 @@ test('the dashboard opened from the Runs view draws the loss, the GPUs and the c
   await workbench.screenshot('runs-checkpoints');
 });
 
-test('the samples gallery fetches the newest validation and plays two steps side by side', async () => {
+test('a click on the Sample Preview opens the gallery, which plays two steps side by side', async () => {
+  const preview = await webviewFrame('.preview video');
+  await preview.locator('.preview video').click();
   const dashboard = await webviewFrame('.samples-tab');
-  await dashboard.locator('vscode-tab-header[data-tab="samples"]').click();
+  await dashboard.locator('vscode-tab-header[data-tab="samples"][active]').waitFor({ timeout: 30_000 });
   await dashboard.locator('.sample-group').nth(1).waitFor({ timeout: 60_000 });
   await waitFor('videos of the newest step', async () => ((await dashboard.locator('.sample-groups .sample-group').first().locator('video').count()) >= 3 ? true : undefined), 60_000, 500);
   await waitFor('the side-by-side pair', async () => ((await dashboard.locator('.side-by-side .pair video').count()) === 2 ? true : undefined), 60_000, 500);

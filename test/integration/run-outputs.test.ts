@@ -2,7 +2,7 @@
 // the output folder's checkpoints and samples appear, and a checkpoint still being written is never offered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchRun } from '../../src/core/training/launch';
@@ -10,6 +10,8 @@ import { RunFollower } from '../../src/core/training/follow';
 import { RunMetrics } from '../../src/core/training/metrics';
 import { finishedCheckpoint, listOutputs, newestSample, type OutputListing } from '../../src/core/training/outputs';
 import { download } from '../../src/core/remote/transfer';
+import { RemoteHost } from '../../src/core/remote/remoteHost';
+import { LOCAL_HOST } from '../../src/core/remote/runner';
 import { UserFacingError } from '../../src/core/errors';
 import { launchRequest, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
 
@@ -74,4 +76,15 @@ test('a folder that does not exist lists as empty with the disk of its nearest p
   const listing = await listOutputs(training.host, await training.registry.root(), path.join(training.tree.root, 'no', 'such', 'folder'));
   assert.deepEqual([listing.exists, listing.checkpoints.length, listing.samples.length], [false, 0, 0]);
   assert.ok(listing.disk.totalBytes > 0);
+});
+
+test('an output folder on this machine lists the same way, without ssh', async () => {
+  const dir = path.join(training.tree.root, 'local_ckpt');
+  await mkdir(path.join(dir, 'samples'), { recursive: true });
+  await writeFile(path.join(dir, 'checkpoint-100.pt'), 'weights');
+  await writeFile(path.join(dir, 'samples', 'train_steps_100_0.mp4'), 'video');
+  const local = new RemoteHost(training.runner, LOCAL_HOST);
+  const listing = await listOutputs(local, path.join(training.tree.root, 'local-registry'), dir, { settleSeconds: 0, secondLookSeconds: 0 });
+  assert.deepEqual(listing.checkpoints.map((c) => [c.name, c.size, c.writing ?? 'done']), [['checkpoint-100.pt', 7, 'done']]);
+  assert.equal(newestSample(listing.samples)?.path, path.join(dir, 'samples', 'train_steps_100_0.mp4'));
 });

@@ -47,7 +47,9 @@ export async function openOutputFolder(services: MonitoringServices, panels: Das
       return;
     }
     if (host !== LOCAL_KEY) await services.hosts.remember(host);
-    panels.open({ kind: 'folder', host, dir });
+    // A folder that a run of this host's registry wrote gets that run's dashboard, charts from its log included.
+    const owner = listing.owner && await (await services.hosts.registry(host)).get(listing.owner.runId).catch(() => undefined);
+    panels.open(owner ? { kind: 'run', host, runId: owner.record.runId } : { kind: 'folder', host, dir });
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: could not open ${dir}: ${describeError(error)}`);
   }
