@@ -52,7 +52,7 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     });
     const warn = forecast.level !== 'ok';
     nodes.push({
-      kind: 'note', id: `${id}:disk`, text: `${formatBytes(forecast.freeBytes)} free · room for ${forecast.fits} more`,
+      kind: 'note', id: `${id}:disk`, text: `${formatBytes(forecast.freeBytes)} free · room for ${forecast.fits.toLocaleString('en-US')} more`,
       icon: warn ? 'warning' : 'database', ...(warn ? { color: forecast.level === 'critical' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground' } : {}),
       tooltip: forecast.message,
     });

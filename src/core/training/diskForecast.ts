@@ -44,7 +44,7 @@ export function forecastDisk(input: ForecastInput): DiskForecast {
   const checkpointBytes = Math.max(1, finished.length > 0 ? Math.max(...finished.map((c) => c.size)) : input.estimatedCheckpointBytes);
   const fits = Math.floor(input.freeBytes / checkpointBytes);
   const base = { freeBytes: input.freeBytes, checkpointBytes, fits };
-  const room = `${formatBytes(input.freeBytes)} free: room for ${fits} more checkpoint${fits === 1 ? '' : 's'} of ${formatBytes(checkpointBytes)}`;
+  const room = `${formatBytes(input.freeBytes)} free: room for ${fits.toLocaleString('en-US')} more checkpoint${fits === 1 ? '' : 's'} of ${formatBytes(checkpointBytes)}`;
   const every = input.checkpointEvery ?? inferCheckpointEvery(input.checkpoints.map((c) => c.step));
   if (!input.progress || !every) {
     const level: ForecastLevel = fits === 0 ? 'critical' : fits < 2 ? 'warning' : 'ok';
