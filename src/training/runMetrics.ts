@@ -75,15 +75,20 @@ export class MetricsFeed {
   }
 
   private start(): void {
-    if (this.follower || this.starting || this.complete) return;
+    if (this.follower || this.starting || (this.complete && this.summary)) return;
     this.starting = true;
-    void this.store.registry(this.host).then((registry) => {
-      this.starting = false;
-      if (this.listeners.size > 0 && !this.follower) this.follow(registry);
-    }, (error: unknown) => {
-      this.starting = false;
-      for (const listener of this.listeners) listener.onProblem?.(describeError(error));
-    });
+    void (async () => {
+      try {
+        const registry = await this.store.registry(this.host);
+        // An ended run whose whole log was read before needs only its record, not its log.
+        if (this.complete) this.setSummary(await registry.get(this.runId));
+        else if (this.listeners.size > 0 && !this.follower) this.follow(registry);
+      } catch (error) {
+        for (const listener of this.listeners) listener.onProblem?.(describeError(error));
+      } finally {
+        this.starting = false;
+      }
+    })();
   }
 
   private follow(registry: RunRegistry): void {
@@ -101,8 +106,7 @@ export class MetricsFeed {
       onSummary: (summary) => {
         // A log shorter than what was read before is another log: read it again from the start.
         if (summary.logSize < this.lineOffset) follower.stop();
-        this.summary = summary;
-        for (const listener of this.listeners) listener.onSummary?.(summary);
+        this.setSummary(summary);
       },
       onConnection: (problem) => {
         const text = problem && `${problem.message} Reconnecting in ${Math.round(problem.retryInMs / 1000)} s…`;
@@ -112,8 +116,7 @@ export class MetricsFeed {
     this.follower = follower;
     follower.run().then((summary) => {
       this.complete = !isActive(summary.record.state);
-      this.summary = summary;
-      for (const listener of this.listeners) listener.onSummary?.(summary);
+      this.setSummary(summary);
       void this.store.save(this);
     }, (error: unknown) => {
       if (error instanceof CancelledError) {
@@ -124,6 +127,11 @@ export class MetricsFeed {
     }).finally(() => {
       if (this.follower === follower) this.follower = undefined;
     });
+  }
+
+  private setSummary(summary: RunSummary): void {
+    this.summary = summary;
+    for (const listener of this.listeners) listener.onSummary?.(summary);
   }
 
   private reset(): void {

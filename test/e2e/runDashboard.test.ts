@@ -94,7 +94,7 @@ test('the dashboard opened from the Runs view draws the loss, the GPUs and the c
   await dashboard.locator('vscode-tab-header[data-tab="checkpoints"]').click();
   await dashboard.locator('table.checkpoints tr[data-step="400"]').waitFor({ timeout: 30_000 });
   assert.match(await dashboard.locator('table.checkpoints tr[data-step="400"]').innerText(), /checkpoint-400\.pt[\s\S]*saved/);
-  assert.match(await dashboard.locator('.disk').innerText(), /free: room for \d+ more checkpoint/);
+  assert.match(await dashboard.locator('.disk').innerText(), /free: room for [\d,]+ more checkpoint/);
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('run-dashboard-checkpoints');
 
@@ -102,7 +102,7 @@ test('the dashboard opened from the Runs view draws the loss, the GPUs and the c
   const runs = workbench.viewPane('Runs');
   await runs.locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).first().locator('.monaco-tl-twistie').click();
   await runs.locator('.monaco-list-row', { hasText: 'checkpoint-400.pt' }).waitFor({ timeout: 30_000 });
-  await runs.locator('.monaco-list-row', { hasText: /free · room for \d+ more/ }).waitFor({ timeout: 30_000 });
+  await runs.locator('.monaco-list-row', { hasText: /free · room for [\d,]+ more/ }).waitFor({ timeout: 30_000 });
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('runs-checkpoints');
 });
