@@ -15,7 +15,7 @@ const BUDGET_MS = 100;
 
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="/dist/webview/codicons/codicon.css" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="/media/webview.css"><link rel="stylesheet" href="/media/runDashboard.css">
+<link rel="stylesheet" href="/media/webview.css"><link rel="stylesheet" href="/dist/webview/runDashboard.css">
 <style>body { --vscode-foreground: #ccc; --vscode-editor-background: #1e1e1e; --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616;
   --vscode-descriptionForeground: #999; --vscode-editorWidget-border: #454545; background: #1e1e1e; color: #ccc; }</style>
 <script>window.acquireVsCodeApi = () => ({ postMessage: () => {}, getState: () => undefined, setState: () => {} });</script>

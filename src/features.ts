@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerTrainingConfig } from './commands/config';
 import { EmptyTree } from './views/emptyTree';
 import { registerTraining } from './commands/training/register';
 
@@ -16,4 +17,5 @@ export const FEATURES: readonly Feature[] = [
   registerDatasetsView,
   // Also the run dashboards, checkpoints, downloads and the Sample Preview, which build on the training services.
   registerTraining,
+  registerTrainingConfig,
 ];

@@ -90,8 +90,8 @@ function printChecks(io: CliIo, result: PreflightResult): void {
 
 const preflight: CliCommand = {
   name: 'preflight',
-  summary: `Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB. ${HOST_HELP}`,
-  usage: 'preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--checkpoint-size-gb N] [--offline] [--json]',
+  summary: 'Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB.',
+  usage: `preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: LAUNCH_OPTIONS,
   async run(args, io) {
     const result = await runPreflight(preflightInput(args, await registryFrom(args)));
@@ -104,7 +104,7 @@ const preflight: CliCommand = {
 const trainStart: CliCommand = {
   name: 'train start',
   summary: 'Runs the preflight, then starts training detached on the host (WANDB_API_KEY from this environment, or --offline).',
-  usage: 'train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--checkpoint-size-gb N] [--offline] [--json]',
+  usage: `train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: { ...LAUNCH_OPTIONS, output: { type: 'string' } },
   async run(args, io) {
     const registry = await registryFrom(args);
@@ -139,7 +139,7 @@ const trainStart: CliCommand = {
 const runs: CliCommand = {
   name: 'runs',
   summary: 'Lists the training runs on a host, newest first, with their state, step and loss.',
-  usage: 'runs --host H [--json]',
+  usage: `runs --host H [--json]\n${HOST_HELP}`,
   options: HOST_OPTIONS,
   async run(args, io) {
     const summaries = await (await registryFrom(args)).list();
@@ -159,7 +159,7 @@ const runs: CliCommand = {
 const trainStop: CliCommand = {
   name: 'train stop',
   summary: 'Stops a run: SIGTERM to its process group, SIGKILL after the grace period, then checks nothing is left.',
-  usage: 'train stop --host H <runId> [--grace SECONDS] [--json]',
+  usage: `train stop --host H <runId> [--grace SECONDS] [--json]\n${HOST_HELP}`,
   options: { ...HOST_OPTIONS, grace: { type: 'string' } },
   async run(args, io) {
     const runId = requirePositional(args, 0, 'run id');
@@ -176,7 +176,7 @@ const trainStop: CliCommand = {
 const trainLogs: CliCommand = {
   name: 'train logs',
   summary: 'Prints a run\'s log (carriage-return progress collapsed); --follow keeps printing until the run ends.',
-  usage: 'train logs --host H <runId> [--follow]',
+  usage: `train logs --host H <runId> [--follow]\n${HOST_HELP}`,
   options: { ...HOST_OPTIONS, follow: { type: 'boolean' } },
   async run(args, io) {
     const runId = requirePositional(args, 0, 'run id');

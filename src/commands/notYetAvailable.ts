@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { Feature } from '../services';
 
 const PENDING_COMMANDS: Record<string, string> = {
-  'ctrlWorld.openConfig': 'Open Training Config',
   'ctrlWorld.addDatasetFolder': 'Add Dataset Folder',
   'ctrlWorld.refreshDatasets': 'Refresh Datasets',
   'ctrlWorld.openEpisodePreview': 'Open Episode Preview',

@@ -43,7 +43,7 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
       ready: () => void this.update(),
       failed: (_key, message) => this.post({ type: 'waiting', run: this.services.selection.current?.label ?? '', text: message, level: 'warning' }),
     });
-    view.webview.html = renderWebviewHtml({ webview: view.webview, extensionUri: this.services.extensionUri, bundle: 'samplePreview', title: 'Sample Preview', stylesheets: ['runDashboard.css'] });
+    view.webview.html = renderWebviewHtml({ webview: view.webview, extensionUri: this.services.extensionUri, bundle: 'samplePreview', title: 'Sample Preview', bundleCss: true });
     view.onDidChangeVisibility(() => this.selectionChanged());
     view.onDidDispose(() => {
       channel.dispose();

@@ -12,6 +12,7 @@ import { renderHeader } from './header';
 import { MetricsTab } from './metricsTab';
 import { SamplesTab } from './samplesTab';
 import { onThemeChange } from './theme';
+import './runDashboard.css';
 
 const TABS: readonly DashboardTab[] = ['metrics', 'checkpoints', 'samples'];
 const TAB_TITLES: Record<DashboardTab, string> = { metrics: 'Metrics', checkpoints: 'Checkpoints', samples: 'Samples' };

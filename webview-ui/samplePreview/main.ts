@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { SamplePreviewHostMessage, SamplePreviewSample, SamplePreviewViewMessage } from '../../src/protocol/samplePreview';
 import { HostChannel } from '../shared/host';
+import './samplePreview.css';
 
 const app = document.getElementById('app')!;
 let shown: { src: string; video: HTMLVideoElement } | undefined;

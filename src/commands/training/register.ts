@@ -30,7 +30,9 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
     // the explorer) it uses that file.
     command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
       if (argument instanceof vscode.Uri) {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
+        // What the editor shows, unsaved changes included, is what the run gets.
+        const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === argument.toString());
+        const text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
         return startTraining(services, { config: { kind: 'local', path: argument.fsPath, text } });
       }
       return startTraining(services, argument?.kind === 'host' ? { host: argument.host.key } : {});

@@ -40,7 +40,7 @@ export class RunDashboardPanel extends Disposable {
     super();
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [...webviewResourceRoots(services.extensionUri), services.samples.cacheUri] };
-    webview.html = renderWebviewHtml({ webview, extensionUri: services.extensionUri, bundle: 'runDashboard', title: panel.title, stylesheets: ['runDashboard.css'] });
+    webview.html = renderWebviewHtml({ webview, extensionUri: services.extensionUri, bundle: 'runDashboard', title: panel.title, bundleCss: true });
     this.channel = this.register(new WebviewChannel(webview, (message) => void this.receive(message)));
     this.samples = new WebviewSamples(webview, services.samples, {
       progress: (key, fraction) => this.post({ type: 'sample-progress', key, fraction }),
