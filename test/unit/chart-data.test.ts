@@ -19,6 +19,16 @@ test('min/max decimation keeps each bucket\'s extremes in order and the visible 
   assert.deepEqual(decimateMinMax({ xs: [1, 2, 3], ys: [1, NaN, Infinity] }, 0, 10, 10), [{ x: 1, y: 1 }]);
 });
 
+test('decimation always ends, even where rounding puts a point on a bucket edge', () => {
+  // Found by search: with these sizes an earlier version computed a bucket end equal to a point and stopped advancing.
+  for (const [n, buckets, scale] of [[3991, 1270, 1], [8976, 1500, 100], [9973, 600, 1]]) {
+    const xs = Array.from({ length: n }, (_, i) => scale * (i + 1));
+    const out = decimateMinMax({ xs, ys: xs.map((x) => Math.sin(x)) }, scale, scale * n, buckets);
+    assert.ok(out.length > buckets && out.length <= 2 * buckets, `${n} points into ${buckets} buckets gave ${out.length}`);
+    assert.equal(out.at(-1)!.x, scale * n);
+  }
+});
+
 test('EMA smoothing is debiased at the start and skips values it cannot use', () => {
   assert.deepEqual([...emaSmooth([2, 2, 2], 0.9)].map((v) => Number(v.toFixed(12))), [2, 2, 2]);
   assert.deepEqual([...emaSmooth([1, 3], 0)], [1, 3]);

@@ -40,23 +40,28 @@ export function decimateMinMax(points: Points, from: number, to: number, buckets
     for (let i = start; i < end; i++) if (Number.isFinite(ys[i])) out.push({ x: xs[i], y: ys[i] });
     return out;
   }
-  const width = (xs[end - 1] - xs[start]) / buckets || 1;
+  const first = xs[start];
+  const width = (xs[end - 1] - first) / buckets || 1;
+  // Every point's bucket comes from the same expression, and each pass takes at least one point: no floating-point
+  // rounding at a bucket's edge can stop the loop from advancing.
+  const bucketOf = (x: number) => Math.min(buckets - 1, Math.floor((x - first) / width));
   let i = start;
   while (i < end) {
-    const bucket = Math.floor((xs[i] - xs[start]) / width);
-    const bucketEnd = bucket >= buckets - 1 ? Infinity : xs[start] + (bucket + 1) * width;
+    const bucket = bucketOf(xs[i]);
     let minIndex = -1;
     let maxIndex = -1;
-    for (; i < end && xs[i] < bucketEnd; i++) {
+    do {
       const y = ys[i];
-      if (!Number.isFinite(y)) continue;
-      if (minIndex < 0 || y < ys[minIndex]) minIndex = i;
-      if (maxIndex < 0 || y > ys[maxIndex]) maxIndex = i;
-    }
+      if (Number.isFinite(y)) {
+        if (minIndex < 0 || y < ys[minIndex]) minIndex = i;
+        if (maxIndex < 0 || y > ys[maxIndex]) maxIndex = i;
+      }
+      i++;
+    } while (i < end && bucketOf(xs[i]) === bucket);
     if (minIndex < 0) continue;
-    const [first, second] = minIndex <= maxIndex ? [minIndex, maxIndex] : [maxIndex, minIndex];
-    out.push({ x: xs[first], y: ys[first] });
-    if (second !== first) out.push({ x: xs[second], y: ys[second] });
+    const [low, high] = minIndex <= maxIndex ? [minIndex, maxIndex] : [maxIndex, minIndex];
+    out.push({ x: xs[low], y: ys[low] });
+    if (high !== low) out.push({ x: xs[high], y: ys[high] });
   }
   return out;
 }

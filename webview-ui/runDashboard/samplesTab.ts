@@ -18,6 +18,7 @@ export class SamplesTab {
   private groups: readonly SampleGroupRow[] = [];
   private signature = '';
   private pair: { left?: number; right?: number; index: number } = { index: 0 };
+  private compareSignature = '';
 
   constructor(private readonly actions: { fetch: (key: string) => void; failed: (key: string) => void }) {
     this.element.append(this.compare, this.list);
@@ -130,6 +131,7 @@ export class SamplesTab {
   private renderCompare(): void {
     if (this.groups.length < 2) {
       this.compare.replaceChildren();
+      this.compareSignature = '';
       return;
     }
     const steps = this.groups.map((g) => g.step);
@@ -149,6 +151,10 @@ export class SamplesTab {
     const [left, right] = [tileAt(this.pair.left), tileAt(this.pair.right)];
     this.want(left);
     this.want(right);
+    // Redrawn only when what it shows changed, so the pair keeps playing while other videos arrive.
+    const signature = JSON.stringify([steps, indices, this.pair, [left, right].map((tile) => tile && [tile.key, this.states.get(tile.key)])]);
+    if (signature === this.compareSignature) return;
+    this.compareSignature = signature;
     const controls = element('div', 'toolbar');
     controls.append(element('span', undefined, 'Side by side:'), select(this.pair.left, (s) => { this.pair.left = s; }, 'Left step'),
       select(this.pair.right, (s) => { this.pair.right = s; }, 'Right step'), indexSelect);
@@ -157,7 +163,10 @@ export class SamplesTab {
     const rightTile = right ? this.tile(right, false) : element('div', 'video-placeholder', 'no such video');
     pair.append(leftTile, rightTile);
     const [a, b] = [leftTile.querySelector('video'), rightTile.querySelector('video')];
-    if (a && b) syncVideos(a, b);
+    if (a && b) {
+      syncVideos(a, b);
+      a.autoplay = true;
+    }
     this.compare.replaceChildren(element('h2', undefined, 'Compare two steps'), controls, pair);
   }
 }
