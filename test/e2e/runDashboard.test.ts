@@ -95,6 +95,11 @@ test('the dashboard opened from the Runs view draws the loss, the GPUs and the c
   await dashboard.locator('table.checkpoints tr[data-step="400"]').waitFor({ timeout: 30_000 });
   assert.match(await dashboard.locator('table.checkpoints tr[data-step="400"]').innerText(), /checkpoint-400\.pt[\s\S]*saved/);
   assert.match(await dashboard.locator('.disk').innerText(), /free: room for [\d,]+ more checkpoint/);
+  // A checkpoint being saved (seconds after its save, until it has settled) is marked and offers no action.
+  const writing = dashboard.locator('table.checkpoints tr.is-writing');
+  await writing.first().waitFor({ timeout: 60_000 });
+  assert.match(await writing.first().innerText(), /writing/);
+  assert.equal(await writing.first().locator('vscode-button').count(), 0);
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('run-dashboard-checkpoints');
 

@@ -44,10 +44,12 @@ export class CheckpointsTab {
       state.append(icon('cloud-download'), element('span', undefined, ` downloading ${Math.round(checkpoint.downloading * 100)}%`));
     } else {
       state.append(icon('check'), element('span', undefined, ' saved'));
-      actions.append(
+      const buttons = element('div', 'action-buttons');
+      buttons.append(
         button('', 'cloud-download', () => this.actions.download(checkpoint.step), `Download ${checkpoint.name}`),
         button('', 'debug-continue', () => this.actions.resume(checkpoint.step), `Continue training from ${checkpoint.name}`),
       );
+      actions.append(buttons);
     }
     row.append(element('td', 'num', checkpoint.step.toLocaleString('en-US')), element('td', undefined, checkpoint.name),
       element('td', 'num', checkpoint.sizeText), element('td', undefined, checkpoint.timeText), state, actions);
