@@ -8,7 +8,7 @@ Reads a JSON request on stdin and prints one JSON answer. Standard library only 
   packages [name]         -> {name: version or null}   (read from package metadata; nothing is imported)
   commands [name]         -> {name: path or null}
   ports [number]          -> {number: true when free}
-  disk [path]             -> {path: {"freeBytes", "checked"}}   (the nearest existing folder is measured)
+  disk [path]             -> {path: {"freeBytes", "totalBytes", "checked"}}   (the nearest existing folder is measured)
   git path                -> {"commit", "dirty"} or null
 """
 import glob
@@ -67,7 +67,7 @@ def disk_free(path):
     while not os.path.exists(checked) and checked != "/":
         checked = os.path.dirname(checked)
     stat = os.statvfs(checked)
-    return {"freeBytes": stat.f_bavail * stat.f_frsize, "checked": checked}
+    return {"freeBytes": stat.f_bavail * stat.f_frsize, "totalBytes": stat.f_blocks * stat.f_frsize, "checked": checked}
 
 
 def git_state(path):

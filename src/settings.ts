@@ -106,6 +106,43 @@ export class Settings implements vscode.Disposable {
     return Math.max(3, this.config.get<number>('runs.refreshIntervalSeconds', 15));
   }
 
+  /** Seconds between looks into an output folder (checkpoints, samples, disk) by dashboards, the preview and the tree. */
+  get dashboardRefreshSeconds(): number {
+    return Math.max(2, this.config.get<number>('dashboard.refreshIntervalSeconds', 15));
+  }
+
+  get dashboardLogPollSeconds(): number {
+    return Math.max(0.5, this.config.get<number>('dashboard.logPollSeconds', 2));
+  }
+
+  get gpuSampleSeconds(): number {
+    return Math.max(1, this.config.get<number>('dashboard.gpuSampleSeconds', 5));
+  }
+
+  get sampleCacheBytes(): number {
+    return Math.max(20, this.config.get<number>('samples.cacheSizeMb', 1024)) * 1024 * 1024;
+  }
+
+  get transferMethod(): 'auto' | 'rsync' | 'ssh' {
+    const method = this.config.get<string>('transfer.method', 'auto');
+    return method === 'rsync' || method === 'ssh' ? method : 'auto';
+  }
+
+  get bandwidthLimitKiBps(): number {
+    return Math.max(0, this.config.get<number>('transfer.bandwidthLimitKiBps', 0));
+  }
+
+  /** The folder checkpoints are downloaded into; undefined: ask. */
+  get checkpointDownloadFolder(): string | undefined {
+    const folder = this.config.get<string>('checkpoints.downloadFolder', '').trim();
+    return folder ? resolveUserPath(folder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir()) : undefined;
+  }
+
+  get ffmpegPath(): string {
+    const value = this.config.get<string>('ffmpegPath', 'ffmpeg').trim() || 'ffmpeg';
+    return value.includes('/') ? resolveUserPath(value, os.homedir()) : value;
+  }
+
   /** Where training-config profiles (*.yaml) are saved, relative paths against the first workspace folder. */
   get configProfilesFolder(): string {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Progress } from '../core/training/logParser';
 import type { RunSummary } from '../core/training/runRecord';
+import { formatRate } from '../core/format';
 
 const STATE_ICONS: Record<string, string> = {
   starting: '$(loading~spin)', running: '$(sync~spin)', stopping: '$(loading~spin)', finished: '$(pass)', failed: '$(error)', stopped: '$(debug-stop)',
@@ -10,11 +11,6 @@ const STATE_ICONS: Record<string, string> = {
 export function formatSteps(progress: Progress | undefined, total: number | undefined): string {
   const step = progress?.step ?? 0;
   return total ? `${step.toLocaleString('en-US')}/${total.toLocaleString('en-US')}` : step.toLocaleString('en-US');
-}
-
-export function formatRate(rate: number | undefined): string | undefined {
-  if (rate === undefined) return undefined;
-  return rate >= 1 ? `${rate.toFixed(2)} it/s` : `${(1 / rate).toFixed(2)} s/it`;
 }
 
 export class RunStatusBar implements vscode.Disposable {

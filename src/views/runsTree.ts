@@ -5,8 +5,9 @@ import { age, type RunState, type RunSummary } from '../core/training/runRecord'
 import { LOCAL_KEY } from '../training/hosts';
 import type { HostRuns, RunsModel } from '../training/runsModel';
 import { formatSteps } from './runStatusBar';
+import type { RunChildren, RunChildNode } from './runCheckpoints';
 
-export type RunsNode = { readonly kind: 'host'; readonly host: HostRuns } | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary };
+export type RunsNode = { readonly kind: 'host'; readonly host: HostRuns } | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary } | RunChildNode;
 
 const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
   starting: ['loading~spin', undefined],
@@ -20,24 +21,35 @@ const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
 export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private runChildren: RunChildren | undefined;
 
   constructor(private readonly model: RunsModel) {
-    this.subscription = model.onDidChange(() => this.changed.fire(undefined));
+    this.subscriptions.push(model.onDidChange(() => this.changed.fire(undefined)));
   }
 
-  getChildren(node?: RunsNode): RunsNode[] {
+  /** What a run holds (its checkpoints), shown under it. */
+  setRunChildren(children: RunChildren): void {
+    this.runChildren = children;
+    this.subscriptions.push(children.onDidChange(() => this.changed.fire(undefined)));
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] | Promise<RunsNode[]> {
     if (!node) return this.model.list().map((host) => ({ kind: 'host', host }));
     if (node.kind === 'host') return node.host.runs.map((summary) => ({ kind: 'run', host: node.host.key, summary }));
+    if (node.kind === 'run' && this.runChildren) return this.runChildren.children(node.host, node.summary);
     return [];
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
-    return node.kind === 'host' ? hostItem(node.host) : runItem(node.host, node.summary);
+    if (node.kind === 'host') return hostItem(node.host);
+    if (node.kind === 'run') return runItem(node.host, node.summary, this.runChildren !== undefined);
+    return this.runChildren!.item(node);
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
 }
@@ -58,9 +70,9 @@ function hostItem(host: HostRuns): vscode.TreeItem {
   return item;
 }
 
-function runItem(host: string, summary: RunSummary): vscode.TreeItem {
+function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscode.TreeItem {
   const { record, progress } = summary;
-  const item = new vscode.TreeItem(record.name, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(record.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `run:${host}:${record.runId}`;
   item.contextValue = `run.${record.state}`;
   const [icon, color] = STATE_ICONS[record.state] ?? ['circle-outline', undefined];

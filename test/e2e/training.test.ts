@@ -3,47 +3,26 @@
 // window reload, and stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { CommandRunner, sshHost } from '../../src/core/remote/runner';
-import { Workbench } from './support/workbench';
-import { tempDir } from '../support/fixtures';
+import type { Workbench } from './support/workbench';
+import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
-import { processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
+import { processesOfRun, waitFor, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
 let workbench: Workbench;
-let workspace: { dir: string; cleanup: () => Promise<void> };
-let socketsTmp: string;
+let session: TrainingWorkbench;
 
 before(async () => {
-  training = await startTrainingHost({ gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.08 });
-  workspace = await tempDir('cwf-e2e-train-');
-  // A short TMPDIR, as a user's would be: it holds the SSH control sockets, whose paths are length-limited.
-  socketsTmp = await mkdtemp('/tmp/cwf-');
-  workbench = await Workbench.launch({
-    workspace: workspace.dir,
-    env: { TMPDIR: socketsTmp },
-    settings: {
-      'ctrlWorld.ssh.configFile': training.sshd.configFile,
-      'ctrlWorld.remote.ctrlWorldFolder': training.tree.checkout,
-      'ctrlWorld.remote.registryFolder': training.tree.registryRoot,
-      'ctrlWorld.remote.envSetup': training.tree.envSetup,
-      'ctrlWorld.training.mainProcessPort': await freePort(),
-      'ctrlWorld.runs.refreshIntervalSeconds': 3,
-      // The stand-in's checkpoints are tiny; the disk check should not ask for the 8 GB each of the real ones.
-      'ctrlWorld.training.checkpointSizeGb': 0.001,
-    },
+  session = await launchTrainingWorkbench({ gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.08 }, {
+    'ctrlWorld.training.mainProcessPort': await freePort(),
   });
+  ({ training, workbench } = session);
 });
 
 after(async () => {
-  await workbench?.close();
-  // The extension's master connection lives in its socket folder under the TMPDIR it was given.
-  await new CommandRunner({ sshConfigFile: training.sshd.configFile, controlDir: path.join(socketsTmp, `cwf-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(training.sshd.alias));
-  await training?.stop();
-  await workspace?.cleanup();
-  await rm(socketsTmp, { recursive: true, force: true });
+  await session?.close();
 });
 
 const quickInput = () => workbench.page.locator('.quick-input-widget');

@@ -9,7 +9,7 @@ import { RunFollower } from '../../src/core/training/follow';
 import { runPreflight } from '../../src/core/training/preflight';
 import { queryGpus } from '../../src/core/remote/gpus';
 import { UserFacingError } from '../../src/core/errors';
-import { masterPid, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
+import { launchRequest, masterPid, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
 /** The finished run of the first test, continued from in a later one. */
@@ -24,23 +24,8 @@ after(async () => {
   await training?.stop();
 });
 
-async function request(outputName: string, extra: Partial<LaunchRequest> = {}): Promise<LaunchRequest> {
-  const { tree } = training;
-  return {
-    workdir: tree.checkout,
-    configSource: tree.configFile,
-    configText: await readFile(tree.configFile, 'utf8'),
-    outputDir: path.join(tree.checkout, 'model_ckpt', outputName),
-    gpus: [0, 1],
-    mainProcessPort: 29000 + Math.floor(Math.random() * 1000),
-    mixedPrecision: 'fp16',
-    totalSteps: 400,
-    wandb: { mode: 'offline' },
-    detach: 'setsid',
-    envSetup: tree.envSetup,
-    git: null,
-    ...extra,
-  };
+function request(outputName: string, extra: Partial<LaunchRequest> = {}): Promise<LaunchRequest> {
+  return launchRequest(training, outputName, { totalSteps: 400, ...extra });
 }
 
 test('preflight passes, then a run launches, is followed through a dropped connection and finishes with its files', async () => {

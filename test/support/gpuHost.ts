@@ -35,7 +35,16 @@ export interface GpuHostTree {
   readonly envSetup: string;
   /** A separate registry folder, so tests never touch the real ~/.ctrl-world-flexiv. */
   readonly registryRoot: string;
-  setTrainer(knobs: { stepSeconds?: number; failAt?: number; failKind?: string }): Promise<void>;
+  setTrainer(knobs: TrainerKnobs): Promise<void>;
+}
+
+/** fake_trainer.json: how fast the stand-in trains, when it fails, how big and slow its checkpoints are. */
+export interface TrainerKnobs {
+  readonly stepSeconds?: number;
+  readonly failAt?: number;
+  readonly failKind?: string;
+  readonly checkpointBytes?: number;
+  readonly checkpointSeconds?: number;
 }
 
 export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}): Promise<GpuHostTree> {
@@ -113,6 +122,7 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     registryRoot: path.join(root, 'registry'),
     setTrainer: (knobs) => writeFile(path.join(checkout, 'fake_trainer.json'), JSON.stringify({
       step_seconds: knobs.stepSeconds ?? 0.05, fail_at: knobs.failAt ?? 0, fail_kind: knobs.failKind ?? 'crash',
+      checkpoint_bytes: knobs.checkpointBytes ?? 0, checkpoint_seconds: knobs.checkpointSeconds ?? 0,
     })),
   };
   await tree.setTrainer({ stepSeconds: options.stepSeconds, failAt: options.failAt, failKind: options.failKind });

@@ -1,6 +1,7 @@
 // A stand-in GPU host served by the real sshd: the tree from gpuHost.ts, the runner with its own socket folder,
 // and helpers to look at the host's processes the way a person with a terminal would.
 import { mkdir, readFile, readdir } from 'node:fs/promises';
+import type { LaunchRequest } from '../../src/core/training/launch';
 import * as path from 'node:path';
 import { CommandRunner, sshHost } from '../../src/core/remote/runner';
 import { RemoteHost } from '../../src/core/remote/remoteHost';
@@ -83,4 +84,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A launch of the stand-in trainer into <checkout>/model_ckpt/<outputName> on two GPUs, offline. */
+export async function launchRequest(training: TrainingHost, outputName: string, extra: Partial<LaunchRequest> = {}): Promise<LaunchRequest> {
+  const { tree } = training;
+  return {
+    workdir: tree.checkout,
+    configSource: tree.configFile,
+    configText: await readFile(tree.configFile, 'utf8'),
+    outputDir: path.join(tree.checkout, 'model_ckpt', outputName),
+    gpus: [0, 1],
+    mainProcessPort: 29000 + Math.floor(Math.random() * 1000),
+    mixedPrecision: 'fp16',
+    wandb: { mode: 'offline' },
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+    git: null,
+    ...extra,
+  };
 }

@@ -20,7 +20,7 @@ test('the real accelerate + tqdm log: total steps, carriage-return progress and 
     const { parser, events } = feed(REAL_LOG, chunkSize);
     assert.equal(parser.totalSteps, 300);
     const progress = events.filter((e) => e.kind === 'progress').map((e) => e.kind === 'progress' && e.progress);
-    assert.deepEqual(progress[0], { step: 0, total: 300, rate: undefined, elapsed: '00:00', remaining: undefined, loss: undefined });
+    assert.deepEqual(progress[0], { step: 0, total: 300, rate: undefined, elapsed: '00:00', remaining: undefined, loss: undefined, learningRate: undefined });
     const withLoss = progress.find((p) => p && p.loss !== undefined);
     assert.ok(withLoss && withLoss.step === 100 && withLoss.loss === 10);
     // The file ends inside a half-written update: the last complete one counts.
@@ -43,6 +43,8 @@ test('s/it rates become it/s and a scientific-notation loss is read', () => {
   assert.equal(progress?.step, 45000);
   assert.ok(progress?.rate && Math.abs(progress.rate - 1 / 1.36) < 1e-9);
   assert.equal(progress?.loss, 12);
+  assert.equal(progress?.learningRate, undefined);
+  assert.equal(parseProgress('Steps:   1%|          | 200/100000 [04:48<40:00:00,  1.44s/it, loss=52.3, lr=5e-06]')?.learningRate, 5e-6);
   assert.equal(progress?.remaining, '20:49:24');
   // Other bars (the diffusion pipeline's during validation) are not the training progress.
   assert.equal(parseProgress(' 40%|████      | 20/50 [00:02<00:03,  9.8it/s]'), undefined);

@@ -2,7 +2,7 @@
 // stop and continue runs. Re-attaches to the followed run after a reload.
 import * as vscode from 'vscode';
 import type { Feature } from '../../services';
-import { describeError } from '../../core/errors';
+import { guardedCommands } from '../guardedCommand';
 import { TrainingHosts } from '../../training/hosts';
 import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
@@ -12,6 +12,7 @@ import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbK
 import type { TrainingServices } from './services';
 import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
+import { registerMonitoring } from '../monitoring/register';
 
 export const registerTraining: Feature = ({ context, log, settings }) => {
   const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
@@ -19,20 +20,12 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const statusBar = new RunStatusBar();
   const following = new RunFollowing(hosts, model, statusBar, log);
   const tree = new RunsTree(model);
+  const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
   const services: TrainingServices = { hosts, model, following, settings, log };
-  // Any failure a command did not turn into a message of its own still reaches the user, with the log one click away.
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
-    try {
-      await handler(...args);
-    } catch (error) {
-      log.error(`${id} failed: ${describeError(error)}`);
-      const choice = await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output');
-      if (choice) log.show();
-    }
-  });
+  const command = guardedCommands(log);
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
-    vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
+    treeView,
     // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
     // the explorer) it uses that file.
     command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
@@ -53,6 +46,7 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),
   );
+  registerMonitoring(services, context, tree, treeView);
   void model.refresh();
   void following.reattach();
 };

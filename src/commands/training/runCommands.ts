@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
+import { isFinished, listOutputs, type CheckpointFile } from '../../core/training/outputs';
 import { hostLabelFor } from '../../training/hosts';
 import type { RunsNode } from '../../views/runsTree';
 import type { TrainingServices } from './services';
@@ -9,9 +10,9 @@ import { pickOne, askText } from './quickInput';
 import { startTraining } from './startTraining';
 
 /** A run as commands receive it: a tree node, the status bar's {host, runId}, or nothing (then the user picks). */
-type RunArgument = RunsNode | { host: string; runId: string } | undefined;
+export type RunArgument = RunsNode | { host: string; runId: string } | undefined;
 
-async function resolveRun(services: TrainingServices, argument: RunArgument, filter: (run: RunSummary) => boolean, purpose: string): Promise<{ host: string; summary: RunSummary } | undefined> {
+export async function resolveRun(services: TrainingServices, argument: RunArgument, filter: (run: RunSummary) => boolean, purpose: string): Promise<{ host: string; summary: RunSummary } | undefined> {
   if (argument && 'kind' in argument && argument.kind === 'run') return { host: argument.host, summary: argument.summary };
   if (argument && 'runId' in argument) {
     const summary = services.model.find(argument.host, argument.runId) ?? await (await services.hosts.registry(argument.host)).get(argument.runId);
@@ -56,29 +57,49 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
   }
 }
 
-export async function continueFromCheckpoint(services: TrainingServices, argument: RunArgument): Promise<void> {
-  const run = await resolveRun(services, argument, (summary) => !isActive(summary.record.state), 'continue');
+/** A checkpoint chosen in a dashboard or under a run in the Runs view; `runId` is absent for a plain output folder. */
+export interface CheckpointArgument {
+  readonly host: string;
+  readonly runId?: string;
+  readonly dir: string;
+  readonly checkpoint: { readonly path: string; readonly step: number };
+}
+
+function isCheckpointArgument(argument: unknown): argument is CheckpointArgument {
+  return typeof argument === 'object' && argument !== null && 'checkpoint' in argument && 'dir' in argument;
+}
+
+/** The finished checkpoints of a folder, newest first; one still being written is never offered. */
+async function finishedCheckpoints(services: TrainingServices, host: string, dir: string): Promise<CheckpointFile[]> {
+  const registry = await services.hosts.registry(host);
+  const listing = await listOutputs(registry.host, await registry.root(), dir);
+  const files = listing.checkpoints.filter(isFinished).reverse();
+  if (files.length === 0) throw new Error(`${dir} holds no finished checkpoint-*.pt yet.`);
+  return files;
+}
+
+export async function continueFromCheckpoint(services: TrainingServices, argument: RunArgument | CheckpointArgument): Promise<void> {
+  const chosen = isCheckpointArgument(argument) ? argument : undefined;
+  if (chosen && !chosen.runId) return continueFromFolder(services, chosen);
+  const run = await resolveRun(services, chosen ? { host: chosen.host, runId: chosen.runId! } : argument as RunArgument, (summary) => !isActive(summary.record.state), 'continue');
   if (!run) return;
   const { record } = run.summary;
-  const registry = await services.hosts.registry(run.host);
-  const listing = registry.host.exec(['sh', '-c', 'ls -1 -- "$1"/checkpoint-*.pt 2>/dev/null', 'sh', record.outputDir]).then((result) => {
-    const files = result.stdout.split('\n').filter(Boolean).map((path) => ({ path, step: Number(/checkpoint-(\d+)\.pt$/.exec(path)?.[1] ?? 0) })).sort((a, b) => b.step - a.step);
-    if (files.length === 0) throw new Error(`${record.outputDir} holds no checkpoint-*.pt yet.`);
-    return files.map((file) => ({ label: `$(save) checkpoint-${file.step}.pt`, description: `step ${file.step.toLocaleString('en-US')}`, file }));
-  });
-  let picked;
+  let picked: { file: CheckpointFile } | undefined;
   try {
-    picked = await pickOne(listing, { title: `Continue ${record.name} from a checkpoint`, placeholder: 'The checkpoint whose weights the new run starts from' });
+    const files = finishedCheckpoints(services, run.host, record.outputDir);
+    if (chosen) {
+      const file = (await files).find((candidate) => candidate.step === chosen.checkpoint.step);
+      if (!file) throw new Error(`checkpoint-${chosen.checkpoint.step}.pt is not a finished checkpoint of ${record.outputDir}.`);
+      picked = { file };
+    } else {
+      const items = files.then((list) => list.map((file) => ({ label: `$(save) ${file.name}`, description: `step ${file.step.toLocaleString('en-US')}`, file })));
+      picked = await pickOne(items, { title: `Continue ${record.name} from a checkpoint`, placeholder: 'The checkpoint whose weights the new run starts from' });
+    }
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
     return;
   }
-  if (!picked) return;
-  const understood = await vscode.window.showInformationMessage(`Continue from checkpoint-${picked.file.step}.pt as a new run?`, {
-    modal: true,
-    detail: 'Upstream Ctrl-World resumes by loading weights only: the step counter, the optimizer state and the learning rate start again from zero, so the new run counts steps from 0 and names its checkpoints from the first interval again. It writes into a new output folder, so no earlier checkpoint is overwritten.',
-  }, 'Continue');
-  if (understood !== 'Continue') return;
+  if (!picked || !(await confirmContinue(picked.file.step))) return;
   await startTraining(services, {
     title: `Continue ${record.name} from step ${picked.file.step.toLocaleString('en-US')}`,
     host: run.host,
@@ -88,6 +109,34 @@ export async function continueFromCheckpoint(services: TrainingServices, argumen
     ckptPath: picked.file.path,
     continuedFrom: { runId: record.runId, checkpoint: picked.file.path, step: picked.file.step },
   });
+}
+
+/** A checkpoint of a folder with no run record: the Ctrl-World folder and config are asked for as for a new run. */
+async function continueFromFolder(services: TrainingServices, chosen: CheckpointArgument): Promise<void> {
+  try {
+    if (!(await finishedCheckpoints(services, chosen.host, chosen.dir)).some((file) => file.step === chosen.checkpoint.step)) {
+      throw new Error(`checkpoint-${chosen.checkpoint.step}.pt is not a finished checkpoint of ${chosen.dir}.`);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
+    return;
+  }
+  if (!(await confirmContinue(chosen.checkpoint.step))) return;
+  await startTraining(services, {
+    title: `Continue from ${chosen.checkpoint.path.split('/').pop()}`,
+    host: chosen.host,
+    outputDir: `${chosen.dir.replace(/\/+$/, '')}-from-${chosen.checkpoint.step}`,
+    ckptPath: chosen.checkpoint.path,
+    continuedFrom: { checkpoint: chosen.checkpoint.path, step: chosen.checkpoint.step },
+  });
+}
+
+async function confirmContinue(step: number): Promise<boolean> {
+  const understood = await vscode.window.showInformationMessage(`Continue from checkpoint-${step}.pt as a new run?`, {
+    modal: true,
+    detail: 'Upstream Ctrl-World resumes by loading weights only: the step counter, the optimizer state and the learning rate start again from zero, so the new run counts steps from 0 and names its checkpoints from the first interval again. It writes into a new output folder, so no earlier checkpoint is overwritten.',
+  }, 'Continue');
+  return understood === 'Continue';
 }
 
 export async function setWandbKey(services: TrainingServices): Promise<void> {

@@ -6,8 +6,8 @@ import type { ExecResult } from '../remote/runner';
 import type { RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 
-export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh'] as const;
-export type KitScript = 'runs.py' | 'probe.py';
+export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py'] as const;
+export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py';
 const NOT_INSTALLED = 97;
 
 export interface Kit {

@@ -12,6 +12,8 @@ export interface Progress {
   readonly remaining?: string;
   /** Ctrl-World's postfix: the sum of the last 100 step losses. */
   readonly loss?: number;
+  /** A learning rate in the postfix (`lr=` or `learning_rate=`): upstream logs none, forks with a schedule do. */
+  readonly learningRate?: number;
 }
 
 export type LogEvent =
@@ -22,6 +24,8 @@ export type LogEvent =
   | { readonly kind: 'error'; readonly error: TrainingError };
 
 const TQDM = /(?:^|\s)Steps:\s*(\d+)%\|[^|]*\|\s*(\d+)\/(\d+)\s*\[([\d:]+)<([\d:?]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
+const POSTFIX_LOSS = /(?:^|,\s*)loss=([-+\d.eE]+|nan|inf)/;
+const POSTFIX_LEARNING_RATE = /(?:^|,\s*)(?:lr|learning_rate)=([-+\d.eE]+|nan|inf)/;
 const LOGGER_PREFIX = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} - [A-Z]+ - [\w.]+ - /;
 const RANK_PREFIX = /^\[RANK \d+\]\s?|^\[rank\d+\]:\s?/;
 const TOTAL_STEPS = /Total optimization steps = (\d+)/;
@@ -40,15 +44,23 @@ export function parseProgress(segment: string): Progress | undefined {
   const [, , step, total, elapsed, remaining, rateText, unit, postfix] = match;
   const rateValue = rateText === '?' ? undefined : Number(rateText);
   const rate = rateValue === undefined ? undefined : unit === 's/it' ? (rateValue > 0 ? 1 / rateValue : undefined) : rateValue;
-  const loss = /(?:^|,\s*)loss=([-+\d.eE]+|nan|inf)/.exec(postfix ?? '')?.[1];
+  const loss = postfixNumber(postfix, POSTFIX_LOSS);
+  const learningRate = postfixNumber(postfix, POSTFIX_LEARNING_RATE);
   return {
     step: Number(step),
     total: Number(total),
     rate,
     elapsed,
     remaining: remaining.includes('?') ? undefined : remaining,
-    loss: loss === undefined ? undefined : Number(loss),
+    loss,
+    learningRate,
   };
+}
+
+/** The number a postfix pattern captured (`loss=0.523, lr=5e-06`). */
+function postfixNumber(postfix: string | undefined, pattern: RegExp): number | undefined {
+  const text = pattern.exec(postfix ?? '')?.[1];
+  return text === undefined ? undefined : Number(text);
 }
 
 export class LogParser {
@@ -83,7 +95,7 @@ export class LogParser {
   private progressIn(segment: string, events: LogEvent[]): boolean {
     const progress = parseProgress(segment);
     if (!progress) return false;
-    const key = `${progress.step}/${progress.total}/${progress.loss}/${progress.rate}`;
+    const key = `${progress.step}/${progress.total}/${progress.loss}/${progress.rate}/${progress.learningRate}`;
     if (key !== this.lastProgressKey) {
       this.lastProgressKey = key;
       this.progress = progress;
