@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { DEFAULT_ENVIRONMENT } from './core/config/environment';
+import type { TrainingEnvironment } from './core/config/types';
 
 const SECTION = 'ctrlWorld';
 
@@ -45,6 +47,22 @@ export class Settings implements vscode.Disposable {
 
   get remoteCtrlWorldFolder(): string {
     return this.config.get<string>('remote.ctrlWorldFolder', '~/Ctrl-World').trim() || '~/Ctrl-World';
+  }
+
+  /** The GPUs, memory, checkpoint size and reference speed the config editor's figures assume. */
+  get trainingEnvironment(): TrainingEnvironment {
+    return {
+      gpus: this.config.get<number>('training.gpus', DEFAULT_ENVIRONMENT.gpus),
+      gpuMemoryGb: this.config.get<number>('training.gpuMemoryGb', DEFAULT_ENVIRONMENT.gpuMemoryGb),
+      checkpointSizeGb: this.config.get<number>('training.checkpointSizeGb', DEFAULT_ENVIRONMENT.checkpointSizeGb),
+      referenceSecondsPerStep: this.config.get<number>('training.secondsPerStep', DEFAULT_ENVIRONMENT.referenceSecondsPerStep),
+    };
+  }
+
+  /** Where training-config profiles (*.yaml) are saved, relative paths against the first workspace folder. */
+  get configProfilesFolder(): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    return resolveUserPath(this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles', base);
   }
 
   dispose(): void {
