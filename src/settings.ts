@@ -47,6 +47,12 @@ export class Settings implements vscode.Disposable {
     return this.config.get<string>('remote.ctrlWorldFolder', '~/Ctrl-World').trim() || '~/Ctrl-World';
   }
 
+  /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
+  get previewFrameCacheMB(): number {
+    const value = this.config.get<number>('preview.frameCacheMB', 256);
+    return Number.isFinite(value) ? Math.min(4096, Math.max(32, value)) : 256;
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();

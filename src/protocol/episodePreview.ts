@@ -77,8 +77,12 @@ export type EpisodePreviewHostMessage =
       readonly episode: PreviewEpisode;
       /** Where to start; the webview's own remembered state wins when it is for the same file. */
       readonly initial: Partial<Omit<PreviewViewState, 'file'>>;
+      /** Memory for decoded frames in the webview (ctrlWorld.preview.frameCacheMB). */
+      readonly frameCacheMB: number;
     }
   | FramesMessage
+  /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */
+  | { readonly type: 'navigate'; readonly frame?: number; readonly enlarged?: string | null }
   | { readonly type: 'flag'; readonly flag: PreviewFlag | null }
   /** The episode cannot be shown at all (not HDF5, no cameras…): the reason and what to do. */
   | { readonly type: 'failed'; readonly message: string };
