@@ -35,6 +35,9 @@ export interface EpisodeSpec {
   quality?: number;
   task?: string;
   unknown_filter?: boolean;
+  compress_len_dtype?: 'int32' | 'float32';
+  jpeg_storage?: 'padded' | 'vlen';
+  corrupt_chunk_frames?: number[];
 }
 
 export function runProcess(program: string, args: string[], input?: string, timeoutMs = 300_000): Promise<string> {
