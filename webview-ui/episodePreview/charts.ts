@@ -97,7 +97,7 @@ export class SeriesCharts {
     }));
     const last = Math.max(1, this.frameCount - 1);
     // The chart renders once while it is constructed, before `panel` exists.
-    let panel: ChartPanel | undefined;
+    const built: { panel?: ChartPanel } = {};
     const chart = new Chart<'line', Array<{ x: number; y: number }>>(canvas, {
       type: 'line',
       data: { datasets },
@@ -132,9 +132,10 @@ export class SeriesCharts {
           if (value !== undefined) this.callbacks.seek(Math.max(0, Math.min(last, Math.round(value))));
         },
       },
-      plugins: [{ id: 'cursorFollowsLayout', afterRender: () => panel && this.placeCursor(panel) }],
+      plugins: [{ id: 'cursorFollowsLayout', afterRender: () => built.panel && this.placeCursor(built.panel) }],
     });
-    panel = { series, chart, cursor };
+    const panel: ChartPanel = { series, chart, cursor };
+    built.panel = panel;
     this.styleChart(chart);
     chart.update('none');
     return panel;
