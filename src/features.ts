@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerEpisodePreview } from './commands/episodePreview';
 import { EmptyTree } from './views/emptyTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
@@ -25,4 +26,5 @@ export const FEATURES: readonly Feature[] = [
   registerDatasetsView,
   registerRunsView,
   registerSamplePreview,
+  registerEpisodePreview,
 ];

@@ -65,6 +65,12 @@ export class Settings implements vscode.Disposable {
     return resolveUserPath(this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles', base);
   }
 
+  /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
+  get previewFrameCacheMB(): number {
+    const value = this.config.get<number>('preview.frameCacheMB', 256);
+    return Number.isFinite(value) ? Math.min(4096, Math.max(32, value)) : 256;
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();

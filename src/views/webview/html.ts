@@ -8,6 +8,8 @@ export interface WebviewShell {
   /** The bundle under dist/webview/, without `.js`. */
   readonly bundle: string;
   readonly title: string;
+  /** The bundle imports CSS, which esbuild writes beside it as dist/webview/<bundle>.css. */
+  readonly bundleCss?: boolean;
 }
 
 /** Folders a webview may load from: the bundles and media. Features add their cache folders. */
@@ -15,7 +17,7 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function renderWebviewHtml({ webview, extensionUri, bundle, title }: WebviewShell): string {
+export function renderWebviewHtml({ webview, extensionUri, bundle, title, bundleCss }: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   const csp = [
@@ -37,7 +39,7 @@ export function renderWebviewHtml({ webview, extensionUri, bundle, title }: Webv
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${asset('media', 'webview.css')}">
-</head>
+${bundleCss ? `<link rel="stylesheet" href="${asset('dist', 'webview', `${bundle}.css`)}">\n` : ''}</head>
 <body>
 <div id="app" role="main"></div>
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', `${bundle}.js`)}"></script>

@@ -1,0 +1,76 @@
+// "Open Episode Preview", "Flag Episode" and "Unflag Episode": from the Datasets tree, the Explorer, the palette.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Feature } from '../services';
+import { EpisodeFlags } from '../views/episodeFlags';
+import { EpisodePreviews } from '../views/preview/episodePreviews';
+
+/** Recording rate assumed when an episode has no fps attribute (ALOHA/Flexiv record at 30 Hz). */
+const DEFAULT_FPS = 30;
+
+/** An episode, and optionally where to start in it. */
+export interface EpisodeTarget {
+  readonly file: string;
+  readonly camera?: string;
+  readonly frame?: number;
+}
+
+export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
+  const flags = new EpisodeFlags(log);
+  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, defaultFps: () => DEFAULT_FPS });
+  context.subscriptions.push(flags, previews);
+
+  const withEpisode = (run: (target: EpisodeTarget) => unknown) => async (arg?: unknown, options?: unknown) => {
+    const target = episodeTarget(arg, options) ?? (await pickEpisode(settings.datasetFolders));
+    if (target) await run(target);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('ctrlWorld.openEpisodePreview', withEpisode((target) => {
+      const openedAt = performance.now();
+      previews.show(target.file, { frame: target.frame, enlarged: target.camera }, openedAt);
+    })),
+    vscode.commands.registerCommand('ctrlWorld.flagEpisode', withEpisode((target) => flags.flag(target.file))),
+    vscode.commands.registerCommand('ctrlWorld.unflagEpisode', withEpisode((target) => flags.unflag(target.file))),
+  );
+};
+
+/**
+ * Reads the command's arguments: a path or file Uri (Explorer, palette, other extensions), a Datasets tree node
+ * (episode or camera), or `(file, { camera, frame })` from code.
+ */
+export function episodeTarget(arg: unknown, options?: unknown): EpisodeTarget | undefined {
+  const extra = (typeof options === 'object' && options !== null ? options : {}) as { camera?: unknown; frame?: unknown };
+  const camera = typeof extra.camera === 'string' ? extra.camera : undefined;
+  const frame = typeof extra.frame === 'number' && Number.isInteger(extra.frame) ? extra.frame : undefined;
+  if (typeof arg === 'string') return { file: arg, camera, frame };
+  if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? { file: arg.fsPath, camera, frame } : undefined;
+  if (typeof arg === 'object' && arg !== null) {
+    const node = arg as { file?: unknown; camera?: unknown; resourceUri?: unknown };
+    const nodeCamera = typeof node.camera === 'string' ? node.camera : typeof (node.camera as { name?: unknown })?.name === 'string' ? (node.camera as { name: string }).name : undefined;
+    if (typeof node.file === 'string') return { file: node.file, camera: nodeCamera ?? camera, frame };
+    if (node.resourceUri instanceof vscode.Uri) return { file: node.resourceUri.fsPath, camera: nodeCamera ?? camera, frame };
+  }
+  return undefined;
+}
+
+/** The palette without an argument: choose among the episodes of the workspace and the dataset folders. */
+async function pickEpisode(datasetFolders: readonly string[]): Promise<EpisodeTarget | undefined> {
+  const pattern = '**/*.{hdf5,h5}';
+  const searches = [
+    vscode.workspace.findFiles(pattern, '**/node_modules/**', 5000),
+    ...datasetFolders.map((folder) => vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(folder), pattern), null, 5000)),
+  ];
+  const files = [...new Set((await Promise.all(searches)).flat().map((uri) => uri.fsPath))]
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  if (files.length === 0) {
+    const choice = await vscode.window.showInformationMessage('No HDF5 episodes (*.hdf5, *.h5) were found in the workspace or the dataset folders.', 'Add Dataset Folder');
+    if (choice) await vscode.commands.executeCommand('ctrlWorld.addDatasetFolder');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(files.map((file) => ({ label: path.basename(file), description: path.dirname(file), file })), {
+    title: 'Open Episode Preview',
+    placeHolder: 'Choose an episode',
+    matchOnDescription: true,
+  });
+  return picked && { file: picked.file };
+}

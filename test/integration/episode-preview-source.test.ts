@@ -1,0 +1,94 @@
+// What the Episode Preview reads from h5py-written episodes: cameras, plots, problems with frames, frame sets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { openPreviewSource, type PreviewSource } from '../../src/core/preview/episodeSource';
+import { Hdf5Error } from '../../src/core/hdf5';
+import type { FrameImage } from '../../src/protocol/episodePreview';
+import { SYSTEM_PYTHON, runProcess, tempDir, writeEpisodes } from '../support/fixtures';
+import { frameCodeOfRgb, frameCodeSamplePoints, decodeFrameCode } from '../support/frameCode';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const options = { defaultFps: 30, flag: null };
+
+before(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await writeEpisodes(dir, [
+    { path: 'jpeg.hdf5', frames: 30, height: 48, width: 64, frame_code: true, nan_in: { action: [5, 6, 7], qpos: [29] },
+      camera_frames: { cam_right_wrist: 20 }, corrupt_jpeg_frames: [3] },
+    { path: 'raw.hdf5', frames: 12, height: 40, width: 160, encoding: 'raw', compression: 'lzf', frame_code: true, fps_attr: 15 },
+    { path: 'not-hdf5.hdf5', not_hdf5: true },
+  ]);
+});
+after(() => cleanup?.());
+
+async function withSource<T>(name: string, use: (source: PreviewSource) => Promise<T> | T): Promise<T> {
+  const source = await openPreviewSource(path.join(dir, name), options);
+  try {
+    return await use(source);
+  } finally {
+    source.close();
+  }
+}
+
+/** Decodes JPEG bytes with PIL (Debian's python3) and returns the frame code drawn in them. */
+async function jpegFrameCode(image: FrameImage, width: number, height: number): Promise<number> {
+  assert.equal(image.kind, 'jpeg');
+  const file = path.join(dir, `frame-${Math.random().toString(36).slice(2)}.jpg`);
+  await writeFile(file, (image as { bytes: Uint8Array }).bytes);
+  const points = JSON.stringify(frameCodeSamplePoints(width, height));
+  const script = `import json,sys\nfrom PIL import Image\nim=Image.open(sys.argv[1]).convert('L')\nprint(json.dumps([im.getpixel(tuple(p)) for p in json.loads(sys.argv[2])]))`;
+  return decodeFrameCode(JSON.parse(await runProcess(SYSTEM_PYTHON, ['-c', script, file, points])) as number[]);
+}
+
+test('the episode lists its cameras, plotted arrays, fps and the frames of its problems', async () => {
+  await withSource('jpeg.hdf5', ({ episode }) => {
+    assert.equal(episode.name, 'jpeg.hdf5');
+    assert.equal(episode.frameCount, 30);
+    assert.equal(episode.fps, 30, 'no fps attribute: the default');
+    assert.deepEqual(episode.cameras.map((c) => [c.name, c.frames, c.width, c.height, c.encoding]), [
+      ['cam_high', 30, 64, 48, 'jpeg'], ['cam_left_wrist', 30, 64, 48, 'jpeg'], ['cam_right_wrist', 20, 64, 48, 'jpeg'],
+    ]);
+    assert.deepEqual(episode.series.map((s) => [s.name, s.rows.length, s.rows[0]!.length]), [['qpos', 30, 7], ['action', 30, 7]]);
+    const ranges = episode.problems.map((p) => [p.frames?.first, p.frames?.last, p.severity]);
+    assert.deepEqual(ranges, [[29, 29, 'error'], [5, 7, 'error'], [20, 29, 'warning']]);
+    assert.match(episode.problems[1]!.message, /^action holds NaN in frames 5–7 \(dimension 0\)\.$/);
+    assert.match(episode.problems[2]!.message, /cam_right_wrist has 20 frames, the episode 30/);
+  });
+  await withSource('raw.hdf5', ({ episode }) => assert.equal(episode.fps, 15, 'the fps attribute wins'));
+});
+
+test('a frame set holds every camera at the same index, read from the file', async () => {
+  await withSource('jpeg.hdf5', async (source) => {
+    for (const index of [0, 17]) {
+      const images = source.readFrameSet(index);
+      assert.equal(images.length, 3);
+      for (const image of images) assert.equal(await jpegFrameCode(image, 64, 48), index, `frame ${index}`);
+    }
+    const tail = source.readFrameSet(25);
+    assert.equal(tail[2]!.kind, 'missing');
+    assert.match((tail[2] as { message: string }).message, /cam_right_wrist has only 20 frames/);
+    const corrupt = source.readFrameSet(3);
+    assert.ok(corrupt.every((image) => image.kind === 'missing'), 'a corrupt JPEG becomes a visible reason, not garbage');
+    assert.match((corrupt[0] as { message: string }).message, /frame 3 of camera cam_high is not a valid JPEG/);
+    const bytes = (source.readFrameSet(1)[0] as { bytes: Uint8Array }).bytes;
+    assert.equal(bytes.byteOffset, 0);
+    assert.equal(bytes.buffer.byteLength, bytes.byteLength, 'only the JPEG bytes travel to the webview, not the padded row');
+  });
+  await withSource('raw.hdf5', (source) => {
+    const images = source.readFrameSet(11);
+    for (const image of images) {
+      assert.equal(image.kind, 'raw');
+      const raw = image as { bytes: Uint8Array; width: number; height: number };
+      assert.deepEqual([raw.width, raw.height, raw.bytes.length], [160, 40, 160 * 40 * 3]);
+      assert.equal(frameCodeOfRgb(raw.bytes, 160, 40), 11);
+    }
+  });
+});
+
+test('a file that is not an episode fails with a message naming it', async () => {
+  await assert.rejects(openPreviewSource(path.join(dir, 'not-hdf5.hdf5'), options), (error: unknown) =>
+    error instanceof Hdf5Error && error.message.includes('not-hdf5.hdf5'));
+});
