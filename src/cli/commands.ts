@@ -1,5 +1,6 @@
 // The CLI's subcommands, in the order `--help` lists them.
 import type { CliCommand } from './framework';
 import { frameCommand, scanCommand, validateCommand } from './dataset';
+import { checkConvertedCommand, convertCommand } from './convert';
 
-export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand];
+export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand];
