@@ -10,7 +10,7 @@ import { annotationPath, datasetDir as datasetFolder, defaultMetaRoot, sampleFil
 import { episodeId, optionsFingerprint, readManifest, sha256, writeManifest, type Manifest, type ManifestEntry } from './manifest';
 import { checkConvertOptions } from './options';
 import { EpisodeNotConvertible, readEpisodeForConversion, type EpisodeData } from './readEpisode';
-import { sampleEntries } from './samples';
+import { framesNeeded, sampleEntries } from './samples';
 import { splitEpisodes } from './split';
 import { stateStatistics } from './stats';
 import type { ConvertOptions, ConvertProgress, ConvertSummary, SkippedEpisode, Split } from './types';
@@ -162,7 +162,10 @@ async function readCandidateData(entry: EpisodeFileEntry, options: ConvertOption
   const stride = resolveStride(data.fps, options);
   const problem = strideProblem(stride, options.downSample);
   if (problem) throw new EpisodeNotConvertible(problem);
-  if (Math.ceil(data.frames / stride) < 1) throw new EpisodeNotConvertible('no frames at this stride');
+  const videoFrames = Math.ceil(data.frames / stride);
+  if (videoFrames < framesNeeded(options.numFrames)) {
+    throw new EpisodeNotConvertible(`too short: ${data.frames} frames give ${videoFrames} video frames at stride ${stride}; one sample needs ${framesNeeded(options.numFrames)} (num_frames ${options.numFrames})`);
+  }
   return data;
 }
 

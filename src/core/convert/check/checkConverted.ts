@@ -76,7 +76,7 @@ async function perEpisodeEpisodes(root: string, request: CheckRequest, sink: Pro
       latents.push(await latentState(file, view, videoLength, request, sink));
       if (!annotations.includes(`${view}.json`)) sink('error', 'missing-annotation', `${folder}: no annotation/${view}.json for view ${view}.`, episodeDir);
     }
-    episodes.push({ id: folder, split: 'train', annotationFile: first ? path.join(episodeDir, 'annotation', first) : episodeDir, videoLength: videoLength ?? 0, latents, task: annotation?.value?.texts?.[0] ?? '' });
+    episodes.push({ id: folder, split: 'any', annotationFile: first ? path.join(episodeDir, 'annotation', first) : episodeDir, videoLength: videoLength ?? 0, latents, task: annotation?.value?.texts?.[0] ?? '' });
   }
   return episodes;
 }
