@@ -10,7 +10,7 @@ dataset_example/extract_latent.py, fed from HDF5 instead of MP4.
 
 Resumable: a view whose file already holds a tensor of the right shape and dtype is not encoded again. One worker
 process per GPU takes episodes from a shared queue. Progress goes to stdout, one line per event:
-    CWF-ENCODE {"event": "start" | "episode" | "end" | "error", ...}
+    CWF-ENCODE {"event": "process" | "start" | "episode" | "end" | "error", ...}
 Frame preparation and file bookkeeping import without torch (tests run them with numpy alone).
 """
 import argparse
@@ -392,11 +392,19 @@ def parse_args(argv):
     parser.add_argument("--svd", required=True, help="the stable-video-diffusion-img2vid folder (its vae/ is loaded)")
     parser.add_argument("--gpus", default="0", help="comma-separated GPU indices, one worker each; 'cpu' for the CPU")
     parser.add_argument("--batch", type=int, default=64, help="frames per VAE call (upstream: 64)")
+    parser.add_argument("--new-session", action="store_true",
+                        help="run in a process group of its own and say its id first, so that a remote caller can stop every worker")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.new_session:
+        try:
+            os.setsid()
+        except OSError:
+            pass  # already the leader of its own session
+        emit("process", pgid=os.getpgrp(), pid=os.getpid())
     try:
         return run(args)
     except EncodeError as error:

@@ -4,12 +4,9 @@ import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerEpisodePreview } from './commands/episodePreview';
+import { registerConversion } from './commands/conversion';
 import { EmptyTree } from './views/emptyTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
-
-const registerDatasetsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
 
 const registerRunsView: Feature = ({ context }) => {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
@@ -23,7 +20,7 @@ const registerSamplePreview: Feature = ({ context }) => {
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
-  registerDatasetsView,
+  registerConversion,
   registerRunsView,
   registerSamplePreview,
   registerEpisodePreview,

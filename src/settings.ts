@@ -71,6 +71,39 @@ export class Settings implements vscode.Disposable {
     return Number.isFinite(value) ? Math.min(4096, Math.max(32, value)) : 256;
   }
 
+  /** The dataset root conversion writes to when no training config names one; '' lets the command propose one. */
+  get convertOutputFolder(): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const folder = this.config.get<string>('convert.outputFolder', '').trim();
+    return folder ? resolveUserPath(folder, base) : '';
+  }
+
+  /** The instruction written to every annotation's texts; '' takes each episode's `task` attribute. */
+  get convertTask(): string {
+    return this.config.get<string>('convert.task', '').trim();
+  }
+
+  /** The HDF5 array holding the 7-D robot state. */
+  get convertStateArray(): string {
+    return this.config.get<string>('convert.stateArray', 'qpos').trim() || 'qpos';
+  }
+
+  get convertValidationRatio(): number {
+    const value = this.config.get<number>('convert.validationRatio', 0.1);
+    return Number.isFinite(value) && value >= 0 && value < 1 ? value : 0.1;
+  }
+
+  /** Video frames per second the default stride aims for. */
+  get convertTargetFps(): number {
+    const value = this.config.get<number>('convert.targetFps', 5);
+    return Number.isFinite(value) && value > 0 ? value : 5;
+  }
+
+  /** A shell command run on the GPU host before the remote kit's Python (activating the Ctrl-World environment). */
+  get remoteEnvSetup(): string {
+    return this.config.get<string>('remote.envSetup', '').trim();
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();

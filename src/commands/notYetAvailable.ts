@@ -7,7 +7,6 @@ const PENDING_COMMANDS: Record<string, string> = {
   'ctrlWorld.openConfig': 'Open Training Config',
   'ctrlWorld.addDatasetFolder': 'Add Dataset Folder',
   'ctrlWorld.refreshDatasets': 'Refresh Datasets',
-  'ctrlWorld.convertDataset': 'Convert Dataset',
 };
 
 export const registerPendingCommands: Feature = ({ context, log }) => {

@@ -47,6 +47,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
     throw new UserFacingError(`No HDF5 episodes (*.hdf5, *.h5) were found in ${input}.`, 'Choose the folder that holds the episodes.', 'no-episodes');
   }
   const manifest = await readManifest(dataset);
+  manifest.input = input;
   const fingerprint = optionsFingerprint(options);
   const flagged = await flaggedEpisodes(entries.map((entry) => entry.path));
   const skipped: SkippedEpisode[] = [];

@@ -4,3 +4,4 @@ export { convertDataset, type ConvertRequest } from './convertMeta';
 export { checkConvertOptions, ConvertOptionsError } from './options';
 export { resolveStride, strideProblem } from './annotation';
 export * from './layout';
+export { configData, cfgFor, type ConfigData } from './fromConfig';

@@ -24,6 +24,8 @@ export interface ManifestEntry {
 
 export interface Manifest {
   version: 1;
+  /** The folder of episodes converted last, which the annotations' source.file is relative to. */
+  input?: string;
   /** Ids are never reused, so a latent folder always belongs to one episode. */
   nextId: number;
   /** Ids by episode file (relative to the episodes folder), kept when an episode is skipped for a while. */

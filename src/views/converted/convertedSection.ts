@@ -1,0 +1,149 @@
+// The "Converted" section of the Datasets view: a node per converted dataset with its check's verdict, its meta
+// files, and its train/val episodes with their latents; an episode opens its state curves.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { Disposable } from '../../core/lifecycle';
+import type { ConvertedEpisode } from '../../core/convert/check';
+import type { ConvertedEpisodeTarget } from '../../protocol/convertedEpisode';
+import type { TreeSection } from '../sectionedTree';
+import type { ConvertedDataset, ConvertedDatasets } from './convertedDatasets';
+
+export const CONVERTED_SECTION = 'converted';
+
+export type ConvertedNode =
+  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'root' }
+  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'dataset'; readonly dataset: ConvertedDataset }
+  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'meta'; readonly dataset: ConvertedDataset; readonly file: string; readonly label: string; readonly detail: string }
+  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'split'; readonly dataset: ConvertedDataset; readonly split: string; readonly episodes: readonly ConvertedEpisode[] }
+  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'episode'; readonly dataset: ConvertedDataset; readonly episode: ConvertedEpisode };
+
+const node = <T extends Omit<ConvertedNode, 'section'>>(value: T) => ({ section: CONVERTED_SECTION, ...value }) as ConvertedNode;
+
+export class ConvertedSection extends Disposable implements TreeSection<ConvertedNode> {
+  readonly id = CONVERTED_SECTION;
+  private readonly changed = this.register(new vscode.EventEmitter<ConvertedNode | undefined>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly datasets: ConvertedDatasets) {
+    super();
+    this.register(datasets.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  roots(): ConvertedNode[] {
+    return this.datasets.all.length > 0 ? [node({ kind: 'root' })] : [];
+  }
+
+  children(parent: ConvertedNode): ConvertedNode[] {
+    switch (parent.kind) {
+      case 'root':
+        return this.datasets.all.map((dataset) => node({ kind: 'dataset', dataset }));
+      case 'dataset':
+        return datasetChildren(parent.dataset);
+      case 'split':
+        return parent.episodes.map((episode) => node({ kind: 'episode', dataset: parent.dataset, episode }));
+      default:
+        return [];
+    }
+  }
+
+  treeItem(element: ConvertedNode): vscode.TreeItem {
+    switch (element.kind) {
+      case 'root': {
+        const item = new vscode.TreeItem('Converted', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'converted';
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.tooltip = 'Datasets in Ctrl-World\'s training layout, checked against what train_wm.py reads.';
+        item.contextValue = 'convertedRoot';
+        return item;
+      }
+      case 'dataset':
+        return datasetItem(element.dataset);
+      case 'meta': {
+        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
+        item.description = element.detail;
+        item.iconPath = new vscode.ThemeIcon('json');
+        item.resourceUri = vscode.Uri.file(element.file);
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(element.file)] };
+        item.contextValue = 'convertedMeta';
+        return item;
+      }
+      case 'split': {
+        const item = new vscode.TreeItem(element.split, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `converted:${element.dataset.location.root}:${element.dataset.location.name}:${element.split}`;
+        item.description = `${element.episodes.length} episodes · ${element.episodes.reduce((sum, episode) => sum + episode.videoLength, 0)} frames`;
+        item.iconPath = new vscode.ThemeIcon('list-tree');
+        return item;
+      }
+      case 'episode':
+        return episodeItem(element.dataset, element.episode);
+    }
+  }
+}
+
+function datasetChildren(dataset: ConvertedDataset): ConvertedNode[] {
+  const report = dataset.report;
+  if (!report) return [];
+  const children: ConvertedNode[] = [];
+  const { location } = dataset;
+  const statFile = path.join(location.metaRoot, location.name, 'stat.json');
+  children.push(node({ kind: 'meta', dataset, file: statFile, label: 'stat.json', detail: report.stat ? '1st/99th percentiles of 7 states' : 'missing' }));
+  for (const split of ['train', 'val'] as const) {
+    children.push(node({ kind: 'meta', dataset, file: path.join(report.metaDir, `${split}_sample.json`), label: `${split}_sample.json`, detail: `${report.samples[split]} samples` }));
+  }
+  const splits = [...new Set(report.episodes.map((episode) => episode.split))];
+  for (const split of splits) {
+    children.push(node({ kind: 'split', dataset, split: split === 'any' ? 'episodes' : split, episodes: report.episodes.filter((episode) => episode.split === split) }));
+  }
+  return children;
+}
+
+function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
+  const { location, report } = dataset;
+  const item = new vscode.TreeItem(location.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `converted:${location.root}:${location.name}`;
+  item.contextValue = 'convertedDataset';
+  if (!report) {
+    item.description = 'check failed';
+    item.tooltip = dataset.error;
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    return item;
+  }
+  const latents = report.episodes.flatMap((episode) => episode.latents);
+  const errors = report.problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = report.problems.length - errors;
+  const frames = report.episodes.reduce((sum, episode) => sum + episode.videoLength, 0);
+  const train = report.episodes.filter((episode) => episode.split !== 'val').length;
+  item.description = `${train} train · ${report.episodes.length - train} val · ${frames} frames · latents ${latents.filter((latent) => latent.state === 'ok').length}/${latents.length}`
+    + (errors + warnings > 0 ? ` · ${errors + warnings} problem${errors + warnings > 1 ? 's' : ''}` : '');
+  item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+    : warnings > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+    : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${location.name}** (${report.layout} layout)\n\n`);
+  tooltip.appendMarkdown(`Dataset: \`${report.datasetDir}\`\n\nMeta: \`${report.metaDir}\`\n\n`);
+  if (dataset.config) tooltip.appendMarkdown(`Checked against \`${dataset.config.file}\`\n\n`);
+  for (const problem of report.problems.slice(0, 5)) tooltip.appendMarkdown(`- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${problem.message}\n`);
+  if (report.problems.length > 5) tooltip.appendMarkdown(`- … ${report.problems.length - 5} more in the Problems panel\n`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+export function episodeTarget(dataset: ConvertedDataset, episode: ConvertedEpisode): ConvertedEpisodeTarget {
+  const { location, report } = dataset;
+  const samplesFile = report && episode.split !== 'any' ? path.join(report.metaDir, `${episode.split}_sample.json`) : undefined;
+  return { file: episode.annotationFile, statFile: path.join(location.metaRoot, location.name, 'stat.json'), samplesFile };
+}
+
+function episodeItem(dataset: ConvertedDataset, episode: ConvertedEpisode): vscode.TreeItem {
+  const item = new vscode.TreeItem(`episode ${episode.id}`, vscode.TreeItemCollapsibleState.None);
+  const ok = episode.latents.filter((latent) => latent.state === 'ok').length;
+  const bad = episode.latents.some((latent) => latent.state === 'bad');
+  item.description = `${episode.videoLength} frames · latents ${ok}/${episode.latents.length}${episode.source ? ` · ${episode.source.file}` : ''}`;
+  item.iconPath = new vscode.ThemeIcon(bad ? 'error' : ok === episode.latents.length ? 'pass' : 'circle-outline',
+    bad ? new vscode.ThemeColor('list.errorForeground') : undefined);
+  item.tooltip = [episode.task && `"${episode.task}"`, episode.source && `from ${episode.source.file} (${episode.source.fps} Hz, stride ${episode.source.stride})`,
+    ...episode.latents.map((latent) => `view ${latent.view}: ${latent.state}${latent.shape ? ` (${latent.shape.join(', ')})` : ''}`)].filter(Boolean).join('\n');
+  item.contextValue = 'convertedEpisode';
+  item.command = { command: 'ctrlWorld.openConvertedEpisode', title: 'Show State Curves', arguments: [episodeTarget(dataset, episode)] };
+  return item;
+}
