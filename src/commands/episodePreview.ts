@@ -27,7 +27,10 @@ export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('ctrlWorld.openEpisodePreview', withEpisode((target) => {
       const openedAt = performance.now();
-      previews.show(target.file, { frame: target.frame, enlarged: target.camera }, openedAt);
+      previews.show(target.file, {
+        ...(target.frame !== undefined ? { frame: target.frame } : {}),
+        ...(target.camera !== undefined ? { enlarged: target.camera } : {}),
+      }, openedAt);
     })),
     vscode.commands.registerCommand('ctrlWorld.flagEpisode', withEpisode((target) => flags.flag(target.file))),
     vscode.commands.registerCommand('ctrlWorld.unflagEpisode', withEpisode((target) => flags.unflag(target.file))),

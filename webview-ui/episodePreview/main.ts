@@ -28,6 +28,9 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
     case 'frames':
       void preview?.player.receive(message);
       break;
+    case 'navigate':
+      preview?.navigate(message.frame, message.enlarged);
+      break;
     case 'flag':
       preview?.controls.setFlag(message.flag);
       break;
@@ -41,7 +44,8 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
 function restoredState(file: string, initial: Partial<PreviewViewState>): PreviewViewState {
   const remembered = channel.state;
   if (remembered && remembered.file === file) return { ...defaultViewState(file), ...remembered };
-  return { ...defaultViewState(file), ...initial, file };
+  const given = Object.fromEntries(Object.entries(initial).filter(([, value]) => value !== undefined));
+  return { ...defaultViewState(file), ...given, file };
 }
 
 class EpisodePreview {
@@ -95,6 +99,15 @@ class EpisodePreview {
     }, (indices, replace) => channel.post({ type: 'want', indices, replace }));
     this.controls.setFrame(this.player.frame);
     bindShortcuts((action) => this.run(action));
+  }
+
+  /** Opened again from elsewhere: go where the opener points. */
+  navigate(frame: number | undefined, enlarged: string | null | undefined): void {
+    if (frame !== undefined) this.player.seek(frame);
+    if (enlarged !== undefined) {
+      this.grid.setEnlarged(enlarged);
+      this.remember({ enlarged });
+    }
   }
 
   private painted(index: number, images: Parameters<CameraGrid['paint']>[1]): void {
