@@ -35,6 +35,12 @@ await Promise.all([
     // The first statement of the bundle, so the activation figure includes loading the code.
     banner: { js: 'globalThis.__ctrlWorldLoadStart = performance.now();' },
   }),
+  // Dataset scans read episodes on worker threads; the extension and the CLI both start this script.
+  esbuild.build({
+    ...nodeCommon,
+    entryPoints: [join(root, 'src', 'core', 'dataset', 'scanWorker.ts')],
+    outfile: join(dist, 'scanWorker.js'),
+  }),
   esbuild.build({
     ...nodeCommon,
     entryPoints: [join(root, 'src', 'cli.ts')],

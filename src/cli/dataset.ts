@@ -1,0 +1,116 @@
+// `scan`, `validate` and `frame`: the dataset browser's core from a terminal.
+import * as path from 'node:path';
+import { DatasetScanner, toScanJson, DEFAULT_SCAN_OPTIONS, type ScanOptions, type ScanResult } from '../core/dataset';
+import { EpisodeFile } from '../core/hdf5';
+import { encodePng } from '../core/image/png';
+import { writeFileAtomic } from '../core/atomicWrite';
+import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type ParsedArgs } from './framework';
+
+const SCAN_OPTIONS = {
+  fps: { type: 'string' },
+  'action-dim': { type: 'string' },
+  samples: { type: 'string' },
+} as const;
+
+const SCAN_OPTIONS_USAGE = '[--fps N] [--action-dim N] [--samples N]';
+
+function positiveInteger(args: ParsedArgs, name: string, fallback: number): number {
+  const text = stringOption(args, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${text}"`);
+  return value;
+}
+
+function scanOptions(args: ParsedArgs): ScanOptions {
+  return {
+    defaultFps: positiveInteger(args, 'fps', DEFAULT_SCAN_OPTIONS.defaultFps),
+    actionDim: positiveInteger(args, 'action-dim', DEFAULT_SCAN_OPTIONS.actionDim),
+    jpegSampleFrames: positiveInteger(args, 'samples', DEFAULT_SCAN_OPTIONS.jpegSampleFrames),
+  };
+}
+
+async function scanFolder(args: ParsedArgs): Promise<ScanResult> {
+  const root = path.resolve(requirePositional(args, 0, 'the dataset folder'));
+  return new DatasetScanner(scanOptions(args)).scan(root);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export const scanCommand: CliCommand = {
+  name: 'scan',
+  summary: 'List the HDF5 episodes of a folder with their cameras, arrays and problems.',
+  usage: `scan <dir> [--json] ${SCAN_OPTIONS_USAGE}`,
+  options: SCAN_OPTIONS,
+  async run(args, io) {
+    const result = await scanFolder(args);
+    if (args.values.json) {
+      printJson(io, toScanJson(result));
+      return 0;
+    }
+    for (const episode of result.episodes) {
+      const cameras = episode.cameras.map((camera) => `${camera.name} ${camera.height}x${camera.width} ${camera.encoding}`).join(', ') || 'no cameras';
+      const status = episode.problems.length === 0 ? 'ok' : `${episode.problems.length} problem${episode.problems.length > 1 ? 's' : ''}`;
+      io.out(`${episode.file}  ${episode.frames} frames  ${megabytes(episode.sizeBytes)}  ${cameras}  [${status}]`);
+    }
+    const { episodes, frames, errors, warnings } = result.summary;
+    io.out(`${episodes} episodes, ${frames} frames, ${errors} errors, ${warnings} warnings in ${result.root}`);
+    return 0;
+  },
+};
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'Check the HDF5 episodes of a folder; exit 1 when any has an error.',
+  usage: `validate <dir> [--json] ${SCAN_OPTIONS_USAGE}`,
+  options: SCAN_OPTIONS,
+  async run(args, io) {
+    const result = await scanFolder(args);
+    const problems = result.episodes.flatMap((episode) => episode.problems.map((problem) => ({ file: episode.file, ...problem })));
+    if (args.values.json) {
+      printJson(io, { root: result.root, problems, summary: result.summary });
+    } else {
+      for (const problem of problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(20)} ${problem.message}`);
+      const { episodes, errors, warnings } = result.summary;
+      io.out(`${episodes} episodes checked: ${errors} errors, ${warnings} warnings.`);
+    }
+    return result.summary.errors > 0 ? 1 : 0;
+  },
+};
+
+const EXTENSIONS = { jpeg: ['.jpg', '.jpeg'], raw: ['.png'] } as const;
+
+export const frameCommand: CliCommand = {
+  name: 'frame',
+  summary: 'Write one camera frame as stored: JPEG bytes (.jpg), or a PNG for raw frames.',
+  usage: 'frame <file> <camera> <index> --out <path> [--json]',
+  options: { out: { type: 'string' } },
+  async run(args, io) {
+    const file = requirePositional(args, 0, 'the episode file');
+    const camera = requirePositional(args, 1, 'the camera name');
+    const indexText = requirePositional(args, 2, 'the frame index');
+    const index = Number(indexText);
+    if (!/^\d+$/.test(indexText)) throw new UsageError(`the frame index must be a whole number from 0, not "${indexText}"`);
+    const outOption = stringOption(args, 'out');
+    if (!outOption) throw new UsageError('missing --out <path>');
+    const episode = await EpisodeFile.open(file);
+    try {
+      const frame = episode.readFrame(camera, index);
+      let out = path.resolve(outOption);
+      const extension = path.extname(out).toLowerCase();
+      if (!extension) out += EXTENSIONS[frame.encoding][0];
+      else if (!(EXTENSIONS[frame.encoding] as readonly string[]).includes(extension)) {
+        throw new UsageError(`frame ${index} of ${camera} is stored as ${frame.encoding === 'jpeg' ? 'JPEG' : 'raw pixels'}: give --out a ${EXTENSIONS[frame.encoding].join(' or ')} name`);
+      }
+      const bytes = frame.encoding === 'jpeg' ? frame.bytes : encodePng(frame.bytes, frame.width, frame.height);
+      await writeFileAtomic(out, bytes);
+      if (args.values.json) printJson(io, { file: path.resolve(file), camera, index, encoding: frame.encoding, width: frame.width, height: frame.height, out, bytes: bytes.length });
+      else io.out(`Wrote ${out} (${frame.encoding === 'jpeg' ? 'JPEG' : 'PNG'}, ${frame.width}x${frame.height}, ${bytes.length} bytes).`);
+      return 0;
+    } finally {
+      episode.close();
+    }
+  },
+};
