@@ -2,11 +2,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Feature } from '../services';
+import { DEFAULT_SCAN_OPTIONS } from '../core/dataset/types';
 import { EpisodeFlags } from '../views/episodeFlags';
 import { EpisodePreviews } from '../views/preview/episodePreviews';
-
-/** Recording rate assumed when an episode has no fps attribute (ALOHA/Flexiv record at 30 Hz). */
-const DEFAULT_FPS = 30;
 
 /** An episode, and optionally where to start in it. */
 export interface EpisodeTarget {
@@ -17,7 +15,7 @@ export interface EpisodeTarget {
 
 export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
   const flags = new EpisodeFlags(log);
-  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, defaultFps: () => DEFAULT_FPS });
+  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, scanOptions: () => DEFAULT_SCAN_OPTIONS });
   context.subscriptions.push(flags, previews);
 
   const withEpisode = (run: (target: EpisodeTarget) => unknown) => async (arg?: unknown, options?: unknown) => {

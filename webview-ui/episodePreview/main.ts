@@ -34,6 +34,9 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
     case 'flag':
       preview?.controls.setFlag(message.flag);
       break;
+    case 'problems':
+      preview?.controls.setProblems(message.problems);
+      break;
     case 'failed':
       showFailure(message.message);
       break;
