@@ -96,6 +96,8 @@ export type EpisodePreviewViewMessage =
    * otherwise the indices are added behind the queue.
    */
   | { readonly type: 'want'; readonly indices: readonly number[]; readonly replace: boolean }
+  /** A frame set arrived (before decoding): the host may send another; it keeps only a few on their way. */
+  | { readonly type: 'received'; readonly index: number }
   /** The first frame is on screen: the host logs the time from the command to here. */
   | { readonly type: 'firstPaint'; readonly index: number }
   | { readonly type: 'flagEpisode' }

@@ -26,6 +26,7 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20);
       break;
     case 'frames':
+      channel.post({ type: 'received', index: message.index });
       void preview?.player.receive(message);
       break;
     case 'navigate':

@@ -50,7 +50,7 @@ export class EpisodePreviewPanel extends Disposable {
       // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
       if (!panel.visible) {
         this.channel.reset();
-        this.feed?.want([], true);
+        this.feed?.reset();
       }
     }));
     this.register(deps.flags.onDidChange((files) => {
@@ -96,6 +96,7 @@ export class EpisodePreviewPanel extends Disposable {
     switch (message.type) {
       case 'ready': return this.sendEpisode();
       case 'want': return this.feed?.want(message.indices, message.replace);
+      case 'received': return this.feed?.acknowledge();
       case 'firstPaint':
         if (this.openedAt !== undefined) {
           this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(performance.now() - this.openedAt).toFixed(0)} ms after the command`);
@@ -129,7 +130,7 @@ export class EpisodePreviewPanel extends Disposable {
     }
     const flag = (await this.deps.flags.get(this.file)) ?? null;
     this.channel.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.deps.settings.previewFrameCacheMB });
-    this.feed?.want([], true);
+    this.feed?.reset();
     this.feed?.serveNow(Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0)));
     // Validation samples frames: it runs once the first frame is on its way.
     setImmediate(() => {
