@@ -3,13 +3,10 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerDatasets } from './commands/datasets';
 import { registerEpisodePreview } from './commands/episodePreview';
 import { EmptyTree } from './views/emptyTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
-
-const registerDatasetsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.datasets', new EmptyTree()));
-};
 
 const registerRunsView: Feature = ({ context }) => {
   context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
@@ -23,7 +20,7 @@ const registerSamplePreview: Feature = ({ context }) => {
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
-  registerDatasetsView,
+  registerDatasets,
   registerRunsView,
   registerSamplePreview,
   registerEpisodePreview,
