@@ -23,6 +23,8 @@ const nodeCommon = {
   logLevel: 'warning',
   // h5wasm's Node build reads import.meta.url, which is empty in a CommonJS bundle: give it this file's URL.
   define: { 'import.meta.url': 'importMetaUrl' },
+  // Only reached when running from sources (the bundles find dist/h5plugins first).
+  external: ['h5wasm-plugins/package.json'],
   inject: [join(root, 'scripts', 'import-meta-url.js')],
 };
 
@@ -31,9 +33,15 @@ await Promise.all([
     ...nodeCommon,
     entryPoints: [join(root, 'src', 'extension.ts')],
     outfile: join(dist, 'extension.js'),
-    external: ['vscode'],
+    external: ['vscode', ...nodeCommon.external],
     // The first statement of the bundle, so the activation figure includes loading the code.
     banner: { js: 'globalThis.__ctrlWorldLoadStart = performance.now();' },
+  }),
+  // Dataset scans read episodes on worker threads; the extension and the CLI both start this script.
+  esbuild.build({
+    ...nodeCommon,
+    entryPoints: [join(root, 'src', 'core', 'dataset', 'scanWorker.ts')],
+    outfile: join(dist, 'scanWorker.js'),
   }),
   esbuild.build({
     ...nodeCommon,

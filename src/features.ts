@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
+import { registerDatasets } from './commands/datasets';
 import { registerEpisodePreview } from './commands/episodePreview';
-import { registerConversion } from './commands/conversion';
 import { EmptyTree } from './views/emptyTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
@@ -20,7 +20,7 @@ const registerSamplePreview: Feature = ({ context }) => {
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
-  registerConversion,
+  registerDatasets,
   registerRunsView,
   registerSamplePreview,
   registerEpisodePreview,

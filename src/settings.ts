@@ -36,6 +36,21 @@ export class Settings implements vscode.Disposable {
     await this.config.update('datasetFolders', [...current, folder], target);
   }
 
+  /** Frames per second of episodes whose file has no `fps` attribute (ALOHA and Flexiv record at 30 Hz). */
+  get datasetFps(): number {
+    return positiveNumber(this.config.get<number>('datasetFps', 30), 30);
+  }
+
+  /** Frames per JPEG camera checked for decodability in each episode, spread over the episode. */
+  get datasetJpegSampleFrames(): number {
+    return Math.round(Math.min(1000, positiveNumber(this.config.get<number>('datasetJpegSampleFrames', 8), 8)));
+  }
+
+  /** The action and qpos width the training config expects (its `action_dim`). */
+  get datasetActionDim(): number {
+    return Math.round(positiveNumber(this.config.get<number>('datasetActionDim', 7), 7));
+  }
+
   get defaultSshHost(): string {
     return this.config.get<string>('ssh.defaultHost', '').trim();
   }
@@ -108,6 +123,10 @@ export class Settings implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Expands a leading ~ and makes a path absolute against `base`. */

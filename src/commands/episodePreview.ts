@@ -2,11 +2,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Feature } from '../services';
+import { DEFAULT_SCAN_OPTIONS } from '../core/dataset/types';
 import { EpisodeFlags } from '../views/episodeFlags';
 import { EpisodePreviews } from '../views/preview/episodePreviews';
-
-/** Recording rate assumed when an episode has no fps attribute (ALOHA/Flexiv record at 30 Hz). */
-const DEFAULT_FPS = 30;
 
 /** An episode, and optionally where to start in it. */
 export interface EpisodeTarget {
@@ -17,7 +15,7 @@ export interface EpisodeTarget {
 
 export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
   const flags = new EpisodeFlags(log);
-  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, defaultFps: () => DEFAULT_FPS });
+  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, scanOptions: () => DEFAULT_SCAN_OPTIONS });
   context.subscriptions.push(flags, previews);
 
   const withEpisode = (run: (target: EpisodeTarget) => unknown) => async (arg?: unknown, options?: unknown) => {
@@ -27,7 +25,10 @@ export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('ctrlWorld.openEpisodePreview', withEpisode((target) => {
       const openedAt = performance.now();
-      previews.show(target.file, { frame: target.frame, enlarged: target.camera }, openedAt);
+      previews.show(target.file, {
+        ...(target.frame !== undefined ? { frame: target.frame } : {}),
+        ...(target.camera !== undefined ? { enlarged: target.camera } : {}),
+      }, openedAt);
     })),
     vscode.commands.registerCommand('ctrlWorld.flagEpisode', withEpisode((target) => flags.flag(target.file))),
     vscode.commands.registerCommand('ctrlWorld.unflagEpisode', withEpisode((target) => flags.unflag(target.file))),

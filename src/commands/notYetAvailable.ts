@@ -5,8 +5,6 @@ import type { Feature } from '../services';
 const PENDING_COMMANDS: Record<string, string> = {
   'ctrlWorld.startTraining': 'Start Flexiv Training',
   'ctrlWorld.openConfig': 'Open Training Config',
-  'ctrlWorld.addDatasetFolder': 'Add Dataset Folder',
-  'ctrlWorld.refreshDatasets': 'Refresh Datasets',
 };
 
 export const registerPendingCommands: Feature = ({ context, log }) => {

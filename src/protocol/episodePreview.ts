@@ -84,6 +84,8 @@ export type EpisodePreviewHostMessage =
   /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */
   | { readonly type: 'navigate'; readonly frame?: number; readonly enlarged?: string | null }
   | { readonly type: 'flag'; readonly flag: PreviewFlag | null }
+  /** Every problem of the episode, once validation (which samples frames) has run after the first frame. */
+  | { readonly type: 'problems'; readonly problems: readonly PreviewProblem[] }
   /** The episode cannot be shown at all (not HDF5, no cameras…): the reason and what to do. */
   | { readonly type: 'failed'; readonly message: string };
 
@@ -94,6 +96,8 @@ export type EpisodePreviewViewMessage =
    * otherwise the indices are added behind the queue.
    */
   | { readonly type: 'want'; readonly indices: readonly number[]; readonly replace: boolean }
+  /** A frame set arrived (before decoding): the host may send another; it keeps only a few on their way. */
+  | { readonly type: 'received'; readonly index: number }
   /** The first frame is on screen: the host logs the time from the command to here. */
   | { readonly type: 'firstPaint'; readonly index: number }
   | { readonly type: 'flagEpisode' }

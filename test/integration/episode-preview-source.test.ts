@@ -60,6 +60,17 @@ test('the episode lists its cameras, plotted arrays, fps and the frames of its p
   await withSource('raw.hdf5', ({ episode }) => assert.equal(episode.fps, 15, 'the fps attribute wins'));
 });
 
+test('validation adds the dataset checks without repeating the NaN rows it already located', async () => {
+  await withSource('jpeg.hdf5', (source) => {
+    const problems = source.validate({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 });
+    const messages = problems.map((problem) => problem.message);
+    assert.ok(messages.some((message) => /frame counts differ: cam_high 30, cam_left_wrist 30, cam_right_wrist 20/.test(message)), messages.join('\n'));
+    assert.ok(messages.some((message) => /frame 3 .*not a valid JPEG|not a valid JPEG.*frame 3/i.test(message)), 'the sampled corrupt JPEG is reported');
+    assert.equal(messages.filter((message) => /action (has|holds) NaN/.test(message)).length, 1, 'NaN in action is listed once, with its frames');
+    assert.deepEqual(problems.filter((problem) => problem.frames).map((problem) => problem.frames), [{ first: 29, last: 29 }, { first: 5, last: 7 }, { first: 20, last: 29 }]);
+  });
+});
+
 test('a frame set holds every camera at the same index, read from the file', async () => {
   await withSource('jpeg.hdf5', async (source) => {
     for (const index of [0, 17]) {

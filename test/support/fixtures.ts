@@ -39,6 +39,7 @@ export interface EpisodeSpec {
   jpeg_storage?: 'padded' | 'vlen';
   corrupt_chunk_frames?: number[];
   frame_code?: boolean;
+  noise?: number;
 }
 
 export function runProcess(program: string, args: string[], input?: string, timeoutMs = 300_000): Promise<string> {

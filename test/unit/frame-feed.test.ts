@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteBoundedCache, FrameFeed } from '../../src/core/preview/frameFeed';
 
-function feed(cacheBytes = 1000, readDelayMs = 0) {
+/** A feed whose webview acknowledges each frame set on the next turn, unless `acknowledge` is false. */
+function feed(cacheBytes = 1000, readDelayMs = 0, acknowledge = true) {
   const reads: number[] = [];
   const sent: number[] = [];
   const failures: number[] = [];
-  const instance = new FrameFeed<Uint8Array>({
+  const instance: FrameFeed<Uint8Array> = new FrameFeed<Uint8Array>({
     read(index) {
       if (index < 0) throw new Error('bad index');
       reads.push(index);
@@ -15,7 +16,10 @@ function feed(cacheBytes = 1000, readDelayMs = 0) {
       while (performance.now() < until) { /* a slow disk */ }
       return new Uint8Array(100).fill(index % 256);
     },
-    send: (index) => sent.push(index),
+    send: (index) => {
+      sent.push(index);
+      if (acknowledge) setImmediate(() => instance.acknowledge());
+    },
     sizeOf: (frames) => frames.byteLength,
     failed: (index) => failures.push(index),
   }, cacheBytes);
@@ -62,6 +66,21 @@ test('the cache answers repeated asks without reading again and stays within its
   instance.want([9], false);
   await settle();
   assert.equal(sent.includes(9), false, 'a disposed feed serves nothing');
+});
+
+test('only a few frame sets are on their way at once, so a seek is not stuck behind old ones', async () => {
+  const { instance, sent } = feed(1000, 0, false);
+  instance.want(Array.from({ length: 30 }, (_, i) => i), false);
+  await settle();
+  assert.deepEqual(sent, [0, 1, 2, 3, 4, 5], 'six unacknowledged frame sets, then the feed waits');
+  instance.want([900, 901], true);
+  instance.acknowledge();
+  await settle();
+  assert.deepEqual(sent.slice(6), [900], 'after a seek, the next one to go is the new position');
+  instance.reset();
+  instance.want([7], false);
+  await settle();
+  assert.deepEqual(sent.slice(7), [7], 'a reloaded webview owes nothing: sending resumes');
 });
 
 test('the byte-bounded cache evicts least recently used entries first', () => {

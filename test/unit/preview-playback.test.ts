@@ -11,6 +11,7 @@ test('the clock advances at fps x speed and keeps its position across a speed ch
   clock.setSpeed(2000, 2);
   assert.equal(clock.position(2000), 40, 'no jump when the speed changes');
   assert.equal(clock.position(2500), 70);
+  assert.equal(clock.position(900), 40, 'a timestamp before the start does not run time backwards');
   clock.stop();
   assert.equal(clock.playing, false);
   clock.setSpeed(3000, 0.25);
@@ -28,6 +29,8 @@ test('when the due frame is not ready, the newest ready frame since the one show
   assert.deepEqual(choosePaint(5, 9, 100, false, (i) => ready.has(i)), { index: 7, stalled: false, ended: false });
   assert.deepEqual(choosePaint(7, 9, 100, false, (i) => ready.has(i)), { stalled: true, ended: false });
   assert.deepEqual(choosePaint(7, 9, 100, false, (i) => i === 3), { stalled: true, ended: false }, 'never goes back to an older frame');
+  assert.deepEqual(choosePaint(0, -0.4, 100, false, () => true), { stalled: false, ended: false }, 'a position before the start paints nothing');
+  assert.deepEqual(choosePaint(7, 5, 100, false, () => true), { stalled: false, ended: false }, 'without loop, nothing wraps to the end');
 });
 
 test('the end stops playback without loop and wraps with it', () => {

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { PREVIEW_SPEEDS, type PreviewEpisode, type PreviewFlag, type PreviewViewState } from '../../src/protocol/episodePreview';
+import { PREVIEW_SPEEDS, type PreviewEpisode, type PreviewFlag, type PreviewProblem, type PreviewViewState } from '../../src/protocol/episodePreview';
 import { SHORTCUTS, type PlayerAction } from './keyboard';
 
 export interface ControlCallbacks {
@@ -28,6 +28,8 @@ export class Controls {
   private readonly frameText = document.createElement('span');
   private readonly timeText = document.createElement('span');
   private readonly flagBadge = document.createElement('span');
+  private readonly problemText = document.createElement('span');
+  private readonly markers = document.createElement('div');
   private readonly range = document.createElement('input');
   private readonly playButton: HTMLElement;
   private readonly flagButton: HTMLElement;
@@ -102,12 +104,27 @@ export class Controls {
     const flagIcon = document.createElement('span');
     flagIcon.className = 'codicon codicon-flag';
     this.header.className = 'preview-header';
-    const problems = this.episode.problems.length;
-    const problemText = document.createElement('span');
-    problemText.className = problems ? 'problem-count' : 'problem-count muted';
-    problemText.textContent = problems ? `${problems} problem${problems > 1 ? 's' : ''}` : 'no problems';
-    problemText.title = this.episode.problems.map((p) => `${p.severity}: ${p.message}`).join('\n');
-    this.header.append(name, this.frameText, this.timeText, problemText, this.flagBadge);
+    this.header.append(name, this.frameText, this.timeText, this.problemText, this.flagBadge);
+  }
+
+  /** The count in the header (its tooltip lists them) and the markers of those with frames on the scrubber. */
+  setProblems(problems: readonly PreviewProblem[]): void {
+    const count = problems.length;
+    this.problemText.className = count ? 'problem-count' : 'problem-count muted';
+    this.problemText.textContent = count ? `${count} problem${count > 1 ? 's' : ''}` : 'no problems';
+    this.problemText.title = problems.map((p) => `${p.severity}: ${p.message}`).join('\n');
+    const slots = Math.max(1, this.episode.frameCount);
+    this.markers.replaceChildren(...problems.filter((problem) => problem.frames).map((problem) => {
+      const { first, last } = problem.frames!;
+      const marker = document.createElement('button');
+      marker.className = `marker ${problem.severity}`;
+      marker.style.left = `${(first / slots) * 100}%`;
+      marker.style.width = `${((last - first + 1) / slots) * 100}%`;
+      marker.title = `${first === last ? `Frame ${first}` : `Frames ${first}–${last}`}: ${problem.message}`;
+      marker.setAttribute('aria-label', marker.title);
+      marker.addEventListener('click', () => this.on.seek(first));
+      return marker;
+    }));
   }
 
   private buildScrubber(): void {
@@ -116,20 +133,9 @@ export class Controls {
     Object.assign(this.range, { type: 'range', min: '0', max: String(last), step: '1', value: '0' });
     this.range.setAttribute('aria-label', 'Frame');
     this.range.addEventListener('input', () => this.on.seek(Number(this.range.value)));
-    const markers = document.createElement('div');
-    markers.className = 'markers';
-    for (const problem of this.episode.problems) {
-      if (!problem.frames) continue;
-      const marker = document.createElement('button');
-      marker.className = `marker ${problem.severity}`;
-      marker.style.left = `${(problem.frames.first / Math.max(1, last + 1)) * 100}%`;
-      marker.style.width = `${((problem.frames.last - problem.frames.first + 1) / Math.max(1, last + 1)) * 100}%`;
-      marker.title = `Frames ${problem.frames.first}–${problem.frames.last}: ${problem.message}`;
-      marker.setAttribute('aria-label', marker.title);
-      marker.addEventListener('click', () => this.on.seek(problem.frames!.first));
-      markers.append(marker);
-    }
-    this.scrubber.append(this.range, markers);
+    this.markers.className = 'markers';
+    this.setProblems(this.episode.problems);
+    this.scrubber.append(this.range, this.markers);
   }
 
   private button(icon: string, title: string, onClick: () => void, text?: string): HTMLElement {

@@ -26,10 +26,17 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20);
       break;
     case 'frames':
+      channel.post({ type: 'received', index: message.index });
       void preview?.player.receive(message);
+      break;
+    case 'navigate':
+      preview?.navigate(message.frame, message.enlarged);
       break;
     case 'flag':
       preview?.controls.setFlag(message.flag);
+      break;
+    case 'problems':
+      preview?.controls.setProblems(message.problems);
       break;
     case 'failed':
       showFailure(message.message);
@@ -41,7 +48,8 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
 function restoredState(file: string, initial: Partial<PreviewViewState>): PreviewViewState {
   const remembered = channel.state;
   if (remembered && remembered.file === file) return { ...defaultViewState(file), ...remembered };
-  return { ...defaultViewState(file), ...initial, file };
+  const given = Object.fromEntries(Object.entries(initial).filter(([, value]) => value !== undefined));
+  return { ...defaultViewState(file), ...given, file };
 }
 
 class EpisodePreview {
@@ -95,6 +103,15 @@ class EpisodePreview {
     }, (indices, replace) => channel.post({ type: 'want', indices, replace }));
     this.controls.setFrame(this.player.frame);
     bindShortcuts((action) => this.run(action));
+  }
+
+  /** Opened again from elsewhere: go where the opener points. */
+  navigate(frame: number | undefined, enlarged: string | null | undefined): void {
+    if (frame !== undefined) this.player.seek(frame);
+    if (enlarged !== undefined) {
+      this.grid.setEnlarged(enlarged);
+      this.remember({ enlarged });
+    }
   }
 
   private painted(index: number, images: Parameters<CameraGrid['paint']>[1]): void {

@@ -44,7 +44,8 @@ export class PlaybackClock {
 
   position(now: number): number {
     if (!this.running) return this.anchorPosition;
-    return this.anchorPosition + ((now - this.anchorTime) / 1000) * this.fps * this.speedFactor;
+    // A screen refresh's timestamp may precede the moment playback started: time never runs backwards here.
+    return this.anchorPosition + (Math.max(0, now - this.anchorTime) / 1000) * this.fps * this.speedFactor;
   }
 }
 
@@ -71,9 +72,12 @@ export function choosePaint(
 ): PaintDecision {
   const last = frameCount - 1;
   const ended = !loop && position >= last;
-  const due = loop ? Math.floor(position) % frameCount : Math.min(last, Math.floor(position));
+  const frame = Math.max(0, Math.floor(position));
+  const due = loop ? frame % frameCount : Math.min(last, frame);
   if (due === shown) return { stalled: false, ended: ended && shown === last };
-  const distance = (due - shown + frameCount) % frameCount;
+  // Frames still to show up to the due one; only a loop may wrap past the end.
+  const distance = loop ? (due - shown + frameCount) % frameCount : due - shown;
+  if (distance <= 0) return { stalled: false, ended: false };
   for (let back = 0; back < distance; back++) {
     const candidate = (due - back + frameCount) % frameCount;
     if (isReady(candidate)) return { index: candidate, stalled: false, ended: ended && candidate === last };

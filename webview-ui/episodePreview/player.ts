@@ -137,7 +137,11 @@ export class Player {
     this.shown = index;
     this.painted++;
     if (index === this.target && !this.playing) this.root.dataset.seekMs = (performance.now() - this.seekStarted).toFixed(1);
-    if (firstPaint) this.root.dataset.firstPaintMs = performance.now().toFixed(1);
+    if (firstPaint) {
+      // Since the webview document started, and as wall-clock time for comparing with the moment of the command.
+      this.root.dataset.firstPaintMs = performance.now().toFixed(1);
+      this.root.dataset.firstPaintAt = String(Date.now());
+    }
     this.store.plan(index, this.shape());
     this.updateCounters();
   }

@@ -1,5 +1,5 @@
 // The checks one episode can answer alone: structure, frame counts, widths, NaN/Inf, and sampled frames.
-import { Hdf5DatasetError, Hdf5Error, type EpisodeFile } from '../hdf5';
+import { Hdf5DatasetError, Hdf5Error, type EpisodeFile, type RowSelection } from '../hdf5';
 import { problem, problemFromError } from './problems';
 import type { Problem, ScanOptions } from './types';
 
@@ -91,34 +91,45 @@ function checkFinite(episode: EpisodeFile, name: string): Problem[] {
     'Training on them diverges; drop the episode or fix those frames before converting.')];
 }
 
-/** Frame indices spread evenly over [0, frames), first and last included. */
-export function sampleIndices(frames: number, samples: number): number[] {
+/**
+ * Frames to check: `samples` spread evenly, first and last included (damage at the end of a recording is the
+ * usual kind). As one contiguous read when they are all the frames, else one read each: HDF5 maps every chunk
+ * a strided selection spans, so one strided read costs more than a few single-frame reads.
+ */
+export function sampleSelections(frames: number, samples: number): RowSelection[] {
   if (frames <= 0 || samples <= 0) return [];
-  if (samples === 1) return [0];
-  const count = Math.min(frames, samples);
-  return [...new Set(Array.from({ length: count }, (_, i) => Math.round((i * (frames - 1)) / (count - 1))))];
+  if (frames <= samples) return [{ start: 0, count: frames, stride: 1 }];
+  if (samples === 1) return [{ start: frames - 1, count: 1, stride: 1 }];
+  const indices = new Set(Array.from({ length: samples }, (_, i) => Math.round((i * (frames - 1)) / (samples - 1))));
+  return [...indices].map((start) => ({ start, count: 1, stride: 1 }));
 }
 
 function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOptions): Problem[] {
   const camera = episode.camera(cameraName);
-  const samples = sampleIndices(camera.frames, camera.encoding === 'raw' ? RAW_SAMPLE_FRAMES : options.jpegSampleFrames);
-  const bad: Array<{ index: number; error: unknown }> = [];
+  const selections = sampleSelections(camera.frames, camera.encoding === 'raw' ? RAW_SAMPLE_FRAMES : options.jpegSampleFrames);
+  const bad: Array<{ index: number; error: Hdf5Error }> = [];
   const sizes = new Set<string>();
-  for (const index of samples) {
+  let checked = 0;
+  for (const selection of selections) {
+    let results: ReturnType<EpisodeFile['readFrames']>;
     try {
-      const frame = episode.readFrame(cameraName, index);
-      sizes.add(`${frame.height}x${frame.width}`);
+      results = episode.readFrames(cameraName, selection);
     } catch (error) {
       if (!(error instanceof Hdf5Error)) throw error;
-      bad.push({ index, error });
+      results = Array.from({ length: selection.count }, () => error);
+    }
+    for (const [i, result] of results.entries()) {
+      checked++;
+      if (result instanceof Hdf5Error) bad.push({ index: selection.start + i * selection.stride, error: result });
+      else sizes.add(`${result.height}x${result.width}`);
     }
   }
   const problems: Problem[] = [];
   if (bad.length > 0) {
-    const first = bad[0]!.error as Hdf5Error;
+    const first = bad[0]!.error;
     const reason = first.message.replace(/^[^:]*: /, '').replace(/\.$/, '');
     problems.push(problem('error', first.code, episode.path,
-      `camera ${cameraName}: ${bad.length} of ${samples.length} checked frames cannot be decoded (${bad.map((entry) => entry.index).join(', ')}); ${reason}.`,
+      `camera ${cameraName}: ${bad.length} of ${checked} checked frames cannot be decoded (${bad.map((entry) => entry.index).join(', ')}); ${reason}.`,
       'Re-record or re-encode this episode; broken frames cannot be shown or converted.'));
   }
   if (sizes.size > 1) {

@@ -1,9 +1,10 @@
 // Scans dataset folders, re-reading only the episode files whose size or modification time changed.
-import { throwIfAborted } from '../errors';
+import { describeError, throwIfAborted } from '../errors';
 import { buildDatasets } from './datasets';
 import { countProblems } from './problems';
+import { ScanPool, scanWorkerFile, workerCount } from './scanPool';
 import { summarizeEpisode } from './summarize';
-import { findEpisodeFiles } from './walk';
+import { findEpisodeFiles, type EpisodeFileEntry } from './walk';
 import { DEFAULT_SCAN_OPTIONS, type EpisodeSummary, type ScanOptions, type ScanProgress, type ScanResult } from './types';
 
 export interface ScanControl {
@@ -11,7 +12,7 @@ export interface ScanControl {
   readonly onProgress?: (progress: ScanProgress) => void;
 }
 
-/** Reading is synchronous inside h5wasm: hand the event loop back this often so an editor stays responsive. */
+/** In-process reading is synchronous inside h5wasm: hand the event loop back this often. */
 const YIELD_EVERY_MS = 25;
 
 export class DatasetScanner {
@@ -19,7 +20,8 @@ export class DatasetScanner {
   private readonly cache = new Map<string, Map<string, EpisodeSummary>>();
   private options: ScanOptions;
 
-  constructor(options: Partial<ScanOptions> = {}) {
+  /** `maxWorkers` 0 reads every file on the calling thread (the default uses up to four worker threads for big scans). */
+  constructor(options: Partial<ScanOptions> = {}, private readonly maxWorkers?: number, private readonly onWorkerFailure?: (message: string) => void) {
     this.options = { ...DEFAULT_SCAN_OPTIONS, ...options };
   }
 
@@ -37,7 +39,7 @@ export class DatasetScanner {
 
   /**
    * Every episode under `root`, summarized and checked. A file that cannot be read is listed with its problem;
-   * the scan goes on. Throws CancelledError when `signal` aborts (the cache keeps what was read so far).
+   * the scan goes on. Throws CancelledError when `signal` aborts (what was read so far is kept for the next scan).
    */
   async scan(root: string, control: ScanControl = {}): Promise<ScanResult> {
     const { signal, onProgress } = control;
@@ -45,24 +47,20 @@ export class DatasetScanner {
     const previous = this.cache.get(root) ?? new Map<string, EpisodeSummary>();
     const current = new Map<string, EpisodeSummary>();
     this.cache.set(root, current);
-    let filesRead = 0;
-    let lastYield = performance.now();
+    const changed: EpisodeFileEntry[] = [];
+    for (const entry of entries) {
+      const cached = previous.get(entry.path);
+      if (cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs) current.set(entry.path, cached);
+      else changed.push(entry);
+    }
+    let done = current.size;
+    const record = (summary: EpisodeSummary) => {
+      current.set(summary.path, summary);
+      onProgress?.({ done: ++done, total: entries.length, file: summary.file });
+    };
     try {
-      for (const [index, entry] of entries.entries()) {
-        throwIfAborted(signal);
-        const cached = previous.get(entry.path);
-        if (cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs) {
-          current.set(entry.path, cached);
-        } else {
-          current.set(entry.path, await summarizeEpisode(entry, this.options));
-          filesRead++;
-        }
-        onProgress?.({ done: index + 1, total: entries.length, file: entry.relative });
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
-      }
+      await this.read(changed, record, signal);
+      throwIfAborted(signal);
     } catch (error) {
       // Keep what is still valid from before, so that the next scan does not start from nothing.
       for (const [file, summary] of previous) if (!current.has(file)) current.set(file, summary);
@@ -75,7 +73,35 @@ export class DatasetScanner {
       episodes,
       datasets,
       summary: { episodes: episodes.length, frames: episodes.reduce((sum, episode) => sum + episode.frames, 0), ...counts },
-      filesRead,
+      filesRead: changed.length,
     };
+  }
+
+  private async read(entries: readonly EpisodeFileEntry[], record: (summary: EpisodeSummary) => void, signal?: AbortSignal): Promise<void> {
+    const workers = workerCount(entries.length, this.maxWorkers);
+    const workerFile = workers > 0 ? scanWorkerFile() : undefined;
+    const finished = new Set<string>();
+    if (workerFile) {
+      const pool = new ScanPool(workers, workerFile);
+      try {
+        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal);
+        return;
+      } catch (error) {
+        // Worker threads are an optimisation: if they fail, the files left are read here.
+        this.onWorkerFailure?.(describeError(error));
+      } finally {
+        await pool.dispose();
+      }
+    }
+    let lastYield = performance.now();
+    for (const entry of entries) {
+      throwIfAborted(signal);
+      if (finished.has(entry.path)) continue;
+      record(await summarizeEpisode(entry, this.options));
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
+    }
   }
 }

@@ -1,16 +1,11 @@
 // One open Flexiv/ALOHA episode: its cameras and arrays, and reads of one frame or a range of rows at a time.
 import * as path from 'node:path';
-import { inspectJpeg, jpegFromPaddedRow, JpegStructureError } from '../image/jpeg';
+import { CameraFrames, type Frame } from './cameraFrames';
 import { Hdf5DatasetError, Hdf5Error, Hdf5LookupError } from './errors';
-import { detectLayout, type ArrayInfo, type AttributeValue, type CameraDataset, type CameraInfo } from './layout';
+import { detectLayout, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
 import { explainOpenFailure } from './openFailure';
 import { loadHdf5, withDiagnostics, type Hdf5Runtime } from './runtime';
-import { readDatasetInfo, readRows, readVlenBytes, rowLength, type DatasetInfo, type NumericArray } from './slice';
-
-/** One camera frame: JPEG bytes as stored (padding removed), or raw RGB pixels row by row. */
-export type Frame =
-  | { readonly encoding: 'jpeg'; readonly bytes: Uint8Array; readonly width: number; readonly height: number }
-  | { readonly encoding: 'raw'; readonly bytes: Uint8Array; readonly width: number; readonly height: number; readonly channels: 3 };
+import { readDatasetInfo, readRows, rowLength, type DatasetInfo, type NumericArray, type RowSelection } from './slice';
 
 type H5File = InstanceType<Hdf5Runtime['h5wasm']['File']>;
 
@@ -20,17 +15,17 @@ const FPS_ATTRIBUTES = ['fps', 'frame_rate', 'control_freq'];
 
 /**
  * Keeps the file open until `close()`; every read fetches one frame or one slice of rows, never a whole image
- * dataset (the WASM heap stops at 2 GiB, episodes are often several GB). Not safe to share between threads.
+ * dataset (the WASM heap stops at 2 GiB, episodes are often several GB). Reads are synchronous.
  */
 export class EpisodeFile {
   readonly cameras: readonly CameraInfo[];
   readonly arrays: readonly ArrayInfo[];
   readonly attributes: Readonly<Record<string, AttributeValue>>;
-  /** What could not be described when opening (unknown filters, unsupported camera layouts). */
+  /** What could not be described when opening (unknown filters, unsupported camera layouts, unreadable first frames). */
   readonly issues: readonly Hdf5Error[];
-  private readonly cameraDatasets: ReadonlyMap<string, CameraDataset>;
+  private readonly frames: ReadonlyMap<string, CameraFrames>;
   private readonly datasets: ReadonlyMap<string, DatasetInfo>;
-  private jpegLengths: Array<ArrayLike<number>> | null | undefined;
+  private jpegLengths: number[][] | null | undefined;
   private closed = false;
 
   private constructor(private readonly runtime: Hdf5Runtime, private readonly h5file: H5File, readonly path: string) {
@@ -38,9 +33,12 @@ export class EpisodeFile {
     this.arrays = layout.arrays;
     this.attributes = layout.attributes;
     this.datasets = layout.datasets;
-    this.cameraDatasets = new Map(layout.cameras.map((camera) => [camera.name, camera]));
     const issues = [...layout.issues];
-    this.cameras = layout.cameras.map((camera) => this.describeCamera(camera, issues));
+    const broken = new Set(issues.map((issue) => (issue instanceof Hdf5DatasetError ? issue.dataset : '')));
+    // /compress_len rows follow the recorder's camera order; the listing order is the best guess (checked per frame).
+    this.frames = new Map(layout.cameras.map((camera, index) => [camera.name,
+      new CameraFrames(runtime, path, h5file.file_id, camera, () => this.storedJpegLengths()?.[index], broken.has(camera.info.path), issues)]));
+    this.cameras = [...this.frames.values()].map((frames) => frames.info);
     this.issues = issues;
   }
 
@@ -68,12 +66,7 @@ export class EpisodeFile {
   }
 
   camera(name: string): CameraInfo {
-    const camera = this.cameras.find((candidate) => candidate.name === name);
-    if (!camera) {
-      const known = this.cameras.map((candidate) => candidate.name).join(', ') || 'none';
-      throw new Hdf5LookupError(this.path, `${path.basename(this.path)} has no camera "${name}" (cameras: ${known}).`, undefined, 'no-such-camera');
-    }
-    return camera;
+    return this.cameraFrames(name).info;
   }
 
   array(name: string): ArrayInfo {
@@ -85,29 +78,28 @@ export class EpisodeFile {
     return array;
   }
 
-  /** Frame `index` of `camera`, read as one slice. JPEG frames are checked structurally and sized from their header. */
-  readFrame(cameraName: string, index: number): Frame {
+  /** Frame `index` of a camera, as one slice. JPEG frames are checked structurally and sized from their header. */
+  readFrame(camera: string, index: number): Frame {
+    const [frame] = this.readFrames(camera, { start: index, count: 1, stride: 1 });
+    if (frame instanceof Hdf5Error) throw frame;
+    return frame!;
+  }
+
+  /**
+   * Evenly spaced frames of a camera in one read (cheaper than one read each); every entry is the frame
+   * or the typed error of that frame alone.
+   */
+  readFrames(camera: string, selection: RowSelection): Array<Frame | Hdf5Error> {
     this.assertOpen();
-    const camera = this.camera(cameraName);
-    if (!Number.isInteger(index) || index < 0 || index >= camera.frames) {
-      const range = camera.frames > 0 ? `0–${camera.frames - 1}` : 'none';
-      throw new Hdf5LookupError(this.path, `${path.basename(this.path)}: camera ${camera.name} has ${camera.frames} frames (${range}); frame ${index} does not exist.`, undefined, 'bad-index');
+    const frames = this.cameraFrames(camera);
+    const last = selection.start + (selection.count - 1) * selection.stride;
+    const total = frames.info.frames;
+    for (const index of [selection.start, last]) {
+      if (!Number.isInteger(index) || index < 0 || index >= total) {
+        throw new Hdf5LookupError(this.path, `${path.basename(this.path)}: camera ${camera} has ${total} frames (${total > 0 ? `0–${total - 1}` : 'none'}); frame ${index} does not exist.`, undefined, 'bad-index');
+      }
     }
-    const stored = this.cameraDatasets.get(camera.name)!;
-    if (stored.storage === 'raw') {
-      const bytes = readRows(this.runtime, this.path, this.h5file.file_id, stored.info, index, index + 1) as Uint8Array;
-      return { encoding: 'raw', bytes, width: camera.width, height: camera.height, channels: 3 };
-    }
-    const bytes = this.readJpegBytes(stored, index);
-    try {
-      const { width, height } = inspectJpeg(bytes);
-      return { encoding: 'jpeg', bytes, width, height };
-    } catch (error) {
-      if (!(error instanceof JpegStructureError)) throw error;
-      throw new Hdf5DatasetError(this.path, stored.info.path,
-        `${path.basename(this.path)}: frame ${index} of camera ${camera.name} is not a valid JPEG: ${error.message}.`,
-        'Re-record or re-encode this episode; the frame cannot be shown or converted.', 'corrupt-frame');
-    }
+    return frames.read(selection);
   }
 
   /** Rows [start, end) of a numeric array, flat (row-major), in the array's own type. */
@@ -134,40 +126,24 @@ export class EpisodeFile {
     this.h5file.close();
   }
 
+  private cameraFrames(name: string): CameraFrames {
+    const frames = this.frames.get(name);
+    if (!frames) {
+      const known = [...this.frames.keys()].join(', ') || 'none';
+      throw new Hdf5LookupError(this.path, `${path.basename(this.path)} has no camera "${name}" (cameras: ${known}).`, undefined, 'no-such-camera');
+    }
+    return frames;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Hdf5LookupError(this.path, `${path.basename(this.path)} was closed.`, 'Open it again.', 'unreadable');
   }
 
-  private describeCamera(camera: CameraDataset, issues: Hdf5Error[]): CameraInfo {
-    const { info, storage, name } = camera;
-    const frames = info.shape[0] ?? 0;
-    const base = { name, dataset: info.path, frames, storage, filter: info.filter };
-    if (storage === 'raw') return { ...base, height: info.shape[1]!, width: info.shape[2]!, encoding: 'raw' };
-    let size = { width: 0, height: 0 };
-    if (frames > 0 && !issues.some((issue) => issue instanceof Hdf5DatasetError && issue.dataset === info.path)) {
-      try {
-        size = inspectJpeg(this.readJpegBytes(camera, 0));
-      } catch (error) {
-        // A damaged first frame is reported by validation's frame checks; a failed read is reported here.
-        if (error instanceof Hdf5Error) issues.push(error);
-      }
-    }
-    return { ...base, ...size, encoding: 'jpeg' };
-  }
-
-  private readJpegBytes(camera: CameraDataset, index: number): Uint8Array {
-    if (camera.storage === 'vlen-jpeg') return readVlenBytes(this.runtime, this.path, this.h5file.file_id, camera.info, index);
-    const row = readRows(this.runtime, this.path, this.h5file.file_id, camera.info, index, index + 1) as Uint8Array;
-    const cameraIndex = [...this.cameraDatasets.keys()].indexOf(camera.name);
-    return jpegFromPaddedRow(row, this.storedJpegLengths()?.[cameraIndex]?.[index]);
-  }
-
   /**
    * ALOHA-style recorders store each JPEG's length in /compress_len, (cameras, frames), often as float32.
-   * The row order is the recorder's camera order, which may differ from the file's alphabetical listing:
-   * a length is only used when the bytes there end the JPEG (see jpegFromPaddedRow), else padding is trimmed.
+   * A length is only used when the bytes there end the JPEG (see jpegFromPaddedRow), else padding is trimmed.
    */
-  private storedJpegLengths(): Array<ArrayLike<number>> | null {
+  private storedJpegLengths(): number[][] | null {
     if (this.jpegLengths !== undefined) return this.jpegLengths;
     this.jpegLengths = null;
     if (!(this.h5file.get(COMPRESS_LEN) instanceof this.runtime.h5wasm.Dataset)) return null;

@@ -3,6 +3,8 @@
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import { EpisodeFile, type CameraInfo } from '../hdf5';
+import { checkEpisode } from '../dataset/episodeChecks';
+import type { ScanOptions } from '../dataset/types';
 import type { FrameImage, PreviewCamera, PreviewEpisode, PreviewFlag, PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
 import { nonFiniteRanges } from './problemRanges';
 
@@ -16,6 +18,11 @@ export interface PreviewSource {
   readonly episode: PreviewEpisode;
   /** Every camera's image of frame `index`; a camera that cannot give it gets a `missing` entry with the reason. */
   readFrameSet(index: number): FrameImage[];
+  /**
+   * The dataset validation's problems of this episode (the ones the Problems panel shows) with the frame ranges
+   * found here. Slower than opening (it samples frames), so the preview asks for it after the first frame.
+   */
+  validate(options: ScanOptions): PreviewProblem[];
   close(): void;
 }
 
@@ -39,10 +46,13 @@ export async function openPreviewSource(file: string, options: PreviewSourceOpti
 class EpisodePreviewSource implements PreviewSource {
   readonly episode: PreviewEpisode;
   private readonly cameras: readonly CameraInfo[];
+  /** Problems with a frame range, found while opening: NaN/Inf rows, cameras shorter than the episode. */
+  private readonly located: PreviewProblem[] = [];
 
   constructor(private readonly file: EpisodeFile, options: PreviewSourceOptions) {
     this.cameras = file.cameras;
     const problems: PreviewProblem[] = file.issues.map((issue) => ({ severity: 'error', message: issue.fullMessage }));
+    const located = this.located;
     const series: PreviewSeries[] = [];
     for (const name of PLOTTED_ARRAYS) {
       const info = file.arrays.find((array) => array.name === name);
@@ -50,13 +60,14 @@ class EpisodePreviewSource implements PreviewSource {
       try {
         const rows = file.readArrayRows(name);
         series.push({ name, rows });
-        problems.push(...nonFiniteRanges(name, rows));
+        located.push(...nonFiniteRanges(name, rows));
       } catch (error) {
         problems.push({ severity: 'error', message: describeError(error) });
       }
     }
     const frameCount = Math.max(0, ...this.cameras.map((camera) => camera.frames));
-    problems.push(...shortCameraProblems(this.cameras, frameCount));
+    located.push(...shortCameraProblems(this.cameras, frameCount));
+    problems.push(...located);
     this.episode = {
       file: file.path,
       name: path.basename(file.path),
@@ -80,6 +91,15 @@ class EpisodePreviewSource implements PreviewSource {
         return { kind: 'missing', message: describeError(error) };
       }
     });
+  }
+
+  validate(options: ScanOptions): PreviewProblem[] {
+    const plotted = new Set(this.episode.series.map((series) => series.name));
+    const checked = checkEpisode(this.file, options)
+      // NaN/Inf in a plotted array is already listed per frame range.
+      .filter((problem) => !(problem.code === 'non-finite' && [...plotted].some((name) => problem.message.includes(`: ${name} has`))))
+      .map(({ severity, message }): PreviewProblem => ({ severity, message }));
+    return [...checked, ...this.located];
   }
 
   close(): void {

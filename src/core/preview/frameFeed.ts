@@ -1,5 +1,6 @@
-// Serves frame sets to a preview in the order it asks for them, in short slices so the extension host stays
-// responsive, from a small byte-bounded cache so stepping back and forth re-reads nothing.
+// Serves frame sets to a preview in the order it asks for them, a few at a time so a seek is never stuck behind
+// megabytes already on their way, in short slices so the extension host stays responsive, from a small
+// byte-bounded cache so stepping back and forth re-reads nothing.
 
 export interface FrameFeedSource<T> {
   /** Reads one frame set (every camera) synchronously; h5wasm reads are synchronous. */
@@ -13,6 +14,8 @@ export interface FrameFeedSource<T> {
 
 export class FrameFeed<T> {
   private queue: number[] = [];
+  /** Sent and not yet acknowledged by the webview. */
+  private inFlight = 0;
   private readonly queued = new Set<number>();
   private readonly cache: ByteBoundedCache<T>;
   private scheduled: ReturnType<typeof setImmediate> | undefined;
@@ -22,6 +25,11 @@ export class FrameFeed<T> {
     private readonly source: FrameFeedSource<T>,
     cacheBytes: number,
     /** Work done per turn of the event loop before yielding to other messages (a seek, a flag…). */
+    /**
+     * Frame sets on their way at once. Enough to cover the round trip during playback; few enough that what is
+     * queued in the message pipe when the user seeks arrives in a few milliseconds.
+     */
+    private readonly maxInFlight = 6,
     private readonly sliceMs = 8,
   ) {
     this.cache = new ByteBoundedCache<T>(cacheBytes, source.sizeOf);
@@ -43,9 +51,22 @@ export class FrameFeed<T> {
     this.schedule();
   }
 
-  /** Serves one index now, ahead of the queue (the first frame while the webview is still loading). */
+  /** Serves one index now, ahead of the queue and the in-flight limit (the first frame, while the webview loads). */
   serveNow(index: number): void {
     if (!this.disposed) this.serve(index);
+  }
+
+  /** The webview received a frame set: one more may go. */
+  acknowledge(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.schedule();
+  }
+
+  /** The webview was reloaded: whatever was on its way is lost, and nothing is owed any more. */
+  reset(): void {
+    this.queue = [];
+    this.queued.clear();
+    this.inFlight = 0;
   }
 
   get queueLength(): number {
@@ -61,7 +82,7 @@ export class FrameFeed<T> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       this.pump();
@@ -70,7 +91,7 @@ export class FrameFeed<T> {
 
   private pump(): void {
     const started = performance.now();
-    while (this.queue.length > 0 && !this.disposed && performance.now() - started < this.sliceMs) {
+    while (this.queue.length > 0 && !this.disposed && this.inFlight < this.maxInFlight && performance.now() - started < this.sliceMs) {
       const index = this.queue.shift()!;
       this.queued.delete(index);
       this.serve(index);
@@ -89,6 +110,7 @@ export class FrameFeed<T> {
       }
       this.cache.set(index, frames);
     }
+    this.inFlight++;
     this.source.send(index, frames);
   }
 }

@@ -5,7 +5,8 @@ import { Disposable, toDisposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
 import { FrameFeed } from '../../core/preview/frameFeed';
 import { openPreviewSource, type PreviewSource } from '../../core/preview/episodeSource';
-import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage, FrameImage, PreviewViewState } from '../../protocol/episodePreview';
+import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../../core/dataset/types';
+import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage, FrameImage, PreviewProblem, PreviewViewState } from '../../protocol/episodePreview';
 import type { Settings } from '../../settings';
 import type { EpisodeFlags } from '../episodeFlags';
 import { WebviewChannel } from '../webview/channel';
@@ -19,7 +20,8 @@ export interface PreviewDependencies {
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly flags: EpisodeFlags;
-  readonly defaultFps: () => number;
+  /** The dataset validation's options (fps, action_dim, sampled frames), as the Datasets view uses them. */
+  readonly scanOptions: () => ScanOptions;
 }
 
 export type PreviewStart = Partial<Omit<PreviewViewState, 'file'>>;
@@ -28,6 +30,7 @@ export class EpisodePreviewPanel extends Disposable {
   private readonly channel: WebviewChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage>;
   private source: Promise<PreviewSource> | undefined;
   private feed: FrameFeed<FrameImage[]> | undefined;
+  private problems: readonly PreviewProblem[] | undefined;
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
 
@@ -47,7 +50,7 @@ export class EpisodePreviewPanel extends Disposable {
       // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
       if (!panel.visible) {
         this.channel.reset();
-        this.feed?.want([], true);
+        this.feed?.reset();
       }
     }));
     this.register(deps.flags.onDidChange((files) => {
@@ -73,7 +76,7 @@ export class EpisodePreviewPanel extends Disposable {
 
   private async load(): Promise<PreviewSource> {
     const started = performance.now();
-    const source = await openPreviewSource(this.file, { defaultFps: this.deps.defaultFps(), flag: (await this.deps.flags.get(this.file)) ?? null });
+    const source = await openPreviewSource(this.file, { defaultFps: this.deps.scanOptions().defaultFps, flag: (await this.deps.flags.get(this.file)) ?? null });
     if (this.isDisposed) {
       source.close();
       return source;
@@ -93,6 +96,7 @@ export class EpisodePreviewPanel extends Disposable {
     switch (message.type) {
       case 'ready': return this.sendEpisode();
       case 'want': return this.feed?.want(message.indices, message.replace);
+      case 'received': return this.feed?.acknowledge();
       case 'firstPaint':
         if (this.openedAt !== undefined) {
           this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(performance.now() - this.openedAt).toFixed(0)} ms after the command`);
@@ -126,8 +130,23 @@ export class EpisodePreviewPanel extends Disposable {
     }
     const flag = (await this.deps.flags.get(this.file)) ?? null;
     this.channel.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.deps.settings.previewFrameCacheMB });
-    this.feed?.want([], true);
+    this.feed?.reset();
     this.feed?.serveNow(Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0)));
+    // Validation samples frames: it runs once the first frame is on its way.
+    setImmediate(() => {
+      if (this.isDisposed) return;
+      this.problems ??= this.validate(source);
+      this.channel.post({ type: 'problems', problems: this.problems });
+    });
+  }
+
+  private validate(source: PreviewSource): readonly PreviewProblem[] {
+    try {
+      return source.validate({ ...DEFAULT_SCAN_OPTIONS, ...this.deps.scanOptions() });
+    } catch (error) {
+      this.deps.log.warn(`Validation of ${this.file} for its preview failed: ${describeError(error)}`);
+      return source.episode.problems;
+    }
   }
 
   private async saveFrame(index: number, png: ArrayBuffer, label: string): Promise<void> {

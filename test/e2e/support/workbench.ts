@@ -104,6 +104,57 @@ export class Workbench {
     await container.waitFor({ state: 'visible', timeout: 30_000 });
   }
 
+  /** A row of a tree view in the side bar whose text matches (label and description). */
+  treeRow(viewTitle: string, text: RegExp | string) {
+    return this.viewPane(viewTitle).locator('.monaco-list-row', { hasText: text }).first();
+  }
+
+  /** Expands a collapsed tree row (no-op when it is expanded already). */
+  async expandTreeRow(viewTitle: string, text: RegExp | string): Promise<void> {
+    const row = this.treeRow(viewTitle, text);
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /**
+   * Answers VS Code's own file dialog (code-server has no native one): types the path and accepts it.
+   * Use after running a command that asks for a file or folder.
+   */
+  async answerFileDialog(file: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(file.endsWith('/') ? file : `${file}/`);
+    await this.page.waitForTimeout(300); // the dialog lists the folder as the path is typed
+    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first().click();
+    await input.waitFor({ state: 'hidden', timeout: 20_000 });
+  }
+
+  /** Opens the Problems panel and returns its rows' locator. */
+  async problemsPanel() {
+    await this.runCommand('Problems: Focus on Problems View');
+    const panel = this.page.locator('.panel .markers-panel');
+    await panel.waitFor({ state: 'visible', timeout: 20_000 });
+    return panel;
+  }
+
+  /** Folds a side-bar view to its header, e.g. to give another view room. */
+  async collapseViewPane(title: string): Promise<void> {
+    const header = this.viewPane(title).locator('.pane-header').first();
+    await header.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+
+  /** Drags the side bar's edge so that the side bar is `width` pixels wide. */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    const edge = { x: box.x + box.width - 1, y: box.y + box.height / 2 };
+    await this.page.mouse.move(edge.x, edge.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, edge.y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
   /** A view's pane in the side bar, by its title ("Datasets", "Runs", "Sample Preview"). */
   viewPane(title: string) {
     return this.page.locator('.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
