@@ -2,5 +2,6 @@
 import type { CliCommand } from './framework';
 import { frameCommand, scanCommand, validateCommand } from './dataset';
 import { checkConvertedCommand, convertCommand } from './convert';
+import { CONFIG_COMMANDS } from './config';
 
-export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand];
+export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS];

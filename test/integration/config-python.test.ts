@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { FIELDS, parseConfig, setConfigValues, type ConfigValue } from '../../src/core/config';
+import { BUILTIN_PROFILES, FIELDS, parseConfig, renderConfigFile, setConfigValues, type ConfigValue } from '../../src/core/config';
 import { runProcess, SYSTEM_PYTHON, tempDir } from '../support/fixtures';
 import { configSource, readConfigFixture } from '../support/configFixtures';
 
@@ -46,6 +46,7 @@ const cases: Record<string, string> = {
     train_batch_size: 2, gradient_accumulation_steps: 2, learning_rate: 1.5e-5, tag: "run 'two'", dtype: { expression: 'torch.float32' },
     prob: [0.25, 0.75], dataset_names: 'flexiv_1113+flexiv_1120', ckpt_path: null, shuffle: false, max_grad_norm: 0.5,
   }),
+  'rendered from the a100x8 profile': renderConfigFile(BUILTIN_PROFILES[0]!.values, 'test'),
   'computed values': configSource([
     'STEPS = 1000', 'max_train_steps = 100 * 1_000', 'checkpointing_steps = max_train_steps // 10', "tag = 'a' \"b\"",
     'output_dir = f"model_ckpt/{tag}/{max_train_steps}"', "annotation_name = 'tab\\there'", 'learning_rate = -(-5e-6)',

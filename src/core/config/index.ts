@@ -10,3 +10,6 @@ export { validateConfig, validateDocument, type ValidationResult } from './valid
 export { DEFAULT_ENVIRONMENT, resolveEnvironment } from './environment';
 export { pythonLiteral } from './pythonText';
 export { ConfigError } from './errors';
+export { parseFieldInput, coerceFieldValue } from './userValue';
+export { renderConfigFile } from './render';
+export { BUILTIN_PROFILES, parseProfile, stringifyProfile, profileFromValues, profileChanges, type ConfigProfile, type ProfileChange } from './profiles';

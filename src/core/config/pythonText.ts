@@ -28,7 +28,8 @@ function pythonNumber(value: number, { kind, previous }: LiteralStyle): string {
   // A float field written as an int ("guidance_scale = 2") stays an int while the value is whole.
   const wroteInt = previous !== undefined && /^[+-]?\d[\d_]*$/.test(previous);
   if (float && !(wroteInt && Number.isInteger(value))) {
-    if (previous && /[eE]/.test(previous) && value !== 0) return value.toExponential().replace('e+', 'e');
+    // 5e-6 reads better than 0.000005; keep an exponent where the replaced text had one.
+    if (value !== 0 && ((previous && /[eE]/.test(previous)) || (!previous && Math.abs(value) < 1e-3))) return value.toExponential().replace('e+', 'e');
     const text = String(value);
     return Number.isInteger(value) && !/e/.test(text) ? `${text}.0` : text;
   }
