@@ -191,7 +191,8 @@ def start_supervisor(request, run_dir, env_lines):
     if request.get("detach") == "tmux":
         fifo = os.path.join(run_dir, ".env-fifo")
         os.mkfifo(fifo, 0o600)
-        command = " ".join(shlex.quote(arg) for arg in base + [fifo, "--"] + request["argv"])
+        marker = "%s=%s" % (RUN_MARKER, shlex.quote(request["runId"]))
+        command = marker + " " + " ".join(shlex.quote(arg) for arg in base + [fifo, "--"] + request["argv"])
         subprocess.run(["tmux", "new-session", "-d", "-s", "cwf-" + request["runId"], command], check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
         deadline = time.time() + 15
@@ -207,8 +208,10 @@ def start_supervisor(request, run_dir, env_lines):
         with os.fdopen(fd, "w", encoding="utf-8") as pipe:
             pipe.write(env_lines)
         return
+    # The supervisor carries the run's marker from its start, so a sweep for the run's processes finds it too.
     child = subprocess.Popen(base + ["-", "--"] + request["argv"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True, cwd="/")
+                             stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True, cwd="/",
+                             env=dict(os.environ, **{RUN_MARKER: request["runId"]}))
     child.stdin.write(env_lines.encode("utf-8"))
     child.stdin.close()
 

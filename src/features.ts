@@ -5,12 +5,8 @@ import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerDatasets } from './commands/datasets';
 import { registerEpisodePreview } from './commands/episodePreview';
-import { EmptyTree } from './views/emptyTree';
+import { registerTraining } from './commands/training/register';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
-
-const registerRunsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
-};
 
 const registerSamplePreview: Feature = ({ context }) => {
   const view = new SamplePreviewView(context.extensionUri);
@@ -21,7 +17,7 @@ export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
   registerDatasets,
-  registerRunsView,
+  registerTraining,
   registerSamplePreview,
   registerEpisodePreview,
 ];

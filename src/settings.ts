@@ -74,6 +74,38 @@ export class Settings implements vscode.Disposable {
     };
   }
 
+  /** Hosts offered when starting training besides the Host entries of the SSH config. */
+  get extraSshHosts(): string[] {
+    return this.config.get<string[]>('ssh.hosts', []).map((host) => host.trim()).filter(Boolean);
+  }
+
+  /** The run registry on each GPU host (run.json, logs, the remote kit). */
+  get remoteRegistryFolder(): string {
+    return this.config.get<string>('remote.registryFolder', '~/.ctrl-world-flexiv').trim() || '~/.ctrl-world-flexiv';
+  }
+
+  /** A shell command run on the host before training and the preflight's package check (e.g. conda activate). */
+  get remoteEnvSetup(): string {
+    return this.config.get<string>('remote.envSetup', '').trim();
+  }
+
+  get trainingDetach(): 'setsid' | 'tmux' {
+    return this.config.get<string>('training.detach', 'setsid') === 'tmux' ? 'tmux' : 'setsid';
+  }
+
+  get mainProcessPort(): number {
+    const port = this.config.get<number>('training.mainProcessPort', 29501);
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : 29501;
+  }
+
+  get stopGraceSeconds(): number {
+    return Math.max(1, this.config.get<number>('training.stopGraceSeconds', 30));
+  }
+
+  get runsRefreshSeconds(): number {
+    return Math.max(3, this.config.get<number>('runs.refreshIntervalSeconds', 15));
+  }
+
   /** Where training-config profiles (*.yaml) are saved, relative paths against the first workspace folder. */
   get configProfilesFolder(): string {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
@@ -112,11 +144,6 @@ export class Settings implements vscode.Disposable {
   get convertTargetFps(): number {
     const value = this.config.get<number>('convert.targetFps', 5);
     return Number.isFinite(value) && value > 0 ? value : 5;
-  }
-
-  /** A shell command run on the GPU host before the remote kit's Python (activating the Ctrl-World environment). */
-  get remoteEnvSetup(): string {
-    return this.config.get<string>('remote.envSetup', '').trim();
   }
 
   dispose(): void {

@@ -3,5 +3,8 @@ import type { CliCommand } from './framework';
 import { frameCommand, scanCommand, validateCommand } from './dataset';
 import { checkConvertedCommand, convertCommand } from './convert';
 import { CONFIG_COMMANDS } from './config';
+import { TRAINING_COMMANDS } from './training';
 
-export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS];
+export const COMMANDS: readonly CliCommand[] = [
+  scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS,
+];

@@ -58,6 +58,11 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     await mkdir(info, { recursive: true });
     await writeFile(path.join(info, 'METADATA'), `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`);
   }
+  if (!broken.has('no-torch')) {
+    // Just enough of torch for a config's `dtype = torch.bfloat16`; the stand-in trainer needs nothing else.
+    await mkdir(path.join(site, 'torch'), { recursive: true });
+    await writeFile(path.join(site, 'torch', '__init__.py'), '# Stand-in torch for the test GPU host: dtype names only.\nbfloat16 = "torch.bfloat16"\nfloat16 = "torch.float16"\nfloat32 = "torch.float32"\n');
+  }
   const svd = path.join(models, 'stable-video-diffusion-img2vid');
   for (const part of ['unet', 'vae', 'image_encoder']) {
     if (part === 'vae' && broken.has('no-svd-vae')) continue;

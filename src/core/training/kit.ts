@@ -46,7 +46,8 @@ export function kitDirOnHost(registryRoot: string, kit: Kit): string {
 }
 
 async function installKit(host: RemoteHost, dir: string, kit: Kit, signal?: AbortSignal): Promise<void> {
-  const copy = 'mkdir -p "$1" && cat > "$1/$2.tmp" && chmod 755 "$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2"';
+  // A temp name per process: two commands may find the kit missing at once and install it side by side.
+  const copy = 'mkdir -p "$1" && cat > "$1/.$2.$$" && chmod 755 "$1/.$2.$$" && mv -f "$1/.$2.$$" "$1/$2"';
   for (const [name, text] of kit.files) {
     const result = await host.exec(['sh', '-c', copy, 'sh', dir, name], { input: text, signal, timeoutMs: 60_000 });
     if (result.code !== 0) throw new UserFacingError(`Could not copy ${name} to ${dir} on ${host.label}: ${result.stderr.trim()}`, 'Check that the home folder on the host is writable and not full.', 'kit-install');

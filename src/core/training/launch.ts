@@ -2,7 +2,7 @@
 // (setsid or tmux) through the remote kit, and run.json is written there atomically. Secrets travel on stdin only.
 import { UserFacingError } from '../errors';
 import { kitJson, loadKit, runKit } from './kit';
-import { runConfigModule, withOverrides } from './configOverrides';
+import { setConfigValue } from '../config';
 import { newRunId, type RunRecord } from './runRecord';
 import type { RunRegistry } from './registry';
 import { singleHostAccelerate, type LaunchTarget } from './targets';
@@ -86,7 +86,8 @@ export async function launchRun(registry: RegistryLike, request: LaunchRequest, 
   };
   const files = {
     'config_snapshot.py': request.configText,
-    [`${configModule}.py`]: withOverrides(request.configText, { output_dir: request.outputDir }, runId),
+    // The run's own module: the user's config with only output_dir's value changed, so checkpoints land in this run's folder.
+    [`${configModule}.py`]: setConfigValue(request.configText, 'output_dir', request.outputDir),
   };
   const input = JSON.stringify({ root, runId, outputDir: request.outputDir, workdir: request.workdir, argv: plan.argv, env, detach: request.detach, files, record });
   const result = await runKit(registry.host, root, 'runs.py', ['launch'], { input, signal, timeoutMs: 90_000 });
@@ -95,3 +96,8 @@ export async function launchRun(registry: RegistryLike, request: LaunchRequest, 
 }
 
 type RegistryLike = Pick<RunRegistry, 'root' | 'host'>;
+
+/** The module name a run's config snapshot is imported under: unique, so no other config can shadow it. */
+export function runConfigModule(runId: string): string {
+  return `ctrl_world_flexiv_run_${runId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}

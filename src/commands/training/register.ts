@@ -1,0 +1,37 @@
+// The training feature: the Runs view, the status bar item, the run log, and the commands that start, follow,
+// stop and continue runs. Re-attaches to the followed run after a reload.
+import * as vscode from 'vscode';
+import type { Feature } from '../../services';
+import { TrainingHosts } from '../../training/hosts';
+import { RunsModel } from '../../training/runsModel';
+import { RunFollowing } from '../../training/runFollowing';
+import { RunStatusBar } from '../../views/runStatusBar';
+import { RunsTree } from '../../views/runsTree';
+import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
+import type { TrainingServices } from './services';
+import { startTraining } from './startTraining';
+
+export const registerTraining: Feature = ({ context, log, settings }) => {
+  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+  const model = new RunsModel(hosts, settings, log);
+  const statusBar = new RunStatusBar();
+  const following = new RunFollowing(hosts, model, statusBar, log);
+  const tree = new RunsTree(model);
+  const services: TrainingServices = { hosts, model, following, settings, log };
+  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  context.subscriptions.push(
+    hosts, model, statusBar, following, tree,
+    vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
+    command('ctrlWorld.startTraining', () => startTraining(services)),
+    command('ctrlWorld.refreshRuns', () => model.refresh()),
+    command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
+    command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
+    command('ctrlWorld.continueFromCheckpoint', (argument?: Parameters<typeof continueFromCheckpoint>[1]) => continueFromCheckpoint(services, argument)),
+    command('ctrlWorld.setWandbKey', () => setWandbKey(services)),
+    command('ctrlWorld.clearWandbKey', () => clearWandbKey(services)),
+    command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
+    settings.onDidChange(() => void model.refresh()),
+  );
+  void model.refresh();
+  void following.reattach();
+};
