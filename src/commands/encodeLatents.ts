@@ -3,12 +3,11 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { CancelledError, describeError } from '../core/errors';
-import { CommandRunner, sshHost } from '../core/remote/runner';
-import { RemoteHost, resolveRemotePath } from '../core/remote/remoteHost';
-import { defaultControlDir, ensurePrivateDir } from '../core/remote/controlDir';
+import { resolveRemotePath, type RemoteHost } from '../core/remote/remoteHost';
 import { readSshHosts } from '../core/remote/sshConfig';
 import { describeGpu, queryGpus } from '../core/remote/gpus';
-import { DEFAULT_REGISTRY_ROOT } from '../core/training/registry';
+import type { RunRegistry } from '../core/training/registry';
+import type { TrainingHosts } from '../training/hosts';
 import { encodeLatents, type EncodeResult } from '../core/convert/remoteEncode';
 import { uploadFiles } from '../core/convert/upload';
 import { MANIFEST_FILE } from '../core/convert';
@@ -19,6 +18,8 @@ import type { ConvertedNode } from '../views/converted/convertedSection';
 
 interface Plan {
   readonly host: RemoteHost;
+  /** The host's registry: its folder holds the remote kit. */
+  readonly registry: RunRegistry;
   readonly datasetDir: string;
   readonly metaDir: string;
   readonly episodesDir: string;
@@ -29,10 +30,10 @@ interface Plan {
 }
 
 export class EncodeLatentsCommand {
-  constructor(private readonly settings: Settings, private readonly converted: ConvertedDatasets, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly settings: Settings, private readonly hosts: TrainingHosts, private readonly converted: ConvertedDatasets, private readonly log: vscode.LogOutputChannel) {}
 
   async run(node?: ConvertedNode): Promise<void> {
-    const dataset = node?.kind === 'dataset' ? node.dataset : await this.pickDataset();
+    const dataset = node?.kind === 'convertedDataset' ? node.dataset : await this.pickDataset();
     if (!dataset?.report) return;
     let plan: Plan | undefined;
     try {
@@ -55,16 +56,15 @@ export class EncodeLatentsCommand {
 
   private async plan(dataset: ConvertedDataset): Promise<Plan | undefined> {
     const hosts = await readSshHosts(this.settings.sshConfigFile).catch(() => []);
-    const preferred = this.settings.defaultSshHost;
-    const hostItems = [...new Set([preferred, ...hosts.map((host) => host.alias)].filter(Boolean))].map((alias) => ({ label: alias, description: hosts.find((host) => host.alias === alias)?.detail }));
+    const hostItems = [...new Set([...this.hosts.known(), ...hosts.map((host) => host.alias)].filter(Boolean))].map((alias) => ({ label: alias, description: hosts.find((host) => host.alias === alias)?.detail }));
     const picked = await vscode.window.showQuickPick([...hostItems, { label: '$(edit) Enter a host…', description: 'user@hostname or a Host alias' }], { title: 'Encode Latents (1/4): GPU host', ignoreFocusOut: true });
     if (!picked) return undefined;
     const alias = picked.label.startsWith('$(') ? await vscode.window.showInputBox({ title: 'GPU host', prompt: 'user@hostname or a Host alias from your SSH config', ignoreFocusOut: true }) : picked.label;
     if (!alias) return undefined;
-    const runner = new CommandRunner({ sshConfigFile: this.settings.sshConfigFile, controlDir: await ensurePrivateDir(defaultControlDir()) });
-    const host = new RemoteHost(runner, sshHost(alias.trim()));
+    const registry = await this.hosts.registry(alias.trim());
+    const host = registry.host;
     const home = await host.home();
-    const checkout = resolveRemotePath(this.settings.remoteCtrlWorldFolder, home);
+    const checkout = resolveRemotePath(this.hosts.folderFor(host.key), home);
     const config = await findTrainingConfig(this.log);
     const relative = (local: string, fallback: string) => (config ? path.relative(path.dirname(config.file), local).split(path.sep).join('/') : fallback);
     const { location } = dataset;
@@ -84,7 +84,7 @@ export class EncodeLatentsCommand {
     if (!svd) return undefined;
     const gpus = await this.pickGpus(host);
     if (!gpus) return undefined;
-    return { host, datasetDir, metaDir, ...source, svdPath: resolveRemotePath(svd, home, checkout), gpus };
+    return { host, registry, datasetDir, metaDir, ...source, svdPath: resolveRemotePath(svd, home, checkout), gpus };
   }
 
   private async episodesOnHost(dataset: ConvertedDataset, datasetDir: string, home: string, checkout: string): Promise<Pick<Plan, 'episodesDir' | 'upload'> | undefined> {
@@ -133,7 +133,7 @@ export class EncodeLatentsCommand {
         }
         progress.report({ message: 'starting the encoder' });
         let last = 0;
-        return encodeLatents(plan.host, await plan.host.resolve(DEFAULT_REGISTRY_ROOT), {
+        return encodeLatents(plan.host, await plan.registry.root(abort.signal), {
           datasetDir: plan.datasetDir, episodesDir: plan.episodesDir, svdPath: plan.svdPath, gpus: plan.gpus, envSetup: this.settings.remoteEnvSetup,
         }, {
           signal: abort.signal,

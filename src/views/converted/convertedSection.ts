@@ -5,42 +5,44 @@ import * as path from 'node:path';
 import { Disposable } from '../../core/lifecycle';
 import type { ConvertedEpisode } from '../../core/convert/check';
 import type { ConvertedEpisodeTarget } from '../../protocol/convertedEpisode';
-import type { TreeSection } from '../sectionedTree';
+import type { TreeSection } from '../treeSection';
 import type { ConvertedDataset, ConvertedDatasets } from './convertedDatasets';
 
 export const CONVERTED_SECTION = 'converted';
 
-export type ConvertedNode =
-  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'root' }
-  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'dataset'; readonly dataset: ConvertedDataset }
-  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'meta'; readonly dataset: ConvertedDataset; readonly file: string; readonly label: string; readonly detail: string }
-  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'split'; readonly dataset: ConvertedDataset; readonly split: string; readonly episodes: readonly ConvertedEpisode[] }
-  | { readonly section: typeof CONVERTED_SECTION; readonly kind: 'episode'; readonly dataset: ConvertedDataset; readonly episode: ConvertedEpisode };
+/** Kinds are prefixed so that no command of the episode tree mistakes a converted node for one of its own. */
+export type ConvertedNode = { readonly section: typeof CONVERTED_SECTION; readonly file: string } & (
+  | { readonly kind: 'convertedRoot' }
+  | { readonly kind: 'convertedDataset'; readonly dataset: ConvertedDataset }
+  | { readonly kind: 'convertedMeta'; readonly dataset: ConvertedDataset; readonly label: string; readonly detail: string }
+  | { readonly kind: 'convertedSplit'; readonly dataset: ConvertedDataset; readonly split: string; readonly episodes: readonly ConvertedEpisode[] }
+  | { readonly kind: 'convertedEpisode'; readonly dataset: ConvertedDataset; readonly episode: ConvertedEpisode });
 
-const node = <T extends Omit<ConvertedNode, 'section'>>(value: T) => ({ section: CONVERTED_SECTION, ...value }) as ConvertedNode;
+type NodeFields = ConvertedNode extends infer N ? (N extends ConvertedNode ? Omit<N, 'section'> : never) : never;
+const node = (value: NodeFields) => ({ section: CONVERTED_SECTION, ...value }) as ConvertedNode;
 
 export class ConvertedSection extends Disposable implements TreeSection<ConvertedNode> {
   readonly id = CONVERTED_SECTION;
-  private readonly changed = this.register(new vscode.EventEmitter<ConvertedNode | undefined>());
-  readonly onDidChange = this.changed.event;
+  readonly onDidChange: vscode.Event<void>;
 
   constructor(private readonly datasets: ConvertedDatasets) {
     super();
-    this.register(datasets.onDidChange(() => this.changed.fire(undefined)));
+    this.onDidChange = datasets.onDidChange;
   }
 
   roots(): ConvertedNode[] {
-    return this.datasets.all.length > 0 ? [node({ kind: 'root' })] : [];
+    const first = this.datasets.all[0];
+    return first ? [node({ kind: 'convertedRoot', file: first.location.root })] : [];
   }
 
   children(parent: ConvertedNode): ConvertedNode[] {
     switch (parent.kind) {
-      case 'root':
-        return this.datasets.all.map((dataset) => node({ kind: 'dataset', dataset }));
-      case 'dataset':
+      case 'convertedRoot':
+        return this.datasets.all.map((dataset) => node({ kind: 'convertedDataset', file: path.join(dataset.location.root, dataset.location.name), dataset }));
+      case 'convertedDataset':
         return datasetChildren(parent.dataset);
-      case 'split':
-        return parent.episodes.map((episode) => node({ kind: 'episode', dataset: parent.dataset, episode }));
+      case 'convertedSplit':
+        return parent.episodes.map((episode) => node({ kind: 'convertedEpisode', file: episode.annotationFile, dataset: parent.dataset, episode }));
       default:
         return [];
     }
@@ -48,7 +50,7 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
 
   treeItem(element: ConvertedNode): vscode.TreeItem {
     switch (element.kind) {
-      case 'root': {
+      case 'convertedRoot': {
         const item = new vscode.TreeItem('Converted', vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'converted';
         item.iconPath = new vscode.ThemeIcon('package');
@@ -56,9 +58,9 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
         item.contextValue = 'convertedRoot';
         return item;
       }
-      case 'dataset':
+      case 'convertedDataset':
         return datasetItem(element.dataset);
-      case 'meta': {
+      case 'convertedMeta': {
         const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
         item.description = element.detail;
         item.iconPath = new vscode.ThemeIcon('json');
@@ -67,14 +69,14 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
         item.contextValue = 'convertedMeta';
         return item;
       }
-      case 'split': {
+      case 'convertedSplit': {
         const item = new vscode.TreeItem(element.split, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `converted:${element.dataset.location.root}:${element.dataset.location.name}:${element.split}`;
         item.description = `${element.episodes.length} episodes · ${element.episodes.reduce((sum, episode) => sum + episode.videoLength, 0)} frames`;
         item.iconPath = new vscode.ThemeIcon('list-tree');
         return item;
       }
-      case 'episode':
+      case 'convertedEpisode':
         return episodeItem(element.dataset, element.episode);
     }
   }
@@ -86,13 +88,13 @@ function datasetChildren(dataset: ConvertedDataset): ConvertedNode[] {
   const children: ConvertedNode[] = [];
   const { location } = dataset;
   const statFile = path.join(location.metaRoot, location.name, 'stat.json');
-  children.push(node({ kind: 'meta', dataset, file: statFile, label: 'stat.json', detail: report.stat ? '1st/99th percentiles of 7 states' : 'missing' }));
+  children.push(node({ kind: 'convertedMeta', dataset, file: statFile, label: 'stat.json', detail: report.stat ? '1st/99th percentiles of 7 states' : 'missing' }));
   for (const split of ['train', 'val'] as const) {
-    children.push(node({ kind: 'meta', dataset, file: path.join(report.metaDir, `${split}_sample.json`), label: `${split}_sample.json`, detail: `${report.samples[split]} samples` }));
+    children.push(node({ kind: 'convertedMeta', dataset, file: path.join(report.metaDir, `${split}_sample.json`), label: `${split}_sample.json`, detail: `${report.samples[split]} samples` }));
   }
   const splits = [...new Set(report.episodes.map((episode) => episode.split))];
   for (const split of splits) {
-    children.push(node({ kind: 'split', dataset, split: split === 'any' ? 'episodes' : split, episodes: report.episodes.filter((episode) => episode.split === split) }));
+    children.push(node({ kind: 'convertedSplit', dataset, file: report.datasetDir, split: split === 'any' ? 'episodes' : split, episodes: report.episodes.filter((episode) => episode.split === split) }));
   }
   return children;
 }
