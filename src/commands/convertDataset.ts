@@ -20,6 +20,15 @@ export class ConvertDatasetCommand {
   constructor(private readonly settings: Settings, private readonly converted: ConvertedDatasets, private readonly log: vscode.LogOutputChannel) {}
 
   async run(arg?: unknown): Promise<void> {
+    try {
+      await this.ask(arg);
+    } catch (error) {
+      this.log.error(`Convert Dataset: ${describeError(error)}`);
+      void vscode.window.showErrorMessage(`Convert Dataset: ${describeError(error)}`, 'Show Output').then((choice) => choice && this.log.show(true));
+    }
+  }
+
+  private async ask(arg?: unknown): Promise<void> {
     const input = datasetFolderOf(arg) ?? (await this.pickFolder());
     if (!input) return;
     const first = await firstEpisode(input);
@@ -103,10 +112,11 @@ export class ConvertDatasetCommand {
   /** The palette without an argument: folders of the workspace and the dataset folders that hold episodes. */
   private async pickFolder(): Promise<string | undefined> {
     const roots = [...(vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath), ...this.settings.datasetFolders];
+    // Dataset folders often lie inside the workspace: each file counts once.
+    const files = new Set<string>();
+    for (const root of roots) for (const entry of await findEpisodeFiles(root)) files.add(entry.path);
     const counts = new Map<string, number>();
-    for (const root of roots) {
-      for (const entry of await findEpisodeFiles(root)) counts.set(path.dirname(entry.path), (counts.get(path.dirname(entry.path)) ?? 0) + 1);
-    }
+    for (const file of files) counts.set(path.dirname(file), (counts.get(path.dirname(file)) ?? 0) + 1);
     const items: Array<vscode.QuickPickItem & { folder?: string }> = [...counts].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
       .map(([folder, count]) => ({ label: path.basename(folder), description: folder, detail: `${count} episodes`, folder }));
     items.push({ label: '$(folder-opened) Choose a folder…' });

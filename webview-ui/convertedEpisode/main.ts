@@ -71,7 +71,7 @@ function dimensionChart(data: ConvertedEpisodeData, name: string, d: number): HT
   const low = data.stat?.low[d];
   const high = data.stat?.high[d];
   const outside = low === undefined || high === undefined ? 0 : values.filter((value) => value < low || value > high).length;
-  caption.textContent = `${name}${outside ? ` · ${outside} frames outside the 1–99% range` : ''}`;
+  caption.textContent = `${name}${outside ? ` · ${outside} frame${outside === 1 ? '' : 's'} outside the 1–99% range` : ''}`;
   const canvas = document.createElement('canvas');
   canvas.setAttribute('aria-label', `${name} over ${values.length} frames`);
   box.append(caption, canvas);

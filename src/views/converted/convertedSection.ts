@@ -72,7 +72,7 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
       case 'convertedSplit': {
         const item = new vscode.TreeItem(element.split, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `converted:${element.dataset.location.root}:${element.dataset.location.name}:${element.split}`;
-        item.description = `${element.episodes.length} episodes · ${element.episodes.reduce((sum, episode) => sum + episode.videoLength, 0)} frames`;
+        item.description = `${element.episodes.length} episode${element.episodes.length === 1 ? '' : 's'} · ${element.episodes.reduce((sum, episode) => sum + episode.videoLength, 0)} frames`;
         item.iconPath = new vscode.ThemeIcon('list-tree');
         return item;
       }
