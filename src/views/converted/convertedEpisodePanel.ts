@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Disposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
 import type { Annotation, SampleEntry, StatJson } from '../../core/convert';
+import { readJson } from '../../core/convert/check/report';
 import { CONVERTED_EPISODE_VIEW_TYPE, type ConvertedEpisodeHostMessage, type ConvertedEpisodeTarget, type ConvertedEpisodeViewMessage } from '../../protocol/convertedEpisode';
 import { WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
@@ -61,8 +62,8 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     try {
       const annotation = JSON.parse(await readFile(target.file, 'utf8')) as Partial<Annotation>;
       if (!Array.isArray(annotation.states)) throw new Error(`${target.file} has no "states"`);
-      const stat = await optionalJson<StatJson>(target.statFile);
-      const samples = target.samplesFile ? await optionalJson<SampleEntry[]>(target.samplesFile) : undefined;
+      const stat = (await readJson<StatJson>(target.statFile)).value;
+      const samples = target.samplesFile ? (await readJson<SampleEntry[]>(target.samplesFile)).value : undefined;
       const source = annotation.source;
       const width = annotation.states[0]?.length ?? 7;
       this.channel?.post({
@@ -79,13 +80,5 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
       this.log.error(`Converted Episode: ${describeError(error)}`);
       this.channel?.post({ type: 'error', target, message: `${describeError(error)}. Convert the dataset again if the annotation is damaged.` });
     }
-  }
-}
-
-async function optionalJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return undefined;
   }
 }
