@@ -15,6 +15,10 @@ if [ ! -d "$WORKSPACE/datasets/flexiv_1113" ]; then
   mkdir -p "$WORKSPACE/datasets"
   /usr/bin/python3 test/fixtures/flexiv_episodes.py --demo "$WORKSPACE/datasets" >/dev/null
 fi
+if [ ! -f "$WORKSPACE/config_flexiv.py" ]; then
+  # The Flexiv training config of the hand-over note, to try the config editor on (Open Training Config).
+  cp test/fixtures/configs/config_flexiv.py "$WORKSPACE/config_flexiv.py"
+fi
 mkdir -p "$WORKSPACE/.vscode" "$DEMO/user-data/User" "$DEMO/extensions"
 cat > "$WORKSPACE/.vscode/settings.json" <<JSON
 {

@@ -6,6 +6,7 @@ import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerDatasets } from './commands/datasets';
 import { registerEpisodePreview } from './commands/episodePreview';
 import { registerTraining } from './commands/training/register';
+import { registerTrainingConfig } from './commands/config';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
 
 const registerSamplePreview: Feature = ({ context }) => {
@@ -20,4 +21,5 @@ export const FEATURES: readonly Feature[] = [
   registerTraining,
   registerSamplePreview,
   registerEpisodePreview,
+  registerTrainingConfig,
 ];

@@ -21,9 +21,16 @@ export interface LogicalLine {
   readonly end: number;
 }
 
-const STRING_START = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?(?:'''|"""|'|")/;
-const NUMBER = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)/;
-const NAME = /^[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/;
+// Sticky patterns, matched at an offset of the whole source without copying it.
+const STRING_START = /(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?(?:'''|"""|'|")/y;
+const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)/y;
+const LINE_END = /[\r\n]/g;
+const NAME = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
+
+function matchAt(pattern: RegExp, source: string, position: number): string | undefined {
+  pattern.lastIndex = position;
+  return pattern.exec(source)?.[0];
+}
 const OPERATORS = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '==', '!=', '<=', '>=', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@='];
 const OPENING = '([{';
 const CLOSING = ')]}';
@@ -72,7 +79,8 @@ export function logicalLines(source: string): LogicalLine[] {
       continue;
     }
     if (char === '#') {
-      while (position < source.length && source[position] !== '\n' && source[position] !== '\r') position++;
+      LINE_END.lastIndex = position;
+      position = LINE_END.exec(source)?.index ?? source.length;
       continue;
     }
     if (char === '\\' && (source[position + 1] === '\n' || source[position + 1] === '\r')) {
@@ -80,24 +88,24 @@ export function logicalLines(source: string): LogicalLine[] {
       newline(position);
       continue;
     }
-    const stringStart = STRING_START.exec(source.slice(position, position + 5));
+    const stringStart = matchAt(STRING_START, source, position);
     if (stringStart) {
       const [line, startOfLine] = [physicalLine, lineStart];
-      const end = stringEnd(source, position + stringStart[0].length, stringStart[0].replace(/^[^'"]+/, ''), (at) => newline(at));
+      const end = stringEnd(source, position + stringStart.length, stringStart.replace(/^[^'"]+/, ''), (at) => newline(at));
       push({ type: end.closed ? 'string' : 'error', text: source.slice(position, end.offset), start: position, end: end.offset }, line, startOfLine);
       position = end.offset;
       continue;
     }
-    const number = NUMBER.exec(source.slice(position, position + 64));
-    if (number && /[\d.]/.test(char) && number[0] !== '.') {
-      push({ type: 'number', text: number[0], start: position, end: position + number[0].length });
-      position += number[0].length;
+    const number = (char >= '0' && char <= '9') || char === '.' ? matchAt(NUMBER, source, position) : undefined;
+    if (number) {
+      push({ type: 'number', text: number, start: position, end: position + number.length });
+      position += number.length;
       continue;
     }
-    const name = NAME.exec(source.slice(position, position + 256));
+    const name = matchAt(NAME, source, position);
     if (name) {
-      push({ type: 'name', text: name[0], start: position, end: position + name[0].length });
-      position += name[0].length;
+      push({ type: 'name', text: name, start: position, end: position + name.length });
+      position += name.length;
       continue;
     }
     const op = OPERATORS.find((candidate) => source.startsWith(candidate, position)) ?? char;
