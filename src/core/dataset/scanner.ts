@@ -7,6 +7,12 @@ import { summarizeEpisode } from './summarize';
 import { findEpisodeFiles, type EpisodeFileEntry } from './walk';
 import { DEFAULT_SCAN_OPTIONS, type EpisodeSummary, type ScanOptions, type ScanProgress, type ScanResult } from './types';
 
+/** The per-file summaries of every root scanned, with the options they were made with. */
+export interface ScanSnapshot {
+  readonly options: ScanOptions;
+  readonly roots: Readonly<Record<string, readonly EpisodeSummary[]>>;
+}
+
 export interface ScanControl {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -30,6 +36,22 @@ export class DatasetScanner {
     const next = { ...this.options, ...options };
     if (JSON.stringify(next) !== JSON.stringify(this.options)) this.cache.clear();
     this.options = next;
+  }
+
+  /** What the scanner knows, to be saved and handed to `restore` in a later session. */
+  snapshot(): ScanSnapshot {
+    return { options: this.options, roots: Object.fromEntries([...this.cache].map(([root, files]) => [root, [...files.values()]])) };
+  }
+
+  /**
+   * Takes the summaries of an earlier session, so that the next scan re-reads only files changed since.
+   * Ignored when they were made with other options (they would say something else).
+   */
+  restore(snapshot: ScanSnapshot): void {
+    if (JSON.stringify(snapshot.options) !== JSON.stringify(this.options)) return;
+    for (const [root, summaries] of Object.entries(snapshot.roots)) {
+      if (!this.cache.has(root)) this.cache.set(root, new Map(summaries.map((summary) => [summary.path, summary])));
+    }
   }
 
   /** Forgets a root's files, e.g. when the folder is removed from the view. */
