@@ -9,9 +9,9 @@ import { EpisodeDetails } from '../views/datasets/episodeDetails';
 import type { DatasetsNode } from '../views/datasets/nodes';
 import { ProblemsPanel } from '../views/datasets/problemsPanel';
 
-export const registerDatasets: Feature = ({ context, log, settings }) => {
+export const registerDatasets: Feature = ({ context, log, settings, flags }) => {
   const model = new DatasetsModel(settings, log);
-  const tree = new DatasetsTree(model, context.workspaceState);
+  const tree = new DatasetsTree(model, context.workspaceState, flags);
   const problems = new ProblemsPanel(model);
   const view = new DatasetsView(model, tree, problems, settings);
   const details = new EpisodeDetails(model);

@@ -2,8 +2,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Feature } from '../services';
-import { DEFAULT_SCAN_OPTIONS } from '../core/dataset/types';
-import { EpisodeFlags } from '../views/episodeFlags';
 import { EpisodePreviews } from '../views/preview/episodePreviews';
 
 /** An episode, and optionally where to start in it. */
@@ -13,10 +11,9 @@ export interface EpisodeTarget {
   readonly frame?: number;
 }
 
-export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
-  const flags = new EpisodeFlags(log);
-  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, scanOptions: () => DEFAULT_SCAN_OPTIONS });
-  context.subscriptions.push(flags, previews);
+export const registerEpisodePreview: Feature = ({ context, log, settings, flags }) => {
+  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags });
+  context.subscriptions.push(previews);
 
   const withEpisode = (run: (target: EpisodeTarget) => unknown) => async (arg?: unknown, options?: unknown) => {
     const target = episodeTarget(arg, options) ?? (await pickEpisode(settings.datasetFolders));

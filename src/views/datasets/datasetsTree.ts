@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { compareNatural, type EpisodeSummary } from '../../core/dataset';
 import { Disposable } from '../../core/lifecycle';
+import type { EpisodeFlags } from '../episodeFlags';
 import type { DatasetsModel } from './datasetsModel';
 import type { DatasetNode, DatasetsNode, EpisodeNode } from './nodes';
 import { treeItem } from './treeItems';
@@ -36,12 +37,13 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private sortOrder: EpisodeSort;
   private parents = new Map<string, DatasetsNode>();
 
-  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento) {
+  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly flags: EpisodeFlags) {
     super();
     const saved = memento.get<{ filter?: string; sort?: EpisodeSort }>(STATE_KEY, {});
     this.filterText = saved.filter ?? '';
     this.sortOrder = saved.sort && saved.sort in COMPARATORS ? saved.sort : 'name';
     this.register(model.onDidChange(() => this.changed.fire(undefined)));
+    this.register(flags.onDidChange(() => this.changed.fire(undefined)));
   }
 
   get filter(): string {
@@ -119,7 +121,7 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private childrenOf(node: DatasetsNode): DatasetsNode[] {
     switch (node.kind) {
       case 'dataset':
-        return node.episodes.map((episode): EpisodeNode => ({ kind: 'episode', file: episode.path, episode, datasetName: node.dataset.name }));
+        return node.episodes.map((episode): EpisodeNode => ({ kind: 'episode', file: episode.path, episode, datasetName: node.dataset.name, flag: this.flags.peek(episode.path) }));
       case 'episode': {
         const { episode } = node;
         return [
