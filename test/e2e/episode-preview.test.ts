@@ -43,7 +43,7 @@ async function assertCamerasShow(frame: Frame, index: number): Promise<void> {
 test('an episode opens from the Datasets tree with its three cameras painted at the same frame', async () => {
   await workbench.openCtrlWorld();
   await workbench.expandTreeRow('Datasets', 'flexiv_1113');
-  const row = workbench.treeRow('Datasets', /episode_0\b/);
+  const row = workbench.treeRow('Datasets', 'episode_0');
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   await row.hover();
   await row.locator('.action-label[aria-label="Open Episode Preview"]').click();
@@ -98,7 +98,9 @@ test('flagging asks for a reason, writes the sidecar, and the tree and the previ
   await preview.locator('.flag-badge', { hasText: 'Flagged: wrist camera blocked' }).waitFor({ timeout: 20_000 });
   const sidecar = JSON.parse(await readFile(path.join(workspace, 'flexiv_1113', '.ctrlworld', 'flags.json'), 'utf8'));
   assert.equal(sidecar.episodes[EPISODE].reason, 'wrist camera blocked');
-  await workbench.treeRow('Datasets', /episode_0\b/).locator('text=flagged').waitFor({ timeout: 20_000 });
+  const deadline = Date.now() + 20_000;
+  while (!/flagged/.test(await workbench.treeRow('Datasets', 'episode_0').innerText()) && Date.now() < deadline) await workbench.page.waitForTimeout(250);
+  assert.match(await workbench.treeRow('Datasets', 'episode_0').innerText(), /flagged/);
   await workbench.screenshot('episode-preview-flagged');
 });
 

@@ -9,6 +9,8 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, T
 const SERIES_COLORS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-yellow',
   '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-foreground'];
 
+const Y_AXIS_WIDTH = 48;
+
 interface ChartPanel {
   readonly series: PreviewSeries;
   readonly chart: Chart<'line', Array<{ x: number; y: number }>>;
@@ -108,10 +110,15 @@ export class SeriesCharts {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
-        scales: { x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12 } }, y: { type: 'linear' } },
+        scales: {
+          x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12 } },
+          // One width for every chart's value axis, so that their frame axes (and cursors) line up.
+          y: { type: 'linear', afterFit: (axis) => { axis.width = Y_AXIS_WIDTH; } },
+        },
         plugins: {
           legend: {
-            position: 'right',
+            position: 'top',
+            align: 'end',
             labels: { boxWidth: 10, boxHeight: 10 },
             onClick: (_event, item, legend) => {
               const index = item.datasetIndex ?? 0;

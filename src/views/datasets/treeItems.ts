@@ -76,9 +76,11 @@ function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeIt
   item.id = `episode:${episode.path}`;
   const { errors, warnings } = episodeCounts(episode);
   const duration = episode.frames / episode.fps;
-  item.description = episode.readable
-    ? [plural(episode.frames, 'frame'), formatLength(duration), formatBytes(episode.sizeBytes)].join(' · ')
-    : `unreadable · ${formatBytes(episode.sizeBytes)}`;
+  item.description = [
+    ...(flag ? ['flagged'] : []),
+    ...(episode.readable ? [plural(episode.frames, 'frame'), formatLength(duration)] : ['unreadable']),
+    formatBytes(episode.sizeBytes),
+  ].join(' · ');
   const rate = `${episode.fps} fps${episode.fpsFromFile ? ' (from the file)' : ' (ctrlWorld.datasetFps)'}`;
   item.tooltip = markdown([
     `**${escape(datasetName)}/${escape(path.basename(episode.path))}**`,
@@ -91,7 +93,7 @@ function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeIt
   item.iconPath = errors ? ERROR_ICON : warnings ? WARNING_ICON : new vscode.ThemeIcon('file-media');
   item.contextValue = episode.readable ? 'episode' : 'unreadableEpisode';
   item.resourceUri = vscode.Uri.file(episode.path);
-  item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `, flagged: ${flag.reason}` : ''}` };
+  item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `: ${flag.reason}` : ''}` };
   return item;
 }
 
