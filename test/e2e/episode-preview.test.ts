@@ -138,7 +138,7 @@ test('a file that is not an episode, opened with the preview editor, says why in
   await workbench.runCommand('View: Reopen Editor With...');
   await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ctrl-World Episode Preview' }).first().click();
   const failed = await episodePreviewFrame(workbench.page, 'keras_model.h5');
-  await failed.locator('.failure-message', { hasText: /keras_model\.h5.*not an HDF5 file/i }).waitFor({ timeout: 30_000 });
+  await failed.locator('.empty-state-message', { hasText: /keras_model\.h5.*not an HDF5 file/i }).waitFor({ timeout: 30_000 });
   assert.equal(await failed.locator('vscode-button', { hasText: 'Show Output' }).count(), 1);
   await workbench.screenshot('episode-preview-not-an-episode');
   const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'keras_model.h5' });
