@@ -111,7 +111,7 @@ export class SeriesCharts {
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12 } },
+          x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false } },
           // One width for every chart's value axis, so that their frame axes (and cursors) line up.
           y: { type: 'linear', afterFit: (axis) => { axis.width = Y_AXIS_WIDTH; } },
         },

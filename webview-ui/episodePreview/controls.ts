@@ -145,6 +145,8 @@ export class Controls {
     button.title = title;
     if (text) button.textContent = text;
     button.addEventListener('click', onClick);
+    // A mouse click leaves the focus where it was, so Space keeps playing and pausing afterwards.
+    button.addEventListener('mousedown', (event) => event.preventDefault());
     return button;
   }
 
