@@ -32,7 +32,7 @@ export class SeriesCharts {
 
   constructor(series: readonly PreviewSeries[], private readonly frameCount: number, private hidden: Set<string>, private readonly callbacks: ChartCallbacks) {
     this.element.className = 'charts';
-    this.panels = series.filter((s) => s.rows.length > 0).map((s) => this.createPanel(s));
+    this.panels = series.filter((s) => s.values.length > 0).map((s) => this.createPanel(s));
     if (this.panels.length === 0) {
       this.element.classList.add('muted');
       this.element.textContent = 'This episode has no qpos or action arrays to plot.';
@@ -88,10 +88,11 @@ export class SeriesCharts {
     cursor.className = 'chart-cursor';
     box.append(canvas, cursor);
     this.element.append(box);
-    const dimensions = Math.max(...series.rows.map((row) => row.length));
+    const { dimensions, values } = series;
+    const frames = Math.floor(values.length / Math.max(1, dimensions));
     const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = Array.from({ length: dimensions }, (_, d) => ({
       label: `${series.name}[${d}]`,
-      data: series.rows.map((row, i) => ({ x: i, y: row[d] ?? Number.NaN })),
+      data: Array.from({ length: frames }, (_, i) => ({ x: i, y: values[i * dimensions + d]! })),
       hidden: this.hidden.has(`${series.name}:${d}`),
       borderWidth: 1.25,
       pointRadius: 0,
