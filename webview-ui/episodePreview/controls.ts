@@ -207,7 +207,7 @@ function separator(): HTMLElement {
 }
 
 /** m:ss.cc, the way video players show time. */
-export function formatTime(seconds: number): string {
+function formatTime(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const rest = seconds - minutes * 60;
   return `${minutes}:${rest.toFixed(2).padStart(5, '0')}`;
