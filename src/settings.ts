@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { DEFAULT_ENVIRONMENT } from './core/config/environment';
 import type { TrainingEnvironment } from './core/config/types';
+import type { ScanOptions } from './core/dataset/types';
 
 const SECTION = 'ctrlWorld';
 
@@ -49,6 +50,11 @@ export class Settings implements vscode.Disposable {
   /** The action and qpos width the training config expects (its `action_dim`). */
   get datasetActionDim(): number {
     return Math.round(positiveNumber(this.config.get<number>('datasetActionDim', 7), 7));
+  }
+
+  /** The dataset settings as the scan and the validation take them (Datasets view, Episode Preview). */
+  get datasetScanOptions(): ScanOptions {
+    return { defaultFps: this.datasetFps, actionDim: this.datasetActionDim, jpegSampleFrames: this.datasetJpegSampleFrames };
   }
 
   get defaultSshHost(): string {

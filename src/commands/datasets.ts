@@ -13,10 +13,10 @@ import { isSectionNode } from '../views/treeSection';
 import { registerConversion } from './conversion';
 
 export const registerDatasets: Feature = (services) => {
-  const { context, log, settings } = services;
+  const { context, log, settings, flags } = services;
   const storage = context.storageUri ?? context.globalStorageUri;
   const model = new DatasetsModel(settings, log, { file: path.join(storage.fsPath, 'dataset-scan-cache.json'), version: String(context.extension.packageJSON.version) });
-  const tree = new DatasetsTree(model, context.workspaceState, [registerConversion(services)]);
+  const tree = new DatasetsTree(model, context.workspaceState, flags, [registerConversion(services)]);
   const problems = new ProblemsPanel(model);
   const view = new DatasetsView(model, tree, problems, settings);
   const details = new EpisodeDetails(model);

@@ -2,24 +2,24 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Feature } from '../services';
-import { DEFAULT_SCAN_OPTIONS } from '../core/dataset/types';
-import { EpisodeFlags } from '../views/episodeFlags';
+import type { Settings } from '../settings';
+import { findEpisodeFiles } from '../core/dataset';
+import { datasetRoots } from '../views/datasets/datasetRoots';
 import { EpisodePreviews } from '../views/preview/episodePreviews';
 
 /** An episode, and optionally where to start in it. */
-export interface EpisodeTarget {
+interface EpisodeTarget {
   readonly file: string;
   readonly camera?: string;
   readonly frame?: number;
 }
 
-export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
-  const flags = new EpisodeFlags(log);
-  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags, scanOptions: () => DEFAULT_SCAN_OPTIONS });
-  context.subscriptions.push(flags, previews);
+export const registerEpisodePreview: Feature = ({ context, log, settings, flags }) => {
+  const previews = new EpisodePreviews({ extensionUri: context.extensionUri, log, settings, flags });
+  context.subscriptions.push(previews);
 
   const withEpisode = (run: (target: EpisodeTarget) => unknown) => async (arg?: unknown, options?: unknown) => {
-    const target = episodeTarget(arg, options) ?? (await pickEpisode(settings.datasetFolders));
+    const target = episodeTarget(arg, options) ?? (await pickEpisode(settings));
     if (target) await run(target);
   };
   context.subscriptions.push(
@@ -39,7 +39,7 @@ export const registerEpisodePreview: Feature = ({ context, log, settings }) => {
  * Reads the command's arguments: a path or file Uri (Explorer, palette, other extensions), a Datasets tree node
  * (episode or camera), or `(file, { camera, frame })` from code.
  */
-export function episodeTarget(arg: unknown, options?: unknown): EpisodeTarget | undefined {
+function episodeTarget(arg: unknown, options?: unknown): EpisodeTarget | undefined {
   const extra = (typeof options === 'object' && options !== null ? options : {}) as { camera?: unknown; frame?: unknown };
   const camera = typeof extra.camera === 'string' ? extra.camera : undefined;
   const frame = typeof extra.frame === 'number' && Number.isInteger(extra.frame) ? extra.frame : undefined;
@@ -54,24 +54,20 @@ export function episodeTarget(arg: unknown, options?: unknown): EpisodeTarget | 
   return undefined;
 }
 
-/** The palette without an argument: choose among the episodes of the workspace and the dataset folders. */
-async function pickEpisode(datasetFolders: readonly string[]): Promise<EpisodeTarget | undefined> {
-  const pattern = '**/*.{hdf5,h5}';
-  const searches = [
-    vscode.workspace.findFiles(pattern, '**/node_modules/**', 5000),
-    ...datasetFolders.map((folder) => vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(folder), pattern), null, 5000)),
-  ];
-  const files = [...new Set((await Promise.all(searches)).flat().map((uri) => uri.fsPath))]
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  if (files.length === 0) {
+/** The palette without an argument: choose among the episodes of the Datasets view's folders. */
+async function pickEpisode(settings: Settings): Promise<EpisodeTarget | undefined> {
+  const roots = (await datasetRoots(settings)).filter((root) => !root.missing);
+  const found = await Promise.all(roots.map(async (root) => (await findEpisodeFiles(root.folder)).map((entry) => ({ root: root.folder, entry }))));
+  const episodes = found.flat();
+  if (episodes.length === 0) {
     const choice = await vscode.window.showInformationMessage('No HDF5 episodes (*.hdf5, *.h5) were found in the workspace or the dataset folders.', 'Add Dataset Folder');
     if (choice) await vscode.commands.executeCommand('ctrlWorld.addDatasetFolder');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(files.map((file) => ({ label: path.basename(file), description: path.dirname(file), file })), {
-    title: 'Open Episode Preview',
-    placeHolder: 'Choose an episode',
-    matchOnDescription: true,
-  });
+  const picked = await vscode.window.showQuickPick(episodes.map(({ root, entry }) => ({
+    label: path.basename(entry.path),
+    description: path.join(path.basename(root), path.dirname(entry.relative)),
+    file: entry.path,
+  })), { title: 'Open Episode Preview', placeHolder: 'Choose an episode', matchOnDescription: true });
   return picked && { file: picked.file };
 }

@@ -14,7 +14,10 @@ export interface PreviewCamera {
 /** One numeric array of the episode (qpos, action), one row per frame. */
 export interface PreviewSeries {
   readonly name: string;
-  readonly rows: readonly (readonly number[])[];
+  /** Values per frame (7 for Flexiv qpos and action). */
+  readonly dimensions: number;
+  /** Row-major: frame f, dimension d at f * dimensions + d. A typed array travels as bytes, not as JSON. */
+  readonly values: Float64Array;
 }
 
 /** A problem of the episode; those with a frame range become markers on the scrubber. */

@@ -14,8 +14,10 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
   readonly onDidChange = this.changed.event;
   private readonly decorationsChanged = this.register(new vscode.EventEmitter<vscode.Uri[] | undefined>());
   readonly onDidChangeFileDecorations = this.decorationsChanged.event;
-  /** Sidecars read so far, by path; dropped when the file changes on disk. */
+  /** Sidecars read or being read, by path; dropped when the file changes on disk. */
   private readonly sidecars = new Map<string, Promise<Map<string, EpisodeFlag>>>();
+  /** The sidecars whose reading finished, for views that need an answer synchronously (tree items). */
+  private readonly loaded = new Map<string, Map<string, EpisodeFlag>>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
@@ -34,6 +36,22 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
       this.log.warn(describeError(error));
       return undefined;
     }
+  }
+
+  /**
+   * The flag as far as it is known now, for tree items built synchronously. An unread sidecar is read in the
+   * background, and onDidChange fires for its flagged episodes once it is.
+   */
+  peek(episodeFile: string): EpisodeFlag | undefined {
+    const sidecar = flagsFileFor(episodeFile);
+    const known = this.loaded.get(sidecar);
+    if (known) return known.get(path.basename(episodeFile));
+    if (!this.sidecars.has(sidecar)) {
+      void this.sidecar(sidecar).then((flags) => {
+        if (flags.size > 0) this.changed.fire([...flags.keys()].map((name) => path.join(path.dirname(path.dirname(sidecar)), name)));
+      }, (error: unknown) => this.log.warn(describeError(error)));
+    }
+    return undefined;
   }
 
   /** Asks for the reason and flags the episode; returns the flag, or undefined when the user cancelled. */
@@ -60,6 +78,8 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
       if (await clearFlag(episodeFile)) {
         this.log.info(`Unflagged ${episodeFile}`);
         vscode.window.setStatusBarMessage(`Unflagged ${path.basename(episodeFile)}`, 4000);
+      } else {
+        vscode.window.setStatusBarMessage(`${path.basename(episodeFile)} is not flagged`, 4000);
       }
     });
   }
@@ -83,7 +103,8 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
       if (choice === 'Show Output') this.log.show(true);
       return undefined;
     } finally {
-      this.sidecars.delete(flagsFileFor(episodeFile));
+      this.forget(flagsFileFor(episodeFile));
+      await this.sidecar(flagsFileFor(episodeFile)).catch(() => undefined);
       this.changed.fire([episodeFile]);
       this.decorationsChanged.fire([vscode.Uri.file(episodeFile)]);
     }
@@ -94,14 +115,22 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
     if (!flags) {
       flags = readFlagsFile(file);
       this.sidecars.set(file, flags);
+      flags.then((read) => {
+        if (this.sidecars.get(file) === flags) this.loaded.set(file, read);
+      }, () => undefined);
     }
     return flags;
+  }
+
+  private forget(file: string): void {
+    this.sidecars.delete(file);
+    this.loaded.delete(file);
   }
 
   /** The sidecar was edited outside (another window, the CLI, a text editor): every episode beside it may change. */
   private async sidecarChanged(file: string): Promise<void> {
     const before = await this.sidecars.get(file)?.catch(() => undefined);
-    this.sidecars.delete(file);
+    this.forget(file);
     const after = await this.sidecar(file).catch(() => undefined);
     const folder = path.dirname(path.dirname(file));
     const names = new Set([...(before?.keys() ?? []), ...(after?.keys() ?? [])]);

@@ -23,6 +23,7 @@ before(async () => {
   await writeEpisodes(workspace, [
     { path: `flexiv_1113/${EPISODE}`, frames: 150, height: HEIGHT, width: WIDTH, frame_code: true, nan_in: { action: [60, 61, 62] } },
     { path: 'flexiv_1113/episode_1.hdf5', frames: 40, height: HEIGHT, width: WIDTH, seed: 1 },
+    { path: 'other/keras_model.h5', not_hdf5: true },
   ]);
   workbench = await Workbench.launch({ workspace });
 });
@@ -43,7 +44,7 @@ async function assertCamerasShow(frame: Frame, index: number): Promise<void> {
 test('an episode opens from the Datasets tree with its three cameras painted at the same frame', async () => {
   await workbench.openCtrlWorld();
   await workbench.expandTreeRow('Datasets', 'flexiv_1113');
-  const row = workbench.treeRow('Datasets', /episode_0\b/);
+  const row = workbench.treeRow('Datasets', 'episode_0');
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   await row.hover();
   await row.locator('.action-label[aria-label="Open Episode Preview"]').click();
@@ -98,8 +99,55 @@ test('flagging asks for a reason, writes the sidecar, and the tree and the previ
   await preview.locator('.flag-badge', { hasText: 'Flagged: wrist camera blocked' }).waitFor({ timeout: 20_000 });
   const sidecar = JSON.parse(await readFile(path.join(workspace, 'flexiv_1113', '.ctrlworld', 'flags.json'), 'utf8'));
   assert.equal(sidecar.episodes[EPISODE].reason, 'wrist camera blocked');
-  await workbench.treeRow('Datasets', /episode_0\b/).locator('text=flagged').waitFor({ timeout: 20_000 });
+  const deadline = Date.now() + 20_000;
+  while (!/flagged/.test(await workbench.treeRow('Datasets', 'episode_0').innerText()) && Date.now() < deadline) await workbench.page.waitForTimeout(250);
+  assert.match(await workbench.treeRow('Datasets', 'episode_0').innerText(), /flagged/);
   await workbench.screenshot('episode-preview-flagged');
+});
+
+test('Save frame as PNG writes the picture beside the episode; Copy frame index says what it copied', async () => {
+  const { frame } = await previewCounters(preview);
+  await preview.locator('vscode-toolbar-button[label="Save frame as PNG"]').click();
+  const input = workbench.page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  // VS Code's own save dialog fills in the folder first, then the proposed name.
+  const proposed = new RegExp(`flexiv_1113/episode_0_frame_${frame}\\.png$`);
+  const named = Date.now() + 20_000;
+  while (!proposed.test(await input.inputValue()) && Date.now() < named) await workbench.page.waitForTimeout(100);
+  assert.match(await input.inputValue(), proposed);
+  await input.press('Enter');
+  const png = path.join(workspace, 'flexiv_1113', `episode_0_frame_${frame}.png`);
+  const deadline = Date.now() + 20_000;
+  let bytes: Buffer | undefined;
+  while (!bytes && Date.now() < deadline) bytes = await readFile(png).catch(() => undefined) ?? await workbench.page.waitForTimeout(200).then(() => undefined);
+  assert.ok(bytes, `${png} was written`);
+  assert.deepEqual([...bytes.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  assert.equal(bytes.readUInt32BE(16), WIDTH * 3, 'all three cameras side by side at full resolution');
+  await preview.locator('vscode-toolbar-button[label="Copy frame index"]').click();
+  await workbench.page.locator('.statusbar', { hasText: `Copied frame index ${frame}` }).waitFor({ timeout: 20_000 });
+});
+
+test('a file that is not an episode, opened with the preview editor, says why instead of a blank view', async () => {
+  const { frame } = await previewCounters(preview);
+  await workbench.page.keyboard.press('Control+P');
+  const input = workbench.page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill('keras_model.h5');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'keras_model.h5' }).first().waitFor({ timeout: 20_000 });
+  await input.press('Enter');
+  await workbench.runCommand('View: Reopen Editor With...');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ctrl-World Episode Preview' }).first().click();
+  const failed = await episodePreviewFrame(workbench.page, 'keras_model.h5');
+  await failed.locator('.empty-state-message', { hasText: /keras_model\.h5.*not an HDF5 file/i }).waitFor({ timeout: 30_000 });
+  assert.equal(await failed.locator('vscode-button', { hasText: 'Show Output' }).count(), 1);
+  await workbench.screenshot('episode-preview-not-an-episode');
+  const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'keras_model.h5' });
+  await tab.hover();
+  await tab.locator('.tab-actions .action-label').click();
+  // The preview was hidden behind that editor, which discards its webview: shown again, it is back where it was.
+  preview = await episodePreviewFrame(workbench.page, EPISODE);
+  await waitForCounters(preview, (c) => c.painted >= 1, 30_000);
+  await assertCamerasShow(preview, frame);
 });
 
 test('after a window reload the preview is back at the same frame', async () => {

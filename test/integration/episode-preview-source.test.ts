@@ -51,7 +51,8 @@ test('the episode lists its cameras, plotted arrays, fps and the frames of its p
     assert.deepEqual(episode.cameras.map((c) => [c.name, c.frames, c.width, c.height, c.encoding]), [
       ['cam_high', 30, 64, 48, 'jpeg'], ['cam_left_wrist', 30, 64, 48, 'jpeg'], ['cam_right_wrist', 20, 64, 48, 'jpeg'],
     ]);
-    assert.deepEqual(episode.series.map((s) => [s.name, s.rows.length, s.rows[0]!.length]), [['qpos', 30, 7], ['action', 30, 7]]);
+    assert.deepEqual(episode.series.map((s) => [s.name, s.values.length, s.dimensions]), [['qpos', 30 * 7, 7], ['action', 30 * 7, 7]]);
+    assert.ok(Number.isNaN(episode.series[1]!.values[6 * 7]!), 'action[6][0] is the NaN the file holds');
     const ranges = episode.problems.map((p) => [p.frames?.first, p.frames?.last, p.severity]);
     assert.deepEqual(ranges, [[29, 29, 'error'], [5, 7, 'error'], [20, 29, 'warning']]);
     assert.match(episode.problems[1]!.message, /^action holds NaN in frames 5–7 \(dimension 0\)\.$/);

@@ -5,7 +5,9 @@ import { bestGrid, stripSide } from './layout';
 
 interface Tile {
   readonly camera: PreviewCamera;
+  /** The grid cell; `frame` inside it has the camera's aspect ratio, so the caption sits on the picture. */
   readonly root: HTMLElement;
+  readonly frame: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   readonly context: CanvasRenderingContext2D;
   readonly note: HTMLElement;
@@ -80,6 +82,8 @@ export class CameraGrid {
     root.tabIndex = 0;
     root.setAttribute('role', 'button');
     root.dataset.camera = camera.name;
+    const frame = document.createElement('div');
+    frame.className = 'camera-frame';
     const canvas = document.createElement('canvas');
     canvas.width = camera.width;
     canvas.height = camera.height;
@@ -89,7 +93,9 @@ export class CameraGrid {
     const note = document.createElement('div');
     note.className = 'camera-note';
     note.hidden = true;
-    root.append(canvas, label, note);
+    frame.append(canvas, label, note);
+    root.append(frame);
+    new ResizeObserver(() => fitFrame(root, frame, camera)).observe(root);
     const toggle = () => this.onToggleEnlarge(camera.name);
     root.addEventListener('click', toggle);
     root.addEventListener('keydown', (event) => {
@@ -99,10 +105,15 @@ export class CameraGrid {
         toggle();
       }
     });
-    return { camera, root, canvas, context: canvas.getContext('2d', { alpha: false })!, note, painted: -1 };
+    return { camera, root, frame, canvas, context: canvas.getContext('2d', { alpha: false })!, note, painted: -1 };
   }
 
   private layout(): void {
+    this.layoutGrid();
+    for (const tile of this.tiles) fitFrame(tile.root, tile.frame, tile.camera);
+  }
+
+  private layoutGrid(): void {
     const space = { width: this.element.clientWidth, height: this.element.clientHeight };
     const style = this.element.style;
     this.element.classList.remove('strip-right', 'strip-bottom');
@@ -128,4 +139,12 @@ export class CameraGrid {
     style.gridTemplateColumns = `repeat(${grid.columns}, minmax(0, 1fr))`;
     style.gridTemplateRows = `repeat(${grid.rows}, minmax(0, 1fr))`;
   }
+}
+
+/** The largest box of the camera's aspect ratio that fits its cell. */
+function fitFrame(cell: HTMLElement, frame: HTMLElement, camera: PreviewCamera): void {
+  const scale = Math.min(cell.clientWidth / camera.width, cell.clientHeight / camera.height);
+  if (!Number.isFinite(scale) || scale <= 0) return;
+  frame.style.width = `${Math.floor(camera.width * scale)}px`;
+  frame.style.height = `${Math.floor(camera.height * scale)}px`;
 }

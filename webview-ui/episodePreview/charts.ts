@@ -9,6 +9,8 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, T
 const SERIES_COLORS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-yellow',
   '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-foreground'];
 
+const Y_AXIS_WIDTH = 48;
+
 interface ChartPanel {
   readonly series: PreviewSeries;
   readonly chart: Chart<'line', Array<{ x: number; y: number }>>;
@@ -30,7 +32,7 @@ export class SeriesCharts {
 
   constructor(series: readonly PreviewSeries[], private readonly frameCount: number, private hidden: Set<string>, private readonly callbacks: ChartCallbacks) {
     this.element.className = 'charts';
-    this.panels = series.filter((s) => s.rows.length > 0).map((s) => this.createPanel(s));
+    this.panels = series.filter((s) => s.values.length > 0).map((s) => this.createPanel(s));
     if (this.panels.length === 0) {
       this.element.classList.add('muted');
       this.element.textContent = 'This episode has no qpos or action arrays to plot.';
@@ -86,10 +88,11 @@ export class SeriesCharts {
     cursor.className = 'chart-cursor';
     box.append(canvas, cursor);
     this.element.append(box);
-    const dimensions = Math.max(...series.rows.map((row) => row.length));
+    const { dimensions, values } = series;
+    const frames = Math.floor(values.length / Math.max(1, dimensions));
     const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = Array.from({ length: dimensions }, (_, d) => ({
       label: `${series.name}[${d}]`,
-      data: series.rows.map((row, i) => ({ x: i, y: row[d] ?? Number.NaN })),
+      data: Array.from({ length: frames }, (_, i) => ({ x: i, y: values[i * dimensions + d]! })),
       hidden: this.hidden.has(`${series.name}:${d}`),
       borderWidth: 1.25,
       pointRadius: 0,
@@ -108,10 +111,15 @@ export class SeriesCharts {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
-        scales: { x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12 } }, y: { type: 'linear' } },
+        scales: {
+          x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false } },
+          // One width for every chart's value axis, so that their frame axes (and cursors) line up.
+          y: { type: 'linear', afterFit: (axis) => { axis.width = Y_AXIS_WIDTH; } },
+        },
         plugins: {
           legend: {
-            position: 'right',
+            position: 'top',
+            align: 'end',
             labels: { boxWidth: 10, boxHeight: 10 },
             onClick: (_event, item, legend) => {
               const index = item.datasetIndex ?? 0;

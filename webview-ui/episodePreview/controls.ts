@@ -145,6 +145,8 @@ export class Controls {
     button.title = title;
     if (text) button.textContent = text;
     button.addEventListener('click', onClick);
+    // A mouse click leaves the focus where it was, so Space keeps playing and pausing afterwards.
+    button.addEventListener('mousedown', (event) => event.preventDefault());
     return button;
   }
 
@@ -205,7 +207,7 @@ function separator(): HTMLElement {
 }
 
 /** m:ss.cc, the way video players show time. */
-export function formatTime(seconds: number): string {
+function formatTime(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const rest = seconds - minutes * 60;
   return `${minutes}:${rest.toFixed(2).padStart(5, '0')}`;

@@ -22,15 +22,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'End', action: 'last', description: 'Last frame', matches: plain('End') },
 ];
 
-/** Typing in a text field or a dropdown keeps its keys. */
+/** Text fields and dropdowns keep their keys; the scrubber's arrows step frames like everywhere else. */
 function isEditing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|VSCODE-TEXTFIELD|VSCODE-TEXTAREA|VSCODE-SINGLE-SELECT)$/.test(target.tagName) && !(target instanceof HTMLInputElement && target.type === 'range');
 }
 
+/** A focused button or checkbox is activated by Space, as keyboard users expect, instead of playing. */
+function isButton(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && /^(BUTTON|VSCODE-BUTTON|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(target.tagName);
+}
+
 export function bindShortcuts(run: (action: PlayerAction) => void): void {
   window.addEventListener('keydown', (event) => {
-    if (isEditing(event.target)) return;
+    if (isEditing(event.target) || (event.key === ' ' && isButton(event.target))) return;
     const shortcut = SHORTCUTS.find((candidate) => candidate.matches(event));
     if (!shortcut) return;
     event.preventDefault();

@@ -1,5 +1,4 @@
 // Episode Preview panel: cameras in sync, transport controls, charts that follow the frame, flag and save actions.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import './episodePreview.css';
 import {
   defaultViewState,
@@ -9,6 +8,7 @@ import {
   type PreviewViewState,
 } from '../../src/protocol/episodePreview';
 import { HostChannel } from '../shared/host';
+import { renderEmptyState } from '../shared/emptyState';
 import { CameraGrid } from './cameraGrid';
 import { SeriesCharts } from './charts';
 import { Controls } from './controls';
@@ -180,19 +180,8 @@ class EpisodePreview {
 }
 
 function showFailure(message: string): void {
-  app.replaceChildren();
-  const box = document.createElement('div');
-  box.className = 'empty-state';
-  const icon = document.createElement('span');
-  icon.className = 'codicon codicon-warning';
-  const text = document.createElement('p');
-  text.className = 'failure-message';
-  text.textContent = message;
-  const button = document.createElement('vscode-button');
-  button.textContent = 'Show Output';
-  button.addEventListener('click', () => channel.post({ type: 'showOutput' }));
-  box.append(icon, text, button);
-  app.append(box);
+  app.className = '';
+  renderEmptyState(app, { icon: 'warning', message, action: { label: 'Show Output', run: () => channel.post({ type: 'showOutput' }) } });
 }
 
 channel.ready();

@@ -58,9 +58,10 @@ class EpisodePreviewSource implements PreviewSource {
       const info = file.arrays.find((array) => array.name === name);
       if (!info || info.shape.length === 0 || info.shape.length > 2) continue;
       try {
-        const rows = file.readArrayRows(name);
-        series.push({ name, rows });
-        located.push(...nonFiniteRanges(name, rows));
+        const values = Float64Array.from(file.readArray(name) as ArrayLike<number | bigint>, Number);
+        const plotted: PreviewSeries = { name, dimensions: info.shape[1] ?? 1, values };
+        series.push(plotted);
+        located.push(...nonFiniteRanges(plotted));
       } catch (error) {
         problems.push({ severity: 'error', message: describeError(error) });
       }

@@ -1,8 +1,8 @@
 // Where in an episode its numeric arrays hold NaN or Inf, as frame ranges the preview marks on its scrubber.
-import type { PreviewProblem } from '../../protocol/episodePreview';
+import type { PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
 
 /** One problem per run of consecutive rows holding NaN or Inf, naming the array, the frames and the dimensions. */
-export function nonFiniteRanges(array: string, rows: readonly (readonly number[])[]): PreviewProblem[] {
+export function nonFiniteRanges({ name: array, dimensions: width, values }: PreviewSeries): PreviewProblem[] {
   const problems: PreviewProblem[] = [];
   let first = -1;
   let dimensions = new Set<number>();
@@ -19,17 +19,19 @@ export function nonFiniteRanges(array: string, rows: readonly (readonly number[]
     dimensions = new Set();
     kinds = new Set();
   };
-  rows.forEach((row, index) => {
+  const rows = Math.floor(values.length / Math.max(1, width));
+  for (let index = 0; index < rows; index++) {
     let bad = false;
-    row.forEach((value, dimension) => {
-      if (Number.isFinite(value)) return;
+    for (let dimension = 0; dimension < width; dimension++) {
+      const value = values[index * width + dimension]!;
+      if (Number.isFinite(value)) continue;
       bad = true;
       dimensions.add(dimension);
       kinds.add(Number.isNaN(value) ? 'NaN' : 'Inf');
-    });
+    }
     if (bad && first < 0) first = index;
     if (!bad && first >= 0) close(index - 1);
-  });
-  if (first >= 0) close(rows.length - 1);
+  }
+  if (first >= 0) close(rows - 1);
   return problems;
 }

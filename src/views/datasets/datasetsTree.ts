@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { compareNatural, type EpisodeSummary } from '../../core/dataset';
 import { Disposable } from '../../core/lifecycle';
+import type { EpisodeFlags } from '../episodeFlags';
 import type { DatasetsModel } from './datasetsModel';
 import { isSectionNode, type SectionNode, type TreeSection } from '../treeSection';
 import type { DatasetNode, DatasetsNode, EpisodeNode } from './nodes';
@@ -40,13 +41,15 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private sortOrder: EpisodeSort;
   private parents = new Map<string, DatasetsNode>();
 
-  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly sections: readonly TreeSection[] = []) {
+  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly flags: EpisodeFlags,
+    private readonly sections: readonly TreeSection[] = []) {
     super();
     for (const section of sections) this.register(section.onDidChange(() => this.changed.fire(undefined)));
     const saved = memento.get<{ filter?: string; sort?: EpisodeSort }>(STATE_KEY, {});
     this.filterText = saved.filter ?? '';
     this.sortOrder = saved.sort && saved.sort in COMPARATORS ? saved.sort : 'name';
     this.register(model.onDidChange(() => this.changed.fire(undefined)));
+    this.register(flags.onDidChange(() => this.changed.fire(undefined)));
   }
 
   get filter(): string {
@@ -132,7 +135,7 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private childrenOf(node: DatasetsNode): DatasetsNode[] {
     switch (node.kind) {
       case 'dataset':
-        return node.episodes.map((episode): EpisodeNode => ({ kind: 'episode', file: episode.path, episode, datasetName: node.dataset.name }));
+        return node.episodes.map((episode): EpisodeNode => ({ kind: 'episode', file: episode.path, episode, datasetName: node.dataset.name, flag: this.flags.peek(episode.path) }));
       case 'episode': {
         const { episode } = node;
         return [

@@ -5,7 +5,6 @@ import { Disposable, toDisposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
 import { FrameFeed } from '../../core/preview/frameFeed';
 import { openPreviewSource, type PreviewSource } from '../../core/preview/episodeSource';
-import { DEFAULT_SCAN_OPTIONS, type ScanOptions } from '../../core/dataset/types';
 import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage, FrameImage, PreviewProblem, PreviewViewState } from '../../protocol/episodePreview';
 import type { Settings } from '../../settings';
 import type { EpisodeFlags } from '../episodeFlags';
@@ -20,8 +19,6 @@ export interface PreviewDependencies {
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly flags: EpisodeFlags;
-  /** The dataset validation's options (fps, action_dim, sampled frames), as the Datasets view uses them. */
-  readonly scanOptions: () => ScanOptions;
 }
 
 export type PreviewStart = Partial<Omit<PreviewViewState, 'file'>>;
@@ -76,7 +73,7 @@ export class EpisodePreviewPanel extends Disposable {
 
   private async load(): Promise<PreviewSource> {
     const started = performance.now();
-    const source = await openPreviewSource(this.file, { defaultFps: this.deps.scanOptions().defaultFps, flag: (await this.deps.flags.get(this.file)) ?? null });
+    const source = await openPreviewSource(this.file, { defaultFps: this.deps.settings.datasetFps, flag: (await this.deps.flags.get(this.file)) ?? null });
     if (this.isDisposed) {
       source.close();
       return source;
@@ -142,7 +139,7 @@ export class EpisodePreviewPanel extends Disposable {
 
   private validate(source: PreviewSource): readonly PreviewProblem[] {
     try {
-      return source.validate({ ...DEFAULT_SCAN_OPTIONS, ...this.deps.scanOptions() });
+      return source.validate(this.deps.settings.datasetScanOptions);
     } catch (error) {
       this.deps.log.warn(`Validation of ${this.file} for its preview failed: ${describeError(error)}`);
       return source.episode.problems;

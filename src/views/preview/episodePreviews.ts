@@ -40,11 +40,6 @@ export class EpisodePreviews extends Disposable
     this.track(new EpisodePreviewPanel(panel, absolute, start, this.deps, openedAt));
   }
 
-  /** Panels of a file, e.g. to tell whether one is open (tests, the tree). */
-  previewsOf(file: string): number {
-    return this.open.get(path.resolve(file))?.size ?? 0;
-  }
-
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PreviewViewState | undefined): Promise<void> {
     if (!state?.file) {
       // A panel from an older version or one closed before its webview loaded: nothing to restore.
