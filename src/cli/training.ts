@@ -25,6 +25,7 @@ const LAUNCH_OPTIONS = {
   'env-setup': { type: 'string' },
   detach: { type: 'string' },
   offline: { type: 'boolean' },
+  'checkpoint-size-gb': { type: 'string' },
 } as const;
 
 const HOST_HELP = '--host H is an SSH host (a Host alias or user@host) or "local" for this machine; --ssh-config FILE is passed to ssh -F; --registry DIR moves the run registry (default ~/.ctrl-world-flexiv).';
@@ -71,7 +72,16 @@ function preflightInput(args: ParsedArgs, registry: RunRegistry): PreflightInput
     wandb: args.values.offline ? 'offline' : key ? 'online' : 'no-key',
     detach: detachMode(args),
     envSetup: stringOption(args, 'env-setup'),
+    environment: { checkpointSizeGb: checkpointSize(args) },
   };
+}
+
+function checkpointSize(args: ParsedArgs): number | undefined {
+  const text = stringOption(args, 'checkpoint-size-gb');
+  if (text === undefined) return undefined;
+  const size = Number(text);
+  if (!Number.isFinite(size) || size <= 0) throw new UsageError('--checkpoint-size-gb takes a size in GB, e.g. 8');
+  return size;
 }
 
 function printChecks(io: CliIo, result: PreflightResult): void {
@@ -80,8 +90,8 @@ function printChecks(io: CliIo, result: PreflightResult): void {
 
 const preflight: CliCommand = {
   name: 'preflight',
-  summary: `Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB. ${HOST_HELP}`,
-  usage: 'preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--offline] [--json]',
+  summary: 'Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB.',
+  usage: `preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: LAUNCH_OPTIONS,
   async run(args, io) {
     const result = await runPreflight(preflightInput(args, await registryFrom(args)));
@@ -94,7 +104,7 @@ const preflight: CliCommand = {
 const trainStart: CliCommand = {
   name: 'train start',
   summary: 'Runs the preflight, then starts training detached on the host (WANDB_API_KEY from this environment, or --offline).',
-  usage: 'train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--offline] [--json]',
+  usage: `train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: { ...LAUNCH_OPTIONS, output: { type: 'string' } },
   async run(args, io) {
     const registry = await registryFrom(args);
@@ -129,7 +139,7 @@ const trainStart: CliCommand = {
 const runs: CliCommand = {
   name: 'runs',
   summary: 'Lists the training runs on a host, newest first, with their state, step and loss.',
-  usage: 'runs --host H [--json]',
+  usage: `runs --host H [--json]\n${HOST_HELP}`,
   options: HOST_OPTIONS,
   async run(args, io) {
     const summaries = await (await registryFrom(args)).list();
@@ -149,7 +159,7 @@ const runs: CliCommand = {
 const trainStop: CliCommand = {
   name: 'train stop',
   summary: 'Stops a run: SIGTERM to its process group, SIGKILL after the grace period, then checks nothing is left.',
-  usage: 'train stop --host H <runId> [--grace SECONDS] [--json]',
+  usage: `train stop --host H <runId> [--grace SECONDS] [--json]\n${HOST_HELP}`,
   options: { ...HOST_OPTIONS, grace: { type: 'string' } },
   async run(args, io) {
     const runId = requirePositional(args, 0, 'run id');
@@ -166,7 +176,7 @@ const trainStop: CliCommand = {
 const trainLogs: CliCommand = {
   name: 'train logs',
   summary: 'Prints a run\'s log (carriage-return progress collapsed); --follow keeps printing until the run ends.',
-  usage: 'train logs --host H <runId> [--follow]',
+  usage: `train logs --host H <runId> [--follow]\n${HOST_HELP}`,
   options: { ...HOST_OPTIONS, follow: { type: 'boolean' } },
   async run(args, io) {
     const runId = requirePositional(args, 0, 'run id');

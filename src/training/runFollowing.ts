@@ -45,18 +45,23 @@ export class RunFollowing implements vscode.Disposable {
     if (reveal) this.output.show(true);
     const lines = new ProgressLines((line) => this.output.appendLine(line), 10_000);
     let historyBytes = Infinity;
+    // New errors wait for the next state: a run that fails gets one notification that names its error, and the
+    // tracebacks a stopped run prints while dying are no news.
+    let pending: TrainingError[] = [];
     const follower = new RunFollower(registry, runId, {
       onLog: (text, events) => {
         lines.push(text);
         for (const event of events) {
           if (event.kind === 'progress') this.statusBar.update(event.progress);
           // Errors already in the log when following began were seen before; only new ones notify.
-          if (event.kind === 'error' && follower.bytesRead > historyBytes) this.notifyError(runId, event.error);
+          if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
         }
       },
       onSummary: (summary) => {
         if (historyBytes === Infinity) historyBytes = summary.logSize;
         this.statusBar.show(host, summary);
+        if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
+        pending = [];
       },
       onConnection: (problem) => {
         this.statusBar.connection(problem);
@@ -69,7 +74,7 @@ export class RunFollowing implements vscode.Disposable {
       lines.flush();
       this.statusBar.show(host, final, follower.parser.progress);
       void this.model.refresh(host);
-      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final);
+      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final, follower.parser.errors[0]);
     }, (error: unknown) => {
       if (error instanceof CancelledError) return;
       this.log.error(`Following run ${runId} stopped: ${describeError(error)}`);
@@ -104,7 +109,8 @@ export class RunFollowing implements vscode.Disposable {
     void vscode.window.showErrorMessage(`Ctrl-World: ${error.title} ${error.nextStep}`, ...actions).then((choice) => this.act(choice));
   }
 
-  private notifyEnd(host: string, summary: RunSummary): void {
+  /** `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. */
+  private notifyEnd(host: string, summary: RunSummary, firstError = summary.lastError): void {
     const { record } = summary;
     const where = `Run ${record.name} on ${hostLabelFor(host)}`;
     if (record.state === 'finished') {
@@ -112,8 +118,8 @@ export class RunFollowing implements vscode.Disposable {
     } else if (record.state === 'stopped') {
       void vscode.window.showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log').then((choice) => this.act(choice));
     } else if (record.state === 'failed') {
-      const reason = summary.lastError ? `${summary.lastError.title} ${summary.lastError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
-      const actions = summary.lastError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
+      const reason = firstError ? `${firstError.title} ${firstError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
+      const actions = firstError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
       void vscode.window.showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions).then((choice) => this.act(choice));
     }
   }

@@ -12,6 +12,8 @@ import { UserFacingError } from '../../src/core/errors';
 import { masterPid, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
+/** The finished run of the first test, continued from in a later one. */
+let finishedRun: { runId: string; outputDir: string; configSnapshot: string } | undefined;
 const SECRET = 'wandb-secret-0123456789abcdef';
 
 before(async () => {
@@ -45,6 +47,7 @@ test('preflight passes, then a run launches, is followed through a dropped conne
   const preflight = await runPreflight({
     registry: training.registry, workdir: training.tree.checkout, config: { kind: 'host', path: 'config_flexiv.py' },
     gpus: [0, 1], mainProcessPort: 29501, wandb: 'online', detach: 'setsid', envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
   });
   assert.deepEqual(preflight.checks.filter((c) => !c.ok), []);
   assert.equal(preflight.context?.git?.dirty, false);
@@ -97,6 +100,7 @@ test('preflight passes, then a run launches, is followed through a dropped conne
   // The run used its own snapshot: the checkout's config still names the default output folder.
   assert.match(await readFile(training.tree.configFile, 'utf8'), /output_dir = f"model_ckpt\/\{tag\}"/);
   assert.equal(await readFile(path.join(runDir, 'config_snapshot.py'), 'utf8'), await readFile(training.tree.configFile, 'utf8'));
+  finishedRun = { runId: launched.runId, outputDir: launched.outputDir, configSnapshot: summary.record.configSnapshot };
   // Earlier checkpoints now own the folder: a new run there is refused.
   await assert.rejects(launchRun(training.registry, await request('followed')), (error: unknown) => error instanceof UserFacingError && error.code === 'output-has-checkpoints');
 });
@@ -149,4 +153,28 @@ test('tmux detaches a run just as well, and stop ends its session', async () => 
   assert.equal((await training.registry.stop(launched.runId, 5)).state, 'stopped');
   const after = await training.host.exec(['tmux', 'list-sessions', '-F', '#{session_name}']);
   assert.ok(!after.stdout.includes(`cwf-${launched.runId}`));
+});
+
+test('continue from a checkpoint: a new run in a new folder starts from its weights, and says where it came from', async () => {
+  assert.ok(finishedRun, 'the first test finished a run');
+  const checkpoint = path.join(finishedRun.outputDir, 'checkpoint-200.pt');
+  const preflight = await runPreflight({
+    registry: training.registry, workdir: training.tree.checkout, config: { kind: 'host', path: finishedRun.configSnapshot },
+    gpus: [0], outputDir: `${finishedRun.outputDir}-from-200`, mainProcessPort: 29502, wandb: 'offline', detach: 'setsid',
+    envSetup: training.tree.envSetup, environment: { checkpointSizeGb: 0.001 },
+  });
+  assert.deepEqual(preflight.checks.filter((c) => !c.ok), []);
+  const context = preflight.context!;
+  const launched = await launchRun(training.registry, {
+    ...(await request('unused')), configSource: context.configSource, configText: context.configText, outputDir: context.outputDir, gpus: [0],
+    ckptPath: checkpoint, continuedFrom: { runId: finishedRun.runId, checkpoint, step: 200 },
+  });
+  const summary = await new RunFollower(training.registry, launched.runId, {}, { pollMs: 200, statusEveryMs: 500 }).run();
+  assert.equal(summary.record.state, 'finished');
+  assert.deepEqual(summary.record.continuedFrom, { runId: finishedRun.runId, checkpoint, step: 200 });
+  assert.deepEqual(summary.record.command.slice(-2), ['--ckpt_path', checkpoint]);
+  assert.match(await readFile(summary.record.logFile, 'utf8'), new RegExp(`Loading checkpoint from ${checkpoint.replace(/[.]/g, '\\.')}!`));
+  // The earlier run's checkpoints are untouched; the new ones are in the new folder, named from the first interval again.
+  assert.equal(await readFile(path.join(finishedRun.outputDir, 'checkpoint-100.pt'), 'utf8'), 'stand-in checkpoint, step 100\n');
+  assert.ok((await readdir(context.outputDir)).includes('checkpoint-100.pt'));
 });

@@ -130,6 +130,6 @@ async function edit(file: string, when: boolean, from: string | RegExp, to: stri
 if (require.main === module) {
   const target = process.argv[2];
   if (!target) throw new Error('usage: gpuHost.ts DIR');
-  void makeGpuHostTree(path.resolve(target), { steps: 3000, checkpointSteps: 500, validationSteps: 1000, stepSeconds: 0.2 })
+  void makeGpuHostTree(path.resolve(target), { gpus: 2, steps: 3000, checkpointSteps: 500, validationSteps: 1000, stepSeconds: 0.2 })
     .then((tree) => process.stdout.write(JSON.stringify(tree) + '\n'));
 }

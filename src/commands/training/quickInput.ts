@@ -51,7 +51,10 @@ function pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options
     Promise.resolve(items).then((loaded) => {
       quickPick.items = loaded;
       if (many) quickPick.selectedItems = loaded.filter((item) => item.picked);
-      else if (loaded[options.activeIndex ?? 0]) quickPick.activeItems = [loaded[options.activeIndex ?? 0]];
+      else {
+        const active = loaded.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator)[options.activeIndex ?? 0];
+        if (active) quickPick.activeItems = [active];
+      }
       quickPick.busy = false;
     }, (error: unknown) => finish(undefined, error));
   });

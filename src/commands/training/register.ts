@@ -2,6 +2,7 @@
 // stop and continue runs. Re-attaches to the followed run after a reload.
 import * as vscode from 'vscode';
 import type { Feature } from '../../services';
+import { describeError } from '../../core/errors';
 import { TrainingHosts } from '../../training/hosts';
 import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
@@ -9,6 +10,7 @@ import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
 import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
 import type { TrainingServices } from './services';
+import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
 
 export const registerTraining: Feature = ({ context, log, settings }) => {
@@ -18,11 +20,30 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const following = new RunFollowing(hosts, model, statusBar, log);
   const tree = new RunsTree(model);
   const services: TrainingServices = { hosts, model, following, settings, log };
-  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  // Any failure a command did not turn into a message of its own still reaches the user, with the log one click away.
+  const command = (id: string, handler: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, async (...args: never[]) => {
+    try {
+      await handler(...args);
+    } catch (error) {
+      log.error(`${id} failed: ${describeError(error)}`);
+      const choice = await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output');
+      if (choice) log.show();
+    }
+  });
   context.subscriptions.push(
     hosts, model, statusBar, following, tree,
     vscode.window.registerTreeDataProvider('ctrlWorld.runs', tree),
-    command('ctrlWorld.startTraining', () => startTraining(services)),
+    // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
+    // the explorer) it uses that file.
+    command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
+      if (argument instanceof vscode.Uri) {
+        // What the editor shows, unsaved changes included, is what the run gets.
+        const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === argument.toString());
+        const text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
+        return startTraining(services, { config: { kind: 'local', path: argument.fsPath, text } });
+      }
+      return startTraining(services, argument?.kind === 'host' ? { host: argument.host.key } : {});
+    }),
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),

@@ -139,7 +139,10 @@ async function pickConfig(services: TrainingServices, host: string, folder: stri
     const dir = await registry.host.resolve(folder);
     const result = await registry.host.exec(['sh', '-c', 'cd "$1" && ls -1 config*.py', 'sh', dir]);
     const names = result.stdout.split('\n').filter(Boolean).sort((a, b) => Number(b === 'config_flexiv.py') - Number(a === 'config_flexiv.py'));
+    // Say why the list is empty instead of showing only the local-file choice.
+    const none = names.length === 0 ? [{ label: `No config*.py in ${dir} on ${hostLabelFor(host)}`, kind: vscode.QuickPickItemKind.Separator, name: undefined as string | undefined }] : [];
     return [
+      ...none,
       ...names.map((name) => ({ label: `$(file-code) ${name}`, description: name === 'config_flexiv.py' ? 'the Flexiv config' : undefined, name })),
       { label: '$(folder-opened) Use a local file…', description: 'copied into the run folder as its snapshot', name: undefined as string | undefined },
     ];

@@ -4,12 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserFacingError } from '../errors';
 
+/** Unix socket paths stop at 104 bytes (macOS; 108 on Linux); ssh adds the 40-character %C hash and a 17-character temp suffix. */
+const MAX_CONTROL_DIR_LENGTH = 104 - 1 - 40 - 17;
+
 /**
- * A short path under the temp folder: socket paths are limited to ~104 bytes, which a folder under VS Code's
- * global storage can exceed. One folder per user, shared by the extension and the CLI so they reuse connections.
+ * A short path under the temp folder (a folder under VS Code's global storage is too long for a socket), or under
+ * /tmp when even that is too long. One folder per user, shared by the extension and the CLI so they reuse connections.
  */
 export function defaultControlDir(): string {
-  return path.join(os.tmpdir(), `ctrl-world-flexiv-ssh-${os.userInfo().uid}`);
+  const name = `cwf-ssh-${os.userInfo().uid}`;
+  const preferred = path.join(os.tmpdir(), name);
+  return preferred.length <= MAX_CONTROL_DIR_LENGTH ? preferred : path.join('/tmp', name);
 }
 
 /** Creates the folder 0700 or checks that an existing one is ours, a real folder and private. */

@@ -6,7 +6,7 @@ import { parseProgress } from './logParser';
 export class ProgressLines {
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
-  private lastShownAt = 0;
+  private lastShownAt = -Infinity;
   private unshownProgress: string | undefined;
 
   constructor(private readonly emit: (line: string) => void, private readonly progressEveryMs = 5000, private readonly now = () => Date.now()) {}
