@@ -2,6 +2,7 @@
 // against bench/scan_h5py.py reading the same metadata with h5py, in one run; then a rescan after one file changed.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { DatasetScanner } from '../src/core/dataset';
 import { REPO_ROOT, SYSTEM_PYTHON, tempDir, writeEpisodes, type EpisodeSpec } from '../test/support/fixtures';
@@ -78,13 +79,13 @@ async function main(): Promise<void> {
     }
     const wall = (timings: Timing[]) => median(timings.map((timing) => timing.wall));
     const cpu = (timings: Timing[]) => median(timings.map((timing) => timing.cpu));
-    console.log(`Full scan of ${EPISODES} episodes, process start to exit, medians of ${ROUNDS} (wall / CPU):`);
+    console.log(`Full scan of ${EPISODES} episodes, process start to exit, medians of ${ROUNDS} (wall / CPU); load average now ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores:`);
     console.log(`  h5py script ${seconds(wall(runs.h5py))} / ${seconds(cpu(runs.h5py))}; ctrl-world-flexiv scan ${seconds(wall(runs.ours))} / ${seconds(cpu(runs.ours))}; scan --jobs 0 ${seconds(wall(runs.oursOneThread))} / ${seconds(cpu(runs.oursOneThread))}`);
     console.log(`  wall ratio (scan / h5py): ${(wall(runs.ours) / wall(runs.h5py)).toFixed(2)}x (target <= 1.0x); --jobs 0: ${(wall(runs.oursOneThread) / wall(runs.h5py)).toFixed(2)}x; `
       + `CPU ratio --jobs 0 / h5py: ${(cpu(runs.oursOneThread) / cpu(runs.h5py)).toFixed(2)}x`);
 
     // The rescan the view does after a watcher event: same scanner, one file rewritten (new size and mtime).
-    const scanner = new DatasetScanner({}, 0);
+    const scanner = new DatasetScanner({}, { maxWorkers: 0 });
     const fullStart = performance.now();
     await scanner.scan(dir);
     const full = (performance.now() - fullStart) / 1000;

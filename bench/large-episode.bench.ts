@@ -30,8 +30,14 @@ const { EpisodeFile, loadHdf5 } = require(${JSON.stringify(path.join(REPO_ROOT, 
   for (const other of episode.cameras.slice(1)) episode.readFrame(other.name, other.frames - 1);
   const otherLastMs = performance.now() - others;
   episode.close();
+  // Again with a new handle: HDF5's code is compiled now (V8 compiles WebAssembly on first use).
+  const againStart = performance.now();
+  const again = await EpisodeFile.open(process.argv[1]);
+  again.readFrame(camera.name, camera.frames - 1);
+  const againMs = performance.now() - againStart;
+  again.close();
   console.log(JSON.stringify({ loadMs, rssLoad: rssBefore - rssBeforeLoad, openAndLastMs, rssGrowth: rssAfter - rssBefore, bytes: frame.bytes.length,
-    frames: camera.frames, cameras: episode.cameras.length, otherLastMs, rssTotal: process.memoryUsage().rss }));
+    frames: camera.frames, cameras: episode.cameras.length, otherLastMs, againMs, rssTotal: process.memoryUsage().rss }));
 })();`;
 
 async function main(): Promise<void> {
@@ -44,16 +50,18 @@ async function main(): Promise<void> {
     const runs = [];
     for (let i = 0; i < 3; i++) {
       const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', MEASURE, file!], { cwd: REPO_ROOT });
-      runs.push(JSON.parse(stdout) as { loadMs: number; rssLoad: number; openAndLastMs: number; rssGrowth: number; bytes: number; otherLastMs: number; rssTotal: number });
+      runs.push(JSON.parse(stdout) as { loadMs: number; rssLoad: number; openAndLastMs: number; rssGrowth: number; bytes: number; otherLastMs: number; againMs: number; rssTotal: number });
     }
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     for (const [i, run] of runs.entries()) {
-      console.log(`  run ${i + 1}: open + last frame ${run.openAndLastMs.toFixed(1)} ms (${run.bytes} bytes), RSS growth ${mb(run.rssGrowth)}; `
-        + `last frame of the other cameras ${run.otherLastMs.toFixed(1)} ms; h5wasm load ${run.loadMs.toFixed(0)} ms, +${mb(run.rssLoad)}; process RSS ${mb(run.rssTotal)}`);
+      console.log(`  run ${i + 1}: first open + last frame ${run.openAndLastMs.toFixed(1)} ms (${run.bytes} bytes), RSS growth ${mb(run.rssGrowth)}; `
+        + `last frame of the other cameras ${run.otherLastMs.toFixed(1)} ms; open again + last frame ${run.againMs.toFixed(1)} ms; `
+        + `h5wasm load ${run.loadMs.toFixed(0)} ms, +${mb(run.rssLoad)}; process RSS ${mb(run.rssTotal)}`);
     }
     const best = runs.reduce((a, b) => (a.openAndLastMs < b.openAndLastMs ? a : b));
     const worstRss = Math.max(...runs.map((run) => run.rssGrowth));
-    console.log(`Open a ${(size / 1e9).toFixed(1)} GB raw episode + read its last frame: best ${best.openAndLastMs.toFixed(1)} ms (target < 200 ms), RSS growth at most ${mb(worstRss)} (target < 150 MB)`);
+    console.log(`Open a ${(size / 1e9).toFixed(1)} GB raw episode + read its last frame: best ${best.openAndLastMs.toFixed(1)} ms the first time in a process, `
+      + `${Math.min(...runs.map((run) => run.againMs)).toFixed(1)} ms once HDF5's code is compiled (target < 200 ms); RSS growth at most ${mb(worstRss)} (target < 150 MB)`);
   } finally {
     await cleanup();
     console.log('The generated episode was deleted.');

@@ -33,9 +33,9 @@ function scanOptions(args: ParsedArgs): ScanOptions {
 
 async function scanFolder(args: ParsedArgs): Promise<ScanResult> {
   const root = path.resolve(requirePositional(args, 0, 'the dataset folder'));
-  // --jobs: worker threads reading files at once (0: read on the main thread); the default depends on the machine.
+  // --jobs: threads reading files at once, this one included (0 or 1: this one only); by default one per idle core, up to 4.
   const jobs = stringOption(args, 'jobs') === undefined ? undefined : wholeNumber(args, 'jobs', 0, 0);
-  return new DatasetScanner(scanOptions(args), jobs).scan(root);
+  return new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root);
 }
 
 function megabytes(bytes: number): string {

@@ -35,7 +35,7 @@ before(async () => {
 after(() => cleanup?.());
 
 test('scan --json keeps the contract\'s keys, and worker threads give the same answer as the main thread', async () => {
-  const withWorkers = await cli('scan', dir, '--json');
+  const withWorkers = await cli('scan', dir, '--json', '--jobs', '3'); // two worker threads and the main one
   assert.equal(withWorkers.code, 0, withWorkers.stderr);
   assert.equal(withWorkers.stderr, '');
   const json = JSON.parse(withWorkers.stdout);

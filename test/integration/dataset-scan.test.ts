@@ -37,7 +37,7 @@ const PROBLEM_SPECS: EpisodeSpec[] = [
 before(async () => {
   ({ dir, cleanup } = await tempDir());
   await writeEpisodes(dir, PROBLEM_SPECS);
-  result = await new DatasetScanner({}, 0).scan(dir);
+  result = await new DatasetScanner({}, { maxWorkers: 0 }).scan(dir);
 });
 after(() => cleanup?.());
 
@@ -109,7 +109,7 @@ test('summaries give natural order, cameras, arrays, lengths and rates', () => {
 });
 
 test('a rescan reads only the files whose size or mtime changed, and drops deleted ones', async () => {
-  const scanner = new DatasetScanner({}, 0);
+  const scanner = new DatasetScanner({}, { maxWorkers: 0 });
   const first = await scanner.scan(dir);
   assert.equal(first.filesRead, PROBLEM_SPECS.length);
   const unchanged = await scanner.scan(dir);
@@ -127,22 +127,22 @@ test('a rescan reads only the files whose size or mtime changed, and drops delet
 });
 
 test('summaries saved in one session spare the next one from reading unchanged files', async () => {
-  const first = new DatasetScanner({}, 0);
+  const first = new DatasetScanner({}, { maxWorkers: 0 });
   await first.scan(dir);
   const cacheFile = path.join(dir, 'state', 'dataset-scan-cache.json');
   await saveScanCache(cacheFile, '1.0.0', first.snapshot());
 
-  const next = new DatasetScanner({}, 0);
+  const next = new DatasetScanner({}, { maxWorkers: 0 });
   next.restore((await loadScanCache(cacheFile, '1.0.0'))!);
   assert.equal((await next.scan(dir)).filesRead, 0);
   assert.equal(await loadScanCache(cacheFile, '1.0.1'), undefined, 'another version reads everything again');
-  const otherOptions = new DatasetScanner({ actionDim: 6 }, 0);
+  const otherOptions = new DatasetScanner({ actionDim: 6 }, { maxWorkers: 0 });
   otherOptions.restore(first.snapshot());
   assert.equal((await otherOptions.scan(dir)).filesRead, PROBLEM_SPECS.length - 1, 'other options read everything again');
 });
 
 test('a cancelled scan throws and keeps what it had for the next one', async () => {
-  const scanner = new DatasetScanner({}, 0);
+  const scanner = new DatasetScanner({}, { maxWorkers: 0 });
   const controller = new AbortController();
   let seen = 0;
   await assert.rejects(scanner.scan(dir, { signal: controller.signal, onProgress: () => { if (++seen === 3) controller.abort(); } }), { name: 'CancelledError' });
@@ -160,7 +160,7 @@ test('a 1,000-file tree scans in natural order, grouped by folder', async () => 
     }
     await rm(seed!);
     // On this thread: worker threads would each compile the TypeScript sources again (the CLI test covers them).
-    const scanner = new DatasetScanner({}, 0);
+    const scanner = new DatasetScanner({}, { maxWorkers: 0 });
     const scanned = await scanner.scan(tree);
     assert.equal(scanned.summary.episodes, 1000);
     assert.equal(scanned.summary.errors, 0);

@@ -13,6 +13,16 @@ export interface ScanSnapshot {
   readonly roots: Readonly<Record<string, readonly EpisodeSummary[]>>;
 }
 
+/** Where files are read. By default big scans use worker threads (one per idle core, up to four) and no other. */
+export interface ScanThreads {
+  /** At most this many threads read at once (the caller counts as one when it reads); 0 or 1: the calling thread only. */
+  readonly maxWorkers?: number;
+  /** The calling thread reads files too, in place of one worker (right for a CLI; an editor keeps its thread free). */
+  readonly callerReads?: boolean;
+  /** Told why worker threads failed; the files left are then read on the calling thread. */
+  readonly onWorkerFailure?: (message: string) => void;
+}
+
 export interface ScanControl {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -26,8 +36,7 @@ export class DatasetScanner {
   private readonly cache = new Map<string, Map<string, EpisodeSummary>>();
   private options: ScanOptions;
 
-  /** `maxWorkers` 0 reads every file on the calling thread (the default uses up to four worker threads for big scans). */
-  constructor(options: Partial<ScanOptions> = {}, private readonly maxWorkers?: number, private readonly onWorkerFailure?: (message: string) => void) {
+  constructor(options: Partial<ScanOptions> = {}, private readonly threads: ScanThreads = {}) {
     this.options = { ...DEFAULT_SCAN_OPTIONS, ...options };
   }
 
@@ -100,17 +109,20 @@ export class DatasetScanner {
   }
 
   private async read(entries: readonly EpisodeFileEntry[], record: (summary: EpisodeSummary) => void, signal?: AbortSignal): Promise<void> {
-    const workers = workerCount(entries.length, this.maxWorkers);
+    const { maxWorkers, callerReads, onWorkerFailure } = this.threads;
+    const lanes = workerCount(entries.length, maxWorkers);
+    const workers = callerReads ? lanes - 1 : lanes;
     const workerFile = workers > 0 ? scanWorkerFile() : undefined;
     const finished = new Set<string>();
     if (workerFile) {
       const pool = new ScanPool(workers, workerFile);
+      const readHere = callerReads ? (entry: EpisodeFileEntry) => summarizeEpisode(entry, this.options) : undefined;
       try {
-        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal);
+        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal, readHere);
         return;
       } catch (error) {
         // Worker threads are an optimisation: if they fail, the files left are read here.
-        this.onWorkerFailure?.(describeError(error));
+        onWorkerFailure?.(describeError(error));
       } finally {
         await pool.dispose();
       }

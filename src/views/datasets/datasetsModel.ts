@@ -39,7 +39,7 @@ export class DatasetsModel extends Disposable {
   /** `cache`: where summaries are kept between sessions, with the extension version that wrote them. */
   constructor(private readonly settings: Settings, private readonly log: vscode.LogOutputChannel, private readonly cache?: { file: string; version: string }) {
     super();
-    this.scanner = new DatasetScanner(this.scanOptions(), undefined, (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`));
+    this.scanner = new DatasetScanner(this.scanOptions(), { onWorkerFailure: (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`) });
     this.restored = cache
       ? loadScanCache(cache.file, cache.version).then((snapshot) => { if (snapshot) this.scanner.restore(snapshot); })
       : Promise.resolve();
