@@ -175,3 +175,5 @@ async function cachedEpisode(): Promise<string> {
   await rename(partial, CACHE_DIR);
   return CACHE_DIR;
 }
+
+void main().catch((error) => { console.error(error); process.exitCode = 1; });
