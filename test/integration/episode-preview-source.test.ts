@@ -1,17 +1,19 @@
-// What the Episode Preview reads from h5py-written episodes: cameras, plots, problems with frames, frame sets.
+// What the Episode Preview's host side reads from h5py-written episodes and sends: cameras, plots, problems with
+// frames, frame sets, and the session's messages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { openPreviewSource, type PreviewSource } from '../../src/core/preview/episodeSource';
 import { Hdf5Error } from '../../src/core/hdf5';
-import type { FrameImage } from '../../src/protocol/episodePreview';
+import { PreviewSession } from '../../src/core/preview/previewSession';
+import type { EpisodePreviewHostMessage, FrameImage } from '../../src/protocol/episodePreview';
 import { SYSTEM_PYTHON, runProcess, tempDir, writeEpisodes } from '../support/fixtures';
 import { frameCodeOfRgb, frameCodeSamplePoints, decodeFrameCode } from '../support/frameCode';
 
 let dir: string;
 let cleanup: () => Promise<void>;
-const options = { defaultFps: 30, flag: null };
+const options = { defaultFps: 30 };
 
 before(async () => {
   ({ dir, cleanup } = await tempDir());
@@ -103,4 +105,53 @@ test('a frame set holds every camera at the same index, read from the file', asy
 test('a file that is not an episode fails with a message naming it', async () => {
   await assert.rejects(openPreviewSource(path.join(dir, 'not-hdf5.hdf5'), options), (error: unknown) =>
     error instanceof Hdf5Error && error.message.includes('not-hdf5.hdf5'));
+});
+
+test('a preview session sends the episode, its first frame and then its problems; frames go out as acknowledged', async () => {
+  const posted: EpisodePreviewHostMessage[] = [];
+  const session = new PreviewSession(path.join(dir, 'jpeg.hdf5'), { frame: 12 }, {
+    post: (message) => posted.push(message),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    flag: async () => ({ reason: 'blocked camera', flaggedAt: '2026-01-01T00:00:00.000Z' }),
+    scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+    frameCacheMB: () => 128,
+  });
+  try {
+    await session.ready();
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await until(() => posted.some((message) => message.type === 'problems'));
+    assert.deepEqual(posted.map((message) => message.type), ['episode', 'frames', 'problems']);
+    const episode = posted[0] as Extract<EpisodePreviewHostMessage, { type: 'episode' }>;
+    assert.equal(episode.episode.flag?.reason, 'blocked camera', 'the flag comes from the sidecar, not the file');
+    assert.equal(episode.frameCacheMB, 128);
+    assert.equal((posted[1] as { index: number }).index, 12, 'the first frame sent is the one asked for');
+    posted.length = 0;
+    session.want(Array.from({ length: 30 }, (_, i) => i), false);
+    await until(() => posted.length >= 15);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(posted.length, 15, 'sixteen frame sets unacknowledged (the first frame among them): the rest waits');
+    for (let i = 0; i < 30; i++) session.received();
+    await until(() => posted.length >= 30);
+    assert.deepEqual(posted.map((message) => (message as { index: number }).index), Array.from({ length: 30 }, (_, i) => i));
+  } finally {
+    session.dispose();
+  }
+});
+
+test('a preview session of a file that is not an episode answers ready with the reason', async () => {
+  const posted: EpisodePreviewHostMessage[] = [];
+  const session = new PreviewSession(path.join(dir, 'not-hdf5.hdf5'), {}, {
+    post: (message) => posted.push(message),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    flag: async () => null,
+    scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+    frameCacheMB: () => 128,
+  });
+  await session.ready();
+  session.dispose();
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0]!.type, 'failed');
+  assert.match((posted[0] as { message: string }).message, /not-hdf5\.hdf5 is not an HDF5 file/);
 });

@@ -78,15 +78,15 @@ test('only a few frame sets are on their way at once, so a seek is not stuck beh
   const { instance, sent } = feed(1000, 0, false);
   instance.want(Array.from({ length: 30 }, (_, i) => i), false);
   await settle(instance);
-  assert.deepEqual(sent, Array.from({ length: 12 }, (_, i) => i), 'twelve unacknowledged frame sets, then the feed waits');
+  assert.deepEqual(sent, Array.from({ length: 16 }, (_, i) => i), 'sixteen unacknowledged frame sets, then the feed waits');
   instance.want([900, 901], true);
   instance.acknowledge();
   await settle(instance);
-  assert.deepEqual(sent.slice(12), [900], 'after a seek, the next one to go is the new position');
+  assert.deepEqual(sent.slice(16), [900], 'after a seek, the next one to go is the new position');
   instance.reset();
   instance.want([7], false);
   await settle(instance);
-  assert.deepEqual(sent.slice(13), [7], 'a reloaded webview owes nothing: sending resumes');
+  assert.deepEqual(sent.slice(17), [7], 'a reloaded webview owes nothing: sending resumes');
 });
 
 test('the byte-bounded cache evicts least recently used entries first', () => {

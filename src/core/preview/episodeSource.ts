@@ -5,7 +5,7 @@ import { describeError } from '../errors';
 import { EpisodeFile, type CameraInfo } from '../hdf5';
 import { checkEpisode } from '../dataset/episodeChecks';
 import type { ScanOptions } from '../dataset/types';
-import type { FrameImage, PreviewCamera, PreviewEpisode, PreviewFlag, PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
+import type { FrameImage, PreviewCamera, PreviewEpisode, PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
 import { nonFiniteRanges } from './problemRanges';
 
 /** The arrays plotted under the cameras, in this order. */
@@ -29,7 +29,6 @@ export interface PreviewSource {
 export interface PreviewSourceOptions {
   /** The rate to use when the file has no fps attribute (the dataset fps setting). */
   readonly defaultFps: number;
-  readonly flag: PreviewFlag | null;
 }
 
 /** Opens the episode once; throws the reader's user-facing error when the file cannot be opened at all. */
@@ -77,7 +76,8 @@ class EpisodePreviewSource implements PreviewSource {
       cameras: this.cameras.map(toPreviewCamera),
       series,
       problems,
-      flag: options.flag,
+      // Flags live beside the dataset, not in the file: the session fills this in when it sends the episode.
+      flag: null,
     };
   }
 

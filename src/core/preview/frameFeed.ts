@@ -29,7 +29,7 @@ export class FrameFeed<T> {
      * Frame sets on their way at once. Enough to cover the round trip during playback; few enough that what is
      * queued in the message pipe when the user seeks arrives in a few milliseconds.
      */
-    private readonly maxInFlight = 12,
+    private readonly maxInFlight = 16,
     private readonly sliceMs = 8,
   ) {
     this.cache = new ByteBoundedCache<T>(cacheBytes, source.sizeOf);
