@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       ['toggle log scale', () => logScale.click()],
       ['zoom in (keyboard +) on all charts', async () => { await canvas.focus(); await canvas.press('+'); }],
       ['zoom out (keyboard 0) on all charts', async () => { await canvas.focus(); await canvas.press('0'); }],
-      ['change EMA smoothing (recomputes 100k)', () => slider.evaluate((input: { value: string; dispatchEvent(e: unknown): boolean }, round) => { input.value = String(0.5 + (round % 5) / 10); input.dispatchEvent(new Event('input')); }, Math.random() * 5 | 0)],
+      ['change EMA smoothing (recomputes 100k)', () => slider.evaluate((element, round) => { const input = element as HTMLInputElement; input.value = String(0.5 + (round % 5) / 10); input.dispatchEvent(new Event('input')); }, Math.random() * 5 | 0)],
       ['stream 100 new points (incremental update)', () => post(page, [{ type: 'series', metric: 'loss', start: POINTS, steps: Array.from({ length: 100 }, (_, i) => POINTS + i + 1), values: Array(100).fill(0.06) }])],
     ];
     for (const [name, action] of ops) {

@@ -1,6 +1,7 @@
 // The composition root: builds the shared services and lets each feature register itself.
 import * as vscode from 'vscode';
 import { Settings } from './settings';
+import { EpisodeFlags } from './views/episodeFlags';
 import { FEATURES } from './features';
 import { describeError } from './core/errors';
 
@@ -11,9 +12,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Ctrl-World Flexiv', { log: true });
   const settings = new Settings();
-  context.subscriptions.push(log, settings);
+  const flags = new EpisodeFlags(log);
+  context.subscriptions.push(log, settings, flags);
   try {
-    for (const feature of FEATURES) feature({ context, log, settings });
+    for (const feature of FEATURES) feature({ context, log, settings, flags });
   } catch (error) {
     log.error(`Activation failed: ${describeError(error)}`);
     void vscode.window.showErrorMessage(`Ctrl-World Flexiv could not start: ${describeError(error)}`, 'Show Output')

@@ -3,8 +3,9 @@ import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerDatasets } from './commands/datasets';
-import { registerTrainingConfig } from './commands/config';
+import { registerEpisodePreview } from './commands/episodePreview';
 import { registerTraining } from './commands/training/register';
+import { registerTrainingConfig } from './commands/config';
 
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
@@ -12,5 +13,6 @@ export const FEATURES: readonly Feature[] = [
   registerDatasets,
   // Also the run dashboards, checkpoints, downloads and the Sample Preview, which build on the training services.
   registerTraining,
+  registerEpisodePreview,
   registerTrainingConfig,
 ];

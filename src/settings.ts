@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { DEFAULT_ENVIRONMENT } from './core/config/environment';
 import type { TrainingEnvironment } from './core/config/types';
+import type { ScanOptions } from './core/dataset/types';
 
 const SECTION = 'ctrlWorld';
 
@@ -49,6 +50,11 @@ export class Settings implements vscode.Disposable {
   /** The action and qpos width the training config expects (its `action_dim`). */
   get datasetActionDim(): number {
     return Math.round(positiveNumber(this.config.get<number>('datasetActionDim', 7), 7));
+  }
+
+  /** The dataset settings as the scan and the validation take them (Datasets view, Episode Preview). */
+  get datasetScanOptions(): ScanOptions {
+    return { defaultFps: this.datasetFps, actionDim: this.datasetActionDim, jpegSampleFrames: this.datasetJpegSampleFrames };
   }
 
   get defaultSshHost(): string {
@@ -147,6 +153,40 @@ export class Settings implements vscode.Disposable {
   get configProfilesFolder(): string {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
     return resolveUserPath(this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles', base);
+  }
+
+  /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
+  get previewFrameCacheMB(): number {
+    const value = this.config.get<number>('preview.frameCacheMB', 256);
+    return Number.isFinite(value) ? Math.min(4096, Math.max(32, value)) : 256;
+  }
+
+  /** The dataset root conversion writes to when no training config names one; '' lets the command propose one. */
+  get convertOutputFolder(): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const folder = this.config.get<string>('convert.outputFolder', '').trim();
+    return folder ? resolveUserPath(folder, base) : '';
+  }
+
+  /** The instruction written to every annotation's texts; '' takes each episode's `task` attribute. */
+  get convertTask(): string {
+    return this.config.get<string>('convert.task', '').trim();
+  }
+
+  /** The HDF5 array holding the 7-D robot state. */
+  get convertStateArray(): string {
+    return this.config.get<string>('convert.stateArray', 'qpos').trim() || 'qpos';
+  }
+
+  get convertValidationRatio(): number {
+    const value = this.config.get<number>('convert.validationRatio', 0.1);
+    return Number.isFinite(value) && value >= 0 && value < 1 ? value : 0.1;
+  }
+
+  /** Video frames per second the default stride aims for. */
+  get convertTargetFps(): number {
+    const value = this.config.get<number>('convert.targetFps', 5);
+    return Number.isFinite(value) && value > 0 ? value : 5;
   }
 
   dispose(): void {

@@ -9,11 +9,14 @@ import { DATASETS_VIEW_ID, DatasetsView } from '../views/datasets/datasetsView';
 import { EpisodeDetails } from '../views/datasets/episodeDetails';
 import type { DatasetsNode } from '../views/datasets/nodes';
 import { ProblemsPanel } from '../views/datasets/problemsPanel';
+import { isSectionNode } from '../views/treeSection';
+import { registerConversion } from './conversion';
 
-export const registerDatasets: Feature = ({ context, log, settings }) => {
+export const registerDatasets: Feature = (services) => {
+  const { context, log, settings, flags } = services;
   const storage = context.storageUri ?? context.globalStorageUri;
   const model = new DatasetsModel(settings, log, { file: path.join(storage.fsPath, 'dataset-scan-cache.json'), version: String(context.extension.packageJSON.version) });
-  const tree = new DatasetsTree(model, context.workspaceState);
+  const tree = new DatasetsTree(model, context.workspaceState, flags, [registerConversion(services)]);
   const problems = new ProblemsPanel(model);
   const view = new DatasetsView(model, tree, problems, settings);
   const details = new EpisodeDetails(model);
@@ -23,7 +26,10 @@ export const registerDatasets: Feature = ({ context, log, settings }) => {
   context.subscriptions.push({ dispose: () => onHdf5Diagnostics(undefined) });
 
   /** The node a command acts on: the one it was run on, else the focused one in the view. */
-  const target = (node?: DatasetsNode): DatasetsNode | undefined => node ?? view.view.selection[0];
+  const target = (node?: DatasetsNode): DatasetsNode | undefined => {
+    const chosen = node ?? view.view.selection[0];
+    return chosen && !isSectionNode(chosen) ? chosen : undefined;
+  };
   const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   command('ctrlWorld.addDatasetFolder', async () => {

@@ -3,8 +3,6 @@ import * as vscode from 'vscode';
 import type { Feature } from '../services';
 
 const PENDING_COMMANDS: Record<string, string> = {
-  'ctrlWorld.openEpisodePreview': 'Open Episode Preview',
-  'ctrlWorld.convertDataset': 'Convert Dataset',
 };
 
 export const registerPendingCommands: Feature = ({ context, log }) => {

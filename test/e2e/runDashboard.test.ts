@@ -30,15 +30,6 @@ after(async () => {
   await session?.close();
 });
 
-/** What the tests read of a <video> (the test code itself is compiled without the DOM library). */
-interface VideoLike {
-  readonly readyState: number;
-  readonly paused: boolean;
-  readonly currentTime: number;
-  play(): Promise<void>;
-  addEventListener(type: string, listener: (value: unknown) => void, options: { once: boolean }): void;
-}
-
 /** The innermost frame of a webview whose document holds `selector` (webviews are nested iframes). */
 async function webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
   return waitFor(`a webview with ${selector}`, async () => {
@@ -63,13 +54,13 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
   await workbench.runCommand('View: Hide Panel');
   const preview = await webviewFrame('.preview-step, .empty-state strong', 60_000);
   const first = await waitFor('a first validation video', async () => previewStep(preview), 120_000, 500);
-  await waitFor('the video to play', async () => ((await preview.locator('video').evaluate((v: VideoLike) => v.readyState >= 2 && !v.paused)) ? true : undefined), 30_000, 300);
+  await waitFor('the video to play', async () => ((await preview.locator('video').evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && !(v as HTMLVideoElement).paused)) ? true : undefined), 30_000, 300);
   const next = await waitFor('a newer validation video', async () => {
     const step = await previewStep(preview);
     return step !== undefined && step > first ? step : undefined;
   }, 120_000, 500);
   assert.equal(next % 600, 0);
-  await preview.locator('video').evaluate((v: VideoLike) => new Promise((resolve) => (v.readyState >= 2 ? resolve(true) : v.addEventListener('loadeddata', resolve, { once: true }))));
+  await preview.locator('video').evaluate((v) => new Promise((resolve) => ((v as HTMLVideoElement).readyState >= 2 ? resolve(true) : v.addEventListener('loadeddata', resolve, { once: true }))));
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('sample-preview');
 });
@@ -120,9 +111,9 @@ test('a click on the Sample Preview opens the gallery, which plays two steps sid
   await dashboard.locator('.sample-group').nth(1).waitFor({ timeout: 60_000 });
   await waitFor('videos of the newest step', async () => ((await dashboard.locator('.sample-groups .sample-group').first().locator('video').count()) >= 3 ? true : undefined), 60_000, 500);
   await waitFor('the side-by-side pair', async () => ((await dashboard.locator('.side-by-side .pair video').count()) === 2 ? true : undefined), 60_000, 500);
-  await dashboard.locator('.side-by-side .pair video').first().evaluate((v: VideoLike) => v.play());
+  await dashboard.locator('.side-by-side .pair video').first().evaluate((v) => (v as HTMLVideoElement).play());
   await waitFor('both videos playing in step', async () => {
-    const times = await dashboard.locator('.side-by-side .pair video').evaluateAll((videos: VideoLike[]) => videos.map((v) => [v.currentTime, v.paused ? 1 : 0]));
+    const times = await dashboard.locator('.side-by-side .pair video').evaluateAll((videos) => (videos as HTMLVideoElement[]).map((v) => [v.currentTime, v.paused ? 1 : 0]));
     return times.every(([, paused]) => paused === 0) && Math.abs(times[0][0] - times[1][0]) < 0.3 && times[0][0] > 0 ? true : undefined;
   }, 30_000, 300);
   await workbench.page.mouse.move(1150, 16);

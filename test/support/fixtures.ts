@@ -38,6 +38,8 @@ export interface EpisodeSpec {
   compress_len_dtype?: 'int32' | 'float32';
   jpeg_storage?: 'padded' | 'vlen';
   corrupt_chunk_frames?: number[];
+  frame_code?: boolean;
+  noise?: number;
 }
 
 export function runProcess(program: string, args: string[], input?: string, timeoutMs = 300_000): Promise<string> {

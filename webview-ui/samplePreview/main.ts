@@ -1,10 +1,10 @@
 // Sample Preview sidebar view: the newest validation video of the selected run, muted and looping, with its step;
 // a click opens the run's sample gallery. An empty state says what to do first.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { SamplePreviewHostMessage, SamplePreviewSample, SamplePreviewViewMessage } from '../../src/protocol/samplePreview';
 import { HostChannel } from '../shared/host';
 import './samplePreview.css';
+import { renderEmptyState } from '../shared/emptyState';
 
 const app = document.getElementById('app')!;
 let shown: { src: string; video: HTMLVideoElement } | undefined;
@@ -37,12 +37,8 @@ function show(...children: HTMLElement[]): void {
 }
 
 function renderEmpty(reason: string): void {
-  const box = node('div', 'empty-state');
-  const button = document.createElement('vscode-button');
-  button.textContent = 'Start Flexiv Training';
-  button.addEventListener('click', () => channel.post({ type: 'startTraining' }));
-  box.append(icon('device-camera-video'), node('p', undefined, reason), button);
-  show(box);
+  shown = undefined;
+  renderEmptyState(app, { icon: 'device-camera-video', message: reason, action: { label: 'Start Flexiv Training', run: () => channel.post({ type: 'startTraining' }) } });
 }
 
 function renderText(run: string, text: string, level: 'info' | 'warning'): void {

@@ -6,8 +6,8 @@ import type { ExecResult } from '../remote/runner';
 import type { RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 
-export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py'] as const;
-export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py';
+export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py'] as const;
+export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py' | 'encode_latents.py';
 const NOT_INSTALLED = 97;
 
 export interface Kit {
@@ -70,21 +70,42 @@ export interface KitRunOptions {
 export async function runKit(host: RemoteHost, registryRoot: string, script: KitScript, args: readonly string[], options: KitRunOptions = {}): Promise<ExecResult> {
   const kit = loadKit();
   const dir = kitDirOnHost(registryRoot, kit);
-  const launcher = 'k=$1; s=$2; setup=$3; shift 3; test -f "$k/.complete" || exit 97; if [ -n "$setup" ]; then eval "$setup" >&2 || exit 96; fi; exec python3 "$k/$s" "$@"';
-  const argv = ['sh', '-c', launcher, 'sh', dir, script, options.envSetup ?? '', ...args];
+  const argv = kitArgv(dir, script, args, options.envSetup);
   const execOptions = { input: options.input, signal: options.signal, timeoutMs: options.timeoutMs ?? 120_000 };
   let result = await host.exec(argv, execOptions);
   if (result.code === NOT_INSTALLED) {
     await installKit(host, dir, kit, options.signal);
     result = await host.exec(argv, execOptions);
   }
-  if (result.code === 96) {
-    throw new UserFacingError(`The environment setup command failed on ${host.label}: ${result.stderr.trim().split('\n').pop() ?? ''}`, 'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
-  }
-  if (result.code === 127 && /python3/.test(result.stderr)) {
-    throw new UserFacingError(`python3 was not found on ${host.label}.`, 'Install python3 on the host, or make it reachable from a non-interactive shell.', 'no-python');
-  }
+  const failure = kitLaunchFailure(host, result.code, result.stderr);
+  if (failure) throw failure;
   return result;
+}
+
+/** The command line that runs a kit script with the host's python3 after the environment setup; exit 97: no kit. */
+export function kitArgv(dir: string, script: KitScript, args: readonly string[], envSetup?: string): string[] {
+  const launcher = 'k=$1; s=$2; setup=$3; shift 3; test -f "$k/.complete" || exit 97; if [ -n "$setup" ]; then eval "$setup" >&2 || exit 96; fi; exec python3 "$k/$s" "$@"';
+  return ['sh', '-c', launcher, 'sh', dir, script, envSetup ?? '', ...args];
+}
+
+/** The launcher's own failures (environment setup, no python3) as errors that say what to fix. */
+export function kitLaunchFailure(host: RemoteHost, code: number, stderr: string): UserFacingError | undefined {
+  if (code === 96) {
+    return new UserFacingError(`The environment setup command failed on ${host.label}: ${stderr.trim().split('\n').pop() ?? ''}`, 'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
+  }
+  if (code === 127 && /python3/.test(stderr)) {
+    return new UserFacingError(`python3 was not found on ${host.label}.`, 'Install python3 on the host, or make it reachable from a non-interactive shell.', 'no-python');
+  }
+  return undefined;
+}
+
+/** Copies this version of the kit to the host unless it is there already; returns its folder there. */
+export async function ensureKit(host: RemoteHost, registryRoot: string, signal?: AbortSignal): Promise<string> {
+  const kit = loadKit();
+  const dir = kitDirOnHost(registryRoot, kit);
+  const present = await host.exec(['test', '-f', `${dir}/.complete`], { signal, timeoutMs: 60_000 });
+  if (present.code !== 0) await installKit(host, dir, kit, signal);
+  return dir;
 }
 
 /** The JSON a kit script printed; its own refusals ({"error", "message"}) become user-facing errors. */

@@ -86,7 +86,7 @@ export class DatasetsModel extends Disposable {
   }
 
   private scanOptions() {
-    return { defaultFps: this.settings.datasetFps, actionDim: this.settings.datasetActionDim, jpegSampleFrames: this.settings.datasetJpegSampleFrames };
+    return this.settings.datasetScanOptions;
   }
 
   private setStatus(status: ScanStatus): void {

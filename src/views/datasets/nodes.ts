@@ -1,5 +1,6 @@
 // The Datasets tree's nodes. Each carries `file` (an absolute path), which commands on any node read.
 import type { ArraySummary, CameraSummary, DatasetSummary, EpisodeSummary } from '../../core/dataset';
+import type { EpisodeFlag } from '../../core/dataset/flags';
 import type { DatasetRoot } from './datasetRoots';
 
 export type DatasetsNode = DatasetNode | EpisodeNode | CameraNode | ArrayNode | RootMessageNode;
@@ -17,6 +18,8 @@ export interface EpisodeNode {
   readonly file: string;
   readonly episode: EpisodeSummary;
   readonly datasetName: string;
+  /** Set when the episode is flagged as a bad demonstration (conversion leaves it out). */
+  readonly flag?: EpisodeFlag;
 }
 
 export interface CameraNode {

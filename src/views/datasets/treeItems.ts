@@ -71,14 +71,16 @@ function datasetItem({ dataset, episodes }: DatasetNode): vscode.TreeItem {
   return item;
 }
 
-function episodeItem({ episode, datasetName }: EpisodeNode): vscode.TreeItem {
+function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeItem {
   const item = new vscode.TreeItem(episodeLabel(episode), episode.readable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `episode:${episode.path}`;
   const { errors, warnings } = episodeCounts(episode);
   const duration = episode.frames / episode.fps;
-  item.description = episode.readable
-    ? [plural(episode.frames, 'frame'), formatLength(duration), formatBytes(episode.sizeBytes)].join(' · ')
-    : `unreadable · ${formatBytes(episode.sizeBytes)}`;
+  item.description = [
+    ...(flag ? ['flagged'] : []),
+    ...(episode.readable ? [plural(episode.frames, 'frame'), formatLength(duration)] : ['unreadable']),
+    formatBytes(episode.sizeBytes),
+  ].join(' · ');
   const rate = `${episode.fps} fps${episode.fpsFromFile ? ' (from the file)' : ' (ctrlWorld.datasetFps)'}`;
   item.tooltip = markdown([
     `**${escape(datasetName)}/${escape(path.basename(episode.path))}**`,
@@ -86,11 +88,12 @@ function episodeItem({ episode, datasetName }: EpisodeNode): vscode.TreeItem {
       ? `${plural(episode.frames, 'frame')} at ${rate} = ${formatLength(duration)} · ${formatBytes(episode.sizeBytes)} · ${plural(episode.cameras.length, 'camera')}`
       : `${formatBytes(episode.sizeBytes)} · cannot be opened`,
     episode.problems.length ? problemsMarkdown(episode.problems) : '$(check) No problems found.',
+    ...(flag ? [`$(flag) Flagged: ${escape(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`] : []),
   ]);
   item.iconPath = errors ? ERROR_ICON : warnings ? WARNING_ICON : new vscode.ThemeIcon('file-media');
   item.contextValue = episode.readable ? 'episode' : 'unreadableEpisode';
   item.resourceUri = vscode.Uri.file(episode.path);
-  item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}` };
+  item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `: ${flag.reason}` : ''}` };
   return item;
 }
 

@@ -1,0 +1,59 @@
+// Episode Preview in a real VS Code (code-server + Chromium) on a 2,000-frame episode of three 640x480 JPEG cameras:
+// time to the first frame after the command, playback rate counting frames actually painted (with every camera's
+// pixels checked for the same frame index), seek latency, and the frame sets held in memory.
+import type { Frame } from 'playwright-core';
+import { Workbench } from '../test/e2e/support/workbench';
+import { episodePreviewFrame, waitForCounters } from '../test/e2e/support/episodePreview';
+import { EPISODE, cachedEpisode, describeEpisode, load, measurePlayback, measureSeeks, median, waitForQuiet } from './support/previewMeasures';
+
+const WARM_OPENS = 5;
+
+async function openFromPalette(workbench: Workbench): Promise<{ frame: Frame; browserMs: number }> {
+  await workbench.runCommand('Ctrl-World: Open Episode Preview');
+  const row = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: EPISODE }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const pressed = Date.now();
+  await workbench.page.keyboard.press('Enter');
+  const frame = await episodePreviewFrame(workbench.page, EPISODE);
+  await waitForCounters(frame, (c) => c.painted >= 1, 30_000);
+  const paintedAt = Number(await frame.evaluate(() => document.getElementById('app')!.dataset.firstPaintAt));
+  return { frame, browserMs: paintedAt - pressed };
+}
+
+function hostFirstFrameTimes(workbench: Workbench): number[] {
+  return [...workbench.extensionLog().matchAll(/first frame of \S+ on screen (\d+) ms after the command/g)].map((m) => Number(m[1]));
+}
+
+async function main(): Promise<void> {
+  const dir = await cachedEpisode();
+  console.log(`episode: ${describeEpisode()}; in code-server; load average at start ${load()}`);
+  const workbench = await Workbench.launch({ workspace: dir, viewport: { width: 1600, height: 1000 } });
+  const stop = () => void workbench.close().finally(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    await workbench.openCtrlWorld(); // the workbench is ready and the extension active
+    await waitForQuiet('first open');
+    const cold = await openFromPalette(workbench);
+    const warm: number[] = [];
+    let frame = cold.frame;
+    for (let i = 0; i < WARM_OPENS; i++) {
+      await workbench.runCommand('View: Close All Editors');
+      await waitForQuiet(`open ${i + 2}`);
+      const opened = await openFromPalette(workbench);
+      warm.push(opened.browserMs);
+      frame = opened.frame;
+    }
+    const host = hostFirstFrameTimes(workbench);
+    console.log(`first frame, first preview of the window: ${host[0]} ms from the command (host clock), ${cold.browserMs} ms from the Enter key`);
+    console.log(`first frame, later previews: median ${median(host.slice(1))} ms from the command (host clock; ${host.slice(1).join(', ')}), median ${median(warm)} ms from the Enter key (${warm.join(', ')})`);
+    await workbench.page.waitForTimeout(1500);
+    for (const speed of [1, 2]) console.log(await measurePlayback(workbench.page, frame, speed, 10));
+    console.log(await measureSeeks(workbench.page, frame));
+    console.log(await measurePlayback(workbench.page, frame, 4, 8));
+    console.log(`load average at the end: ${load()}`);
+  } finally {
+    await workbench.close();
+  }
+}
+
+void main().catch((error) => { console.error(error); process.exitCode = 1; });

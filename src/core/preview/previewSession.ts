@@ -1,0 +1,107 @@
+// The host's side of one Episode Preview, free of the editor: opens the episode while the webview loads, sends it
+// with its first frame when the webview is ready, feeds the frames it asks for, and validates it afterwards.
+import * as path from 'node:path';
+import { describeError } from '../errors';
+import type { ScanOptions } from '../dataset/types';
+import type { EpisodePreviewHostMessage, FrameImage, PreviewFlag, PreviewProblem, PreviewViewState } from '../../protocol/episodePreview';
+import { openPreviewSource, type PreviewSource } from './episodeSource';
+import { FrameFeed } from './frameFeed';
+
+/** Encoded frames the host keeps for re-requests (stepping back, loops): a few seconds of three JPEG cameras. */
+const HOST_CACHE_BYTES = 64 * 2 ** 20;
+
+export type PreviewStart = Partial<Omit<PreviewViewState, 'file'>>;
+
+export interface PreviewSessionHost {
+  post(message: EpisodePreviewHostMessage): void;
+  readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** The episode's flag as stored now. */
+  flag(): Promise<PreviewFlag | null>;
+  readonly scanOptions: () => ScanOptions;
+  readonly frameCacheMB: () => number;
+}
+
+export class PreviewSession {
+  private readonly source: Promise<PreviewSource>;
+  private feed: FrameFeed<FrameImage[]> | undefined;
+  private problems: readonly PreviewProblem[] | undefined;
+  private disposed = false;
+
+  constructor(readonly file: string, private readonly start: PreviewStart, private readonly host: PreviewSessionHost) {
+    this.source = this.load();
+    this.source.catch(() => undefined); // reported to the webview when it is ready
+  }
+
+  /** On every `ready` (first load, and each time a hidden panel is shown again): the episode, then its first frame. */
+  async ready(): Promise<void> {
+    let source: PreviewSource;
+    try {
+      source = await this.source;
+    } catch (error) {
+      this.host.log.error(`Episode preview of ${this.file}: ${describeError(error)}`);
+      this.host.post({ type: 'failed', message: describeError(error) });
+      return;
+    }
+    if (this.disposed) return;
+    if (source.episode.cameras.length === 0) {
+      this.host.post({ type: 'failed', message: `${path.basename(this.file)} has no cameras under /observations/images, so there is nothing to play. Check that it is a Flexiv/ALOHA episode.` });
+      return;
+    }
+    const flag = await this.host.flag();
+    this.host.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.host.frameCacheMB() });
+    this.feed?.reset();
+    this.feed?.serveNow(Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0)));
+    // Validation samples frames: it runs once the first frame is on its way.
+    setImmediate(() => {
+      if (this.disposed) return;
+      this.problems ??= this.validate(source);
+      this.host.post({ type: 'problems', problems: this.problems });
+    });
+  }
+
+  want(indices: readonly number[], replace: boolean): void {
+    this.feed?.want(indices, replace);
+  }
+
+  received(): void {
+    this.feed?.acknowledge();
+  }
+
+  /** The webview's document was discarded (hidden panel): what was on its way is lost. */
+  reset(): void {
+    this.feed?.reset();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.feed?.dispose();
+    void this.source.then((source) => source.close(), () => undefined);
+  }
+
+  private async load(): Promise<PreviewSource> {
+    const started = performance.now();
+    const source = await openPreviewSource(this.file, { defaultFps: this.host.scanOptions().defaultFps });
+    if (this.disposed) {
+      source.close();
+      return source;
+    }
+    this.feed = new FrameFeed<FrameImage[]>({
+      read: (index) => source.readFrameSet(index),
+      send: (index, images) => this.host.post({ type: 'frames', index, images }),
+      sizeOf: (images) => images.reduce((sum, image) => sum + ('bytes' in image ? image.bytes.byteLength : 0), 0),
+      failed: (index, error) => this.host.log.warn(`${this.file}: frame ${index}: ${describeError(error)}`),
+    }, HOST_CACHE_BYTES);
+    const { episode } = source;
+    this.host.log.info(`Episode preview: opened ${this.file} (${episode.cameras.length} cameras, ${episode.frameCount} frames) in ${(performance.now() - started).toFixed(0)} ms`);
+    return source;
+  }
+
+  private validate(source: PreviewSource): readonly PreviewProblem[] {
+    try {
+      return source.validate(this.host.scanOptions());
+    } catch (error) {
+      this.host.log.warn(`Validation of ${this.file} for its preview failed: ${describeError(error)}`);
+      return source.episode.problems;
+    }
+  }
+}

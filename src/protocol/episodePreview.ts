@@ -1,0 +1,116 @@
+// Messages between an Episode Preview panel and the extension, shared by the host and webview-ui/episodePreview.
+import type { ReadyMessage } from './channel';
+
+export const EPISODE_PREVIEW_VIEW_TYPE = 'ctrlWorld.episodePreview';
+
+export interface PreviewCamera {
+  readonly name: string;
+  readonly frames: number;
+  readonly height: number;
+  readonly width: number;
+  readonly encoding: 'raw' | 'jpeg';
+}
+
+/** One numeric array of the episode (qpos, action), one row per frame. */
+export interface PreviewSeries {
+  readonly name: string;
+  /** Values per frame (7 for Flexiv qpos and action). */
+  readonly dimensions: number;
+  /** Row-major: frame f, dimension d at f * dimensions + d. A typed array travels as bytes, not as JSON. */
+  readonly values: Float64Array;
+}
+
+/** A problem of the episode; those with a frame range become markers on the scrubber. */
+export interface PreviewProblem {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  /** Inclusive frame range the problem covers, when it has one (e.g. NaN rows). */
+  readonly frames?: { readonly first: number; readonly last: number };
+}
+
+export interface PreviewFlag {
+  readonly reason: string;
+  readonly flaggedAt: string;
+}
+
+export interface PreviewEpisode {
+  /** Absolute path of the episode file; the panel's identity. */
+  readonly file: string;
+  /** The file name shown in the title and the header. */
+  readonly name: string;
+  readonly frameCount: number;
+  readonly fps: number;
+  readonly cameras: readonly PreviewCamera[];
+  readonly series: readonly PreviewSeries[];
+  readonly problems: readonly PreviewProblem[];
+  readonly flag: PreviewFlag | null;
+}
+
+/** What the panel remembers across reloads (webview state) and what a caller may ask for when opening. */
+export interface PreviewViewState {
+  readonly file: string;
+  readonly frame: number;
+  readonly speed: number;
+  readonly loop: boolean;
+  /** The camera shown large, or null for the side-by-side grid. */
+  readonly enlarged: string | null;
+  readonly chartsVisible: boolean;
+  /** Sliding-window mode: the charts follow the playhead over this many frames; 0 shows the whole episode. */
+  readonly chartWindow: number;
+  /** Series hidden through the chart legends, as "<series>:<dimension>". */
+  readonly hiddenSeries: readonly string[];
+}
+
+/** One camera's image for one frame index: bytes as stored (JPEG) or RGB rows (raw). */
+export type FrameImage =
+  | { readonly kind: 'jpeg'; readonly bytes: Uint8Array }
+  | { readonly kind: 'raw'; readonly bytes: Uint8Array; readonly width: number; readonly height: number }
+  | { readonly kind: 'missing'; readonly message: string };
+
+/** Every camera's image for one frame index, in the order of `PreviewEpisode.cameras`. */
+export interface FramesMessage {
+  readonly type: 'frames';
+  readonly index: number;
+  readonly images: readonly FrameImage[];
+}
+
+export type EpisodePreviewHostMessage =
+  | {
+      readonly type: 'episode';
+      readonly episode: PreviewEpisode;
+      /** Where to start; the webview's own remembered state wins when it is for the same file. */
+      readonly initial: Partial<Omit<PreviewViewState, 'file'>>;
+      /** Memory for decoded frames in the webview (ctrlWorld.preview.frameCacheMB). */
+      readonly frameCacheMB: number;
+    }
+  | FramesMessage
+  /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */
+  | { readonly type: 'navigate'; readonly frame?: number; readonly enlarged?: string | null }
+  | { readonly type: 'flag'; readonly flag: PreviewFlag | null }
+  /** Every problem of the episode, once validation (which samples frames) has run after the first frame. */
+  | { readonly type: 'problems'; readonly problems: readonly PreviewProblem[] }
+  /** The episode cannot be shown at all (not HDF5, no cameras…): the reason and what to do. */
+  | { readonly type: 'failed'; readonly message: string };
+
+export type EpisodePreviewViewMessage =
+  | ReadyMessage
+  /**
+   * Frames the webview wants, most urgent first. `replace` drops what the host still had queued (after a seek);
+   * otherwise the indices are added behind the queue.
+   */
+  | { readonly type: 'want'; readonly indices: readonly number[]; readonly replace: boolean }
+  /** A frame set arrived (before decoding): the host may send another; it keeps only a few on their way. */
+  | { readonly type: 'received'; readonly index: number }
+  /** The first frame is on screen: the host logs the time from the command to here. */
+  | { readonly type: 'firstPaint'; readonly index: number }
+  | { readonly type: 'flagEpisode' }
+  | { readonly type: 'unflagEpisode' }
+  | { readonly type: 'copyFrameIndex'; readonly index: number }
+  | { readonly type: 'saveFramePng'; readonly index: number; readonly png: ArrayBuffer; readonly label: string }
+  | { readonly type: 'showOutput' };
+
+export const PREVIEW_SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4] as const;
+
+export function defaultViewState(file: string): PreviewViewState {
+  return { file, frame: 0, speed: 1, loop: false, enlarged: null, chartsVisible: true, chartWindow: 0, hiddenSeries: [] };
+}

@@ -1,0 +1,111 @@
+// One Episode Preview in the editor: a webview panel (or custom editor) around a PreviewSession, plus what needs
+// the editor: flagging, the clipboard, the save dialog, the log.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { Disposable, toDisposable } from '../../core/lifecycle';
+import { describeError } from '../../core/errors';
+import { PreviewSession, type PreviewStart } from '../../core/preview/previewSession';
+import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage } from '../../protocol/episodePreview';
+import type { Settings } from '../../settings';
+import type { EpisodeFlags } from '../episodeFlags';
+import { WebviewChannel } from '../webview/channel';
+import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
+
+export type { PreviewStart } from '../../core/preview/previewSession';
+
+export interface PreviewDependencies {
+  readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  readonly settings: Settings;
+  readonly flags: EpisodeFlags;
+}
+
+export class EpisodePreviewPanel extends Disposable {
+  private readonly channel: WebviewChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage>;
+  private readonly session: PreviewSession;
+  private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposedEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly file: string,
+    start: PreviewStart,
+    private readonly deps: PreviewDependencies,
+    /** When the user asked for it (performance.now()), for the first-frame figure in the log. */
+    private openedAt: number | undefined = performance.now(),
+  ) {
+    super();
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(deps.extensionUri) };
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ctrl-world.svg');
+    this.channel = this.register(new WebviewChannel(panel.webview, (message) => void this.onMessage(message)));
+    // The episode opens while the webview loads, so the first frame can go out with it.
+    this.session = new PreviewSession(file, start, {
+      post: (message) => this.channel.post(message),
+      log: deps.log,
+      flag: async () => (await deps.flags.get(file)) ?? null,
+      scanOptions: () => deps.settings.datasetScanOptions,
+      frameCacheMB: () => deps.settings.previewFrameCacheMB,
+    });
+    this.register(panel.onDidChangeViewState(() => {
+      // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
+      if (!panel.visible) {
+        this.channel.reset();
+        this.session.reset();
+      }
+    }));
+    this.register(deps.flags.onDidChange((files) => {
+      if (files.includes(file)) void deps.flags.get(file).then((flag) => this.channel.post({ type: 'flag', flag: flag ?? null }));
+    }));
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(toDisposable(() => {
+      this.session.dispose();
+      this.disposedEmitter.fire();
+    }));
+    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true });
+  }
+
+  reveal(start: PreviewStart, openedAt: number): void {
+    this.openedAt = openedAt;
+    this.panel.reveal(undefined, false);
+    if (start.frame !== undefined || start.enlarged !== undefined) this.channel.post({ type: 'navigate', frame: start.frame, enlarged: start.enlarged });
+  }
+
+  private async onMessage(message: EpisodePreviewViewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready': return this.session.ready();
+      case 'want': return this.session.want(message.indices, message.replace);
+      case 'received': return this.session.received();
+      case 'firstPaint':
+        if (this.openedAt !== undefined) {
+          this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(performance.now() - this.openedAt).toFixed(0)} ms after the command`);
+          this.openedAt = undefined;
+        }
+        return;
+      case 'flagEpisode': return void (await this.deps.flags.flag(this.file));
+      case 'unflagEpisode': return this.deps.flags.unflag(this.file);
+      case 'copyFrameIndex':
+        await vscode.env.clipboard.writeText(String(message.index));
+        vscode.window.setStatusBarMessage(`Copied frame index ${message.index}`, 3000);
+        return;
+      case 'saveFramePng': return this.saveFrame(message.index, message.png, message.label);
+      case 'showOutput': return this.deps.log.show(true);
+    }
+  }
+
+  private async saveFrame(index: number, png: ArrayBuffer, label: string): Promise<void> {
+    const base = path.basename(this.file).replace(/\.(hdf5|h5)$/i, '');
+    const suffix = label === 'all cameras' ? '' : `_${label}`;
+    const target = await vscode.window.showSaveDialog({
+      title: `Save frame ${index} of ${path.basename(this.file)} (${label})`,
+      defaultUri: vscode.Uri.file(path.join(path.dirname(this.file), `${base}_frame_${index}${suffix}.png`)),
+      filters: { 'PNG image': ['png'] },
+    });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, new Uint8Array(png));
+      vscode.window.setStatusBarMessage(`Saved ${path.basename(target.fsPath)}`, 4000);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${describeError(error)}. Choose a folder you can write to.`);
+    }
+  }
+}

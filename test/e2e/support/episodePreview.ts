@@ -1,0 +1,98 @@
+// Driving and reading an Episode Preview in code-server: find its webview, read its counters and its canvases.
+import type { Frame, Page } from 'playwright-core';
+import { decodeFrameCode, frameCodeSamplePoints } from '../../support/frameCode';
+
+/** What the preview exposes on its root element (data-* attributes) for tests and the benchmark. */
+export interface PreviewCounters {
+  readonly painted: number;
+  readonly frame: number;
+  readonly cameraFrames: number[];
+  readonly playing: boolean;
+  readonly stalls: number;
+  readonly cached: number;
+  readonly seekMs: number;
+}
+
+/** The webview document of the Episode Preview showing `episodeName` (webviews are nested iframes). */
+export async function episodePreviewFrame(page: Page, episodeName: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const title = await frame.evaluate(() => (document.body?.classList.contains('episode-preview') ? document.title : null)).catch(() => null);
+      if (title === episodeName) return frame;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no Episode Preview of ${episodeName} appeared within ${timeoutMs} ms`);
+}
+
+export async function previewCounters(frame: Frame): Promise<PreviewCounters> {
+  const data = await frame.evaluate(() => ({ ...document.getElementById('app')!.dataset }));
+  return {
+    painted: Number(data.painted ?? 0),
+    frame: Number(data.frame ?? -1),
+    cameraFrames: (data.cameraFrames ?? '').split(',').filter(Boolean).map(Number),
+    playing: data.playing === 'true',
+    stalls: Number(data.stalls ?? 0),
+    cached: Number(data.cached ?? 0),
+    seekMs: Number(data.seekMs ?? Number.NaN),
+  };
+}
+
+/** Polls the counters until `done` holds; fails with the last counters after `timeoutMs`. */
+export async function waitForCounters(frame: Frame, done: (counters: PreviewCounters) => boolean, timeoutMs = 15_000): Promise<PreviewCounters> {
+  const deadline = Date.now() + timeoutMs;
+  let counters = await previewCounters(frame);
+  while (!done(counters)) {
+    if (Date.now() > deadline) throw new Error(`preview counters never matched: ${JSON.stringify(counters)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    counters = await previewCounters(frame);
+  }
+  return counters;
+}
+
+export interface CanvasSample {
+  /** The index the preview says it shows. */
+  readonly frame: number;
+  /** The index drawn in each camera's pixels (fixtures with `frame_code: true`). */
+  readonly codes: number[];
+  /** Whether each canvas has any picture at all (more than one colour). */
+  readonly nonBlank: boolean[];
+}
+
+/**
+ * Reads every camera canvas in one synchronous pass inside the page, so the sample is one consistent moment of
+ * playback: what the pixels of each camera say, not what the preview reports.
+ */
+export async function sampleCanvases(frame: Frame, width: number, height: number): Promise<CanvasSample> {
+  const points = frameCodeSamplePoints(width, height);
+  const raw = await frame.evaluate((codePoints) => {
+    const canvases = [...document.querySelectorAll<HTMLCanvasElement>('.camera canvas')];
+    return {
+      frame: Number(document.getElementById('app')!.dataset.frame ?? -1),
+      cameras: canvases.map((canvas) => {
+        const context = canvas.getContext('2d')!;
+        const brightness = codePoints.map(([x, y]) => {
+          const [r, g, b] = context.getImageData(x, y, 1, 1).data;
+          return (r! + g! + b!) / 3;
+        });
+        // A 32x24 thumbnail is enough to tell a picture from a blank canvas, and cheap to read during playback.
+        const thumbnail = document.createElement('canvas');
+        thumbnail.width = 32;
+        thumbnail.height = 24;
+        const small = thumbnail.getContext('2d')!;
+        small.drawImage(canvas, 0, 0, 32, 24);
+        const pixels = small.getImageData(0, 0, 32, 24).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < pixels.length; i += 4) colours.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+        return { brightness, nonBlank: colours.size > 1 };
+      }),
+    };
+  }, points);
+  return { frame: raw.frame, codes: raw.cameras.map((camera) => decodeFrameCode(camera.brightness)), nonBlank: raw.cameras.map((camera) => camera.nonBlank) };
+}
+
+/** Gives the webview keyboard focus, as a click on its header would. */
+export async function focusPreview(frame: Frame): Promise<void> {
+  await frame.locator('.preview-header .episode-name').click();
+}

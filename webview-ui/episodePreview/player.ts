@@ -1,0 +1,162 @@
+// Playback of one episode: asks for frames around the playhead, decodes them, and paints a frame index only when
+// every camera has it. Exposes counters on the root element for tests and the benchmark.
+import type { FramesMessage, PreviewEpisode } from '../../src/protocol/episodePreview';
+import { decodeFrameSet, type DecodedImage } from './decode';
+import { FrameStore, clampIndex, strideFor, windowForBudget, type WindowShape } from './frameStore';
+import { PlaybackClock, choosePaint } from './playback';
+
+export interface PlayerView {
+  paint(index: number, images: readonly DecodedImage[]): void;
+  playingChanged(playing: boolean): void;
+}
+
+export class Player {
+  private readonly store: FrameStore<DecodedImage>;
+  private readonly clock: PlaybackClock;
+  private readonly window: { ahead: number; behind: number };
+  private shown = -1;
+  /** The frame the user asked for and waits for; painted the moment its set is complete. */
+  private target: number;
+  private seekStarted = 0;
+  private animation = 0;
+  private loopEnabled: boolean;
+  private painted = 0;
+  private stalls = 0;
+
+  constructor(
+    private readonly episode: PreviewEpisode,
+    start: { frame: number; speed: number; loop: boolean },
+    cacheBytes: number,
+    private readonly root: HTMLElement,
+    private readonly view: PlayerView,
+    request: (indices: number[], replace: boolean) => void,
+  ) {
+    this.store = new FrameStore<DecodedImage>(request);
+    this.clock = new PlaybackClock(episode.fps, start.speed);
+    this.loopEnabled = start.loop;
+    const bytesPerSet = episode.cameras.reduce((sum, camera) => sum + camera.width * camera.height * 4, 0);
+    this.window = windowForBudget(cacheBytes, bytesPerSet);
+    this.target = clampIndex(start.frame, episode.frameCount);
+    this.seekStarted = performance.now();
+    this.store.plan(this.target, this.shape());
+  }
+
+  get frame(): number {
+    return this.shown >= 0 ? this.shown : this.target;
+  }
+
+  get playing(): boolean {
+    return this.clock.playing;
+  }
+
+  get speed(): number {
+    return this.clock.speed;
+  }
+
+  get loop(): boolean {
+    return this.loopEnabled;
+  }
+
+  /** A frame set arrived from the host: decode it if still wanted, then paint it if it is the one awaited. */
+  async receive(message: FramesMessage): Promise<void> {
+    if (!this.store.wants(message.index)) return;
+    const images = await decodeFrameSet(message.index, message.images, this.episode.cameras);
+    if (!this.store.store(message.index, images)) return;
+    if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
+  }
+
+  seek(index: number): void {
+    const frame = clampIndex(index, this.episode.frameCount);
+    this.target = frame;
+    this.seekStarted = performance.now();
+    if (this.playing) this.clock.rebase(performance.now(), frame);
+    this.store.plan(frame, this.shape(), !this.store.has(frame));
+    if (this.store.has(frame)) this.paint(frame);
+  }
+
+  step(delta: number): void {
+    this.pause();
+    this.seek(this.target + delta);
+  }
+
+  play(): void {
+    if (this.playing || this.episode.frameCount < 2) return;
+    const atEnd = this.frame >= this.episode.frameCount - 1;
+    const from = atEnd && !this.loopEnabled ? 0 : this.frame;
+    if (from !== this.frame) this.seek(from);
+    this.clock.start(performance.now(), from);
+    this.view.playingChanged(true);
+    this.animation = requestAnimationFrame((now) => this.tick(now));
+  }
+
+  pause(): void {
+    if (!this.playing) return;
+    this.clock.stop();
+    cancelAnimationFrame(this.animation);
+    this.target = this.frame;
+    this.view.playingChanged(false);
+    this.updateCounters();
+  }
+
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  setSpeed(speed: number): void {
+    this.clock.setSpeed(performance.now(), speed);
+  }
+
+  setLoop(loop: boolean): void {
+    this.loopEnabled = loop;
+  }
+
+  private tick(now: number): void {
+    if (!this.playing) return;
+    const decision = choosePaint(this.shown, this.clock.position(now), this.episode.frameCount, this.loopEnabled, (i) => this.store.has(i));
+    if (decision.index !== undefined) {
+      if (decision.index < this.shown) this.clock.rebase(now, decision.index); // wrapped around: keep the clock small
+      this.target = decision.index;
+      this.paint(decision.index);
+    } else if (decision.stalled) {
+      this.stalls++;
+      this.clock.rebase(now, this.shown);
+    }
+    if (decision.ended) {
+      this.pause();
+      return;
+    }
+    this.animation = requestAnimationFrame((next) => this.tick(next));
+  }
+
+  private paint(index: number): void {
+    const images = this.store.get(index);
+    if (!images) return;
+    const firstPaint = this.shown < 0;
+    this.view.paint(index, images);
+    this.shown = index;
+    this.painted++;
+    if (index === this.target && !this.playing) this.root.dataset.seekMs = (performance.now() - this.seekStarted).toFixed(1);
+    if (firstPaint) {
+      // Since the webview document started, and as wall-clock time for comparing with the moment of the command.
+      this.root.dataset.firstPaintMs = performance.now().toFixed(1);
+      this.root.dataset.firstPaintAt = String(Date.now());
+    }
+    this.store.plan(index, this.shape());
+    this.updateCounters();
+  }
+
+  private shape(): WindowShape {
+    return { frameCount: this.episode.frameCount, ...this.window, stride: strideFor(this.episode.fps, this.clock.speed), loop: this.loopEnabled };
+  }
+
+  /** The counters tests and the benchmark read: frames painted, the index on screen, stalls, frames held. */
+  private updateCounters(): void {
+    const data = this.root.dataset;
+    data.painted = String(this.painted);
+    data.frame = String(this.shown);
+    data.playing = String(this.playing);
+    data.stalls = String(this.stalls);
+    data.cached = String(this.store.readyCount);
+  }
+}
