@@ -46,11 +46,14 @@ async function revealLine(field: string): Promise<void> {
   await form.locator(`#row-${field} .line-link`).click();
 }
 
-async function expectText(pattern: RegExp, timeout = 20_000): Promise<void> {
+/** Waits until the field's line reads as `pattern`, revealing the line again while the form catches up with the edit. */
+async function expectLine(field: string, pattern: RegExp, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout;
+  await revealLine(field);
   while (!pattern.test(await textEditorContent())) {
     if (Date.now() > deadline) assert.match(await textEditorContent(), pattern);
-    await workbench.page.waitForTimeout(200);
+    await workbench.page.waitForTimeout(250);
+    await revealLine(field);
   }
 }
 
@@ -71,10 +74,9 @@ test('"Open Training Config" finds config_flexiv.py and shows the form with the 
 });
 
 test('changing train_batch_size in the form rewrites only that value, the figures follow, and undo restores both', async () => {
-  await revealLine('train_batch_size');
-  await expectText(/train_batch_size = 4/);
+  await expectLine('train_batch_size', /train_batch_size = 4/);
   await setField('train_batch_size', '8');
-  await expectText(/train_batch_size = 8/);
+  await expectLine('train_batch_size', /train_batch_size = 8/);
   await form.locator('[data-figure="globalBatch"] .value', { hasText: '64' }).waitFor();
   assert.equal(await figure('memoryPerGpuGb').textContent(), '~38 GB');
   assert.equal(await figure('estimatedHours').textContent(), '~80 h');
@@ -82,7 +84,7 @@ test('changing train_batch_size in the form rewrites only that value, the figure
   // Undo from the form (focus on the form, not in an input) reverts the document edit.
   await form.locator('[data-figure="checkpoints"]').click();
   await workbench.page.keyboard.press('Control+z');
-  await expectText(/train_batch_size = 4/);
+  await expectLine('train_batch_size', /train_batch_size = 4/);
   await form.locator('[data-figure="globalBatch"] .value', { hasText: '32' }).waitFor();
   assert.equal(await input('train_batch_size').inputValue(), '4');
   assert.equal(readFileSync(CONFIG(), 'utf8'), ORIGINAL, 'nothing is saved until the user saves');
@@ -105,14 +107,12 @@ test('a wrong value is an inline error and a Problems entry; too little GPU memo
   await form.locator('body').evaluate((body) => body.ownerDocument.defaultView?.scrollTo(0, 0));
   await workbench.screenshot('config-editor-remedies');
   await remedy.click();
-  await revealLine('gradient_accumulation_steps');
-  await expectText(/gradient_accumulation_steps = 2/);
+  await expectLine('gradient_accumulation_steps', /gradient_accumulation_steps = 2/);
   await form.locator('[data-figure="memoryPerGpuGb"] .value', { hasText: '~35.3 GB' }).waitFor();
   assert.equal(await figure('globalBatch').textContent(), '96');
   assert.equal(await form.locator('.remedies').isHidden(), true);
   await form.locator('#messages-checkpointing_steps vscode-button', { hasText: 'Set checkpointing_steps to 10000' }).click();
-  await revealLine('checkpointing_steps');
-  await expectText(/checkpointing_steps = 10000/);
+  await expectLine('checkpointing_steps', /checkpointing_steps = 10000/);
 });
 
 test('a profile is compared before it is applied, in one undoable edit', async () => {
@@ -126,8 +126,7 @@ test('a profile is compared before it is applied, in one undoable edit', async (
   await diff.waitFor();
   assert.match(await diff.textContent() ?? '', /num_frames53/);
   await form.locator('#apply-profile').click();
-  await revealLine('num_frames');
-  await expectText(/num_frames= 3/);
+  await expectLine('num_frames', /num_frames= 3/);
   assert.equal(await input('train_batch_size').inputValue(), '2');
 });
 

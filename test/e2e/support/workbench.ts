@@ -101,8 +101,14 @@ export class Workbench {
     const item = this.page.locator('.activitybar .action-item a[aria-label^="Ctrl-World"], .activitybar .action-item .action-label[aria-label^="Ctrl-World"]').first();
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     const container = this.page.locator('.sidebar .composite.title', { hasText: 'CTRL-WORLD' });
-    if (!(await container.isVisible().catch(() => false))) await item.click();
-    await container.waitFor({ state: 'visible', timeout: 30_000 });
+    // Clicking the active container's icon hides the side bar, and right after a reload the side bar may still be
+    // restoring: click, give it a moment, and click again if it is still (or now) hidden.
+    const deadline = Date.now() + 30_000;
+    while (!(await container.isVisible().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error('The Ctrl-World container did not open.');
+      await item.click();
+      await container.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
   }
 
   /** A row of a tree view in the side bar whose text matches (label and description). */
@@ -125,9 +131,15 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     await input.fill(file.endsWith('/') ? file : `${file}/`);
-    await this.page.waitForTimeout(300); // the dialog lists the folder as the path is typed
-    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first().click();
-    await input.waitFor({ state: 'hidden', timeout: 20_000 });
+    // The dialog lists the folder as the path is typed and ignores an OK that arrives while it is still
+    // listing (which takes longer on a busy machine): accept, and accept again until it closes.
+    const accept = this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first();
+    const deadline = Date.now() + 30_000;
+    do {
+      await this.page.waitForTimeout(300);
+      if (Date.now() > deadline) throw new Error(`The file dialog did not accept ${file}.`);
+      await accept.click({ timeout: 5_000 }).catch(() => undefined);
+    } while (!(await input.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)));
   }
 
   /** Opens the Problems panel and returns its rows' locator. */
