@@ -27,7 +27,7 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       break;
     case 'frames':
       channel.post({ type: 'received', index: message.index });
-      void preview?.player.receive(message);
+      preview?.player.receive(message);
       break;
     case 'navigate':
       preview?.navigate(message.frame, message.enlarged);

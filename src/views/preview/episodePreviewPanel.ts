@@ -61,7 +61,7 @@ export class EpisodePreviewPanel extends Disposable {
       this.session.dispose();
       this.disposedEmitter.fire();
     }));
-    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true });
+    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true, blobWorkers: true });
   }
 
   reveal(start: PreviewStart, openedAt: number): void {

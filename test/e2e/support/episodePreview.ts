@@ -68,14 +68,16 @@ export interface CanvasSample {
  */
 export async function sampleCanvases(frame: Frame, width: number, height: number): Promise<CanvasSample> {
   const points = frameCodeSamplePoints(width, height);
-  const raw = await frame.evaluate((codePoints) => {
+  const raw = await frame.evaluate(({ codePoints, nativeWidth }) => {
     const canvases = [...document.querySelectorAll<HTMLCanvasElement>('.camera canvas')];
     return {
       frame: Number(document.getElementById('app')!.dataset.frame ?? -1),
       cameras: canvases.map((canvas) => {
         const context = canvas.getContext('2d')!;
+        // The canvas holds as many pixels as the screen shows: the code's squares are scaled with the picture.
+        const scale = canvas.width / nativeWidth;
         const brightness = codePoints.map(([x, y]) => {
-          const [r, g, b] = context.getImageData(x, y, 1, 1).data;
+          const [r, g, b] = context.getImageData(Math.floor(x * scale), Math.floor(y * scale), 1, 1).data;
           return (r! + g! + b!) / 3;
         });
         // A 32x24 thumbnail is enough to tell a picture from a blank canvas, and cheap to read during playback.
@@ -90,7 +92,7 @@ export async function sampleCanvases(frame: Frame, width: number, height: number
         return { brightness, nonBlank: colours.size > 1 };
       }),
     };
-  }, points);
+  }, { codePoints: points, nativeWidth: width });
   return { frame: raw.frame, codes: raw.cameras.map((camera) => decodeFrameCode(camera.brightness)), nonBlank: raw.cameras.map((camera) => camera.nonBlank) };
 }
 
