@@ -2,7 +2,7 @@
 // every camera has it. Exposes counters on the root element for tests and the benchmark.
 import type { FramesMessage, PreviewEpisode } from '../../src/protocol/episodePreview';
 import { decodeFrameSet, type DecodedImage } from './decode';
-import { FrameDecoder } from './decodeWorker';
+import type { FrameDecoder } from './decodeWorker';
 import { FrameStore, clampIndex, strideFor, windowForBudget, type WindowShape } from './frameStore';
 import { PlaybackClock, choosePaint } from './playback';
 
@@ -19,7 +19,6 @@ const DECODING_AT_ONCE = 2;
 
 export class Player {
   private readonly store: FrameStore<DecodedImage>;
-  private readonly decoder = new FrameDecoder();
   /** Frame sets received and not yet decoding, by index. */
   private readonly arrived = new Map<number, FramesMessage>();
   private decoding = 0;
@@ -41,6 +40,7 @@ export class Player {
     private readonly root: HTMLElement,
     private readonly view: PlayerView,
     request: (indices: number[], replace: boolean) => void,
+    private readonly decoder: FrameDecoder,
   ) {
     this.store = new FrameStore<DecodedImage>(request);
     this.clock = new PlaybackClock(episode.fps, start.speed);
