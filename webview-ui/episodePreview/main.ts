@@ -29,8 +29,8 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20);
       break;
     case 'frames':
-      channel.post({ type: 'received', index: message.index });
-      preview?.player.receive(message);
+      channel.post({ type: 'received', count: message.sets.length });
+      for (const set of message.sets) preview?.player.receive(set);
       break;
     case 'navigate':
       preview?.navigate(message.frame, message.enlarged);

@@ -1,6 +1,6 @@
 // Playback of one episode: asks for frames around the playhead, decodes them, and paints a frame index only when
 // every camera has it. Exposes counters on the root element for tests and the benchmark.
-import type { FramesMessage, PreviewEpisode } from '../../src/protocol/episodePreview';
+import type { FrameSet, PreviewEpisode } from '../../src/protocol/episodePreview';
 import { decodeFrameSet, type DecodedImage } from './decode';
 import type { FrameDecoder } from './decodeWorker';
 import { FrameStore, clampIndex, strideFor, windowForBudget, type WindowShape } from './frameStore';
@@ -20,7 +20,7 @@ const DECODING_AT_ONCE = 2;
 export class Player {
   private readonly store: FrameStore<DecodedImage>;
   /** Frame sets received and not yet decoding, by index. */
-  private readonly arrived = new Map<number, FramesMessage>();
+  private readonly arrived = new Map<number, FrameSet>();
   private decoding = 0;
   private readonly clock: PlaybackClock;
   private readonly window: { ahead: number; behind: number };
@@ -69,7 +69,7 @@ export class Player {
   }
 
   /** A frame set arrived from the host: it waits to be decoded if it is still wanted. */
-  receive(message: FramesMessage): void {
+  receive(message: FrameSet): void {
     if (!this.store.wants(message.index)) return;
     this.arrived.set(message.index, message);
     this.decodeNext();
@@ -78,7 +78,7 @@ export class Player {
   /** Starts decoding the most urgent waiting frame sets; those no longer wanted are dropped. */
   private decodeNext(): void {
     while (this.decoding < DECODING_AT_ONCE && this.arrived.size > 0) {
-      let next: FramesMessage | undefined;
+      let next: FrameSet | undefined;
       let best = Infinity;
       for (const [index, message] of this.arrived) {
         const urgency = this.store.urgency(index);
@@ -100,7 +100,7 @@ export class Player {
     }
   }
 
-  private async decode(message: FramesMessage): Promise<void> {
+  private async decode(message: FrameSet): Promise<void> {
     const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras);
     if (!this.store.store(message.index, images)) return;
     if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
