@@ -15,10 +15,29 @@ if [ ! -d "$WORKSPACE/datasets/flexiv_1113" ]; then
   mkdir -p "$WORKSPACE/datasets"
   /usr/bin/python3 test/fixtures/flexiv_episodes.py --demo "$WORKSPACE/datasets" >/dev/null
 fi
+if [ ! -f "$WORKSPACE/config_flexiv.py" ]; then
+  # The Flexiv training config of the hand-over note, to try the config editor on (Open Training Config).
+  cp test/fixtures/configs/config_flexiv.py "$WORKSPACE/config_flexiv.py"
+fi
+# A simulated GPU host on this machine for trying training: fake nvidia-smi (two A100s) and accelerate, and a
+# Ctrl-World checkout whose scripts/train_wm.py is a stand-in that prints the real log lines and writes small
+# checkpoints and sample videos. It trains nothing.
+GPU_HOST="$DEMO/gpu-host"
+if [ ! -d "$GPU_HOST/Ctrl-World" ]; then
+  echo "demo: creating the simulated GPU host in $GPU_HOST"
+  rm -rf "$GPU_HOST"
+  node --import tsx test/support/gpuHost.ts "$GPU_HOST" >/dev/null
+fi
+gpu_host_abs=$(cd "$GPU_HOST" && pwd)
 mkdir -p "$WORKSPACE/.vscode" "$DEMO/user-data/User" "$DEMO/extensions"
 cat > "$WORKSPACE/.vscode/settings.json" <<JSON
 {
-  "ctrlWorld.datasetFolders": ["datasets"]
+  "ctrlWorld.datasetFolders": ["datasets"],
+  "ctrlWorld.ssh.defaultHost": "local",
+  "ctrlWorld.remote.ctrlWorldFolder": "$gpu_host_abs/Ctrl-World",
+  "ctrlWorld.remote.registryFolder": "$gpu_host_abs/registry",
+  "ctrlWorld.remote.envSetup": "export PYTHONPATH=$gpu_host_abs/site",
+  "ctrlWorld.training.checkpointSizeGb": 0.01
 }
 JSON
 cat > "$DEMO/user-data/User/settings.json" <<JSON
@@ -37,6 +56,8 @@ workspace_abs=$(cd "$WORKSPACE" && pwd)
 echo
 echo "Ctrl-World Flexiv demo: open http://127.0.0.1:$PORT/?folder=$workspace_abs"
 echo "(the Ctrl-World icon is in the activity bar; Ctrl+C here stops the demo)"
+echo "Training: Start Flexiv Training on \"This machine\" uses a SIMULATED GPU host (fake nvidia-smi and accelerate, a"
+echo "stand-in trainer that trains nothing) in $GPU_HOST."
 echo
-exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
+PATH="$gpu_host_abs/bin:$PATH" exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
   --disable-telemetry --disable-update-check --disable-workspace-trust "$workspace_abs"

@@ -1,27 +1,18 @@
 // Every feature of the extension, registered in this order by activate().
-import * as vscode from 'vscode';
 import type { Feature } from './services';
 import { registerOutputCommand } from './commands/output';
 import { registerPendingCommands } from './commands/notYetAvailable';
 import { registerDatasets } from './commands/datasets';
 import { registerEpisodePreview } from './commands/episodePreview';
-import { EmptyTree } from './views/emptyTree';
-import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from './views/samplePreviewView';
-
-const registerRunsView: Feature = ({ context }) => {
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('ctrlWorld.runs', new EmptyTree()));
-};
-
-const registerSamplePreview: Feature = ({ context }) => {
-  const view = new SamplePreviewView(context.extensionUri);
-  context.subscriptions.push(view, vscode.window.registerWebviewViewProvider(SAMPLE_PREVIEW_VIEW_ID, view));
-};
+import { registerTraining } from './commands/training/register';
+import { registerTrainingConfig } from './commands/config';
 
 export const FEATURES: readonly Feature[] = [
   registerOutputCommand,
   registerPendingCommands,
   registerDatasets,
-  registerRunsView,
-  registerSamplePreview,
+  // Also the run dashboards, checkpoints, downloads and the Sample Preview, which build on the training services.
+  registerTraining,
   registerEpisodePreview,
+  registerTrainingConfig,
 ];

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { DEFAULT_ENVIRONMENT } from './core/config/environment';
+import type { TrainingEnvironment } from './core/config/types';
 import type { ScanOptions } from './core/dataset/types';
 
 const SECTION = 'ctrlWorld';
@@ -68,10 +70,123 @@ export class Settings implements vscode.Disposable {
     return this.config.get<string>('remote.ctrlWorldFolder', '~/Ctrl-World').trim() || '~/Ctrl-World';
   }
 
+  /** The GPUs, memory, checkpoint size and reference speed the config editor's figures assume. */
+  get trainingEnvironment(): TrainingEnvironment {
+    return {
+      gpus: this.config.get<number>('training.gpus', DEFAULT_ENVIRONMENT.gpus),
+      gpuMemoryGb: this.config.get<number>('training.gpuMemoryGb', DEFAULT_ENVIRONMENT.gpuMemoryGb),
+      checkpointSizeGb: this.config.get<number>('training.checkpointSizeGb', DEFAULT_ENVIRONMENT.checkpointSizeGb),
+      referenceSecondsPerStep: this.config.get<number>('training.secondsPerStep', DEFAULT_ENVIRONMENT.referenceSecondsPerStep),
+    };
+  }
+
+  /** Hosts offered when starting training besides the Host entries of the SSH config. */
+  get extraSshHosts(): string[] {
+    return this.config.get<string[]>('ssh.hosts', []).map((host) => host.trim()).filter(Boolean);
+  }
+
+  /** The run registry on each GPU host (run.json, logs, the remote kit). */
+  get remoteRegistryFolder(): string {
+    return this.config.get<string>('remote.registryFolder', '~/.ctrl-world-flexiv').trim() || '~/.ctrl-world-flexiv';
+  }
+
+  /** A shell command run on the host before training and the preflight's package check (e.g. conda activate). */
+  get remoteEnvSetup(): string {
+    return this.config.get<string>('remote.envSetup', '').trim();
+  }
+
+  get trainingDetach(): 'setsid' | 'tmux' {
+    return this.config.get<string>('training.detach', 'setsid') === 'tmux' ? 'tmux' : 'setsid';
+  }
+
+  get mainProcessPort(): number {
+    const port = this.config.get<number>('training.mainProcessPort', 29501);
+    return Number.isInteger(port) && port > 0 && port < 65536 ? port : 29501;
+  }
+
+  get stopGraceSeconds(): number {
+    return Math.max(1, this.config.get<number>('training.stopGraceSeconds', 30));
+  }
+
+  get runsRefreshSeconds(): number {
+    return Math.max(3, this.config.get<number>('runs.refreshIntervalSeconds', 15));
+  }
+
+  /** Seconds between looks into an output folder (checkpoints, samples, disk) by dashboards, the preview and the tree. */
+  get dashboardRefreshSeconds(): number {
+    return Math.max(2, this.config.get<number>('dashboard.refreshIntervalSeconds', 15));
+  }
+
+  get dashboardLogPollSeconds(): number {
+    return Math.max(0.5, this.config.get<number>('dashboard.logPollSeconds', 2));
+  }
+
+  get gpuSampleSeconds(): number {
+    return Math.max(1, this.config.get<number>('dashboard.gpuSampleSeconds', 5));
+  }
+
+  get sampleCacheBytes(): number {
+    return Math.max(20, this.config.get<number>('samples.cacheSizeMb', 1024)) * 1024 * 1024;
+  }
+
+  get transferMethod(): 'auto' | 'rsync' | 'ssh' {
+    const method = this.config.get<string>('transfer.method', 'auto');
+    return method === 'rsync' || method === 'ssh' ? method : 'auto';
+  }
+
+  get bandwidthLimitKiBps(): number {
+    return Math.max(0, this.config.get<number>('transfer.bandwidthLimitKiBps', 0));
+  }
+
+  /** The folder checkpoints are downloaded into; undefined: ask. */
+  get checkpointDownloadFolder(): string | undefined {
+    const folder = this.config.get<string>('checkpoints.downloadFolder', '').trim();
+    return folder ? resolveUserPath(folder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir()) : undefined;
+  }
+
+  get ffmpegPath(): string {
+    const value = this.config.get<string>('ffmpegPath', 'ffmpeg').trim() || 'ffmpeg';
+    return value.includes('/') ? resolveUserPath(value, os.homedir()) : value;
+  }
+
+  /** Where training-config profiles (*.yaml) are saved, relative paths against the first workspace folder. */
+  get configProfilesFolder(): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    return resolveUserPath(this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles', base);
+  }
+
   /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
   get previewFrameCacheMB(): number {
     const value = this.config.get<number>('preview.frameCacheMB', 256);
     return Number.isFinite(value) ? Math.min(4096, Math.max(32, value)) : 256;
+  }
+
+  /** The dataset root conversion writes to when no training config names one; '' lets the command propose one. */
+  get convertOutputFolder(): string {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+    const folder = this.config.get<string>('convert.outputFolder', '').trim();
+    return folder ? resolveUserPath(folder, base) : '';
+  }
+
+  /** The instruction written to every annotation's texts; '' takes each episode's `task` attribute. */
+  get convertTask(): string {
+    return this.config.get<string>('convert.task', '').trim();
+  }
+
+  /** The HDF5 array holding the 7-D robot state. */
+  get convertStateArray(): string {
+    return this.config.get<string>('convert.stateArray', 'qpos').trim() || 'qpos';
+  }
+
+  get convertValidationRatio(): number {
+    const value = this.config.get<number>('convert.validationRatio', 0.1);
+    return Number.isFinite(value) && value >= 0 && value < 1 ? value : 0.1;
+  }
+
+  /** Video frames per second the default stride aims for. */
+  get convertTargetFps(): number {
+    const value = this.config.get<number>('convert.targetFps', 5);
+    return Number.isFinite(value) && value > 0 ? value : 5;
   }
 
   dispose(): void {

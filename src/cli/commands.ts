@@ -1,5 +1,10 @@
 // The CLI's subcommands, in the order `--help` lists them.
 import type { CliCommand } from './framework';
 import { frameCommand, scanCommand, validateCommand } from './dataset';
+import { checkConvertedCommand, convertCommand } from './convert';
+import { CONFIG_COMMANDS } from './config';
+import { TRAINING_COMMANDS } from './training';
 
-export const COMMANDS: readonly CliCommand[] = [scanCommand, validateCommand, frameCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS,
+];

@@ -10,29 +10,32 @@ const SCAN_OPTIONS = {
   fps: { type: 'string' },
   'action-dim': { type: 'string' },
   samples: { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
-const SCAN_OPTIONS_USAGE = '[--fps N] [--action-dim N] [--samples N]';
+const SCAN_OPTIONS_USAGE = '[--fps N] [--action-dim N] [--samples N] [--jobs N]';
 
-function positiveInteger(args: ParsedArgs, name: string, fallback: number): number {
+function wholeNumber(args: ParsedArgs, name: string, fallback: number, minimum = 1): number {
   const text = stringOption(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${text}"`);
+  if (!Number.isInteger(value) || value < minimum) throw new UsageError(`--${name} must be a whole number from ${minimum}, not "${text}"`);
   return value;
 }
 
 function scanOptions(args: ParsedArgs): ScanOptions {
   return {
-    defaultFps: positiveInteger(args, 'fps', DEFAULT_SCAN_OPTIONS.defaultFps),
-    actionDim: positiveInteger(args, 'action-dim', DEFAULT_SCAN_OPTIONS.actionDim),
-    jpegSampleFrames: positiveInteger(args, 'samples', DEFAULT_SCAN_OPTIONS.jpegSampleFrames),
+    defaultFps: wholeNumber(args, 'fps', DEFAULT_SCAN_OPTIONS.defaultFps),
+    actionDim: wholeNumber(args, 'action-dim', DEFAULT_SCAN_OPTIONS.actionDim),
+    jpegSampleFrames: wholeNumber(args, 'samples', DEFAULT_SCAN_OPTIONS.jpegSampleFrames),
   };
 }
 
 async function scanFolder(args: ParsedArgs): Promise<ScanResult> {
   const root = path.resolve(requirePositional(args, 0, 'the dataset folder'));
-  return new DatasetScanner(scanOptions(args)).scan(root);
+  // --jobs: threads reading files at once, this one included (0 or 1: this one only); by default one per idle core, up to 4.
+  const jobs = stringOption(args, 'jobs') === undefined ? undefined : wholeNumber(args, 'jobs', 0, 0);
+  return new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root);
 }
 
 function megabytes(bytes: number): string {

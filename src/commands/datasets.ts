@@ -1,6 +1,7 @@
 // The Datasets view and its commands: add a folder, refresh, cancel, filter, sort, reveal, copy path, details.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { onHdf5Diagnostics } from '../core/hdf5';
 import type { Feature } from '../services';
 import { DatasetsModel } from '../views/datasets/datasetsModel';
 import { DatasetsTree, SORT_LABELS, type EpisodeSort } from '../views/datasets/datasetsTree';
@@ -8,17 +9,27 @@ import { DATASETS_VIEW_ID, DatasetsView } from '../views/datasets/datasetsView';
 import { EpisodeDetails } from '../views/datasets/episodeDetails';
 import type { DatasetsNode } from '../views/datasets/nodes';
 import { ProblemsPanel } from '../views/datasets/problemsPanel';
+import { isSectionNode } from '../views/treeSection';
+import { registerConversion } from './conversion';
 
-export const registerDatasets: Feature = ({ context, log, settings, flags }) => {
-  const model = new DatasetsModel(settings, log);
-  const tree = new DatasetsTree(model, context.workspaceState, flags);
+export const registerDatasets: Feature = (services) => {
+  const { context, log, settings, flags } = services;
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const model = new DatasetsModel(settings, log, { file: path.join(storage.fsPath, 'dataset-scan-cache.json'), version: String(context.extension.packageJSON.version) });
+  const tree = new DatasetsTree(model, context.workspaceState, flags, [registerConversion(services)]);
   const problems = new ProblemsPanel(model);
   const view = new DatasetsView(model, tree, problems, settings);
   const details = new EpisodeDetails(model);
   context.subscriptions.push(model, tree, problems, view, details);
+  // HDF5's own error traces are kept from the user's sight, but a developer may want them: the log at debug level.
+  onHdf5Diagnostics((text) => log.debug(`HDF5: ${text.trim()}`));
+  context.subscriptions.push({ dispose: () => onHdf5Diagnostics(undefined) });
 
   /** The node a command acts on: the one it was run on, else the focused one in the view. */
-  const target = (node?: DatasetsNode): DatasetsNode | undefined => node ?? view.view.selection[0];
+  const target = (node?: DatasetsNode): DatasetsNode | undefined => {
+    const chosen = node ?? view.view.selection[0];
+    return chosen && !isSectionNode(chosen) ? chosen : undefined;
+  };
   const command = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   command('ctrlWorld.addDatasetFolder', async () => {
@@ -52,12 +63,21 @@ export const registerDatasets: Feature = ({ context, log, settings, flags }) => 
     void vscode.window.setStatusBarMessage(`Copied ${file}`, 3000);
   });
   command('ctrlWorld.revealEpisodeInExplorer', async (node?: DatasetsNode) => {
-    const file = target(node)?.file;
-    if (!file) return void vscode.window.showInformationMessage('Select an episode or a dataset in the Datasets view first.');
+    const selected = target(node);
+    const file = selected?.file;
+    if (!selected || !file) return void vscode.window.showInformationMessage('Select an episode or a dataset in the Datasets view first.');
     const uri = vscode.Uri.file(file);
-    // The Explorer only shows workspace files; anything else is revealed in the operating system's file manager.
-    if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-    else await vscode.commands.executeCommand('revealFileInOS', uri);
+    if (vscode.workspace.getWorkspaceFolder(uri)) return void (await vscode.commands.executeCommand('revealInExplorer', uri));
+    // The Explorer only shows workspace files: anything else goes to the system's file manager, which a remote
+    // or browser window (code-server) does not have.
+    try {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+    } catch {
+      const choice = await vscode.window.showInformationMessage(`${file} is outside the workspace, so the Explorer cannot show it.`, 'Add Folder to Workspace', 'Copy Path');
+      const folder = selected.kind === 'dataset' || selected.kind === 'rootMessage' ? file : path.dirname(file);
+      if (choice === 'Copy Path') await vscode.env.clipboard.writeText(file);
+      if (choice === 'Add Folder to Workspace') vscode.workspace.updateWorkspaceFolders(vscode.workspace.workspaceFolders?.length ?? 0, 0, { uri: vscode.Uri.file(folder) });
+    }
   });
   command('ctrlWorld.showEpisodeDetails', async (node?: DatasetsNode) => {
     const selected = target(node);

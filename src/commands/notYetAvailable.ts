@@ -3,9 +3,6 @@ import * as vscode from 'vscode';
 import type { Feature } from '../services';
 
 const PENDING_COMMANDS: Record<string, string> = {
-  'ctrlWorld.startTraining': 'Start Flexiv Training',
-  'ctrlWorld.openConfig': 'Open Training Config',
-  'ctrlWorld.convertDataset': 'Convert Dataset',
 };
 
 export const registerPendingCommands: Feature = ({ context, log }) => {

@@ -42,3 +42,9 @@ export function formatTime(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** tqdm's way: it/s at one step per second or more, s/it below. */
+export function formatRate(rate: number | undefined): string | undefined {
+  if (rate === undefined) return undefined;
+  return rate >= 1 ? `${rate.toFixed(2)} it/s` : `${(1 / rate).toFixed(2)} s/it`;
+}

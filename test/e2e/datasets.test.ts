@@ -58,11 +58,14 @@ test('"Add Dataset Folder" lists the dataset, its episodes in natural order and 
 });
 
 test('the Problems panel names the dataset, the file and what to do', async () => {
+  await workbench.resizeSideBar(330); // the panel's messages need the width
   const panel = await workbench.problemsPanel();
   await panel.locator('.monaco-list-row', { hasText: /flexiv_1113\/episode_5\.hdf5 is truncated: 5,000 of [\d,]+ bytes/ }).first().waitFor({ timeout: 20_000 });
   await panel.locator('.monaco-list-row', { hasText: /episode_3\.hdf5: action has NaN or Inf values in 2 of 40 frames/ }).first().waitFor();
   await panel.locator('.monaco-list-row', { hasText: /episode_4\.hdf5: camera cam_right_wrist missing/ }).first().waitFor();
+  await workbench.page.mouse.move(700, 300); // no hover tooltip in the picture
   await workbench.screenshot('problems');
+  await workbench.resizeSideBar(560);
 });
 
 test('filtering keeps the matching episodes and says so in the view', async () => {

@@ -31,10 +31,13 @@ test('the Ctrl-World container shows Datasets, Runs and Sample Preview with thei
   await workbench.screenshot('sidebar-welcome');
 });
 
-test('"Start Flexiv Training" runs from the command palette and answers', async () => {
+test('"Start Flexiv Training" runs from the command palette and asks for the GPU host first', async () => {
   await workbench.runCommand('Ctrl-World: Start Flexiv Training');
-  await workbench.notification(/Start Flexiv Training/).waitFor({ timeout: 30_000 });
+  const picker = workbench.page.locator('.quick-input-widget');
+  await picker.locator('.quick-input-title', { hasText: 'Start Flexiv Training' }).waitFor({ timeout: 30_000 });
+  await picker.locator('.monaco-list-row', { hasText: 'This machine' }).waitFor({ timeout: 30_000 });
   await workbench.screenshot('start-training-command');
+  await workbench.page.keyboard.press('Escape');
 });
 
 test('activation is logged with its duration', async () => {

@@ -53,8 +53,8 @@ export function runProcess(program: string, args: string[], input?: string, time
 }
 
 /** Writes the episodes with h5py under `root` and returns their absolute paths. */
-export async function writeEpisodes(root: string, specs: EpisodeSpec[]): Promise<string[]> {
-  return JSON.parse(await runProcess(SYSTEM_PYTHON, [EPISODE_GENERATOR, root], JSON.stringify(specs))) as string[];
+export async function writeEpisodes(root: string, specs: EpisodeSpec[], timeoutMs?: number): Promise<string[]> {
+  return JSON.parse(await runProcess(SYSTEM_PYTHON, [EPISODE_GENERATOR, root], JSON.stringify(specs), timeoutMs)) as string[];
 }
 
 /** A fresh temporary folder; `cleanup` removes it. */

@@ -19,9 +19,18 @@ export function scanWorkerFile(): string | undefined {
   return ['scanWorker.js', 'scanWorker.ts'].map((name) => path.join(__dirname, name)).find((file) => fs.existsSync(file));
 }
 
-/** Workers worth starting for `files` files: each costs ~0.2 s and ~50 MB to load h5wasm. */
-export function workerCount(files: number, maxWorkers = os.availableParallelism()): number {
-  return Math.max(0, Math.min(maxWorkers, 4, Math.floor(files / 16)));
+/**
+ * Threads worth reading `files` files: `maxWorkers` when asked for, else one per idle core, up to four, and none
+ * that would read fewer than 32 files (a thread costs ~0.4 s of CPU and ~50 MB to load h5wasm). Extra threads on a
+ * busy machine only add that cost.
+ */
+export function workerCount(files: number, maxWorkers?: number): number {
+  if (maxWorkers !== undefined) return Math.max(0, Math.min(maxWorkers, files));
+  return Math.min(idleCores(), 4, Math.floor(files / 32));
+}
+
+function idleCores(): number {
+  return Math.max(1, Math.round(os.availableParallelism() - os.loadavg()[0]!));
 }
 
 export class ScanPool {
@@ -44,17 +53,28 @@ export class ScanPool {
     }
   }
 
-  /** Summarizes the entries, one file at a time per worker, calling `onDone` as each finishes. Stops early when `signal` aborts. */
-  async summarizeAll(entries: readonly EpisodeFileEntry[], options: ScanOptions, onDone: (index: number, summary: EpisodeSummary) => void, signal?: AbortSignal): Promise<void> {
+  /**
+   * Summarizes the entries, calling `onDone` as each finishes; stops early when `signal` aborts. Each worker has
+   * two files in flight, so that it never waits for the next request. `readHere`, when given, is one more lane
+   * on the calling thread (a CLI has nothing else to do with it).
+   */
+  async summarizeAll(entries: readonly EpisodeFileEntry[], options: ScanOptions, onDone: (index: number, summary: EpisodeSummary) => void,
+    signal?: AbortSignal, readHere?: (entry: EpisodeFileEntry) => Promise<EpisodeSummary>): Promise<void> {
     let next = 0;
-    const lane = async (worker: Worker): Promise<void> => {
-      while (next < entries.length && !signal?.aborted) {
-        const index = next++;
-        const summary = await this.request(worker, { id: this.nextId++, entry: entries[index]!, options });
-        onDone(index, summary);
+    const take = (): number | undefined => (signal?.aborted || next >= entries.length ? undefined : next++);
+    const workerLane = async (worker: Worker): Promise<void> => {
+      for (let index = take(); index !== undefined; index = take()) {
+        onDone(index, await this.request(worker, { id: this.nextId++, entry: entries[index]!, options }));
       }
     };
-    await Promise.all(this.workers.map(lane));
+    const localLane = async (): Promise<void> => {
+      for (let index = take(); index !== undefined && readHere; index = take()) {
+        onDone(index, await readHere(entries[index]!));
+        // Lets the workers' replies in between files, so that they get their next file at once.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all([...this.workers.flatMap((worker) => [workerLane(worker), workerLane(worker)]), ...(readHere ? [localLane()] : [])]);
   }
 
   private request(worker: Worker, request: ScanRequest): Promise<EpisodeSummary> {

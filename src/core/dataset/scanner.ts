@@ -7,6 +7,22 @@ import { summarizeEpisode } from './summarize';
 import { findEpisodeFiles, type EpisodeFileEntry } from './walk';
 import { DEFAULT_SCAN_OPTIONS, type EpisodeSummary, type ScanOptions, type ScanProgress, type ScanResult } from './types';
 
+/** The per-file summaries of every root scanned, with the options they were made with. */
+export interface ScanSnapshot {
+  readonly options: ScanOptions;
+  readonly roots: Readonly<Record<string, readonly EpisodeSummary[]>>;
+}
+
+/** Where files are read. By default big scans use worker threads (one per idle core, up to four) and no other. */
+export interface ScanThreads {
+  /** At most this many threads read at once (the caller counts as one when it reads); 0 or 1: the calling thread only. */
+  readonly maxWorkers?: number;
+  /** The calling thread reads files too, in place of one worker (right for a CLI; an editor keeps its thread free). */
+  readonly callerReads?: boolean;
+  /** Told why worker threads failed; the files left are then read on the calling thread. */
+  readonly onWorkerFailure?: (message: string) => void;
+}
+
 export interface ScanControl {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -20,8 +36,7 @@ export class DatasetScanner {
   private readonly cache = new Map<string, Map<string, EpisodeSummary>>();
   private options: ScanOptions;
 
-  /** `maxWorkers` 0 reads every file on the calling thread (the default uses up to four worker threads for big scans). */
-  constructor(options: Partial<ScanOptions> = {}, private readonly maxWorkers?: number, private readonly onWorkerFailure?: (message: string) => void) {
+  constructor(options: Partial<ScanOptions> = {}, private readonly threads: ScanThreads = {}) {
     this.options = { ...DEFAULT_SCAN_OPTIONS, ...options };
   }
 
@@ -30,6 +45,22 @@ export class DatasetScanner {
     const next = { ...this.options, ...options };
     if (JSON.stringify(next) !== JSON.stringify(this.options)) this.cache.clear();
     this.options = next;
+  }
+
+  /** What the scanner knows, to be saved and handed to `restore` in a later session. */
+  snapshot(): ScanSnapshot {
+    return { options: this.options, roots: Object.fromEntries([...this.cache].map(([root, files]) => [root, [...files.values()]])) };
+  }
+
+  /**
+   * Takes the summaries of an earlier session, so that the next scan re-reads only files changed since.
+   * Ignored when they were made with other options (they would say something else).
+   */
+  restore(snapshot: ScanSnapshot): void {
+    if (JSON.stringify(snapshot.options) !== JSON.stringify(this.options)) return;
+    for (const [root, summaries] of Object.entries(snapshot.roots)) {
+      if (!this.cache.has(root)) this.cache.set(root, new Map(summaries.map((summary) => [summary.path, summary])));
+    }
   }
 
   /** Forgets a root's files, e.g. when the folder is removed from the view. */
@@ -78,17 +109,20 @@ export class DatasetScanner {
   }
 
   private async read(entries: readonly EpisodeFileEntry[], record: (summary: EpisodeSummary) => void, signal?: AbortSignal): Promise<void> {
-    const workers = workerCount(entries.length, this.maxWorkers);
+    const { maxWorkers, callerReads, onWorkerFailure } = this.threads;
+    const lanes = workerCount(entries.length, maxWorkers);
+    const workers = callerReads ? lanes - 1 : lanes;
     const workerFile = workers > 0 ? scanWorkerFile() : undefined;
     const finished = new Set<string>();
     if (workerFile) {
       const pool = new ScanPool(workers, workerFile);
+      const readHere = callerReads ? (entry: EpisodeFileEntry) => summarizeEpisode(entry, this.options) : undefined;
       try {
-        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal);
+        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal, readHere);
         return;
       } catch (error) {
         // Worker threads are an optimisation: if they fail, the files left are read here.
-        this.onWorkerFailure?.(describeError(error));
+        onWorkerFailure?.(describeError(error));
       } finally {
         await pool.dispose();
       }

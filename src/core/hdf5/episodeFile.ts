@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { CameraFrames, type Frame } from './cameraFrames';
 import { Hdf5DatasetError, Hdf5Error, Hdf5LookupError } from './errors';
-import { detectLayout, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
+import { detectLayout, readRootAttributes, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
 import { explainOpenFailure } from './openFailure';
 import { loadHdf5, withDiagnostics, type Hdf5Runtime } from './runtime';
 import { readDatasetInfo, readRows, rowLength, type DatasetInfo, type NumericArray, type RowSelection } from './slice';
@@ -20,18 +20,17 @@ const FPS_ATTRIBUTES = ['fps', 'frame_rate', 'control_freq'];
 export class EpisodeFile {
   readonly cameras: readonly CameraInfo[];
   readonly arrays: readonly ArrayInfo[];
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
   /** What could not be described when opening (unknown filters, unsupported camera layouts, unreadable first frames). */
   readonly issues: readonly Hdf5Error[];
   private readonly frames: ReadonlyMap<string, CameraFrames>;
   private readonly datasets: ReadonlyMap<string, DatasetInfo>;
   private jpegLengths: number[][] | null | undefined;
+  private rootAttributes?: Readonly<Record<string, AttributeValue>>;
   private closed = false;
 
   private constructor(private readonly runtime: Hdf5Runtime, private readonly h5file: H5File, readonly path: string) {
     const layout = detectLayout(runtime, h5file, path);
     this.arrays = layout.arrays;
-    this.attributes = layout.attributes;
     this.datasets = layout.datasets;
     const issues = [...layout.issues];
     const broken = new Set(issues.map((issue) => (issue instanceof Hdf5DatasetError ? issue.dataset : '')));
@@ -56,10 +55,18 @@ export class EpisodeFile {
     throw explainOpenFailure(absolute, layoutDiagnostics);
   }
 
+  /** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …), read on first use. */
+  get attributes(): Readonly<Record<string, AttributeValue>> {
+    this.rootAttributes ??= this.readAttributes();
+    return this.rootAttributes;
+  }
+
   /** The recording rate from a root attribute (`fps`, `frame_rate`, `control_freq`), if the file has one. */
   get fps(): number | undefined {
+    // Only these attributes are read: a scan asks every file for its rate, and each read costs.
+    const rates = this.rootAttributes ?? this.readAttributes(FPS_ATTRIBUTES);
     for (const key of FPS_ATTRIBUTES) {
-      const value = this.attributes[key];
+      const value = rates[key];
       if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
     }
     return undefined;
@@ -133,6 +140,11 @@ export class EpisodeFile {
       throw new Hdf5LookupError(this.path, `${path.basename(this.path)} has no camera "${name}" (cameras: ${known}).`, undefined, 'no-such-camera');
     }
     return frames;
+  }
+
+  private readAttributes(only?: readonly string[]): Record<string, AttributeValue> {
+    this.assertOpen();
+    return readRootAttributes(this.h5file, only);
   }
 
   private assertOpen(): void {

@@ -1,9 +1,9 @@
-// Detects an episode's layout (cameras, numeric arrays, root attributes) from what the file holds.
+// Detects an episode's layout (cameras, numeric arrays) and reads root attributes, from what the file holds.
 import * as path from 'node:path';
 import { Hdf5DatasetError, UnknownFilterError, type Hdf5Error } from './errors';
 import { firstUnavailableFilter } from './filters';
 import { isNumeric, readDatasetInfo, type DatasetInfo } from './slice';
-import type { Hdf5Runtime } from './runtime';
+import { withDiagnostics, type Hdf5Runtime } from './runtime';
 
 export type ImageEncoding = 'raw' | 'jpeg';
 
@@ -45,8 +45,6 @@ export interface CameraDataset {
 export interface DetectedLayout {
   readonly cameras: CameraDataset[];
   readonly arrays: ArrayInfo[];
-  /** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …). */
-  readonly attributes: Record<string, AttributeValue>;
   /** Datasets by full path, for reading. */
   readonly datasets: Map<string, DatasetInfo>;
   /** What could not be described: unsupported camera layouts, unknown filters. */
@@ -75,8 +73,9 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
   const issues: Hdf5Error[] = [];
   const name = path.basename(fileName);
   const describe = (fullPath: string): DatasetInfo | undefined => {
-    if (!(file.get(fullPath) instanceof runtime.h5wasm.Dataset)) return undefined;
-    const info = readDatasetInfo(runtime, file.file_id, fullPath);
+    // Asking for a dataset's metadata fails for groups and absent paths: cheaper than asking every path's type first.
+    const { value: info } = withDiagnostics(() => readDatasetInfo(runtime, file.file_id, fullPath));
+    if (!info) return undefined;
     datasets.set(fullPath, info);
     const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
     if (unknown) issues.push(new UnknownFilterError(fileName, fullPath, unknown.id, unknown.name));
@@ -103,7 +102,7 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
     const info = describe(fullPath);
     if (info && isNumeric(info)) arrays.push({ name: path.posix.basename(fullPath), dataset: fullPath, shape: info.shape, dtype: info.dtype, filter: info.filter });
   }
-  return { cameras, arrays, attributes: readRootAttributes(file), datasets, issues };
+  return { cameras, arrays, datasets, issues };
 }
 
 function imageStorage(info: DatasetInfo): ImageStorage | undefined {
@@ -113,9 +112,11 @@ function imageStorage(info: DatasetInfo): ImageStorage | undefined {
   return undefined;
 }
 
-function readRootAttributes(file: H5FileLike): Record<string, AttributeValue> {
+/** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …), all or only those named. */
+export function readRootAttributes(file: H5FileLike, only?: readonly string[]): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
   for (const key of Object.keys(file.attrs)) {
+    if (only && !only.includes(key)) continue;
     try {
       const value = scalar(file.get_attribute(key, false));
       if (value !== undefined) attributes[key] = value;

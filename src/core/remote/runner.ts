@@ -37,6 +37,8 @@ export interface ExecResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** stdout as bytes, for callers that count byte offsets or decode across chunks themselves. */
+  readonly stdoutBytes: Buffer;
 }
 
 export class SshError extends UserFacingError {
@@ -112,7 +114,8 @@ export class CommandRunner {
       child.on('close', (code) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        const result = { code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+        const stdoutBytes = Buffer.concat(stdout);
+        const result = { code: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), stdoutBytes };
         if (options.signal?.aborted) return reject(new CancelledError());
         if (timedOut) return reject(new SshError(`${hostLabel(target)} did not answer within ${Math.round(options.timeoutMs! / 1000)} s.`, 'Check the network and that the host is up, then try again.', 'timeout', hostLabel(target)));
         if (target.kind === 'ssh' && result.code === SSH_FAILURE_EXIT) return reject(classifySshFailure(target.host, result.stderr));

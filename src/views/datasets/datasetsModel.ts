@@ -5,6 +5,7 @@ import { Disposable } from '../../core/lifecycle';
 import { DatasetScanner, type ScanProgress, type ScanResult } from '../../core/dataset';
 import type { Settings } from '../../settings';
 import { datasetRoots, type DatasetRoot } from './datasetRoots';
+import { loadScanCache, saveScanCache } from './scanCache';
 
 export interface RootState {
   readonly root: DatasetRoot;
@@ -32,9 +33,16 @@ export class DatasetsModel extends Disposable {
   private rerun = false;
   private status: ScanStatus = { scanning: false, cancelled: false };
 
-  constructor(private readonly settings: Settings, private readonly log: vscode.LogOutputChannel) {
+  /** Resolves once the summaries of the last session are loaded (or found missing). */
+  private readonly restored: Promise<void>;
+
+  /** `cache`: where summaries are kept between sessions, with the extension version that wrote them. */
+  constructor(private readonly settings: Settings, private readonly log: vscode.LogOutputChannel, private readonly cache?: { file: string; version: string }) {
     super();
-    this.scanner = new DatasetScanner(this.scanOptions(), undefined, (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`));
+    this.scanner = new DatasetScanner(this.scanOptions(), { onWorkerFailure: (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`) });
+    this.restored = cache
+      ? loadScanCache(cache.file, cache.version).then((snapshot) => { if (snapshot) this.scanner.restore(snapshot); })
+      : Promise.resolve();
   }
 
   get roots(): readonly RootState[] {
@@ -87,6 +95,7 @@ export class DatasetsModel extends Disposable {
   }
 
   private async scanAll(signal: AbortSignal): Promise<void> {
+    await this.restored;
     const started = performance.now();
     const roots = await datasetRoots(this.settings);
     const previous = new Map(this.states.map((state) => [state.root.folder, state]));
@@ -110,6 +119,10 @@ export class DatasetsModel extends Disposable {
         this.changed.fire();
       }
       this.setStatus({ scanning: false, cancelled: false });
+      if (this.cache && filesRead > 0) {
+        await saveScanCache(this.cache.file, this.cache.version, this.scanner.snapshot())
+          .catch((error: unknown) => this.log.warn(`The dataset summaries could not be saved for next time: ${describeError(error)}`));
+      }
       const episodes = this.states.reduce((sum, state) => sum + (state.result?.episodes.length ?? 0), 0);
       this.log.info(`Datasets scanned: ${episodes} episodes in ${this.states.length} folders, ${filesRead} files read, ${(performance.now() - started).toFixed(0)} ms.`);
     } catch (error) {

@@ -4,6 +4,7 @@ import { compareNatural, type EpisodeSummary } from '../../core/dataset';
 import { Disposable } from '../../core/lifecycle';
 import type { EpisodeFlags } from '../episodeFlags';
 import type { DatasetsModel } from './datasetsModel';
+import { isSectionNode, type SectionNode, type TreeSection } from '../treeSection';
 import type { DatasetNode, DatasetsNode, EpisodeNode } from './nodes';
 import { treeItem } from './treeItems';
 
@@ -30,15 +31,20 @@ const COMPARATORS: Record<EpisodeSort, (a: EpisodeSummary, b: EpisodeSummary) =>
   problems: (a, b) => severityRank(a) - severityRank(b) || compareNatural(a.file, b.file),
 };
 
-export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<DatasetsNode> {
-  private readonly changed = this.register(new vscode.EventEmitter<DatasetsNode | undefined>());
+/** A node of the view: the episode folders' own, or one of a section added below them (the converted datasets). */
+export type DatasetsViewNode = DatasetsNode | SectionNode;
+
+export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<DatasetsViewNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<DatasetsViewNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private filterText: string;
   private sortOrder: EpisodeSort;
   private parents = new Map<string, DatasetsNode>();
 
-  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly flags: EpisodeFlags) {
+  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly flags: EpisodeFlags,
+    private readonly sections: readonly TreeSection[] = []) {
     super();
+    for (const section of sections) this.register(section.onDidChange(() => this.changed.fire(undefined)));
     const saved = memento.get<{ filter?: string; sort?: EpisodeSort }>(STATE_KEY, {});
     this.filterText = saved.filter ?? '';
     this.sortOrder = saved.sort && saved.sort in COMPARATORS ? saved.sort : 'name';
@@ -70,16 +76,18 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: DatasetsNode): vscode.TreeItem {
-    return treeItem(node);
+  getTreeItem(node: DatasetsViewNode): vscode.TreeItem {
+    return isSectionNode(node) ? this.section(node).treeItem(node) : treeItem(node);
   }
 
-  getParent(node: DatasetsNode): DatasetsNode | undefined {
-    return this.parents.get(this.key(node));
+  getParent(node: DatasetsViewNode): DatasetsNode | undefined {
+    return isSectionNode(node) ? undefined : this.parents.get(this.key(node));
   }
 
-  getChildren(node?: DatasetsNode): DatasetsNode[] {
-    const children = node ? this.childrenOf(node) : this.topLevel();
+  getChildren(node?: DatasetsViewNode): DatasetsViewNode[] {
+    if (node && isSectionNode(node)) return this.section(node).children(node);
+    if (!node) return [...this.topLevel(), ...this.sections.flatMap((section) => section.roots())];
+    const children = this.childrenOf(node);
     for (const child of children) if (node) this.parents.set(this.key(child), node);
     return children;
   }
@@ -87,6 +95,12 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   /** Every dataset node as shown now (for commands that act on all of them). */
   datasets(): DatasetNode[] {
     return this.topLevel().filter((node): node is DatasetNode => node.kind === 'dataset');
+  }
+
+  private section(node: SectionNode): TreeSection {
+    const section = this.sections.find((candidate) => candidate.id === node.section);
+    if (!section) throw new Error(`no tree section "${node.section}"`);
+    return section;
   }
 
   private key(node: DatasetsNode): string {

@@ -3,8 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable, toDisposable, type DisposableLike } from '../../core/lifecycle';
 import type { Settings } from '../../settings';
 import type { DatasetsModel, ScanStatus } from './datasetsModel';
-import { SORT_LABELS, type DatasetsTree } from './datasetsTree';
-import type { DatasetsNode } from './nodes';
+import { SORT_LABELS, type DatasetsTree, type DatasetsViewNode } from './datasetsTree';
 import type { ProblemsPanel } from './problemsPanel';
 
 export const DATASETS_VIEW_ID = 'ctrlWorld.datasets';
@@ -16,7 +15,7 @@ const WATCH_DEBOUNCE_MS = 1500;
 const MESSAGE_DELAY_MS = 400;
 
 export class DatasetsView extends Disposable {
-  readonly view: vscode.TreeView<DatasetsNode>;
+  readonly view: vscode.TreeView<DatasetsViewNode>;
   private watchers: DisposableLike[] = [];
   private watchedRoots = '';
   private debounce?: NodeJS.Timeout;

@@ -1,6 +1,4 @@
 // Driving and reading an Episode Preview in code-server: find its webview, read its counters and its canvases.
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import type { Frame, Page } from 'playwright-core';
 import { decodeFrameCode, frameCodeSamplePoints } from '../../support/frameCode';
 

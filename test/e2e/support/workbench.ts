@@ -9,6 +9,7 @@ import { freePort } from '../../support/sshd';
 
 const CODE_SERVER = path.join(REPO_ROOT, '.tools', 'code-server', 'node_modules', '.bin', 'code-server');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+/** Debian's Chromium flags for tests and benchmarks: no sandbox (root in a container), no GPU, nothing from the network. */
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Runs one training command in its own process group, detached from any SSH session; records pid/pgid and exit code.
+# Usage: supervise.sh RUN_DIR WORKDIR ENV_SOURCE -- COMMAND [ARG...]
+# ENV_SOURCE is "-" (stdin) or a FIFO carrying NAME=value lines: secrets reach the environment without touching disk
+# or any command line that ps shows.
+run_dir=$1
+workdir=$2
+env_source=$3
+shift 4
+log="$run_dir/train.log"
+
+if [ "$env_source" = - ]; then env_input=/dev/stdin; else env_input=$env_source; fi
+while IFS= read -r line; do
+  name=${line%%=*}
+  case $name in '' | [0-9]* | *[!A-Za-z0-9_]*) continue ;; esac
+  export "$name=${line#*=}"
+done < "$env_input"
+[ "$env_source" = - ] || rm -f "$env_source"
+exec < /dev/null
+
+finish() {
+  printf '%s\n' "$1" > "$run_dir/exit.tmp" && mv "$run_dir/exit.tmp" "$run_dir/exit"
+}
+
+pgid=$(ps -o pgid= -p $$ | tr -d ' ')
+printf '%s %s\n' "$$" "$pgid" > "$run_dir/pid.tmp" && mv "$run_dir/pid.tmp" "$run_dir/pid"
+
+if ! cd "$workdir"; then
+  echo "Ctrl-World Flexiv: cannot enter the Ctrl-World folder $workdir" >> "$log"
+  finish 127
+  exit 127
+fi
+if [ -n "${CWF_ENV_SETUP:-}" ]; then
+  if ! eval "$CWF_ENV_SETUP" >> "$log" 2>&1; then
+    echo "Ctrl-World Flexiv: the environment setup command failed: $CWF_ENV_SETUP" >> "$log"
+    finish 126
+    exit 126
+  fi
+fi
+unset CWF_ENV_SETUP
+if [ -n "${CWF_PYTHONPATH:-}" ]; then
+  PYTHONPATH="$CWF_PYTHONPATH${PYTHONPATH:+:$PYTHONPATH}"
+  export PYTHONPATH
+  unset CWF_PYTHONPATH
+fi
+
+"$@" >> "$log" 2>&1 &
+child=$!
+viewer=
+# In a tmux session the pane shows the log live; the log file stays the one record.
+if [ -n "${CWF_SHOW_LOG:-}" ]; then
+  tail -f "$log" &
+  viewer=$!
+fi
+wait "$child"
+code=$?
+finish "$code"
+[ -z "$viewer" ] || kill "$viewer" 2> /dev/null
+exit "$code"

@@ -1,0 +1,52 @@
+// The training feature: the Runs view, the status bar item, the run log, and the commands that start, follow,
+// stop and continue runs. Re-attaches to the followed run after a reload.
+import * as vscode from 'vscode';
+import type { Feature } from '../../services';
+import { guardedCommands } from '../guardedCommand';
+import { TrainingHosts } from '../../training/hosts';
+import { RunsModel } from '../../training/runsModel';
+import { RunFollowing } from '../../training/runFollowing';
+import { RunStatusBar } from '../../views/runStatusBar';
+import { RunsTree } from '../../views/runsTree';
+import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
+import type { TrainingServices } from './services';
+import type { RunsNode } from '../../views/runsTree';
+import { startTraining } from './startTraining';
+import { registerMonitoring } from '../monitoring/register';
+
+export const registerTraining: Feature = ({ context, log, settings }) => {
+  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+  const model = new RunsModel(hosts, settings, log);
+  const statusBar = new RunStatusBar();
+  const following = new RunFollowing(hosts, model, statusBar, log);
+  const tree = new RunsTree(model);
+  const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
+  const services: TrainingServices = { hosts, model, following, settings, log };
+  const command = guardedCommands(log);
+  context.subscriptions.push(
+    hosts, model, statusBar, following, tree,
+    treeView,
+    // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
+    // the explorer) it uses that file.
+    command('ctrlWorld.startTraining', async (argument?: RunsNode | vscode.Uri) => {
+      if (argument instanceof vscode.Uri) {
+        // What the editor shows, unsaved changes included, is what the run gets.
+        const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === argument.toString());
+        const text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(argument));
+        return startTraining(services, { config: { kind: 'local', path: argument.fsPath, text } });
+      }
+      return startTraining(services, argument?.kind === 'host' ? { host: argument.host.key } : {});
+    }),
+    command('ctrlWorld.refreshRuns', () => model.refresh()),
+    command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
+    command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
+    command('ctrlWorld.continueFromCheckpoint', (argument?: Parameters<typeof continueFromCheckpoint>[1]) => continueFromCheckpoint(services, argument)),
+    command('ctrlWorld.setWandbKey', () => setWandbKey(services)),
+    command('ctrlWorld.clearWandbKey', () => clearWandbKey(services)),
+    command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
+    settings.onDidChange(() => void model.refresh()),
+  );
+  registerMonitoring(services, context, tree, treeView);
+  void model.refresh();
+  void following.reattach();
+};

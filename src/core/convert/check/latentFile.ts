@@ -1,0 +1,45 @@
+// The shape and dtype of a latent `.pt` file, read from its zip directory and data.pkl without torch, with its
+// storage's size checked against the zip entry: what the converted-dataset checks compare with the annotation.
+import { open } from 'node:fs/promises';
+import { describeError } from '../../errors';
+import { readEntry, zipEntries, ZipFormatError } from './zip';
+import { PickleError, unpickle, type PickledTensor } from './torchPickle';
+
+export type LatentInfo =
+  | { readonly ok: true; readonly shape: number[]; readonly dtype: string; readonly sizeBytes: number }
+  | { readonly ok: false; readonly missing: boolean; readonly reason: string };
+
+/** What `torch.load` would give, as far as shape and dtype go; `reason` says why the file cannot be a tensor. */
+export async function readLatentInfo(file: string): Promise<LatentInfo> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, missing, reason: missing ? 'missing' : describeError(error) };
+  }
+  try {
+    const { size } = await handle.stat();
+    const entries = await zipEntries(handle, size);
+    const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
+    if (!pickle) throw new ZipFormatError('it has no data.pkl, so torch.save did not write it');
+    const value = unpickle(await readEntry(handle, size, pickle));
+    if (!isTensor(value)) throw new PickleError('it holds something other than one tensor');
+    const prefix = pickle.name.slice(0, pickle.name.length - 'data.pkl'.length);
+    const storage = entries.find((entry) => entry.name === `${prefix}data/${value.storageKey}`);
+    const elements = value.shape.reduce((product, dimension) => product * dimension, 1);
+    const needed = (value.storageOffset + elements) * value.itemSize;
+    if (!storage) throw new ZipFormatError(`its tensor data (data/${value.storageKey}) is missing`);
+    if (storage.size < needed) throw new ZipFormatError(`its tensor data holds ${storage.size} bytes, but shape (${value.shape.join(', ')}) needs ${needed}`);
+    return { ok: true, shape: value.shape, dtype: value.dtype, sizeBytes: size };
+  } catch (error) {
+    if (error instanceof ZipFormatError || error instanceof PickleError) return { ok: false, missing: false, reason: error.message };
+    return { ok: false, missing: false, reason: describeError(error) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isTensor(value: unknown): value is PickledTensor {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'tensor';
+}

@@ -1,0 +1,159 @@
+// The preflight: reads the config, asks the host everything in two round trips (probe + nvidia-smi) and judges
+// each thing that would otherwise fail hours into a run. Its result carries what the launch needs.
+import { deriveFigures, parseConfigDocument, validateDocument, type ConfigValue, type DerivedFigures, type TrainingEnvironment } from '../config';
+import { describeError } from '../errors';
+import { queryGpus, type GpuInfo } from '../remote/gpus';
+import { resolveRemotePath, type RemoteHost } from '../remote/remoteHost';
+import { kitJson, runKit } from './kit';
+import type { RunRegistry } from './registry';
+import { isActive } from './runRecord';
+import {
+  check, checkoutChecks, PREFLIGHT_CHECKS, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
+  portCheck, pythonEnvCheck, REQUIRED_PACKAGES, wandbCheck, type PreflightCheck, type ProbeAnswer,
+} from './preflightChecks';
+
+export type ConfigSource = { readonly kind: 'host'; readonly path: string } | { readonly kind: 'local'; readonly path: string; readonly text: string };
+
+export interface PreflightInput {
+  readonly registry: RunRegistry;
+  /** The Ctrl-World checkout on the host (may start with ~). */
+  readonly workdir: string;
+  readonly config: ConfigSource;
+  /** GPU indices; undefined picks every GPU with no process on it. */
+  readonly gpus?: readonly number[];
+  /** The output folder; undefined uses the config's output_dir (relative to the checkout). */
+  readonly outputDir?: string;
+  readonly mainProcessPort: number;
+  readonly wandb: 'online' | 'offline' | 'no-key';
+  readonly detach: 'setsid' | 'tmux';
+  readonly envSetup?: string;
+  readonly environment?: Partial<TrainingEnvironment>;
+  /** Told about each check as soon as it is judged, for a checklist with progress. */
+  readonly onCheck?: (check: PreflightCheck) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a launch needs once the preflight passed. */
+export interface LaunchContext {
+  readonly workdir: string;
+  readonly configSource: string;
+  readonly configText: string;
+  readonly values: Record<string, ConfigValue>;
+  readonly outputDir: string;
+  readonly gpus: readonly number[];
+  readonly allGpus: readonly GpuInfo[];
+  readonly figures?: DerivedFigures;
+  readonly git: { commit: string; dirty: boolean } | null;
+}
+
+export interface PreflightResult {
+  readonly checks: readonly PreflightCheck[];
+  readonly ok: boolean;
+  /** Undefined when the host or the config could not be read at all. */
+  readonly context?: LaunchContext;
+}
+
+const PREFLIGHT_CHECK_IDS = PREFLIGHT_CHECKS.map(([id]) => id);
+
+export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
+  const checks: PreflightCheck[] = [];
+  const add = (item: PreflightCheck) => { checks.push(item); input.onCheck?.(item); };
+  const skipRest = (reason: string): PreflightResult => {
+    for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, `Not checked: ${reason}`));
+    return { checks, ok: false };
+  };
+  const host = input.registry.host;
+  let home: string;
+  try {
+    home = await host.home(input.signal);
+    add(check('reachable', true, `Connected to ${host.label}.`));
+  } catch (error) {
+    add(check('reachable', false, describeError(error)));
+    return skipRest(`${host.label} is unreachable.`);
+  }
+  const workdir = resolveRemotePath(input.workdir, home);
+  const configFile = input.config.kind === 'host' ? resolveRemotePath(input.config.path, home, workdir) : input.config.path;
+  const configText = input.config.kind === 'local' ? input.config.text : await readHostFile(host, configFile, input.signal);
+  if (configText === undefined) {
+    add(check('config', false, `${configFile} could not be read on ${host.label}. Check the config file name and the remote Ctrl-World folder.`, 'open-config'));
+    return skipRest('the config could not be read.');
+  }
+  const document = parseConfigDocument(configText);
+  const values = document.values;
+  const text = (field: string) => (typeof values[field] === 'string' ? values[field] as string : undefined);
+  const outputDir = resolveRemotePath(input.outputDir ?? text('output_dir') ?? 'model_ckpt/flexiv_finetune', home, workdir);
+  const at = (p: string) => resolveRemotePath(p, home, workdir);
+
+  const modelPaths: Array<{ key: string; field: string; path: string }> = [];
+  const svd = text('svd_model_path');
+  if (svd) modelPaths.push({ key: 'svd-vae', field: 'svd_model_path', path: `${at(svd)}/vae` }, { key: 'svd-image-encoder', field: 'svd_model_path', path: `${at(svd)}/image_encoder` });
+  const clip = text('clip_model_path');
+  if (clip) modelPaths.push({ key: 'clip', field: 'clip_model_path', path: at(clip) });
+  const ckpt = text('ckpt_path');
+  if (ckpt) modelPaths.push({ key: 'ckpt', field: 'ckpt_path', path: at(ckpt) });
+  const names = datasetNames(values.dataset_names);
+  const cfgs = datasetNames(values.dataset_cfgs ?? values.dataset_names);
+  const root = at(text('dataset_root_path') ?? 'dataset_example');
+  const meta = at(text('dataset_meta_info_path') ?? 'dataset_meta_info');
+  const datasetPaths = [
+    ...names.map((name) => ({ key: `data-${name}`, path: `${root}/${name}` })),
+    ...cfgs.flatMap((cfg) => ['stat.json', 'train_sample.json', 'val_sample.json'].map((file) => ({ key: `meta-${cfg}-${file}`, path: `${meta}/${cfg}/${file}` }))),
+  ];
+  const request = {
+    paths: Object.fromEntries([...modelPaths, ...datasetPaths].map(({ key, path }) => [key, path])),
+    files: { train: `${workdir}/scripts/train_wm.py`, model: `${workdir}/models/ctrl_world.py`, dataset: `${workdir}/dataset/dataset_droid_exp33.py` },
+    globs: { checkpoints: `${globSafe(outputDir)}/checkpoint-*.pt` },
+    packages: [...REQUIRED_PACKAGES, 'transformers'],
+    commands: ['accelerate', 'tmux'],
+    ports: [input.mainProcessPort],
+    disk: [outputDir],
+    git: workdir,
+  };
+  const registryRoot = await input.registry.root(input.signal);
+  const [probeResult, gpuResult, runsResult] = await Promise.allSettled([
+    runKit(host, registryRoot, 'probe.py', [], { input: JSON.stringify(request), envSetup: input.envSetup, signal: input.signal })
+      .then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
+    queryGpus(host, input.signal),
+    input.registry.list(input.signal),
+  ]);
+  if (probeResult.status === 'rejected') {
+    add(check('python-env', false, describeError(probeResult.reason), 'edit-env-setup'));
+    return skipRest('the host could not be probed.');
+  }
+  const probe = probeResult.value;
+  const allGpus = gpuResult.status === 'fulfilled' ? gpuResult.value : [];
+  const chosen = input.gpus ?? allGpus.filter((gpu) => gpu.processes.length === 0).map((gpu) => gpu.index);
+  const pickedMemory = allGpus.filter((gpu) => chosen.includes(gpu.index)).map((gpu) => gpu.memoryTotalMiB / 1024);
+  const environment: TrainingEnvironment = { ...input.environment, gpus: Math.max(1, chosen.length), gpuMemoryGb: pickedMemory.length > 0 ? Math.min(...pickedMemory) : input.environment?.gpuMemoryGb };
+  const figures = document.classFound ? deriveFigures(values, environment) : undefined;
+  const validation = validateDocument(document, environment);
+  const configLabel = input.config.kind === 'local' ? `${input.config.path} (local)` : configFile;
+  add(document.classFound ? configCheck(validation.errors, document.problems.map((p) => p.text), configLabel)
+    : check('config', false, `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`, 'open-config'));
+  add(pythonEnvCheck(probe, input.detach === 'tmux'));
+  for (const item of checkoutChecks(probe, workdir)) add(item);
+  add(modelPathsCheck(probe, modelPaths));
+  add(datasetCheck(probe, names, cfgs, datasetPaths));
+  add(gpuResult.status === 'rejected' ? check('gpus', false, describeError(gpuResult.reason)) : gpuCheck(allGpus, chosen, figures));
+  add(diskCheck(probe, outputDir, figures));
+  const owner = runsResult.status === 'fulfilled' ? runsResult.value.find((run) => run.record.outputDir === outputDir && isActive(run.record.state)) : undefined;
+  add(outputDirCheck(probe, outputDir, owner?.record.runId));
+  add(portCheck(probe, input.mainProcessPort));
+  add(wandbCheck(input.wandb));
+  for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, 'Not checked: the checkout was not found.'));
+  return {
+    checks,
+    ok: checks.every((item) => item.ok),
+    context: { workdir, configSource: input.config.kind === 'local' ? `local:${input.config.path}` : configFile, configText, values, outputDir, gpus: chosen, allGpus, figures, git: probe.git },
+  };
+}
+
+async function readHostFile(host: RemoteHost, file: string, signal?: AbortSignal): Promise<string | undefined> {
+  const result = await host.exec(['cat', '--', file], { signal, timeoutMs: 60_000 });
+  return result.code === 0 ? result.stdout : undefined;
+}
+
+/** A folder name used inside a glob pattern: its own glob characters are escaped. */
+function globSafe(folder: string): string {
+  return folder.replace(/[[\]*?]/g, '[$&]');
+}

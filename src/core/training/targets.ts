@@ -1,0 +1,55 @@
+// Where and how the trainer runs. Callers only ask a target for a plan, so multi-node accelerate
+// (--num_machines/--machine_rank/--main_process_ip, one plan per host) or a SLURM target (an sbatch script) can be
+// added as new targets without changing them.
+
+export interface TrainerSpec {
+  /** The config module the trainer imports (`--config <module>`). */
+  readonly configModule: string;
+  readonly gpus: readonly number[];
+  readonly mainProcessPort: number;
+  /** The config's mixed_precision, passed explicitly so accelerate prints no warning about defaults. */
+  readonly mixedPrecision?: string;
+  /** Upstream's --ckpt_path override: the weights to start from. */
+  readonly ckptPath?: string;
+  /** Prepended to PYTHONPATH so the run's config snapshot is the module that gets imported. */
+  readonly pythonPath: string;
+}
+
+export interface LaunchPlan {
+  readonly argv: readonly string[];
+  /** Environment for the trainer; never secrets (those are added by the launcher and travel on stdin). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface LaunchTarget {
+  /** Recorded in run.json so a later version knows how to watch and stop the run. */
+  readonly id: string;
+  readonly description: string;
+  plan(spec: TrainerSpec): LaunchPlan;
+}
+
+export const TRAIN_SCRIPT = 'scripts/train_wm.py';
+
+/** `accelerate launch` with one process per chosen GPU on one host. */
+export const singleHostAccelerate: LaunchTarget = {
+  id: 'accelerate-single-host',
+  description: 'accelerate launch on one host, one process per GPU',
+  plan(spec) {
+    const argv = [
+      'accelerate', 'launch',
+      '--num_machines', '1',
+      '--num_processes', String(spec.gpus.length),
+      '--main_process_port', String(spec.mainProcessPort),
+      '--mixed_precision', acceleratePrecision(spec.mixedPrecision),
+      '--dynamo_backend', 'no',
+      ...(spec.gpus.length > 1 ? ['--multi_gpu'] : []),
+      TRAIN_SCRIPT, '--config', spec.configModule,
+      ...(spec.ckptPath ? ['--ckpt_path', spec.ckptPath] : []),
+    ];
+    return { argv, env: { CUDA_VISIBLE_DEVICES: spec.gpus.join(','), PYTHONPATH: spec.pythonPath } };
+  },
+};
+
+function acceleratePrecision(value: string | undefined): string {
+  return value === 'fp16' || value === 'bf16' || value === 'fp8' ? value : 'no';
+}

@@ -1,0 +1,100 @@
+// The GPU hosts the extension talks to: one runner (one multiplexed connection per host), a run registry per host,
+// and what is remembered about hosts across reloads (used hosts, the Ctrl-World folder per host, the followed run).
+import * as vscode from 'vscode';
+import { CommandRunner, LOCAL_HOST, sshHost, type HostTarget } from '../core/remote/runner';
+import { RemoteHost } from '../core/remote/remoteHost';
+import { defaultControlDir, ensurePrivateDir } from '../core/remote/controlDir';
+import { RunRegistry } from '../core/training/registry';
+import type { Settings } from '../settings';
+
+/** "local" is this machine; anything else is an SSH host (alias or user@host). */
+export const LOCAL_KEY = 'local';
+const HOSTS_KEY = 'ctrlWorld.runs.hosts';
+const FOLDERS_KEY = 'ctrlWorld.runs.folders';
+const FOLLOWED_KEY = 'ctrlWorld.runs.followed';
+const WANDB_SECRET = 'ctrlWorld.wandbApiKey';
+
+export interface FollowedRun {
+  readonly host: string;
+  readonly runId: string;
+}
+
+export function targetFor(key: string): HostTarget {
+  return key === LOCAL_KEY ? LOCAL_HOST : sshHost(key);
+}
+
+export function hostLabelFor(key: string): string {
+  return key === LOCAL_KEY ? 'This machine' : key;
+}
+
+export class TrainingHosts implements vscode.Disposable {
+  private runnerPromise?: Promise<CommandRunner>;
+  private readonly registries = new Map<string, RunRegistry>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly settings: Settings, private readonly state: vscode.Memento, readonly secrets: vscode.SecretStorage) {
+    // A new SSH config file or registry folder means new connections and registries.
+    this.subscription = settings.onDidChange(() => {
+      this.runnerPromise = undefined;
+      this.registries.clear();
+    });
+  }
+
+  private runner(): Promise<CommandRunner> {
+    this.runnerPromise ??= ensurePrivateDir(defaultControlDir()).then((controlDir) => new CommandRunner({ sshConfigFile: this.settings.sshConfigFile, controlDir }));
+    this.runnerPromise.catch(() => { this.runnerPromise = undefined; });
+    return this.runnerPromise;
+  }
+
+  async registry(key: string): Promise<RunRegistry> {
+    const existing = this.registries.get(key);
+    if (existing) return existing;
+    const registry = new RunRegistry(new RemoteHost(await this.runner(), targetFor(key)), this.settings.remoteRegistryFolder);
+    this.registries.set(key, registry);
+    return registry;
+  }
+
+  /** Hosts shown in the Runs view: the ones used, most recent first, and the default host. */
+  known(): string[] {
+    const used = this.state.get<string[]>(HOSTS_KEY, []);
+    const preferred = this.settings.defaultSshHost;
+    return preferred && !used.includes(preferred) ? [...used, preferred] : used;
+  }
+
+  async remember(key: string): Promise<void> {
+    await this.state.update(HOSTS_KEY, [key, ...this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key)]);
+  }
+
+  async forget(key: string): Promise<void> {
+    await this.state.update(HOSTS_KEY, this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key));
+  }
+
+  folderFor(key: string): string {
+    return this.state.get<Record<string, string>>(FOLDERS_KEY, {})[key] ?? this.settings.remoteCtrlWorldFolder;
+  }
+
+  async rememberFolder(key: string, folder: string): Promise<void> {
+    await this.state.update(FOLDERS_KEY, { ...this.state.get<Record<string, string>>(FOLDERS_KEY, {}), [key]: folder });
+  }
+
+  get followed(): FollowedRun | undefined {
+    return this.state.get<FollowedRun>(FOLLOWED_KEY);
+  }
+
+  async setFollowed(run: FollowedRun | undefined): Promise<void> {
+    await this.state.update(FOLLOWED_KEY, run);
+  }
+
+  wandbKey(): Thenable<string | undefined> {
+    return this.secrets.get(WANDB_SECRET);
+  }
+
+  async setWandbKey(key: string | undefined): Promise<void> {
+    if (key) await this.secrets.store(WANDB_SECRET, key);
+    else await this.secrets.delete(WANDB_SECRET);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

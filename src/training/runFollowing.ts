@@ -1,0 +1,137 @@
+// Follows one run at a time: its log in an output view (carriage returns handled), its status in the status bar,
+// and notifications with the next step when the log shows an error or the run ends. Re-attaches after a reload.
+import * as vscode from 'vscode';
+import { CancelledError, describeError } from '../core/errors';
+import { RunFollower } from '../core/training/follow';
+import type { TrainingError } from '../core/training/logErrors';
+import { ProgressLines } from '../core/training/progressLines';
+import { isActive, type RunSummary } from '../core/training/runRecord';
+import type { RunStatusBar } from '../views/runStatusBar';
+import { hostLabelFor, type TrainingHosts } from './hosts';
+import type { RunsModel } from './runsModel';
+
+interface Following {
+  readonly host: string;
+  readonly runId: string;
+  readonly follower: RunFollower;
+}
+
+export class RunFollowing implements vscode.Disposable {
+  private readonly output = vscode.window.createOutputChannel('Ctrl-World Run Log');
+  private current: Following | undefined;
+  private readonly notified = new Set<string>();
+
+  constructor(private readonly hosts: TrainingHosts, private readonly model: RunsModel, private readonly statusBar: RunStatusBar, private readonly log: vscode.LogOutputChannel) {}
+
+  isFollowing(host: string, runId: string): boolean {
+    return this.current?.host === host && this.current.runId === runId;
+  }
+
+  showLog(): void {
+    this.output.show(true);
+  }
+
+  /** Starts following a run (or just shows the log when it already is followed). */
+  async follow(host: string, runId: string, reveal = true): Promise<void> {
+    if (this.isFollowing(host, runId)) {
+      if (reveal) this.output.show(true);
+      return;
+    }
+    this.current?.follower.stop();
+    const registry = await this.hosts.registry(host);
+    await this.hosts.setFollowed({ host, runId });
+    this.output.clear();
+    this.output.appendLine(`── Run ${runId} on ${hostLabelFor(host)} ──`);
+    if (reveal) this.output.show(true);
+    const lines = new ProgressLines((line) => this.output.appendLine(line), 10_000);
+    let historyBytes = Infinity;
+    // New errors wait for the next state: a run that fails gets one notification that names its error, and the
+    // tracebacks a stopped run prints while dying are no news.
+    let pending: TrainingError[] = [];
+    const follower = new RunFollower(registry, runId, {
+      onLog: (text, events) => {
+        lines.push(text);
+        for (const event of events) {
+          if (event.kind === 'progress') this.statusBar.update(event.progress);
+          // Errors already in the log when following began were seen before; only new ones notify.
+          if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
+        }
+      },
+      onSummary: (summary) => {
+        if (historyBytes === Infinity) historyBytes = summary.logSize;
+        this.statusBar.show(host, summary);
+        if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
+        pending = [];
+      },
+      onConnection: (problem) => {
+        this.statusBar.connection(problem);
+        if (problem) this.log.warn(`Following run ${runId}: ${problem.message}; retrying in ${Math.round(problem.retryInMs / 1000)} s.`);
+        else this.log.info(`Following run ${runId}: reconnected to ${hostLabelFor(host)}.`);
+      },
+    }, { pollMs: 1000, statusEveryMs: 5000 });
+    this.current = { host, runId, follower };
+    follower.run().then((final) => {
+      lines.flush();
+      this.statusBar.show(host, final, follower.parser.progress);
+      void this.model.refresh(host);
+      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final, follower.parser.errors[0]);
+    }, (error: unknown) => {
+      if (error instanceof CancelledError) return;
+      this.log.error(`Following run ${runId} stopped: ${describeError(error)}`);
+      void vscode.window.showErrorMessage(`Ctrl-World: following run ${runId} stopped: ${describeError(error)}`, 'Show Output').then((choice) => choice && this.log.show());
+    });
+  }
+
+  /** Marks a run this window launched, so its end is announced even if it ends before new log lines arrive. */
+  launchedHere(runId: string): void {
+    this.notified.add(`${runId}:started-here`);
+  }
+
+  /** After a reload or restart: follow again the run that was followed, if it still runs. */
+  async reattach(): Promise<void> {
+    const followed = this.hosts.followed;
+    if (!followed) return;
+    try {
+      const summary = await (await this.hosts.registry(followed.host)).get(followed.runId);
+      if (isActive(summary.record.state)) await this.follow(followed.host, followed.runId, false);
+      else this.statusBar.show(followed.host, summary);
+    } catch (error) {
+      this.log.warn(`Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}`);
+    }
+  }
+
+  private notifyError(runId: string, error: TrainingError): void {
+    const key = `${runId}:${error.kind}`;
+    if (this.notified.has(key)) return;
+    this.notified.add(key);
+    this.log.error(`Run ${runId}: ${error.title} ${error.detail}`);
+    const actions = error.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : error.kind === 'port' ? ['Open Settings', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(`Ctrl-World: ${error.title} ${error.nextStep}`, ...actions).then((choice) => this.act(choice));
+  }
+
+  /** `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. */
+  private notifyEnd(host: string, summary: RunSummary, firstError = summary.lastError): void {
+    const { record } = summary;
+    const where = `Run ${record.name} on ${hostLabelFor(host)}`;
+    if (record.state === 'finished') {
+      void vscode.window.showInformationMessage(`Ctrl-World: ${where} finished; its checkpoints are in ${record.outputDir}.`, 'Show Log').then((choice) => this.act(choice));
+    } else if (record.state === 'stopped') {
+      void vscode.window.showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log').then((choice) => this.act(choice));
+    } else if (record.state === 'failed') {
+      const reason = firstError ? `${firstError.title} ${firstError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
+      const actions = firstError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions).then((choice) => this.act(choice));
+    }
+  }
+
+  private act(choice: string | undefined): void {
+    if (choice === 'Show Log') this.output.show(true);
+    else if (choice === 'Open Config Editor') void vscode.commands.executeCommand('ctrlWorld.openConfig');
+    else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ctrlWorld.training.mainProcessPort');
+  }
+
+  dispose(): void {
+    this.current?.follower.stop();
+    this.output.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+// The runs of every known host, refreshed on a timer; a host that cannot be reached keeps its last runs and is
+// retried with a growing delay, so nothing assumes the connection stays up.
+import * as vscode from 'vscode';
+import { describeError } from '../core/errors';
+import { backoffDelay } from '../core/remote/backoff';
+import { isActive, type RunSummary } from '../core/training/runRecord';
+import type { Settings } from '../settings';
+import { hostLabelFor, type TrainingHosts } from './hosts';
+
+export interface HostRuns {
+  readonly key: string;
+  readonly label: string;
+  readonly runs: readonly RunSummary[];
+  readonly loaded: boolean;
+  readonly error?: string;
+  readonly failures: number;
+}
+
+export class RunsModel implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly state = new Map<string, HostRuns>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(private readonly hosts: TrainingHosts, private readonly settings: Settings, private readonly log: vscode.LogOutputChannel) {}
+
+  list(): HostRuns[] {
+    return this.hosts.known().map((key) => this.state.get(key) ?? { key, label: hostLabelFor(key), runs: [], loaded: false, failures: 0 });
+  }
+
+  find(key: string, runId: string): RunSummary | undefined {
+    return this.state.get(key)?.runs.find((run) => run.record.runId === runId);
+  }
+
+  /** Refreshes one host or all; concurrent calls for a host share one request. */
+  async refresh(key?: string): Promise<void> {
+    const keys = key ? [key] : this.hosts.known();
+    await Promise.all(keys.map((item) => this.refreshHost(item)));
+    this.schedule();
+  }
+
+  private refreshHost(key: string): Promise<void> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const work = (async () => {
+      const previous = this.state.get(key);
+      try {
+        const runs = await (await this.hosts.registry(key)).list();
+        this.state.set(key, { key, label: hostLabelFor(key), runs, loaded: true, failures: 0 });
+      } catch (error) {
+        const failures = (previous?.failures ?? 0) + 1;
+        this.log.warn(`Listing runs on ${hostLabelFor(key)} failed (${failures}): ${describeError(error)}`);
+        this.state.set(key, { key, label: hostLabelFor(key), runs: previous?.runs ?? [], loaded: previous?.loaded ?? false, error: describeError(error), failures });
+      } finally {
+        this.inFlight.delete(key);
+      }
+      if (!this.disposed) this.changed.fire();
+    })();
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  /** Polls often while a run is active, slowly otherwise, and backs off from hosts that fail. */
+  private schedule(): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    const hosts = this.list();
+    if (hosts.length === 0) return;
+    const active = hosts.some((host) => host.runs.some((run) => isActive(run.record.state)));
+    const base = this.settings.runsRefreshSeconds * 1000 * (active ? 1 : 4);
+    const failures = Math.max(0, ...hosts.map((host) => host.failures));
+    const delay = failures > 0 ? Math.max(base, backoffDelay(failures, 5000, 120_000)) : base;
+    this.timer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+// The status bar item of the followed run: step/total, loss, it/s and ETA, or the connection being re-established.
+import * as vscode from 'vscode';
+import type { Progress } from '../core/training/logParser';
+import type { RunSummary } from '../core/training/runRecord';
+import { formatRate } from '../core/format';
+
+const STATE_ICONS: Record<string, string> = {
+  starting: '$(loading~spin)', running: '$(sync~spin)', stopping: '$(loading~spin)', finished: '$(pass)', failed: '$(error)', stopped: '$(debug-stop)',
+};
+
+export function formatSteps(progress: Progress | undefined, total: number | undefined): string {
+  const step = progress?.step ?? 0;
+  return total ? `${step.toLocaleString('en-US')}/${total.toLocaleString('en-US')}` : step.toLocaleString('en-US');
+}
+
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('ctrlWorld.run', vscode.StatusBarAlignment.Left, 50);
+  private summary: RunSummary | undefined;
+  private hostKey: string | undefined;
+  private progress: Progress | undefined;
+  private reconnecting: string | undefined;
+
+  constructor() {
+    this.item.name = 'Ctrl-World Training Run';
+    this.item.command = 'ctrlWorld.followRun';
+  }
+
+  show(hostKey: string, summary: RunSummary, progress?: Progress): void {
+    this.hostKey = hostKey;
+    this.summary = summary;
+    this.progress = progress ?? summary.progress ?? this.progress;
+    this.render();
+  }
+
+  update(progress: Progress): void {
+    this.progress = progress;
+    this.render();
+  }
+
+  connection(problem: { retryInMs: number } | undefined): void {
+    this.reconnecting = problem ? `reconnecting in ${Math.round(problem.retryInMs / 1000)} s` : undefined;
+    this.render();
+  }
+
+  hide(): void {
+    this.summary = undefined;
+    this.progress = undefined;
+    this.item.hide();
+  }
+
+  private render(): void {
+    const summary = this.summary;
+    if (!summary) return;
+    const { record } = summary;
+    const total = this.progress?.total ?? summary.totalSteps;
+    const parts = [formatSteps(this.progress, total)];
+    if (this.reconnecting) parts.push(this.reconnecting);
+    else if (record.state === 'running') {
+      if (this.progress?.loss !== undefined) parts.push(`loss ${this.progress.loss}`);
+      const rate = formatRate(this.progress?.rate);
+      if (rate) parts.push(rate);
+      if (this.progress?.remaining) parts.push(`ETA ${this.progress.remaining}`);
+    } else parts.push(record.state);
+    const icon = this.reconnecting ? '$(debug-disconnect)' : STATE_ICONS[record.state] ?? '$(rocket)';
+    this.item.text = `${icon} ${parts.join(' · ')}`;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${record.name}** on ${record.host} — ${record.state}\n\n`);
+    tooltip.appendMarkdown(`Run \`${record.runId}\` · GPUs ${record.gpus.join(', ')} · output \`${record.outputDir}\`\n\n`);
+    tooltip.appendMarkdown(this.reconnecting ? 'The connection dropped; the run goes on and is re-attached automatically.' : 'Click to show the run\'s log.');
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = record.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.command = { title: 'Follow Run', command: 'ctrlWorld.followRun', arguments: [{ host: this.hostKey, runId: record.runId }] };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+// Conversion in a real VS Code: "Convert Dataset" from the command palette on the demo dataset (defaults taken with
+// Enter), the summary, the files on disk, the Converted section of the Datasets view, the Problems panel, and an
+// episode's state curves.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, readdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { Workbench } from './support/workbench';
+import { REPO_ROOT, runProcess, SYSTEM_PYTHON, tempDir } from '../support/fixtures';
+
+let workbench: Workbench;
+let workspace: string;
+let cleanup: () => Promise<void>;
+
+before(async () => {
+  ({ dir: workspace, cleanup } = await tempDir('cwf-e2e-convert-'));
+  // The workspace is a Ctrl-World checkout: its config names where train_wm reads the converted data.
+  await copyFile(path.join(REPO_ROOT, 'test', 'fixtures', 'configs', 'config_flexiv.py'), path.join(workspace, 'config_flexiv.py'));
+  await runProcess(SYSTEM_PYTHON, [path.join(REPO_ROOT, 'test', 'fixtures', 'flexiv_episodes.py'), '--demo', path.join(workspace, 'datasets')]);
+  workbench = await Workbench.launch({ workspace, settings: { 'ctrlWorld.datasetFolders': ['datasets'] } });
+});
+
+after(async () => {
+  await workbench?.close();
+  await cleanup?.();
+});
+
+async function frameWithTitle(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.evaluate(() => document.title).catch(() => null)) === title && (await frame.locator('#app').count()) > 0) return frame;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`no webview titled "${title}" appeared`);
+}
+
+/** Accepts the default of the quick input whose title contains `title`. */
+async function acceptDefault(title: string): Promise<void> {
+  const widget = workbench.page.locator('.quick-input-widget', { has: workbench.page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
+  await workbench.page.waitForTimeout(150);
+  await widget.locator('input').first().press('Enter');
+}
+
+test('"Convert Dataset" from the palette converts the demo dataset\'s metadata with the defaults', async () => {
+  await workbench.openCtrlWorld();
+  await workbench.collapseViewPane('Runs');
+  await workbench.collapseViewPane('Sample Preview');
+  await workbench.resizeSideBar(520);
+  await workbench.treeRow('Datasets', /flexiv_1113/).waitFor({ timeout: 60_000 });
+
+  await workbench.runCommand('Ctrl-World: Convert Dataset');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: '9 episodes' }).waitFor({ timeout: 30_000 });
+  await acceptDefault('episodes to convert');
+  for (const step of ['(1/6)', '(2/6)', '(3/6)', '(4/6)', '(5/6)', '(6/6)']) await acceptDefault(step);
+
+  const summary = workbench.notification(/Converted flexiv_1113: 6 episodes \(5 train, 1 val\), 165 frames, \d+ samples; 3 skipped/);
+  await summary.waitFor({ timeout: 60_000 });
+  assert.match(await summary.innerText(), /episode_6\.hdf5: action has NaN or Inf values/);
+
+  const meta = path.join(workspace, 'dataset_example', 'flexiv_data_meta_info', 'flexiv_1113');
+  assert.deepEqual((await readdir(meta)).sort(), ['stat.json', 'train_sample.json', 'val_sample.json']);
+  const stat = JSON.parse(await readFile(path.join(meta, 'stat.json'), 'utf8')) as { state_01: number[]; state_99: number[] };
+  assert.equal(stat.state_01.length, 7);
+  const annotations = path.join(workspace, 'dataset_example', 'flexiv_data', 'flexiv_1113', 'annotation');
+  assert.equal((await readdir(path.join(annotations, 'train'))).length + (await readdir(path.join(annotations, 'val'))).length, 6);
+  await workbench.dismissNotifications();
+});
+
+test('the Converted section shows the dataset, its meta files, episodes and the missing latents in Problems', async () => {
+  // Fold the episode folder's dataset so the converted one has the view's room.
+  const episodesRow = workbench.treeRow('Datasets', /flexiv_1113.*9 episodes/);
+  if ((await episodesRow.getAttribute('aria-expanded')) === 'true') await episodesRow.locator('.monaco-tl-twistie').click();
+  await workbench.expandTreeRow('Datasets', /^\s*Converted/);
+  const row = workbench.treeRow('Datasets', /flexiv_1113.*5 train · 1 val · 165 frames · latents 0\/18/);
+  await row.waitFor({ timeout: 30_000 });
+  await workbench.expandTreeRow('Datasets', /flexiv_1113.*latents 0\/18/);
+  await workbench.treeRow('Datasets', /stat\.json/).waitFor();
+  assert.match(await workbench.treeRow('Datasets', /val_sample\.json/).innerText(), /\d+ samples/);
+  await workbench.expandTreeRow('Datasets', /train\s*5 episodes/);
+  await workbench.treeRow('Datasets', /episode 0[\s\S]*latents 0\/3 · episode_0\.hdf5/).waitFor();
+
+  const problems = await workbench.problemsPanel();
+  await problems.locator('.monaco-list-row', { hasText: 'None of the 18 latent files exist yet' }).waitFor({ timeout: 30_000 });
+});
+
+test('an episode opens its state curves against stat.json\'s range', async () => {
+  await workbench.treeRow('Datasets', /episode 0[\s\S]*latents 0\/3 · episode_0\.hdf5/).click();
+  const frame = await frameWithTitle(workbench.page, 'Converted Episode');
+  await frame.locator('figure.chart-box canvas').first().waitFor({ timeout: 30_000 });
+  assert.equal(await frame.locator('figure.chart-box').count(), 7);
+  assert.match(await frame.locator('header').innerText(), /Episode 0[\s\S]*pick up the red block[\s\S]*episode_0\.hdf5, 30 Hz, stride 6/);
+  assert.match(await frame.locator('.summary').innerText(), /15 video frames; 7 samples start at frames 0–6/);
+  await workbench.screenshot('converted-dataset');
+});

@@ -1,0 +1,130 @@
+// Start Flexiv Training in a real VS Code (code-server) against the real sshd acting as the GPU host: the quick
+// picks by keyboard, the preflight checklist, the run in the Runs view and the status bar, re-attached after a
+// window reload, and stopped.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Workbench } from './support/workbench';
+import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
+import { freePort } from '../support/sshd';
+import { processesOfRun, waitFor, type TrainingHost } from '../support/trainingHost';
+
+let training: TrainingHost;
+let workbench: Workbench;
+let session: TrainingWorkbench;
+
+before(async () => {
+  session = await launchTrainingWorkbench({ gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.08 }, {
+    'ctrlWorld.training.mainProcessPort': await freePort(),
+  });
+  ({ training, workbench } = session);
+});
+
+after(async () => {
+  await session?.close();
+});
+
+const quickInput = () => workbench.page.locator('.quick-input-widget');
+const quickInputBox = () => quickInput().locator('input').first();
+
+async function acceptWhenListed(text: string | RegExp, typed?: string): Promise<void> {
+  if (typed !== undefined) await quickInputBox().fill(typed);
+  try {
+    await quickInput().locator('.monaco-list-row', { hasText: text }).first().waitFor({ timeout: 60_000 });
+  } catch (error) {
+    // The extension's log says why a step never came (an SSH error, a failed query).
+    console.log(workbench.extensionLog());
+    throw error;
+  }
+  await quickInputBox().press('Enter');
+}
+
+async function acceptInput(expectedValue: RegExp): Promise<void> {
+  await waitFor('the input box', async () => (expectedValue.test(await quickInputBox().inputValue()) ? true : undefined), 30_000);
+  await quickInputBox().press('Enter');
+}
+
+test('Start Flexiv Training: quick picks, preflight checklist, then the run in the Runs view and the status bar', async () => {
+  await workbench.openCtrlWorld();
+  await workbench.runCommand('Ctrl-World: Start Flexiv Training');
+  await acceptWhenListed(training.sshd.alias, training.sshd.alias);
+  await acceptInput(/Ctrl-World$/);
+  await acceptWhenListed('config_flexiv.py');
+  await quickInput().locator('.monaco-list-row', { hasText: 'GPU 1' }).waitFor({ timeout: 60_000 });
+  await workbench.screenshot('start-training-gpus');
+  await quickInputBox().press('Enter');
+  await acceptInput(/^model_ckpt\/flexiv_finetune$/);
+  await acceptWhenListed('Offline');
+  const start = quickInput().locator('.monaco-list-row', { hasText: 'Start training' });
+  await start.waitFor({ timeout: 120_000 });
+  assert.equal(await quickInput().locator('.monaco-list-row .codicon-error').count(), 0);
+  await workbench.screenshot('preflight');
+  await quickInputBox().press('Enter');
+
+  const runs = workbench.viewPane('Runs');
+  const runRow = runs.locator('.monaco-list-row', { hasText: 'flexiv_finetune' });
+  await runRow.locator('.label-description', { hasText: /running · [1-9][\d,]*\/3,000/ }).waitFor({ timeout: 90_000 });
+  const status = workbench.page.locator('.statusbar-item', { hasText: /\d[\d,]*\/3,000/ });
+  await status.waitFor({ timeout: 60_000 });
+  assert.match(await status.innerText(), /\/3,000 · (loss [\d.]+ · )?[\d.]+ (it\/s|s\/it)/);
+  await workbench.page.locator('.monaco-editor, .output-view', { hasText: 'Total optimization steps = 3000' }).first().waitFor({ timeout: 60_000 });
+  await workbench.page.mouse.move(900, 300);
+  await workbench.screenshot('runs-tree');
+});
+
+test('after a window reload the run is re-attached: the view and the status bar follow it again', async () => {
+  const before = Number(/([\d,]+)\/3,000/.exec(await workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ }).innerText())![1].replace(/,/g, ''));
+  await workbench.runCommand('Developer: Reload Window');
+  await workbench.page.waitForTimeout(2000);
+  await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await workbench.openCtrlWorld();
+  const status = workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ });
+  await status.waitFor({ timeout: 120_000 });
+  const after = await waitFor('a later step', async () => {
+    const step = Number(/([\d,]+)\/3,000/.exec(await status.innerText())?.[1].replace(/,/g, '') ?? 0);
+    return step > before ? step : undefined;
+  }, 60_000, 500);
+  assert.ok(after > before);
+  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 60_000 });
+  await workbench.page.mouse.move(900, 300);
+  await workbench.screenshot('runs-reattached');
+});
+
+test('Stop Run asks, then ends every process of the run', async () => {
+  const [run] = await training.registry.list();
+  await workbench.runCommand('Ctrl-World: Stop Run');
+  await acceptWhenListed('flexiv_finetune');
+  const dialog = workbench.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 30_000 });
+  await workbench.screenshot('stop-run-confirm');
+  await dialog.locator('.monaco-button', { hasText: 'Stop Run' }).click();
+  await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
+  assert.equal((await training.registry.get(run.record.runId)).record.state, 'stopped');
+  assert.deepEqual(await processesOfRun(run.record.runId), []);
+  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).locator('.label-description', { hasText: /stopped/ }).waitFor({ timeout: 60_000 });
+});
+
+test('a failed check offers its fix: an output folder with earlier checkpoints gets a new folder, then all pass', async () => {
+  const earlier = path.join(training.tree.checkout, 'model_ckpt', 'earlier');
+  await mkdir(earlier, { recursive: true });
+  await writeFile(path.join(earlier, 'checkpoint-1000.pt'), 'an earlier run');
+  await workbench.runCommand('Ctrl-World: Start Flexiv Training');
+  await acceptWhenListed(training.sshd.alias, training.sshd.alias);
+  await acceptInput(/Ctrl-World$/);
+  await acceptWhenListed('config_flexiv.py');
+  await acceptWhenListed('GPU 1');
+  await waitFor('the output folder box', async () => (/flexiv_finetune$/.test(await quickInputBox().inputValue()) ? true : undefined), 30_000);
+  await quickInputBox().fill('model_ckpt/earlier');
+  await quickInputBox().press('Enter');
+  await acceptWhenListed('Offline');
+  const failed = quickInput().locator('.monaco-list-row', { hasText: 'already holds 1 checkpoint' });
+  await failed.waitFor({ timeout: 120_000 });
+  await workbench.screenshot('preflight-failed');
+  // The failed check with a fix is the active row: Enter applies it.
+  await quickInputBox().press('Enter');
+  await acceptInput(/^model_ckpt\/earlier-\d{8}-\d{4}$/);
+  await quickInput().locator('.monaco-list-row', { hasText: 'Start training' }).waitFor({ timeout: 120_000 });
+  await workbench.page.keyboard.press('Escape');
+  assert.equal((await training.registry.list()).length, 1);
+});

@@ -1,0 +1,152 @@
+// The meta conversion on h5py-written episodes, checked against values numpy computes independently
+// (test/fixtures/expected_meta.py): lengths, percentiles, sample windows; then re-runs, changes and flags.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { convertDataset, DEFAULT_CONVERT_OPTIONS, type Annotation, type ConvertOptions, type SampleEntry, type StatJson } from '../../src/core/convert';
+import { setFlag } from '../../src/core/dataset/flags';
+import { runCli } from '../../src/cli/main';
+import { REPO_ROOT, runProcess, SYSTEM_PYTHON, tempDir, writeEpisodes } from '../support/fixtures';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let input: string;
+const options: ConvertOptions = { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv_1113', split: { kind: 'ratio', ratio: 0.25, seed: 3 } };
+const GOOD = ['ep_0.hdf5', 'ep_1.hdf5', 'ep_2.hdf5', 'ep_3.hdf5', 'sub/ep_4.hdf5', 'ep_10.hdf5', 'ep_11.hdf5', 'ep_12.hdf5'];
+
+interface Expected {
+  episodes: Record<string, { video_length: number; raw_length: number; starts: number[]; first_state: number[]; last_raw: number[] }>;
+  state_01: number[];
+  state_99: number[];
+}
+
+before(async () => {
+  ({ dir, cleanup } = await tempDir());
+  input = path.join(dir, 'episodes');
+  const small = { height: 16, width: 24 };
+  await writeEpisodes(input, [
+    ...GOOD.map((file, i) => ({ path: file, frames: 70 + 13 * i, seed: i + 1, ...small, task: 'stack the cups' })),
+    { path: 'short.hdf5', frames: 40, seed: 20, ...small },
+    { path: 'nan.hdf5', frames: 80, seed: 21, ...small, nan_in: { qpos: [7] } },
+    { path: 'two_cameras.hdf5', frames: 80, seed: 22, ...small, cameras: ['cam_high', 'cam_left_wrist'] },
+    { path: 'mismatch.hdf5', frames: 80, seed: 23, ...small, camera_frames: { cam_high: 79 } },
+    { path: 'broken.hdf5', frames: 80, seed: 24, ...small, truncate_to_bytes: 3000 },
+  ]);
+});
+after(() => cleanup?.());
+
+async function oracle(splits: Record<string, string>, stride: number): Promise<Expected> {
+  const request = { episodes: splits, root: input, state: 'qpos', stride, down_sample: 3, num_frames: options.numFrames, start_interval: options.startInterval };
+  return JSON.parse(await runProcess(SYSTEM_PYTHON, [path.join(REPO_ROOT, 'test', 'fixtures', 'expected_meta.py')], JSON.stringify(request))) as Expected;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+const out = () => path.join(dir, 'flexiv_data');
+const datasetDir = () => path.join(out(), 'flexiv_1113');
+const metaDir = () => path.join(dir, 'flexiv_data_meta_info', 'flexiv_1113');
+
+async function annotations(): Promise<Map<string, { split: string; annotation: Annotation }>> {
+  const byFile = new Map<string, { split: string; annotation: Annotation }>();
+  for (const split of ['train', 'val']) {
+    for (const name of await readdir(path.join(datasetDir(), 'annotation', split)).catch(() => [])) {
+      const annotation = await readJson<Annotation>(path.join(datasetDir(), 'annotation', split, name));
+      byFile.set(annotation.source.file, { split, annotation });
+    }
+  }
+  return byFile;
+}
+
+function close(actual: readonly number[], expected: readonly number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]!) <= 1e-12 * Math.max(1, Math.abs(expected[i]!)), `${what}[${i}]: ${value} vs ${expected[i]}`));
+}
+
+test('annotations, stat.json and sample lists match numpy on the same episodes', async () => {
+  const summary = await convertDataset({ input, outRoot: out(), options });
+  assert.deepEqual(summary.skipped.map((entry) => entry.file).sort(), ['broken.hdf5', 'mismatch.hdf5', 'nan.hdf5', 'short.hdf5', 'two_cameras.hdf5']);
+  const reasons = Object.fromEntries(summary.skipped.map((entry) => [entry.file, entry.reason]));
+  assert.match(reasons['nan.hdf5']!, /qpos has NaN or Inf values \(first at frame 7\)/);
+  assert.match(reasons['two_cameras.hdf5']!, /camera cam_right_wrist missing/);
+  assert.match(reasons['mismatch.hdf5']!, /frame counts differ: cam_high 79/);
+  assert.match(reasons['broken.hdf5']!, /truncated/);
+  assert.match(reasons['short.hdf5']!, /too short/);
+  assert.deepEqual({ episodes: summary.episodes, train: summary.train, val: summary.val }, { episodes: 8, train: 6, val: 2 });
+
+  const written = await annotations();
+  assert.deepEqual([...written.keys()].sort(), [...GOOD].sort());
+  const splits = Object.fromEntries([...written].map(([file, { split }]) => [file, split]));
+  const expected = await oracle(splits, 6);
+  const samples = { train: await readJson<SampleEntry[]>(path.join(metaDir(), 'train_sample.json')), val: await readJson<SampleEntry[]>(path.join(metaDir(), 'val_sample.json')) };
+  for (const [file, { split, annotation }] of written) {
+    const want = expected.episodes[file]!;
+    assert.equal(annotation.video_length, want.video_length, `${file} video_length`);
+    assert.equal(annotation.states.length, want.video_length, `${file} states at the video rate`);
+    assert.equal(annotation.raw_length, want.raw_length, `${file} raw_length`);
+    assert.equal(annotation['observation.state.joint_position'].length, want.raw_length);
+    close(annotation.states[0]!, want.first_state, `${file} first state`);
+    const lastRaw = annotation['observation.state.joint_position'][want.raw_length - 1]!;
+    close(lastRaw, want.last_raw, `${file} last raw state`);
+    assert.deepEqual([...annotation['observation.state.cartesian_position'][0]!, annotation['observation.state.gripper_position'][0]!], annotation['observation.state.joint_position'][0]);
+    assert.deepEqual(annotation.texts, ['stack the cups']);
+    assert.equal(annotation.latent_videos[2]!.latent_video_path, `latent_videos/${split}/${annotation.episode_id}/2.pt`);
+    const starts = samples[split as 'train' | 'val'].filter((sample) => sample.episode_id === annotation.episode_id).map((sample) => sample.frame_ids[0]);
+    assert.deepEqual(starts, want.starts, `${file} sample starts`);
+    // What dataset_droid_exp33.py does: row frame x down_sample of the raw arrays is the state of video frame `frame`.
+    for (const frame of [0, annotation.video_length - 1]) assert.deepEqual(annotation['observation.state.joint_position'][frame * 3], annotation.states[frame]);
+  }
+  const stat = await readJson<StatJson>(path.join(metaDir(), 'stat.json'));
+  close(stat.state_01, expected.state_01, 'state_01');
+  close(stat.state_99, expected.state_99, 'state_99');
+});
+
+test('a second run rewrites nothing; a changed episode, a flag or new options redo exactly what they touch', async () => {
+  const again = await convertDataset({ input, outRoot: out(), options });
+  assert.deepEqual({ written: again.written, reused: again.reused, removed: again.removed }, { written: 0, reused: 8, removed: 0 });
+  const statBefore = await readFile(path.join(metaDir(), 'stat.json'), 'utf8');
+
+  const before = await annotations();
+  const touched = path.join(input, 'ep_1.hdf5');
+  const later = new Date(Date.now() + 5000);
+  await utimes(touched, later, later);
+  const afterTouch = await convertDataset({ input, outRoot: out(), options });
+  assert.deepEqual({ written: afterTouch.written, reused: afterTouch.reused }, { written: 0, reused: 8 }, 'same content: re-read but not rewritten');
+
+  const flagged = [...before].find(([, { split }]) => split === 'train')![0];
+  await setFlag(path.join(input, flagged), 'gripper camera fogged');
+  const afterFlag = await convertDataset({ input, outRoot: out(), options });
+  assert.equal(afterFlag.removed, 1);
+  assert.deepEqual(afterFlag.skipped.find((entry) => entry.file === flagged), { file: flagged, reason: 'flagged: gripper camera fogged' });
+  const remaining = await annotations();
+  assert.equal(remaining.has(flagged), false, 'the flagged episode\'s annotation is gone');
+  assert.notEqual(await readFile(path.join(metaDir(), 'stat.json'), 'utf8'), statBefore, 'stat.json follows the training split');
+  for (const [file, { annotation }] of remaining) assert.equal(annotation.episode_id, before.get(file)!.annotation.episode_id, `${file} keeps its id`);
+
+  const stride3 = await convertDataset({ input, outRoot: out(), options: { ...options, stride: 3 } });
+  assert.equal(stride3.written, stride3.episodes, 'a new stride rewrites every annotation');
+  const annotation = [...(await annotations()).values()][0]!.annotation;
+  assert.equal(annotation.source.stride, 3);
+  assert.equal(annotation.source.state_stride, 1, 'stride 3 / down_sample 3: the raw arrays keep every recorded frame');
+  assert.equal(Math.ceil(annotation.raw_length / 3), annotation.video_length);
+});
+
+test('the CLI prints exactly the contract\'s keys, and a foreign file in the way is never deleted', async () => {
+  const stray = path.join(datasetDir(), 'annotation', 'train', 'notes.txt');
+  await writeFile(stray, 'mine');
+  const out2 = path.join(dir, 'cli_out');
+  const lines: string[] = [];
+  const code = await runCli(['convert', input, '--out', out2, '--name', 'flexiv_1113', '--val-ratio', '0.25', '--seed', '3', '--meta-only', '--json'],
+    { out: (text) => lines.push(text), err: (text) => lines.push(text) }, 'test');
+  assert.equal(code, 0, lines.join('\n'));
+  const json = JSON.parse(lines.join('\n')) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(json), ['episodes', 'train', 'val', 'skipped']);
+  assert.equal(json.episodes, 7, 'the flag from the previous test still holds');
+  assert.deepEqual(Object.keys((json.skipped as object[])[0]!), ['file', 'reason']);
+  assert.equal(await readFile(stray, 'utf8'), 'mine');
+  const usage: string[] = [];
+  assert.equal(await runCli(['convert', input, '--out', out2, '--name', 'x', '--json'], { out: () => undefined, err: (text) => usage.push(text) }, 'test'), 2);
+  assert.match(usage.join(''), /--meta-only/);
+});

@@ -1,0 +1,58 @@
+// "This machine" as the GPU host: the same preflight, launch, listing and stop run locally without ssh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { CommandRunner, LOCAL_HOST } from '../../src/core/remote/runner';
+import { RemoteHost } from '../../src/core/remote/remoteHost';
+import { RunRegistry } from '../../src/core/training/registry';
+import { runPreflight } from '../../src/core/training/preflight';
+import { launchRun } from '../../src/core/training/launch';
+import { makeGpuHostTree, type GpuHostTree } from '../support/gpuHost';
+import { tempDir } from '../support/fixtures';
+import { freePort } from '../support/sshd';
+import { processesOfRun, waitFor } from '../support/trainingHost';
+
+let tree: GpuHostTree;
+let cleanup: () => Promise<void>;
+let registry: RunRegistry;
+const originalPath = process.env.PATH;
+
+before(async () => {
+  const work = await tempDir('cwf-local-host-');
+  cleanup = work.cleanup;
+  tree = await makeGpuHostTree(work.dir, { gpus: 2, steps: 2000, stepSeconds: 0.05 });
+  // What Remote-SSH or code-server on the GPU machine would have on its PATH: nvidia-smi and accelerate.
+  process.env.PATH = `${tree.bin}:${originalPath}`;
+  registry = new RunRegistry(new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST), tree.registryRoot);
+});
+
+after(async () => {
+  process.env.PATH = originalPath;
+  await cleanup?.();
+});
+
+test('preflight, launch, list and stop on this machine, with no ssh involved', async () => {
+  const port = await freePort();
+  const preflight = await runPreflight({
+    registry, workdir: tree.checkout, config: { kind: 'host', path: 'config_flexiv.py' }, mainProcessPort: port,
+    wandb: 'offline', detach: 'setsid', envSetup: tree.envSetup, environment: { checkpointSizeGb: 0.001 },
+  });
+  assert.deepEqual(preflight.checks.filter((c) => !c.ok), []);
+  assert.match(preflight.checks[0].message, /this machine/);
+  const context = preflight.context!;
+  assert.deepEqual(context.gpus, [0, 1]);
+  const launched = await launchRun(registry, {
+    workdir: context.workdir, configSource: context.configSource, configText: context.configText, outputDir: context.outputDir,
+    gpus: context.gpus, mainProcessPort: port, wandb: { mode: 'offline' }, detach: 'setsid', envSetup: tree.envSetup, git: context.git,
+  });
+  assert.equal(launched.outputDir, path.join(tree.checkout, 'model_ckpt', 'flexiv_finetune'));
+  await waitFor('progress', async () => ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined);
+  const [listed] = await registry.list();
+  assert.equal(listed.record.host, 'this machine');
+  assert.equal(listed.record.git?.commit.length, 40);
+  const stopped = await registry.stop(launched.runId, 5);
+  assert.deepEqual([stopped.state, stopped.remaining], ['stopped', []]);
+  assert.deepEqual(await processesOfRun(launched.runId), []);
+  assert.match(await readFile(listed.record.logFile, 'utf8'), /Total optimization steps = 2000/);
+});
