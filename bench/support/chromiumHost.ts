@@ -150,7 +150,7 @@ export async function startPreviewHost(episodeFile: string): Promise<PreviewHost
   function dispatch(message: EpisodePreviewViewMessage): void {
     if (message.type === 'ready') void session?.ready();
     else if (message.type === 'want') session?.want(message.indices, message.replace);
-    else if (message.type === 'received') session?.received();
+    else if (message.type === 'received') session?.received(message.count);
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

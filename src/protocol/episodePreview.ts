@@ -68,10 +68,15 @@ export type FrameImage =
   | { readonly kind: 'missing'; readonly message: string };
 
 /** Every camera's image for one frame index, in the order of `PreviewEpisode.cameras`. */
-export interface FramesMessage {
-  readonly type: 'frames';
+export interface FrameSet {
   readonly index: number;
   readonly images: readonly FrameImage[];
+}
+
+/** A few frame sets per message: each message through the editor has a cost of its own. */
+export interface FramesMessage {
+  readonly type: 'frames';
+  readonly sets: readonly FrameSet[];
 }
 
 export type EpisodePreviewHostMessage =
@@ -99,8 +104,8 @@ export type EpisodePreviewViewMessage =
    * otherwise the indices are added behind the queue.
    */
   | { readonly type: 'want'; readonly indices: readonly number[]; readonly replace: boolean }
-  /** A frame set arrived (before decoding): the host may send another; it keeps only a few on their way. */
-  | { readonly type: 'received'; readonly index: number }
+  /** Frame sets arrived (before decoding): the host may send as many more; it keeps only a few on their way. */
+  | { readonly type: 'received'; readonly count: number }
   /** The first frame is on screen: the host logs the time from the command to here. */
   | { readonly type: 'firstPaint'; readonly index: number }
   | { readonly type: 'flagEpisode' }

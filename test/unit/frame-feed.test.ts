@@ -1,12 +1,14 @@
-// The host's frame feed: serves in the order asked, a seek replaces the queue, the cache stays within its bytes.
+// The host's frame feed: serves in the order asked, in batches, a few in flight; a seek replaces the queue; the cache
+// stays within its bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteBoundedCache, FrameFeed } from '../../src/core/preview/frameFeed';
 
-/** A feed whose webview acknowledges each frame set on the next turn, unless `acknowledge` is false. */
+/** A feed whose webview acknowledges each message on the next turn, unless `acknowledge` is false. */
 function feed(cacheBytes = 1000, readDelayMs = 0, acknowledge = true) {
   const reads: number[] = [];
   const sent: number[] = [];
+  const batches: number[] = [];
   const failures: number[] = [];
   const instance: FrameFeed<Uint8Array> = new FrameFeed<Uint8Array>({
     read(index) {
@@ -16,14 +18,15 @@ function feed(cacheBytes = 1000, readDelayMs = 0, acknowledge = true) {
       while (performance.now() < until) { /* a slow disk */ }
       return new Uint8Array(100).fill(index % 256);
     },
-    send: (index) => {
-      sent.push(index);
-      if (acknowledge) setImmediate(() => instance.acknowledge());
+    send: (batch) => {
+      sent.push(...batch.map((set) => set.index));
+      batches.push(batch.length);
+      if (acknowledge) setImmediate(() => instance.acknowledge(batch.length));
     },
     sizeOf: (frames) => frames.byteLength,
     failed: (index) => failures.push(index),
   }, cacheBytes);
-  return { instance, reads, sent, failures };
+  return { instance, reads, sent, batches, failures };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -34,12 +37,13 @@ async function settle(instance: FrameFeed<Uint8Array>): Promise<void> {
   for (let i = 0; i < 5; i++) await turn();
 }
 
-test('frames are sent in the order asked, each once, failures reported and skipped', async () => {
-  const { instance, sent, failures } = feed();
+test('frames are sent in the order asked, each once, several per message; failures reported and skipped', async () => {
+  const { instance, sent, batches, failures } = feed();
   instance.want([3, 1, 2, 1], false);
-  instance.want([2, -1, 7], false);
+  instance.want([2, -1, 7, 8, 9, 10], false);
   await settle(instance);
-  assert.deepEqual(sent, [3, 1, 2, 7]);
+  assert.deepEqual(sent, [3, 1, 2, 7, 8, 9, 10]);
+  assert.ok(batches.length < sent.length && batches.every((size) => size <= 4), `batches of at most four (${batches.join(', ')})`);
   assert.deepEqual(failures, [-1]);
   assert.equal(instance.queueLength, 0);
 });

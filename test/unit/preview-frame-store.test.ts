@@ -96,3 +96,16 @@ test('the window follows the memory budget and playback speed', () => {
   assert.equal(strideFor(30, 4), 2);
   assert.equal(strideFor(15, 0.25), 1);
 });
+
+test('urgency orders arrivals by how soon they are needed; abandoned frames can be asked for again', () => {
+  const { store, requests } = storeWithLog();
+  store.plan(10, shape());
+  assert.deepEqual([10, 11, 14, 9, 8, 100].map((index) => store.urgency(index)), [0, 1, 4, 5, 6, Infinity]);
+  deliver(store, [11]);
+  assert.equal(store.urgency(11), Infinity, 'a frame set already decoded needs nothing');
+  store.plan(500, shape(), true);
+  assert.equal(store.urgency(12), Infinity, 'after a seek the old window is not needed');
+  store.abandon(12);
+  store.plan(10, shape());
+  assert.ok(requests.at(-1)!.indices.includes(12), 'the abandoned frame is requested again when the window returns');
+});

@@ -1,4 +1,4 @@
-// The cameras side by side, one canvas each at its native size; the grid adapts to the panel, a click enlarges one.
+// The cameras side by side, one canvas each; the grid adapts to the panel, a click enlarges one.
 import type { PreviewCamera } from '../../src/protocol/episodePreview';
 import type { DecodedImage } from './decode';
 import { bestGrid, stripSide } from './layout';
@@ -13,6 +13,8 @@ interface Tile {
   readonly note: HTMLElement;
   /** The frame index this canvas shows: the sync check reads it. */
   painted: number;
+  /** The image painted last, to paint again after a resize and for "Save frame as PNG" at full resolution. */
+  last?: DecodedImage;
 }
 
 export class CameraGrid {
@@ -41,15 +43,8 @@ export class CameraGrid {
   /** Paints one frame set: every canvas gets the image of the same index in the same call. */
   paint(index: number, images: readonly DecodedImage[]): void {
     this.tiles.forEach((tile, i) => {
-      const image = images[i];
-      if (image?.bitmap) {
-        tile.context.drawImage(image.bitmap, 0, 0, tile.canvas.width, tile.canvas.height);
-        tile.note.hidden = true;
-      } else {
-        tile.context.clearRect(0, 0, tile.canvas.width, tile.canvas.height);
-        tile.note.textContent = image?.problem ?? 'No image.';
-        tile.note.hidden = false;
-      }
+      tile.last = images[i];
+      drawTile(tile);
       tile.painted = index;
       tile.canvas.dataset.frame = String(index);
     });
@@ -59,20 +54,21 @@ export class CameraGrid {
     return this.tiles.map((tile) => tile.painted);
   }
 
-  /** The picture "Save frame as PNG" writes: the enlarged camera, or every camera side by side at full size. */
+  /** The picture "Save frame as PNG" writes: the enlarged camera, or every camera side by side, at full resolution. */
   snapshot(): HTMLCanvasElement {
     const shown = this.enlarged ? this.tiles.filter((tile) => tile.camera.name === this.enlarged) : this.tiles;
-    const height = Math.max(...shown.map((tile) => tile.canvas.height));
+    const height = Math.max(...shown.map((tile) => tile.camera.height));
+    const widths = shown.map((tile) => Math.round((tile.camera.width * height) / tile.camera.height));
     const out = document.createElement('canvas');
-    out.width = shown.reduce((sum, tile) => sum + Math.round((tile.canvas.width * height) / tile.canvas.height), 0);
+    out.width = widths.reduce((sum, width) => sum + width, 0);
     out.height = height;
     const context = out.getContext('2d')!;
     let x = 0;
-    for (const tile of shown) {
-      const width = Math.round((tile.canvas.width * height) / tile.canvas.height);
-      context.drawImage(tile.canvas, x, 0, width, height);
-      x += width;
-    }
+    shown.forEach((tile, i) => {
+      const bitmap = usable(tile.last?.bitmap);
+      context.drawImage(bitmap ?? tile.canvas, x, 0, widths[i]!, height);
+      x += widths[i]!;
+    });
     return out;
   }
 
@@ -95,7 +91,6 @@ export class CameraGrid {
     note.hidden = true;
     frame.append(canvas, label, note);
     root.append(frame);
-    new ResizeObserver(() => fitFrame(root, frame, camera)).observe(root);
     const toggle = () => this.onToggleEnlarge(camera.name);
     root.addEventListener('click', toggle);
     root.addEventListener('keydown', (event) => {
@@ -105,12 +100,14 @@ export class CameraGrid {
         toggle();
       }
     });
-    return { camera, root, frame, canvas, context: canvas.getContext('2d', { alpha: false })!, note, painted: -1 };
+    const tile: Tile = { camera, root, frame, canvas, context: canvas.getContext('2d', { alpha: false })!, note, painted: -1 };
+    new ResizeObserver(() => this.fit(tile)).observe(root);
+    return tile;
   }
 
   private layout(): void {
     this.layoutGrid();
-    for (const tile of this.tiles) fitFrame(tile.root, tile.frame, tile.camera);
+    for (const tile of this.tiles) this.fit(tile);
   }
 
   private layoutGrid(): void {
@@ -139,12 +136,41 @@ export class CameraGrid {
     style.gridTemplateColumns = `repeat(${grid.columns}, minmax(0, 1fr))`;
     style.gridTemplateRows = `repeat(${grid.rows}, minmax(0, 1fr))`;
   }
+
+  /**
+   * The largest box of the camera's aspect ratio that fits its cell, and a canvas of as many pixels as the screen
+   * shows there (never more than the camera's): painting and compositing cost follows what is seen, not the source.
+   */
+  private fit(tile: Tile): void {
+    const { camera, root, frame, canvas } = tile;
+    const scale = Math.min(root.clientWidth / camera.width, root.clientHeight / camera.height);
+    if (!Number.isFinite(scale) || scale <= 0) return;
+    frame.style.width = `${Math.floor(camera.width * scale)}px`;
+    frame.style.height = `${Math.floor(camera.height * scale)}px`;
+    const pixels = Math.min(1, scale * (window.devicePixelRatio || 1));
+    const width = Math.max(1, Math.round(camera.width * pixels));
+    const height = Math.max(1, Math.round(camera.height * pixels));
+    if (canvas.width === width && canvas.height === height) return;
+    canvas.width = width;
+    canvas.height = height;
+    drawTile(tile);
+  }
 }
 
-/** The largest box of the camera's aspect ratio that fits its cell. */
-function fitFrame(cell: HTMLElement, frame: HTMLElement, camera: PreviewCamera): void {
-  const scale = Math.min(cell.clientWidth / camera.width, cell.clientHeight / camera.height);
-  if (!Number.isFinite(scale) || scale <= 0) return;
-  frame.style.width = `${Math.floor(camera.width * scale)}px`;
-  frame.style.height = `${Math.floor(camera.height * scale)}px`;
+/** Draws the tile's last image, or says why there is none. */
+function drawTile(tile: Tile): void {
+  const bitmap = usable(tile.last?.bitmap);
+  if (bitmap) {
+    tile.context.drawImage(bitmap, 0, 0, tile.canvas.width, tile.canvas.height);
+    tile.note.hidden = true;
+  } else if (tile.last) {
+    tile.context.clearRect(0, 0, tile.canvas.width, tile.canvas.height);
+    tile.note.textContent = tile.last.problem ?? 'No image.';
+    tile.note.hidden = false;
+  }
+}
+
+/** A bitmap the cache has released (closed) has no pixels left to draw. */
+function usable(bitmap: ImageBitmap | undefined): ImageBitmap | undefined {
+  return bitmap && bitmap.width > 0 ? bitmap : undefined;
 }

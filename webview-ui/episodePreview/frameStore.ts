@@ -54,7 +54,8 @@ export class FrameStore<Image extends Closable> {
   private readonly ready = new Map<number, readonly Image[]>();
   /** Requested from the host or being decoded; not asked for again until a seek forgets them. */
   private readonly pending = new Set<number>();
-  private window = new Set<number>();
+  /** The window, each index with its urgency: 0 for the playhead, then in prefetch order. */
+  private window = new Map<number, number>();
 
   constructor(private readonly request: (indices: number[], replace: boolean) => void) {}
 
@@ -64,7 +65,7 @@ export class FrameStore<Image extends Closable> {
    */
   plan(playhead: number, shape: WindowShape, replace = false): void {
     const order = prefetchOrder(playhead, shape);
-    this.window = new Set(order);
+    this.window = new Map(order.map((index, urgency) => [index, urgency]));
     for (const [index, images] of this.ready) {
       if (!this.window.has(index)) {
         closeAll(images);
@@ -80,6 +81,16 @@ export class FrameStore<Image extends Closable> {
   /** Whether a frame set that arrived is still worth decoding. */
   wants(index: number): boolean {
     return this.window.has(index) && !this.ready.has(index);
+  }
+
+  /** How soon a frame set is needed (lower first); Infinity once it left the window. */
+  urgency(index: number): number {
+    return this.ready.has(index) ? Infinity : this.window.get(index) ?? Infinity;
+  }
+
+  /** An arrived frame set was dropped undecoded: it may be asked for again if the window comes back to it. */
+  abandon(index: number): void {
+    this.pending.delete(index);
   }
 
   /** Keeps a decoded frame set if it is still in the window; otherwise releases it. Returns whether it was kept. */

@@ -14,9 +14,12 @@ import { SeriesCharts } from './charts';
 import { Controls } from './controls';
 import { bindShortcuts, type PlayerAction } from './keyboard';
 import { Player } from './player';
+import { FrameDecoder } from './decodeWorker';
 
 const app = document.getElementById('app')!;
 document.body.classList.add('panel', 'episode-preview');
+// The decoding workers start while the host opens the episode, so they are ready for its first frame.
+const decoder = new FrameDecoder();
 
 let preview: EpisodePreview | undefined;
 
@@ -26,8 +29,8 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20);
       break;
     case 'frames':
-      channel.post({ type: 'received', index: message.index });
-      void preview?.player.receive(message);
+      channel.post({ type: 'received', count: message.sets.length });
+      for (const set of message.sets) preview?.player.receive(set);
       break;
     case 'navigate':
       preview?.navigate(message.frame, message.enlarged);
@@ -100,7 +103,7 @@ class EpisodePreview {
         this.controls.setPlaying(playing);
         if (!playing) this.remember({ frame: this.player.frame });
       },
-    }, (indices, replace) => channel.post({ type: 'want', indices, replace }));
+    }, (indices, replace) => channel.post({ type: 'want', indices, replace }), decoder);
     this.controls.setFrame(this.player.frame);
     bindShortcuts((action) => this.run(action));
   }

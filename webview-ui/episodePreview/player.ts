@@ -1,7 +1,8 @@
 // Playback of one episode: asks for frames around the playhead, decodes them, and paints a frame index only when
 // every camera has it. Exposes counters on the root element for tests and the benchmark.
-import type { FramesMessage, PreviewEpisode } from '../../src/protocol/episodePreview';
+import type { FrameSet, PreviewEpisode } from '../../src/protocol/episodePreview';
 import { decodeFrameSet, type DecodedImage } from './decode';
+import type { FrameDecoder } from './decodeWorker';
 import { FrameStore, clampIndex, strideFor, windowForBudget, type WindowShape } from './frameStore';
 import { PlaybackClock, choosePaint } from './playback';
 
@@ -10,8 +11,17 @@ export interface PlayerView {
   playingChanged(playing: boolean): void;
 }
 
+/**
+ * Frame sets decoded at once. Arrivals wait their turn in order of urgency, so after a seek the new position is
+ * decoded next instead of after everything prefetched for the old one.
+ */
+const DECODING_AT_ONCE = 2;
+
 export class Player {
   private readonly store: FrameStore<DecodedImage>;
+  /** Frame sets received and not yet decoding, by index. */
+  private readonly arrived = new Map<number, FrameSet>();
+  private decoding = 0;
   private readonly clock: PlaybackClock;
   private readonly window: { ahead: number; behind: number };
   private shown = -1;
@@ -30,6 +40,7 @@ export class Player {
     private readonly root: HTMLElement,
     private readonly view: PlayerView,
     request: (indices: number[], replace: boolean) => void,
+    private readonly decoder: FrameDecoder,
   ) {
     this.store = new FrameStore<DecodedImage>(request);
     this.clock = new PlaybackClock(episode.fps, start.speed);
@@ -57,10 +68,40 @@ export class Player {
     return this.loopEnabled;
   }
 
-  /** A frame set arrived from the host: decode it if still wanted, then paint it if it is the one awaited. */
-  async receive(message: FramesMessage): Promise<void> {
+  /** A frame set arrived from the host: it waits to be decoded if it is still wanted. */
+  receive(message: FrameSet): void {
     if (!this.store.wants(message.index)) return;
-    const images = await decodeFrameSet(message.index, message.images, this.episode.cameras);
+    this.arrived.set(message.index, message);
+    this.decodeNext();
+  }
+
+  /** Starts decoding the most urgent waiting frame sets; those no longer wanted are dropped. */
+  private decodeNext(): void {
+    while (this.decoding < DECODING_AT_ONCE && this.arrived.size > 0) {
+      let next: FrameSet | undefined;
+      let best = Infinity;
+      for (const [index, message] of this.arrived) {
+        const urgency = this.store.urgency(index);
+        if (urgency === Infinity) {
+          this.arrived.delete(index);
+          this.store.abandon(index);
+        } else if (urgency < best) {
+          best = urgency;
+          next = message;
+        }
+      }
+      if (!next) return;
+      this.arrived.delete(next.index);
+      this.decoding++;
+      void this.decode(next).finally(() => {
+        this.decoding--;
+        this.decodeNext();
+      });
+    }
+  }
+
+  private async decode(message: FrameSet): Promise<void> {
+    const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras);
     if (!this.store.store(message.index, images)) return;
     if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
   }

@@ -1,37 +1,42 @@
-// Serves frame sets to a preview in the order it asks for them, a few at a time so a seek is never stuck behind
-// megabytes already on their way, in short slices so the extension host stays responsive, from a small
-// byte-bounded cache so stepping back and forth re-reads nothing.
+// Serves frame sets to a preview in the order it asks for them: a few at a time so a seek is never stuck behind
+// megabytes already on their way, several per message because each message through the editor costs, in short
+// slices so the extension host stays responsive, from a small byte-bounded cache so stepping back re-reads nothing.
 
 export interface FrameFeedSource<T> {
   /** Reads one frame set (every camera) synchronously; h5wasm reads are synchronous. */
   read(index: number): T;
-  send(index: number, frames: T): void;
+  /** Sends frame sets, in the order they were asked for, as one message. */
+  send(batch: ReadonlyArray<{ readonly index: number; readonly frames: T }>): void;
   /** Bytes held by a frame set, for the cache bound. */
   sizeOf(frames: T): number;
   /** `read` threw: the feed goes on with the next index. */
   failed(index: number, error: unknown): void;
 }
 
+export interface FrameFeedLimits {
+  /**
+   * Frame sets on their way at once: enough to cover the round trip during playback, few enough that what is in
+   * the message pipe when the user seeks arrives quickly.
+   */
+  readonly inFlight: number;
+  /** Frame sets per message. */
+  readonly batch: number;
+  /** Reading done per turn of the event loop before yielding to other messages (a seek, a flag…). */
+  readonly sliceMs: number;
+}
+
+export const DEFAULT_FEED_LIMITS: FrameFeedLimits = { inFlight: 16, batch: 4, sliceMs: 8 };
+
 export class FrameFeed<T> {
   private queue: number[] = [];
+  private readonly queued = new Set<number>();
   /** Sent and not yet acknowledged by the webview. */
   private inFlight = 0;
-  private readonly queued = new Set<number>();
   private readonly cache: ByteBoundedCache<T>;
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   private disposed = false;
 
-  constructor(
-    private readonly source: FrameFeedSource<T>,
-    cacheBytes: number,
-    /** Work done per turn of the event loop before yielding to other messages (a seek, a flag…). */
-    /**
-     * Frame sets on their way at once. Enough to cover the round trip during playback; few enough that what is
-     * queued in the message pipe when the user seeks arrives in a few milliseconds.
-     */
-    private readonly maxInFlight = 16,
-    private readonly sliceMs = 8,
-  ) {
+  constructor(private readonly source: FrameFeedSource<T>, cacheBytes: number, private readonly limits: FrameFeedLimits = DEFAULT_FEED_LIMITS) {
     this.cache = new ByteBoundedCache<T>(cacheBytes, source.sizeOf);
   }
 
@@ -53,12 +58,13 @@ export class FrameFeed<T> {
 
   /** Serves one index now, ahead of the queue and the in-flight limit (the first frame, while the webview loads). */
   serveNow(index: number): void {
-    if (!this.disposed) this.serve(index);
+    const frames = this.disposed ? undefined : this.read(index);
+    if (frames !== undefined) this.send([{ index, frames }]);
   }
 
-  /** The webview received a frame set: one more may go. */
-  acknowledge(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+  /** The webview received `count` frame sets: as many more may go. */
+  acknowledge(count = 1): void {
+    this.inFlight = Math.max(0, this.inFlight - count);
     this.schedule();
   }
 
@@ -82,36 +88,48 @@ export class FrameFeed<T> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.limits.inFlight) return;
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       this.pump();
     });
   }
 
+  /** One slice: reads what the limits allow, sending each full batch at once and the rest at the end. */
   private pump(): void {
     const started = performance.now();
-    while (this.queue.length > 0 && !this.disposed && this.inFlight < this.maxInFlight && performance.now() - started < this.sliceMs) {
+    let batch: Array<{ index: number; frames: T }> = [];
+    while (this.queue.length > 0 && !this.disposed && this.inFlight + batch.length < this.limits.inFlight && performance.now() - started < this.limits.sliceMs) {
       const index = this.queue.shift()!;
       this.queued.delete(index);
-      this.serve(index);
+      const frames = this.read(index);
+      if (frames !== undefined) batch.push({ index, frames });
+      if (batch.length >= this.limits.batch) {
+        this.send(batch);
+        batch = [];
+      }
     }
+    if (batch.length > 0) this.send(batch);
     this.schedule();
   }
 
-  private serve(index: number): void {
+  private read(index: number): T | undefined {
     let frames = this.cache.get(index);
     if (frames === undefined) {
       try {
         frames = this.source.read(index);
       } catch (error) {
         this.source.failed(index, error);
-        return;
+        return undefined;
       }
       this.cache.set(index, frames);
     }
-    this.inFlight++;
-    this.source.send(index, frames);
+    return frames;
+  }
+
+  private send(batch: ReadonlyArray<{ index: number; frames: T }>): void {
+    this.inFlight += batch.length;
+    this.source.send(batch);
   }
 }
 

@@ -63,8 +63,8 @@ export class PreviewSession {
     this.feed?.want(indices, replace);
   }
 
-  received(): void {
-    this.feed?.acknowledge();
+  received(count: number): void {
+    this.feed?.acknowledge(count);
   }
 
   /** The webview's document was discarded (hidden panel): what was on its way is lost. */
@@ -87,7 +87,7 @@ export class PreviewSession {
     }
     this.feed = new FrameFeed<FrameImage[]>({
       read: (index) => source.readFrameSet(index),
-      send: (index, images) => this.host.post({ type: 'frames', index, images }),
+      send: (batch) => this.host.post({ type: 'frames', sets: batch.map(({ index, frames }) => ({ index, images: frames })) }),
       sizeOf: (images) => images.reduce((sum, image) => sum + ('bytes' in image ? image.bytes.byteLength : 0), 0),
       failed: (index, error) => this.host.log.warn(`${this.file}: frame ${index}: ${describeError(error)}`),
     }, HOST_CACHE_BYTES);

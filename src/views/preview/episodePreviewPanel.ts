@@ -61,7 +61,7 @@ export class EpisodePreviewPanel extends Disposable {
       this.session.dispose();
       this.disposedEmitter.fire();
     }));
-    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true });
+    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true, blobWorkers: true });
   }
 
   reveal(start: PreviewStart, openedAt: number): void {
@@ -74,7 +74,7 @@ export class EpisodePreviewPanel extends Disposable {
     switch (message.type) {
       case 'ready': return this.session.ready();
       case 'want': return this.session.want(message.indices, message.replace);
-      case 'received': return this.session.received();
+      case 'received': return this.session.received(message.count);
       case 'firstPaint':
         if (this.openedAt !== undefined) {
           this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(performance.now() - this.openedAt).toFixed(0)} ms after the command`);

@@ -10,6 +10,8 @@ export interface WebviewShell {
   readonly title: string;
   /** The bundle imports CSS, which esbuild writes beside it as dist/webview/<bundle>.css. */
   readonly bundleCss?: boolean;
+  /** The bundle starts workers from its own code (blob: URLs), e.g. to decode images off the page's thread. */
+  readonly blobWorkers?: boolean;
 }
 
 /** Folders a webview may load from: the bundles and media. Features add their cache folders. */
@@ -17,7 +19,7 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function renderWebviewHtml({ webview, extensionUri, bundle, title, bundleCss }: WebviewShell): string {
+export function renderWebviewHtml({ webview, extensionUri, bundle, title, bundleCss, blobWorkers }: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   const csp = [
@@ -29,6 +31,9 @@ export function renderWebviewHtml({ webview, extensionUri, bundle, title, bundle
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // A worker's script must be same-origin with the page, which webview resources are not: the bundle hands its
+    // worker code over as a blob: URL, and nothing else may start one.
+    ...(blobWorkers ? ['worker-src blob:'] : []),
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
