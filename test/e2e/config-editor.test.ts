@@ -43,7 +43,8 @@ async function textEditorContent(): Promise<string> {
 
 /** Shows the field's line in the text editor beside the form (Monaco renders only the lines in view). */
 async function revealLine(field: string): Promise<void> {
-  await form.locator(`#row-${field} .line-link`).click();
+  // By keyboard: the text editor's scrollbar can lie over the link in the form beside it.
+  await form.locator(`#row-${field} .line-link`).press('Enter');
 }
 
 /** Waits until the field's line reads as `pattern`, revealing the line again while the form catches up with the edit. */

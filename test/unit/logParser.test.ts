@@ -94,3 +94,19 @@ test('a lone CalledProcessError still says that training failed', () => {
 test('carriage-return runs collapse to their last state for reading', () => {
   assert.equal(collapseCarriageReturns('a\rb\rc\nline\n\rSteps 1\rSteps 2'), 'c\nline\nSteps 2');
 });
+
+test('a real 2-GPU accelerate run stopped with SIGTERM: its progress reads, and the launcher\'s dying traceback is a signal, not a crash', () => {
+  // Written by remote-kit/tests/test_runs_gpu.py on two H200s: launched by runs.py, stopped by runs.py stop.
+  const stoppedLog = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'reference', 'accelerate-2gpu-stopped-log.txt'), 'utf8');
+  for (const chunkSize of [11, 100_000]) {
+    const { parser } = feed(stoppedLog, chunkSize);
+    assert.equal(parser.totalSteps, 100_000);
+    assert.equal(parser.progress?.step, 25);
+    assert.equal(parser.progress?.loss, 0.374);
+    assert.ok(parser.errors.length > 0);
+    for (const error of parser.errors) {
+      assert.equal(error.kind, 'signal');
+      assert.equal(error.title, 'Training was ended by SIGTERM, sent to accelerate\'s launcher.');
+    }
+  }
+});

@@ -2,6 +2,7 @@
 // optional sliding window, and a click seeks to the frame under the pointer.
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { PreviewSeries } from '../../src/protocol/episodePreview';
+import { FAST_LINE_OPTIONS } from '../shared/chartOptions';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -105,12 +106,7 @@ export class SeriesCharts {
       type: 'line',
       data: { datasets },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        ...FAST_LINE_OPTIONS,
         scales: {
           x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false } },
           // One width for every chart's value axis, so that their frame axes (and cursors) line up.

@@ -2,6 +2,7 @@
 // the visible range, decimated to two points per pixel column. Drag to zoom into steps, double-click to zoom out.
 import { Chart, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import { decimateMinMax, type Points, type XY } from './decimate';
+import { FAST_LINE_OPTIONS } from '../shared/chartOptions';
 import { themeColor } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
@@ -53,12 +54,7 @@ export class SeriesChart {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        ...FAST_LINE_OPTIONS,
         elements: { point: { radius: 0, hitRadius: 4 }, line: { tension: 0 } },
         scales: { x: { type: 'linear', ticks: { maxTicksLimit: 8 } }, y: { type: 'linear', ticks: { callback: (value) => options.formatY(Number(value)) } } },
         plugins: {

@@ -1,7 +1,7 @@
 // Recognises the failures that end training runs (CUDA OOM, NCCL, busy port, missing files, any traceback)
 // and says what to do next about each.
 
-export type TrainingErrorKind = 'oom' | 'nccl' | 'port' | 'missing-file' | 'traceback';
+export type TrainingErrorKind = 'oom' | 'nccl' | 'port' | 'missing-file' | 'signal' | 'traceback';
 
 export interface TrainingError {
   readonly kind: TrainingErrorKind;
@@ -21,6 +21,9 @@ const OOM = /CUDA out of memory|OutOfMemoryError|CUBLAS_STATUS_ALLOC_FAILED|CUDA
 const NCCL = /NCCL error|ncclUnhandledCudaError|ncclSystemError|ncclInternalError|ncclInvalidUsage|DistBackendError|Watchdog caught collective operation timeout/;
 const PORT = /address already in use|EADDRINUSE|server socket has failed to (listen|bind)/i;
 const MISSING = /(FileNotFoundError|No such file or directory)[^'"]*['"]([^'"]+)['"]/;
+/** torch's elastic agent (under `accelerate launch`) turns a signal to the launcher into this exception. */
+const SIGNAL = /SignalException: Process \d+ got signal: (\d+)/;
+const SIGNAL_NAMES: Readonly<Record<string, string>> = { 1: 'SIGHUP', 2: 'SIGINT', 15: 'SIGTERM' };
 
 /** Exceptions that only report another process's failure: shown only when nothing more specific was seen. */
 export const SECONDARY_EXCEPTIONS = /^(subprocess\.CalledProcessError|torch\.distributed\.elastic\.multiprocessing\.errors\.ChildFailedError|KeyboardInterrupt)/;
@@ -44,6 +47,14 @@ export function classifyError(detail: string, lines: readonly string[]): Trainin
     return {
       kind: 'nccl', title: 'The GPUs failed to communicate (NCCL).', detail, lines,
       nextStep: 'Check that the chosen GPUs are healthy and not used by other jobs (nvidia-smi), then start again; setting NCCL_DEBUG=INFO in the environment setup shows more.',
+    };
+  }
+  const signal = SIGNAL.exec(text);
+  if (signal) {
+    const name = SIGNAL_NAMES[signal[1]] ?? `signal ${signal[1]}`;
+    return {
+      kind: 'signal', title: `Training was ended by ${name}, sent to accelerate's launcher.`, detail, lines,
+      nextStep: 'Nobody stopped it from here: look for a job scheduler, a shutdown or another user on the host, then continue from the last checkpoint.',
     };
   }
   const missing = MISSING.exec(text);

@@ -23,7 +23,10 @@ export async function episodePreviewFrame(page: Page, episodeName: string, timeo
     }
     await page.waitForTimeout(100);
   }
-  throw new Error(`no Episode Preview of ${episodeName} appeared within ${timeoutMs} ms`);
+  // Say what was there instead, so that a failure on a busy CI machine can be read from its log alone.
+  const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+  const titles = await Promise.all(page.frames().map((frame) => frame.evaluate(() => document.title).catch(() => '?')));
+  throw new Error(`no Episode Preview of ${episodeName} appeared within ${timeoutMs} ms; editor tabs: ${JSON.stringify(tabs)}; frames: ${JSON.stringify(titles)}`);
 }
 
 export async function previewCounters(frame: Frame): Promise<PreviewCounters> {

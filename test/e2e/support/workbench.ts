@@ -130,16 +130,13 @@ export class Workbench {
   async answerFileDialog(file: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
     await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await input.fill(file.endsWith('/') ? file : `${file}/`);
-    // The dialog lists the folder as the path is typed and ignores an OK that arrives while it is still
-    // listing (which takes longer on a busy machine): accept, and accept again until it closes.
-    const accept = this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first();
-    const deadline = Date.now() + 30_000;
-    do {
-      await this.page.waitForTimeout(300);
-      if (Date.now() > deadline) throw new Error(`The file dialog did not accept ${file}.`);
-      await accept.click({ timeout: 5_000 }).catch(() => undefined);
-    } while (!(await input.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)));
+    const target = file.replace(/\/+$/, '');
+    await input.fill(target);
+    // The dialog has caught up with the typed path once it lists the target's own folder with the target in it;
+    // an OK before that (easily, on a busy machine) would accept the folder the dialog started in.
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(target) }).first().waitFor({ timeout: 30_000 });
+    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first().click();
+    await input.waitFor({ state: 'hidden', timeout: 20_000 });
   }
 
   /** Opens the Problems panel and returns its rows' locator. */
