@@ -67,9 +67,17 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
 
 test('the dashboard opened from the Runs view draws the loss, the GPUs and the checkpoints', async () => {
   const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).first();
-  await runRow.hover();
-  await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
-  const dashboard = await webviewFrame('.metrics-tab');
+  // The Runs view redraws its rows as the run reports progress; a click that lands on a row being replaced is lost,
+  // so click again (a run has one dashboard: a second click only brings it forward).
+  let dashboard: Frame | undefined;
+  for (let attempt = 1; !dashboard; attempt++) {
+    await runRow.hover();
+    await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
+    dashboard = await webviewFrame('.metrics-tab', attempt < 3 ? 20_000 : 60_000).catch((error: unknown) => {
+      if (attempt === 3) throw error;
+      return undefined;
+    });
+  }
   await waitFor('loss points on the chart', async () => ((await dashboard.locator('.chart-empty').isHidden()) ? true : undefined), 60_000, 500);
   const redraws = await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length);
   assert.ok(redraws > 0);

@@ -40,7 +40,10 @@ const remedies = el('div', { className: 'remedies', hidden: true });
 const unparsed = el('div', { className: 'unparsed' });
 const form = el('div', { className: 'form' });
 const others = el('section', { className: 'group others' });
-app.append(el('div', { className: 'summary' }, toolbar, figures, environmentNote), remedies, profiles.panel, unparsed, form, others);
+const summary = el('div', { className: 'summary' }, toolbar, figures, environmentNote);
+app.append(summary, remedies, profiles.panel, unparsed, form, others);
+// A field reached with Tab or a line link scrolls into view below the sticky summary, not under it.
+new ResizeObserver(() => { document.documentElement.style.scrollPaddingTop = `${summary.offsetHeight + 8}px`; }).observe(summary);
 
 let restoredScroll = false;
 

@@ -131,12 +131,37 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     const target = file.replace(/\/+$/, '');
-    await input.fill(target);
-    // The dialog has caught up with the typed path once it lists the target's own folder with the target in it;
-    // an OK before that (easily, on a busy machine) would accept the folder the dialog started in.
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(target) }).first().waitFor({ timeout: 30_000 });
-    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first().click();
-    await input.waitFor({ state: 'hidden', timeout: 20_000 });
+    const targetRow = this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(target) }).first();
+    const accept = this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first();
+    // The dialog writes the folder it starts in into the box once it has read that folder, over anything typed
+    // before (which takes seconds on a busy machine); then it lists the typed path's folder as the path is typed.
+    // An OK before it has caught up is ignored or accepts the starting folder: type, wait, accept, and once more if
+    // the dialog overwrote the path.
+    await this.until(async () => (await input.inputValue()).endsWith('/'), 20_000);
+    for (let attempt = 1; ; attempt++) {
+      await input.fill(target);
+      const caughtUp = await targetRow.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      if (caughtUp && (await input.inputValue()) === target) {
+        await accept.click();
+        if (await input.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false)) return;
+      }
+      if (attempt === 3) {
+        const message = await this.page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '');
+        const rows = await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+        throw new Error(`The file dialog did not accept ${target}: its value is ${JSON.stringify(await input.inputValue())}, `
+          + `its message ${JSON.stringify(message)}, its rows ${JSON.stringify(rows)}.`);
+      }
+    }
+  }
+
+  /** Polls `condition` until it holds; false after `timeoutMs` (the caller's next step then fails with its own words). */
+  private async until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition().catch(() => false))) {
+      if (Date.now() > deadline) return false;
+      await this.page.waitForTimeout(100);
+    }
+    return true;
   }
 
   /** Opens the Problems panel and returns its rows' locator. */
