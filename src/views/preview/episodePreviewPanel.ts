@@ -23,6 +23,8 @@ export interface PreviewDependencies {
 export class EpisodePreviewPanel extends Disposable {
   private readonly channel: WebviewChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage>;
   private readonly session: PreviewSession;
+  /** When the webview first said `ready` after `openedAt`. */
+  private readyAt: number | undefined;
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
 
@@ -66,19 +68,26 @@ export class EpisodePreviewPanel extends Disposable {
 
   reveal(start: PreviewStart, openedAt: number): void {
     this.openedAt = openedAt;
+    this.readyAt = undefined;
     this.panel.reveal(undefined, false);
     if (start.frame !== undefined || start.enlarged !== undefined) this.channel.post({ type: 'navigate', frame: start.frame, enlarged: start.enlarged });
   }
 
   private async onMessage(message: EpisodePreviewViewMessage): Promise<void> {
     switch (message.type) {
-      case 'ready': return this.session.ready();
+      case 'ready':
+        // For the first-frame figure: how much of it is the webview loading, how much reading and painting.
+        if (this.openedAt !== undefined && this.readyAt === undefined) this.readyAt = performance.now();
+        return this.session.ready();
       case 'want': return this.session.want(message.indices, message.replace);
       case 'received': return this.session.received(message.count);
       case 'firstPaint':
         if (this.openedAt !== undefined) {
-          this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(performance.now() - this.openedAt).toFixed(0)} ms after the command`);
+          const now = performance.now();
+          const ready = this.readyAt === undefined ? '' : ` (webview ready after ${(this.readyAt - this.openedAt).toFixed(0)} ms)`;
+          this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(now - this.openedAt).toFixed(0)} ms after the command${ready}`);
           this.openedAt = undefined;
+          this.readyAt = undefined;
         }
         return;
       case 'flagEpisode': return void (await this.deps.flags.flag(this.file));
