@@ -44,7 +44,8 @@ cat > "$DEMO/user-data/User/settings.json" <<JSON
 {
   "security.workspace.trust.enabled": false,
   "workbench.startupEditor": "none",
-  "telemetry.telemetryLevel": "off"
+  "telemetry.telemetryLevel": "off",
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 

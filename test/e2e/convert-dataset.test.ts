@@ -88,8 +88,17 @@ test('the Converted section shows the dataset, its meta files, episodes and the 
 });
 
 test('an episode opens its state curves against stat.json\'s range', async () => {
-  await workbench.treeRow('Datasets', /episode 0[\s\S]*latents 0\/3 · episode_0\.hdf5/).click();
-  const frame = await frameWithTitle(workbench.page, 'Converted Episode');
+  // The Converted section redraws when the check re-runs; a click on a row being replaced is lost, so click again
+  // (an episode has one panel: a second click only brings it forward).
+  const row = workbench.treeRow('Datasets', /episode 0[\s\S]*latents 0\/3 · episode_0\.hdf5/);
+  let frame: Frame | undefined;
+  for (let attempt = 1; !frame; attempt++) {
+    await row.click();
+    frame = await frameWithTitle(workbench.page, 'Converted Episode', attempt < 3 ? 15_000 : 30_000).catch((error: unknown) => {
+      if (attempt === 3) throw error;
+      return undefined;
+    });
+  }
   await frame.locator('figure.chart-box canvas').first().waitFor({ timeout: 30_000 });
   assert.equal(await frame.locator('figure.chart-box').count(), 7);
   assert.match(await frame.locator('header').innerText(), /Episode 0[\s\S]*pick up the red block[\s\S]*episode_0\.hdf5, 30 Hz, stride 6/);
