@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFile, readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { Workbench } from './support/workbench';
+import { clickUntilOpen, Workbench } from './support/workbench';
 import { REPO_ROOT, runProcess, SYSTEM_PYTHON, tempDir } from '../support/fixtures';
 
 let workbench: Workbench;
@@ -88,17 +88,9 @@ test('the Converted section shows the dataset, its meta files, episodes and the 
 });
 
 test('an episode opens its state curves against stat.json\'s range', async () => {
-  // The Converted section redraws when the check re-runs; a click on a row being replaced is lost, so click again
-  // (an episode has one panel: a second click only brings it forward).
+  // The Converted section redraws when the check re-runs; an episode has one panel.
   const row = workbench.treeRow('Datasets', /episode 0[\s\S]*latents 0\/3 · episode_0\.hdf5/);
-  let frame: Frame | undefined;
-  for (let attempt = 1; !frame; attempt++) {
-    await row.click();
-    frame = await frameWithTitle(workbench.page, 'Converted Episode', attempt < 3 ? 15_000 : 30_000).catch((error: unknown) => {
-      if (attempt === 3) throw error;
-      return undefined;
-    });
-  }
+  const frame = await clickUntilOpen(() => row.click(), (timeoutMs) => frameWithTitle(workbench.page, 'Converted Episode', timeoutMs), [15_000, 15_000, 30_000]);
   await frame.locator('figure.chart-box canvas').first().waitFor({ timeout: 30_000 });
   assert.equal(await frame.locator('figure.chart-box').count(), 7);
   assert.match(await frame.locator('header').innerText(), /Episode 0[\s\S]*pick up the red block[\s\S]*episode_0\.hdf5, 30 Hz, stride 6/);

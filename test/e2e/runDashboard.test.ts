@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
-import type { Workbench } from './support/workbench';
+import { clickUntilOpen, type Workbench } from './support/workbench';
 import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
 import { launchRequest, waitFor, type TrainingHost } from '../support/trainingHost';
@@ -67,17 +67,11 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
 
 test('the dashboard opened from the Runs view draws the loss, the GPUs and the checkpoints', async () => {
   const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).first();
-  // The Runs view redraws its rows as the run reports progress; a click that lands on a row being replaced is lost,
-  // so click again (a run has one dashboard: a second click only brings it forward).
-  let dashboard: Frame | undefined;
-  for (let attempt = 1; !dashboard; attempt++) {
+  // The Runs view redraws its rows as the run reports progress; a run has one dashboard.
+  const dashboard = await clickUntilOpen(async () => {
     await runRow.hover();
     await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
-    dashboard = await webviewFrame('.metrics-tab', attempt < 3 ? 20_000 : 60_000).catch((error: unknown) => {
-      if (attempt === 3) throw error;
-      return undefined;
-    });
-  }
+  }, (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs), [20_000, 20_000, 60_000]);
   await waitFor('loss points on the chart', async () => ((await dashboard.locator('.chart-empty').isHidden()) ? true : undefined), 60_000, 500);
   const redraws = await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length);
   assert.ok(redraws > 0);

@@ -84,7 +84,7 @@ test('only a few frame sets are on their way at once, so a seek is not stuck beh
   await settle(instance);
   assert.deepEqual(sent, Array.from({ length: 16 }, (_, i) => i), 'sixteen unacknowledged frame sets, then the feed waits');
   instance.want([900, 901], true);
-  instance.acknowledge();
+  instance.acknowledge(1);
   await settle(instance);
   assert.deepEqual(sent.slice(16), [900], 'after a seek, the next one to go is the new position');
   instance.reset();

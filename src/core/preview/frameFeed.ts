@@ -63,7 +63,7 @@ export class FrameFeed<T> {
   }
 
   /** The webview received `count` frame sets: as many more may go. */
-  acknowledge(count = 1): void {
+  acknowledge(count: number): void {
     this.inFlight = Math.max(0, this.inFlight - count);
     this.schedule();
   }

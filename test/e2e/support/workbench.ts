@@ -9,6 +9,24 @@ import { freePort } from '../../support/sshd';
 
 const CODE_SERVER = path.join(REPO_ROOT, '.tools', 'code-server', 'node_modules', '.bin', 'code-server');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * Clicks something that opens a view and waits for the view, clicking again when it does not come: a tree redraws
+ * its rows as their data changes, and a click on a row being replaced is lost. For views that open once and are only
+ * brought forward by a second click. The last of the `waitsMs` is the real timeout; its failure is the error.
+ */
+export async function clickUntilOpen<T>(click: () => Promise<void>, opened: (timeoutMs: number) => Promise<T>, waitsMs: readonly number[]): Promise<T> {
+  for (const [attempt, timeoutMs] of waitsMs.entries()) {
+    await click();
+    const last = attempt === waitsMs.length - 1;
+    const view = await opened(timeoutMs).catch((error: unknown) => {
+      if (last) throw error;
+      return undefined;
+    });
+    if (view !== undefined) return view;
+  }
+  throw new Error('clickUntilOpen needs at least one wait');
+}
+
 /** Debian's Chromium flags for tests and benchmarks: no sandbox (root in a container), no GPU, nothing from the network. */
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
