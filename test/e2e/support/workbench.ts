@@ -82,6 +82,8 @@ export class Workbench {
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that closing stops the server's children (extension host, file watcher) too.
+      detached: true,
     });
     server.stdout?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
     server.stderr?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
@@ -270,11 +272,27 @@ async function waitForHttp(url: string, server: ChildProcess, log: () => string,
   throw new Error(`code-server did not answer on ${url}:\n${log()}`);
 }
 
+/**
+ * Stops code-server and every process of its group, and returns once they are all gone: a child still writing into
+ * the user-data folder would make removing it fail.
+ */
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+  const group = child.pid;
+  if (group === undefined) return;
+  /** Signals every process of the group; false once none is left. */
+  const signalGroup = (signal: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-group, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!signalGroup('SIGTERM')) return;
+  // SIGKILL after 5 s; after 7 s go on regardless (an orphan nobody reaps would look alive for ever).
+  const started = Date.now();
+  while (signalGroup(0) && Date.now() - started < 7000) {
+    if (Date.now() - started > 5000) signalGroup('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
