@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { Workbench } from './support/workbench';
+import { clickUntilOpen, Workbench } from './support/workbench';
 import { episodePreviewFrame, focusPreview, previewCounters, sampleCanvases, waitForCounters } from './support/episodePreview';
 import { tempDir, writeEpisodes } from '../support/fixtures';
 
@@ -46,9 +46,11 @@ test('an episode opens from the Datasets tree with its three cameras painted at 
   await workbench.expandTreeRow('Datasets', 'flexiv_1113');
   const row = workbench.treeRow('Datasets', 'episode_0');
   await row.waitFor({ state: 'visible', timeout: 60_000 });
-  await row.hover();
-  await row.locator('.action-label[aria-label="Open Episode Preview"]').click();
-  preview = await episodePreviewFrame(workbench.page, EPISODE);
+  // The row is redrawn when the scan of its dataset completes, which can take the hovered button away.
+  preview = await clickUntilOpen(async () => {
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
+  }, (timeoutMs) => episodePreviewFrame(workbench.page, EPISODE, timeoutMs), [20_000, 20_000, 30_000]);
   await waitForCounters(preview, (c) => c.painted >= 1 && c.frame === 0, 30_000);
   assert.equal(await preview.locator('.camera canvas').count(), 3);
   await assertCamerasShow(preview, 0);

@@ -12,17 +12,17 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
 /**
  * Clicks something that opens a view and waits for the view, clicking again when it does not come: a tree redraws
  * its rows as their data changes, and a click on a row being replaced is lost. For views that open once and are only
- * brought forward by a second click. The last of the `waitsMs` is the real timeout; its failure is the error.
+ * brought forward by a second click. A click that finds nothing to click (its row was replaced while hovered) counts
+ * as a try too. The last of the `waitsMs` is the real timeout; its failure is the error.
  */
 export async function clickUntilOpen<T>(click: () => Promise<void>, opened: (timeoutMs: number) => Promise<T>, waitsMs: readonly number[]): Promise<T> {
   for (const [attempt, timeoutMs] of waitsMs.entries()) {
-    await click();
-    const last = attempt === waitsMs.length - 1;
-    const view = await opened(timeoutMs).catch((error: unknown) => {
-      if (last) throw error;
-      return undefined;
-    });
-    if (view !== undefined) return view;
+    try {
+      await click();
+      return await opened(timeoutMs);
+    } catch (error) {
+      if (attempt === waitsMs.length - 1) throw error;
+    }
   }
   throw new Error('clickUntilOpen needs at least one wait');
 }
