@@ -87,6 +87,8 @@ export type EpisodePreviewHostMessage =
       readonly initial: Partial<Omit<PreviewViewState, 'file'>>;
       /** Memory for decoded frames in the webview (ctrlWorld.preview.frameCacheMB). */
       readonly frameCacheMB: number;
+      /** The frame set the host sends right after this message, unasked: the webview does not ask for it again. */
+      readonly servedFrame: number;
     }
   | FramesMessage
   /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */

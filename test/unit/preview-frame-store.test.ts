@@ -109,3 +109,13 @@ test('urgency orders arrivals by how soon they are needed; abandoned frames can 
   store.plan(10, shape());
   assert.ok(requests.at(-1)!.indices.includes(12), 'the abandoned frame is requested again when the window returns');
 });
+
+test('the frame set the host sends unasked is not asked for, and is kept when it comes', () => {
+  const { store, requests } = storeWithLog();
+  store.expect(10);
+  store.plan(10, shape());
+  assert.deepEqual(requests, [{ indices: [11, 12, 13, 14, 9, 8], replace: false }]);
+  assert.equal(store.wants(10), true);
+  deliver(store, [10]);
+  assert.equal(store.has(10), true);
+});

@@ -67,7 +67,14 @@ export class FrameDecoder {
   private readonly pending = new Map<number, { request: WorkerRequest; resolve: (bitmap: ImageBitmap) => void; reject: (error: Error) => void }>();
   private nextId = 0;
 
-  constructor() {
+  private started = false;
+
+  /**
+   * The workers start with the first frame that is not urgent: starting them earlier would take processor time from
+   * the first frame, which is decoded here.
+   */
+  private start(): void {
+    this.started = true;
     for (let i = 0; i < POOL_SIZE; i++) {
       const worker = startWorker();
       if (!worker) break;
@@ -78,7 +85,11 @@ export class FrameDecoder {
     }
   }
 
-  decode(request: DecodeRequest): Promise<ImageBitmap> {
+  /**
+   * `urgent` (the frame a paused user waits for: the first one, a seek) decodes here at once instead of queueing
+   * behind the workers' prefetch or waiting for them to start; the browser decodes it off this thread anyway.
+   */
+  decode(request: DecodeRequest, urgent = false): Promise<ImageBitmap> {
     // A copy of just these bytes (the message's buffer may hold the other cameras' too), cloned to the worker.
     const message: WorkerRequest = {
       id: this.nextId++,
@@ -87,7 +98,8 @@ export class FrameDecoder {
       width: request.kind === 'raw' ? request.width : 0,
       height: request.kind === 'raw' ? request.height : 0,
     };
-    if (this.workers.length === 0) return decodeFrame(message);
+    if (!urgent && !this.started) this.start();
+    if (urgent || this.workers.length === 0) return decodeFrame(message);
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { request: message, resolve, reject });
       this.workers[message.id % this.workers.length]!.postMessage(message);

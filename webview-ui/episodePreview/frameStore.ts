@@ -78,6 +78,11 @@ export class FrameStore<Image extends Closable> {
     if (missing.length > 0 || replace) this.request(missing, replace);
   }
 
+  /** The host sends this frame set unasked (the first one): it is not asked for. */
+  expect(index: number): void {
+    this.pending.add(index);
+  }
+
   /** Whether a frame set that arrived is still worth decoding. */
   wants(index: number): boolean {
     return this.window.has(index) && !this.ready.has(index);

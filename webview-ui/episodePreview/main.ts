@@ -18,7 +18,6 @@ import { FrameDecoder } from './decodeWorker';
 
 const app = document.getElementById('app')!;
 document.body.classList.add('panel', 'episode-preview');
-// The decoding workers start while the host opens the episode, so they are ready for its first frame.
 const decoder = new FrameDecoder();
 
 let preview: EpisodePreview | undefined;
@@ -26,7 +25,7 @@ let preview: EpisodePreview | undefined;
 const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage, PreviewViewState>((message) => {
   switch (message.type) {
     case 'episode':
-      preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20);
+      preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20, message.servedFrame);
       break;
     case 'frames':
       channel.post({ type: 'received', count: message.sets.length });
@@ -64,7 +63,7 @@ class EpisodePreview {
   private saveTimer = 0;
   private firstPaintSent = false;
 
-  constructor(private readonly episode: PreviewEpisode, private state: PreviewViewState, cacheBytes: number) {
+  constructor(private readonly episode: PreviewEpisode, private state: PreviewViewState, cacheBytes: number, servedFrame: number) {
     app.replaceChildren();
     app.className = 'preview';
     this.controls = new Controls(episode, state, {
@@ -97,7 +96,7 @@ class EpisodePreview {
     this.grid.setEnlarged(state.enlarged);
     this.chartHost.className = 'chart-host';
     app.append(this.controls.header, this.grid.element, this.controls.scrubber, this.controls.toolbar, this.chartHost);
-    this.player = new Player(episode, state, cacheBytes, app, {
+    this.player = new Player(episode, { ...state, servedFrame }, cacheBytes, app, {
       paint: (index, images) => this.painted(index, images),
       playingChanged: (playing) => {
         this.controls.setPlaying(playing);

@@ -35,7 +35,7 @@ export class Player {
 
   constructor(
     private readonly episode: PreviewEpisode,
-    start: { frame: number; speed: number; loop: boolean },
+    start: { frame: number; speed: number; loop: boolean; servedFrame: number },
     cacheBytes: number,
     private readonly root: HTMLElement,
     private readonly view: PlayerView,
@@ -49,6 +49,7 @@ export class Player {
     this.window = windowForBudget(cacheBytes, bytesPerSet);
     this.target = clampIndex(start.frame, episode.frameCount);
     this.seekStarted = performance.now();
+    if (start.servedFrame === this.target) this.store.expect(this.target);
     this.store.plan(this.target, this.shape());
   }
 
@@ -101,7 +102,8 @@ export class Player {
   }
 
   private async decode(message: FrameSet): Promise<void> {
-    const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras);
+    const awaited = !this.playing && message.index === this.target;
+    const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras, awaited);
     if (!this.store.store(message.index, images)) return;
     if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
   }

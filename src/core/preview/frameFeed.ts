@@ -40,14 +40,23 @@ export class FrameFeed<T> {
     this.cache = new ByteBoundedCache<T>(cacheBytes, source.sizeOf);
   }
 
-  /** Adds indices behind the queue, or (replace) drops what is queued first: the preview moved elsewhere. */
+  /**
+   * Adds indices behind the queue, or (replace) drops what is queued first: the preview moved elsewhere. After such a
+   * seek the new position goes at once in a message of its own, past the in-flight limit: the user waits for it,
+   * not for the acknowledgements of frames sent for the old position nor for a batch to fill.
+   */
   want(indices: readonly number[], replace: boolean): void {
     if (this.disposed) return;
+    let rest = indices;
     if (replace) {
       this.queue = [];
       this.queued.clear();
+      if (indices.length > 0) {
+        this.serveNow(indices[0]!);
+        rest = indices.slice(1);
+      }
     }
-    for (const index of indices) {
+    for (const index of rest) {
       if (!this.queued.has(index)) {
         this.queued.add(index);
         this.queue.push(index);

@@ -48,9 +48,10 @@ export class PreviewSession {
       return;
     }
     const flag = await this.host.flag();
-    this.host.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.host.frameCacheMB() });
+    const servedFrame = Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0));
+    this.host.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.host.frameCacheMB(), servedFrame });
     this.feed?.reset();
-    this.feed?.serveNow(Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0)));
+    this.feed?.serveNow(servedFrame);
     // Validation samples frames: it runs once the first frame is on its way.
     setImmediate(() => {
       if (this.disposed) return;
