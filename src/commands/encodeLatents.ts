@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { CancelledError, describeError } from '../core/errors';
 import { resolveRemotePath, type RemoteHost } from '../core/remote/remoteHost';
-import { readSshHosts } from '../core/remote/sshConfig';
 import { describeGpu, queryGpus } from '../core/remote/gpus';
 import type { RunRegistry } from '../core/training/registry';
 import type { TrainingHosts } from '../training/hosts';
@@ -15,8 +14,11 @@ import { readManifest } from '../core/convert/manifest';
 import type { Settings } from '../settings';
 import { findTrainingConfig, type ConvertedDataset, type ConvertedDatasets } from '../views/converted/convertedDatasets';
 import type { ConvertedNode } from '../views/converted/convertedSection';
+import { pickGpuHost } from './pickGpuHost';
 
 interface Plan {
+  /** As the user named it: the key of its registry and of the converted dataset it leaves there. */
+  readonly alias: string;
   readonly host: RemoteHost;
   /** The host's registry: its folder holds the remote kit. */
   readonly registry: RunRegistry;
@@ -46,7 +48,8 @@ export class EncodeLatentsCommand {
   }
 
   private async pickDataset(): Promise<ConvertedDataset | undefined> {
-    const items = this.converted.all.map((dataset) => ({ label: dataset.location.name, description: path.join(dataset.location.root, dataset.location.name), dataset }));
+    // A dataset on a host has no local episodes or annotations to send.
+    const items = this.converted.all.filter((dataset) => !dataset.location.host).map((dataset) => ({ label: dataset.location.name, description: path.join(dataset.location.root, dataset.location.name), dataset }));
     if (items.length === 0) {
       void vscode.window.showInformationMessage('No converted dataset yet: run "Convert Dataset" first.', 'Convert Dataset').then((choice) => choice && vscode.commands.executeCommand('ctrlWorld.convertDataset'));
       return undefined;
@@ -55,13 +58,9 @@ export class EncodeLatentsCommand {
   }
 
   private async plan(dataset: ConvertedDataset): Promise<Plan | undefined> {
-    const hosts = await readSshHosts(this.settings.sshConfigFile).catch(() => []);
-    const hostItems = [...new Set([...this.hosts.known(), ...hosts.map((host) => host.alias)].filter(Boolean))].map((alias) => ({ label: alias, description: hosts.find((host) => host.alias === alias)?.detail }));
-    const picked = await vscode.window.showQuickPick([...hostItems, { label: '$(edit) Enter a host…', description: 'user@hostname or a Host alias' }], { title: 'Encode Latents (1/4): GPU host', ignoreFocusOut: true });
-    if (!picked) return undefined;
-    const alias = picked.label.startsWith('$(') ? await vscode.window.showInputBox({ title: 'GPU host', prompt: 'user@hostname or a Host alias from your SSH config', ignoreFocusOut: true }) : picked.label;
+    const alias = await pickGpuHost(this.settings, this.hosts, 'Encode Latents (1/4): GPU host');
     if (!alias) return undefined;
-    const registry = await this.hosts.registry(alias.trim());
+    const registry = await this.hosts.registry(alias);
     const host = registry.host;
     const home = await host.home();
     const checkout = resolveRemotePath(this.hosts.folderFor(host.key), home);
@@ -84,7 +83,7 @@ export class EncodeLatentsCommand {
     if (!svd) return undefined;
     const gpus = await this.pickGpus(host);
     if (!gpus) return undefined;
-    return { host, registry, datasetDir, metaDir, ...source, svdPath: resolveRemotePath(svd, home, checkout), gpus };
+    return { alias, host, registry, datasetDir, metaDir, ...source, svdPath: resolveRemotePath(svd, home, checkout), gpus };
   }
 
   private async episodesOnHost(dataset: ConvertedDataset, datasetDir: string, home: string, checkout: string): Promise<Pick<Plan, 'episodesDir' | 'upload'> | undefined> {
@@ -158,6 +157,8 @@ export class EncodeLatentsCommand {
     }
     const message = `Latents of ${location.name} on ${plan.host.label}: ${result.encoded} episodes encoded, ${result.skipped} already done, ${result.failed} failed.`;
     this.log.info(message);
+    // The dataset now on the host joins the Converted section, checked there as train_wm will read it.
+    await this.converted.add({ host: plan.alias, root: path.posix.dirname(plan.datasetDir), name: location.name, metaRoot: path.posix.dirname(plan.metaDir) });
     void (result.failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, 'Show Output').then((choice) => choice && this.log.show(true));
   }
 }

@@ -5,6 +5,8 @@ export const CONVERTED_EPISODE_VIEW_TYPE = 'ctrlWorld.convertedEpisode';
 
 /** Which annotation the panel shows; kept by the webview so the panel comes back after a reload. */
 export interface ConvertedEpisodeTarget {
+  /** The GPU host the dataset is on (its paths are the host's); absent on this machine. */
+  readonly host?: string;
   readonly file: string;
   readonly statFile: string;
   /** The sample list of the episode's split, when it has one. */

@@ -1,28 +1,48 @@
 // Conversion in a real VS Code: "Convert Dataset" from the command palette on the demo dataset (defaults taken with
-// Enter), the summary, the files on disk, the Converted section of the Datasets view, the Problems panel, and an
-// episode's state curves.
+// Enter), the summary, the files on disk, the Converted section of the Datasets view, the Problems panel, an
+// episode's state curves, and a copy of the dataset on a GPU host (a real sshd) checked there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { cp, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { clickUntilOpen, Workbench } from './support/workbench';
 import { REPO_ROOT, runProcess, SYSTEM_PYTHON, tempDir } from '../support/fixtures';
+import { startSshd, type TestSshHost } from '../support/sshd';
+import { CommandRunner, sshHost } from '../../src/core/remote/runner';
 
 let workbench: Workbench;
 let workspace: string;
 let cleanup: () => Promise<void>;
+let sshd: TestSshHost;
+let socketsTmp: string;
 
 before(async () => {
+  // A short TMPDIR, as a user's would be: it holds the SSH control sockets, whose paths are length-limited.
+  socketsTmp = await mkdtemp('/tmp/cwf-');
+  // The GPU host's nvidia-smi is the stand-in's (two free GPUs); its python3 has no torch.
+  const bin = path.join(socketsTmp, 'host-bin');
+  await cp(path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'bin'), bin, { recursive: true });
+  await writeFile(path.join(bin, 'fake-gpus.json'), JSON.stringify({ count: 2, name: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81920, busy: [] }));
+  sshd = await startSshd({ pathPrefix: [bin] });
   ({ dir: workspace, cleanup } = await tempDir('cwf-e2e-convert-'));
   // The workspace is a Ctrl-World checkout: its config names where train_wm reads the converted data.
   await copyFile(path.join(REPO_ROOT, 'test', 'fixtures', 'configs', 'config_flexiv.py'), path.join(workspace, 'config_flexiv.py'));
   await runProcess(SYSTEM_PYTHON, [path.join(REPO_ROOT, 'test', 'fixtures', 'flexiv_episodes.py'), '--demo', path.join(workspace, 'datasets')]);
-  workbench = await Workbench.launch({ workspace, settings: { 'ctrlWorld.datasetFolders': ['datasets'] } });
+  workbench = await Workbench.launch({
+    workspace,
+    env: { TMPDIR: socketsTmp },
+    settings: { 'ctrlWorld.datasetFolders': ['datasets'], 'ctrlWorld.ssh.configFile': sshd.configFile, 'ctrlWorld.remote.registryFolder': path.join(sshd.dir, 'registry') },
+  });
 });
 
 after(async () => {
   await workbench?.close();
+  if (sshd) {
+    await new CommandRunner({ sshConfigFile: sshd.configFile, controlDir: path.join(socketsTmp, `cwf-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(sshd.alias));
+    await sshd.stop();
+  }
+  await rm(socketsTmp, { recursive: true, force: true });
   await cleanup?.();
 });
 
@@ -37,11 +57,12 @@ async function frameWithTitle(page: Page, title: string, timeoutMs = 30_000): Pr
   throw new Error(`no webview titled "${title}" appeared`);
 }
 
-/** Accepts the default of the quick input whose title contains `title`. */
-async function acceptDefault(title: string): Promise<void> {
+/** Accepts the default of the quick input whose title contains `title`, or types `value` first. */
+async function acceptDefault(title: string, value?: string): Promise<void> {
   const widget = workbench.page.locator('.quick-input-widget', { has: workbench.page.locator('.quick-input-title', { hasText: title }) });
   await widget.waitFor({ state: 'visible', timeout: 30_000 });
   await workbench.page.waitForTimeout(150);
+  if (value !== undefined) await widget.locator('input').first().fill(value);
   await widget.locator('input').first().press('Enter');
 }
 
@@ -96,4 +117,60 @@ test('an episode opens its state curves against stat.json\'s range', async () =>
   assert.match(await frame.locator('header').innerText(), /Episode 0[\s\S]*pick up the red block[\s\S]*episode_0\.hdf5, 30 Hz, stride 6/);
   assert.match(await frame.locator('.summary').innerText(), /15 video frames; 7 samples start at frames 0–6/);
   await workbench.screenshot('converted-dataset');
+});
+
+test('a copy of the dataset on a GPU host is added from the palette, checked there, and opens its state curves', async () => {
+  // The host's copy lacks one training episode, so that its node and problems differ from the local one's.
+  const onHost = path.join(sshd.dir, 'gpu-host', 'dataset_example');
+  await cp(path.join(workspace, 'dataset_example'), onHost, { recursive: true });
+  await rm(path.join(onHost, 'flexiv_data', 'flexiv_1113', 'annotation', 'train', '0.json'));
+  const localRow = workbench.treeRow('Datasets', /flexiv_1113.*5 train · 1 val/);
+  if ((await localRow.getAttribute('aria-expanded')) === 'true') await localRow.locator('.monaco-tl-twistie').click();
+
+  await workbench.runCommand('Ctrl-World: Check Converted Data on GPU Host');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${sshd.alias}`) }).first().click();
+  await acceptDefault('(2/4)', path.join(onHost, 'flexiv_data'));
+  await acceptDefault('(3/4)');
+  await acceptDefault('(4/4)', path.join(onHost, 'flexiv_data_meta_info'));
+
+  const row = workbench.treeRow('Datasets', new RegExp(`flexiv_1113.*on ${sshd.alias} · 4 train · 1 val · \\d+ frames · latents 0/15`));
+  await row.waitFor({ timeout: 60_000 });
+  const problems = await workbench.problemsPanel();
+  await problems.locator('.monaco-list-row', { hasText: 'names 1 episodes with no train annotation (0)' }).waitFor({ timeout: 30_000 });
+
+  await workbench.openCtrlWorld();
+  await workbench.expandTreeRow('Datasets', new RegExp(`flexiv_1113.*on ${sshd.alias}`));
+  await workbench.expandTreeRow('Datasets', /train\s*4 episodes/);
+  const trainOnHost = path.join(onHost, 'flexiv_data', 'flexiv_1113', 'annotation', 'train');
+  const id = (await readdir(trainOnHost)).map((file) => Number(path.basename(file, '.json'))).sort((a, b) => a - b)[0]!;
+  const source = (JSON.parse(await readFile(path.join(trainOnHost, `${id}.json`), 'utf8')) as { source: { file: string } }).source.file;
+  const episode = workbench.treeRow('Datasets', new RegExp(`episode ${id}[\\s\\S]*latents 0/3 · ${source.replace('.', '\\.')}`));
+  // The panel of the local episode is reused: opened means it shows this one.
+  const frame = await clickUntilOpen(() => episode.click(), async (timeoutMs) => {
+    const shown = await frameWithTitle(workbench.page, 'Converted Episode', timeoutMs);
+    await shown.locator('header', { hasText: `Episode ${id}` }).waitFor({ timeout: timeoutMs });
+    return shown;
+  }, [15_000, 15_000, 30_000]);
+  await frame.locator('figure.chart-box canvas').first().waitFor({ timeout: 30_000 });
+  assert.equal(await frame.locator('figure.chart-box').count(), 7);
+  await workbench.screenshot('converted-dataset-on-host');
+});
+
+test('"Encode Latents on GPU Host" asks host, folders and GPUs, uploads, and says what the host lacks', async () => {
+  const host = path.join(sshd.dir, 'encode-host');
+  await mkdir(path.join(host, 'svd', 'vae'), { recursive: true });
+  await workbench.runCommand('Ctrl-World: Encode Latents on GPU Host');
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: /^flexiv_1113/ }).first().click();
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${sshd.alias}`) }).first().click();
+  await acceptDefault('(2/4)', path.join(host, 'flexiv_data'));
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Upload the 6 episodes' }).waitFor({ timeout: 30_000 });
+  await acceptDefault('(3/4)');
+  await acceptDefault('(4/4)', path.join(host, 'svd'));
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'GPU 1: NVIDIA A100-SXM4-80GB' }).waitFor({ timeout: 30_000 });
+  await acceptDefault('GPUs');
+  await workbench.notification(/Encode Latents: .*torch/).waitFor({ timeout: 60_000 });
+  const uploaded = path.join(host, 'flexiv_data', 'flexiv_1113', 'annotation');
+  assert.equal((await readdir(path.join(uploaded, 'train'))).length + (await readdir(path.join(uploaded, 'val'))).length, 6, 'the annotations went up');
+  assert.equal((await readdir(path.join(host, 'flexiv_data', 'flexiv_1113_episodes'))).filter((file) => file.endsWith('.hdf5')).length, 6, 'so did the episodes');
+  await workbench.dismissNotifications();
 });

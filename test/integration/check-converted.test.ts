@@ -1,13 +1,18 @@
 // Converted-dataset checks on real conversions: latent files in torch.save's format (test/fixtures/torch_pt.py),
-// damaged ones, meta files out of step with the config, the hand-over note's per-episode tree, and the CLI.
+// damaged ones, meta files out of step with the config, the hand-over note's per-episode tree, the CLI, and the same
+// datasets checked on a GPU host through a real sshd (remote-kit/converted_snapshot.py).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, type Annotation } from '../../src/core/convert';
 import { checkConverted, type ConvertedReport } from '../../src/core/convert/check';
+import { convertedFilesOnHost } from '../../src/core/convert/remoteCheck';
+import { CommandRunner, sshHost } from '../../src/core/remote/runner';
+import { RemoteHost } from '../../src/core/remote/remoteHost';
 import { runCli } from '../../src/cli/main';
 import { REPO_ROOT, runProcess, SYSTEM_PYTHON, tempDir, writeEpisodes } from '../support/fixtures';
+import { startSshd } from '../support/sshd';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -136,4 +141,40 @@ test('check-converted --json prints {"problems": [...]} and exits 1 on errors, 0
   assert.equal(bare.code, 1);
   assert.deepEqual(Object.keys(bare.json), ['problems']);
   assert.deepEqual(Object.keys(bare.json.problems[0]!).sort(), ['code', 'file', 'message', 'severity']);
+});
+
+test('on a GPU host, every dataset above gets the same report as here, from one kit call each', async (t) => {
+  const sshd = await startSshd();
+  await mkdir(path.join(sshd.dir, 'control'), { mode: 0o700 });
+  const host = new RemoteHost(new CommandRunner({ sshConfigFile: sshd.configFile, controlDir: path.join(sshd.dir, 'control') }), sshHost(sshd.alias));
+  t.after(async () => {
+    await host.disconnect();
+    await sshd.stop();
+  });
+  // Damage the host's copy in the ways only the kit's own zip and JSON reading can meet.
+  const broken = await copy('broken');
+  const annotation = broken.annotations[1]!;
+  await writeTensors([{ path: path.join(broken.root, name, annotation.latent_videos[0]!.latent_video_path), garbage: true }]);
+  await writeFile(path.join(broken.root, name, 'annotation', 'val', '3.json'), '{"episode_id": 3, "video_len');
+  const cases = [
+    { label: 'complete', cfg: name, downSample: 3 },
+    { label: 'meta-only', cfg: name },
+    { label: 'damaged', cfg: name },
+    { label: 'meta', cfg: 'other_cfg', downSample: 2, videoNum: 3 },
+    { label: 'broken', cfg: name },
+    { label: 'handover', root: path.join(dir, 'handover', 'flexiv_data'), meta: path.join(dir, 'handover-source', 'meta'), cfg: name },
+    { label: 'nowhere', root: path.join(dir, 'nowhere'), meta: path.join(dir, 'nowhere_meta'), cfg: name },
+  ];
+  const registryRoot = path.join(sshd.dir, 'registry');
+  for (const { label, cfg, root = path.join(dir, label, 'data'), meta = path.join(dir, label, 'meta'), ...config } of cases) {
+    const request = { root, name, metaRoot: meta, cfg, numFrames: 5, ...config };
+    const here = await checkConverted(request);
+    const files = await convertedFilesOnHost(host, registryRoot, { root, name, metaRoot: meta, cfg });
+    const there = await checkConverted({ ...request, files });
+    assert.deepEqual(there, here, label);
+    if (label === 'broken') assert.deepEqual(codes(there), ['bad-annotation', 'bad-latent', 'sample-episode-missing'], 'the damage is seen on the host too');
+  }
+  const snapshot = await convertedFilesOnHost(host, registryRoot, { root: broken.root, name, metaRoot: broken.meta });
+  const annotationText = await snapshot.readText(path.join(broken.root, name, 'annotation', 'train', '0.json'));
+  assert.ok('text' in annotationText && JSON.parse(annotationText.text).episode_id === 0, 'annotations come whole, for the state curves');
 });

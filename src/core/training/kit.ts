@@ -6,8 +6,8 @@ import type { ExecResult } from '../remote/runner';
 import type { RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 
-export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py'] as const;
-export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py' | 'encode_latents.py';
+export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py', 'converted_snapshot.py'] as const;
+export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py' | 'encode_latents.py' | 'converted_snapshot.py';
 const NOT_INSTALLED = 97;
 
 export interface Kit {

@@ -1,5 +1,6 @@
-// The converted datasets the editor knows (converted here, or named by the workspace's training config), their
-// latest check, and its problems in the Problems panel. Files changing under a dataset re-run its check.
+// The converted datasets the editor knows (converted here, named by the workspace's training config, or on a GPU
+// host), their latest check, and its problems in the Problems panel. Files changing under a local dataset re-run its
+// check; a dataset on a host is read again on "Check Converted Data".
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -8,9 +9,13 @@ import { describeError } from '../../core/errors';
 import { parseConfig } from '../../core/config';
 import { cfgFor, configData, type ConfigData } from '../../core/convert';
 import { checkConverted, type ConvertedReport } from '../../core/convert/check';
+import { LOCAL_FILES, type ConvertedFiles } from '../../core/convert/check/files';
+import { remoteFileUri } from '../remoteFiles';
 
 /** Where a converted dataset lives, as train_wm would be told: root, name, meta root (and its cfg). */
 export interface ConvertedLocation {
+  /** The GPU host (SSH alias or user@host) the dataset is on; absent on this machine. Paths are the host's. */
+  readonly host?: string;
   readonly root: string;
   readonly name: string;
   readonly metaRoot: string;
@@ -22,7 +27,12 @@ export interface ConvertedDataset {
   readonly config?: { readonly file: string; readonly data: ConfigData };
   readonly report?: ConvertedReport;
   readonly error?: string;
+  /** The files the check read: this machine's, or the host's snapshot (the state curves read them too). */
+  readonly files?: ConvertedFiles;
 }
+
+/** Reads a dataset on a GPU host for the check (remote-kit/converted_snapshot.py through the host's runner). */
+export type HostFilesReader = (location: ConvertedLocation & { readonly host: string }, cfg: string) => Promise<ConvertedFiles>;
 
 const STATE_KEY = 'ctrlWorld.convertedDatasets';
 const RECHECK_DELAY_MS = 600;
@@ -36,7 +46,7 @@ export class ConvertedDatasets extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
 
-  constructor(private readonly memento: vscode.Memento, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly memento: vscode.Memento, private readonly log: vscode.LogOutputChannel, private readonly hostFiles: HostFilesReader) {
     super();
     this.register({ dispose: () => this.clearWatchers() });
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -78,47 +88,64 @@ export class ConvertedDatasets extends Disposable {
     this.changed.fire();
   }
 
+  /** The files of the checked dataset holding `file` on `host` (undefined: this machine), if it was read. */
+  filesFor(host: string | undefined, file: string): ConvertedFiles | undefined {
+    if (!host) return LOCAL_FILES;
+    return this.datasets.find(({ location }) => location.host === host && file.startsWith(`${location.root}/`))?.files;
+  }
+
   private async check(location: ConvertedLocation, config: ConvertedDataset['config']): Promise<ConvertedDataset> {
-    const matches = config && path.resolve(config.data.root) === path.resolve(location.root) ? config : undefined;
+    // The config's paths are the host's when it trains there: a dataset on a host is compared with it by name.
+    const matches = config && (location.host ? config.data.names.includes(location.name) : path.resolve(config.data.root) === path.resolve(location.root)) ? config : undefined;
     const data = matches?.data;
+    const cfg = data ? cfgFor(data, location.name) ?? location.name : location.name;
     try {
+      const { host } = location;
+      const files = host ? await this.hostFiles({ ...location, host }, cfg) : LOCAL_FILES;
       const report = await checkConverted({
+        files,
         root: location.root,
         name: location.name,
         metaRoot: location.metaRoot,
-        cfg: data ? cfgFor(data, location.name) ?? location.name : location.name,
+        cfg,
         numFrames: data?.numFrames ?? 5,
         videoNum: data?.videoNum,
         downSample: data?.downSample,
         width: data?.width,
         height: data?.height,
       });
-      return { location, config: matches, report };
+      return { location, config: matches, report, files };
     } catch (error) {
-      this.log.error(`Checking ${location.root}/${location.name} failed: ${describeError(error)}`);
+      this.log.error(`Checking ${location.root}/${location.name}${location.host ? ` on ${location.host}` : ''} failed: ${describeError(error)}`);
       return { location, config: matches, error: describeError(error) };
     }
   }
 
   private publishDiagnostics(): void {
     this.diagnostics.clear();
-    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     for (const dataset of this.datasets) {
+      const { host } = dataset.location;
       for (const problem of dataset.report?.problems ?? []) {
         const file = problem.file ?? path.join(dataset.location.root, dataset.location.name);
         const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), problem.message,
           problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-        diagnostic.source = `Ctrl-World (${dataset.location.name})`;
+        diagnostic.source = `Ctrl-World (${dataset.location.name}${host ? ` on ${host}` : ''})`;
         diagnostic.code = problem.code;
-        byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
+        // A host's file opens read-only from the host.
+        const uri = host ? remoteFileUri(host, file) : vscode.Uri.file(file);
+        const entry = byFile.get(uri.toString()) ?? { uri, list: [] };
+        entry.list.push(diagnostic);
+        byFile.set(uri.toString(), entry);
       }
     }
-    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+    for (const { uri, list } of byFile.values()) this.diagnostics.set(uri, list);
   }
 
   private watch(): void {
     this.clearWatchers();
-    const folders = new Set(this.datasets.flatMap(({ location }) => [path.join(location.root, location.name), path.join(location.metaRoot)]));
+    const local = this.datasets.filter(({ location }) => !location.host);
+    const folders = new Set(local.flatMap(({ location }) => [path.join(location.root, location.name), path.join(location.metaRoot)]));
     for (const folder of folders) {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*.{json,pt}'));
       const recheck = () => this.scheduleRefresh();
@@ -141,7 +168,9 @@ export class ConvertedDatasets extends Disposable {
 }
 
 export function sameLocation(a: ConvertedLocation, b: ConvertedLocation): boolean {
-  return path.resolve(a.root) === path.resolve(b.root) && a.name === b.name && path.resolve(a.metaRoot) === path.resolve(b.metaRoot);
+  if (a.host !== b.host) return false;
+  const same = (x: string, y: string) => (a.host ? path.posix.normalize(x) === path.posix.normalize(y) : path.resolve(x) === path.resolve(y));
+  return same(a.root, b.root) && a.name === b.name && same(a.metaRoot, b.metaRoot);
 }
 
 /**

@@ -2,11 +2,12 @@
 // episode opened from the tree, and restored after a reload from the target the webview keeps.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { Disposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
 import type { Annotation, SampleEntry, StatJson } from '../../core/convert';
 import { readJson } from '../../core/convert/check/report';
+import type { ConvertedFiles } from '../../core/convert/check/files';
+import { remoteFileUri } from '../remoteFiles';
 import { CONVERTED_EPISODE_VIEW_TYPE, type ConvertedEpisodeHostMessage, type ConvertedEpisodeTarget, type ConvertedEpisodeViewMessage } from '../../protocol/convertedEpisode';
 import { WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
@@ -18,7 +19,8 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
   private channel: WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage> | undefined;
   private target: ConvertedEpisodeTarget | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel,
+    private readonly filesFor: (target: ConvertedEpisodeTarget) => ConvertedFiles | undefined) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(CONVERTED_EPISODE_VIEW_TYPE, this));
     this.register({ dispose: () => this.panel?.dispose() });
@@ -41,7 +43,8 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ctrl-world.svg');
     const channel = new WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage>(panel.webview, (message) => {
-      if (message.type === 'openAnnotation' && this.target) void vscode.window.showTextDocument(vscode.Uri.file(this.target.file));
+      const target = this.target;
+      if (message.type === 'openAnnotation' && target) void vscode.window.showTextDocument(target.host ? remoteFileUri(target.host, target.file) : vscode.Uri.file(target.file));
     });
     this.channel = channel;
     panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: this.extensionUri, bundle: 'convertedEpisode', title: 'Converted Episode', bundleCss: true });
@@ -60,10 +63,14 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     const id = path.basename(target.file, '.json');
     if (this.panel) this.panel.title = `Episode ${id} · states`;
     try {
-      const annotation = JSON.parse(await readFile(target.file, 'utf8')) as Partial<Annotation>;
+      const files = this.filesFor(target);
+      if (!files) throw new Error(`${target.file} on ${target.host} has not been read yet; run "Check Converted Data" first`);
+      const read = await readJson<Partial<Annotation>>(files, target.file);
+      const annotation = read.value;
+      if (!annotation) throw new Error(`${target.file} cannot be read: ${read.error}`);
       if (!Array.isArray(annotation.states)) throw new Error(`${target.file} has no "states"`);
-      const stat = (await readJson<StatJson>(target.statFile)).value;
-      const samples = target.samplesFile ? (await readJson<SampleEntry[]>(target.samplesFile)).value : undefined;
+      const stat = (await readJson<StatJson>(files, target.statFile)).value;
+      const samples = target.samplesFile ? (await readJson<SampleEntry[]>(files, target.samplesFile)).value : undefined;
       const source = annotation.source;
       const width = annotation.states[0]?.length ?? 7;
       this.channel?.post({

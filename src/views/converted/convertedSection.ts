@@ -6,6 +6,7 @@ import { Disposable } from '../../core/lifecycle';
 import type { ConvertedEpisode } from '../../core/convert/check';
 import type { ConvertedEpisodeTarget } from '../../protocol/convertedEpisode';
 import type { TreeSection } from '../treeSection';
+import { remoteFileUri } from '../remoteFiles';
 import type { ConvertedDataset, ConvertedDatasets } from './convertedDatasets';
 
 export const CONVERTED_SECTION = 'converted';
@@ -64,14 +65,17 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
         const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
         item.description = element.detail;
         item.iconPath = new vscode.ThemeIcon('json');
-        item.resourceUri = vscode.Uri.file(element.file);
-        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(element.file)] };
+        const { host } = element.dataset.location;
+        // A host's meta file opens read-only from the host.
+        const uri = host ? remoteFileUri(host, element.file) : vscode.Uri.file(element.file);
+        item.resourceUri = uri;
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
         item.contextValue = 'convertedMeta';
         return item;
       }
       case 'convertedSplit': {
         const item = new vscode.TreeItem(element.split, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `converted:${element.dataset.location.root}:${element.dataset.location.name}:${element.split}`;
+        item.id = `${datasetId(element.dataset)}:${element.split}`;
         item.description = `${element.episodes.length} episode${element.episodes.length === 1 ? '' : 's'} · ${element.episodes.reduce((sum, episode) => sum + episode.videoLength, 0)} frames`;
         item.iconPath = new vscode.ThemeIcon('list-tree');
         return item;
@@ -102,10 +106,11 @@ function datasetChildren(dataset: ConvertedDataset): ConvertedNode[] {
 function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
   const { location, report } = dataset;
   const item = new vscode.TreeItem(location.name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `converted:${location.root}:${location.name}`;
-  item.contextValue = 'convertedDataset';
+  item.id = datasetId(dataset);
+  item.contextValue = location.host ? 'convertedDatasetOnHost' : 'convertedDataset';
+  const where = location.host ? `on ${location.host} · ` : '';
   if (!report) {
-    item.description = 'check failed';
+    item.description = `${where}check failed`;
     item.tooltip = dataset.error;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     return item;
@@ -115,13 +120,13 @@ function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
   const warnings = report.problems.length - errors;
   const frames = report.episodes.reduce((sum, episode) => sum + episode.videoLength, 0);
   const train = report.episodes.filter((episode) => episode.split !== 'val').length;
-  item.description = `${train} train · ${report.episodes.length - train} val · ${frames} frames · latents ${latents.filter((latent) => latent.state === 'ok').length}/${latents.length}`
+  item.description = `${where}${train} train · ${report.episodes.length - train} val · ${frames} frames · latents ${latents.filter((latent) => latent.state === 'ok').length}/${latents.length}`
     + (errors + warnings > 0 ? ` · ${errors + warnings} problem${errors + warnings > 1 ? 's' : ''}` : '');
   item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
     : warnings > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
     : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
   const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendMarkdown(`**${location.name}** (${report.layout} layout)\n\n`);
+  tooltip.appendMarkdown(`**${location.name}** (${report.layout} layout)${location.host ? ` on **${location.host}**` : ''}\n\n`);
   tooltip.appendMarkdown(`Dataset: \`${report.datasetDir}\`\n\nMeta: \`${report.metaDir}\`\n\n`);
   if (dataset.config) tooltip.appendMarkdown(`Checked against \`${dataset.config.file}\`\n\n`);
   for (const problem of report.problems.slice(0, 5)) tooltip.appendMarkdown(`- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${problem.message}\n`);
@@ -130,10 +135,14 @@ function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
   return item;
 }
 
+function datasetId({ location }: ConvertedDataset): string {
+  return `converted:${location.host ?? ''}:${location.root}:${location.name}`;
+}
+
 export function episodeTarget(dataset: ConvertedDataset, episode: ConvertedEpisode): ConvertedEpisodeTarget {
   const { location, report } = dataset;
   const samplesFile = report && episode.split !== 'any' ? path.join(report.metaDir, `${episode.split}_sample.json`) : undefined;
-  return { file: episode.annotationFile, statFile: path.join(location.metaRoot, location.name, 'stat.json'), samplesFile };
+  return { ...(location.host ? { host: location.host } : {}), file: episode.annotationFile, statFile: path.join(location.metaRoot, location.name, 'stat.json'), samplesFile };
 }
 
 function episodeItem(dataset: ConvertedDataset, episode: ConvertedEpisode): vscode.TreeItem {

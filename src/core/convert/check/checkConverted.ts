@@ -1,11 +1,10 @@
 // Checks a converted dataset against what train_wm.py will read: annotations, latents per view and their shapes,
 // stat.json and the sample lists, in the upstream layout or the hand-over note's per-episode tree.
-import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { LATENT_CHANNELS, VAE_FACTOR, type Annotation } from '../layout';
 import type { Split } from '../types';
 import { checkMeta } from './checkMeta';
-import { readLatentInfo } from './latentFile';
+import { LOCAL_FILES, type ConvertedFiles } from './files';
 import { readJson, type ConvertedEpisode, type ConvertedProblem, type ConvertedReport, type LatentState, type ProblemSink } from './report';
 
 export interface CheckRequest {
@@ -24,16 +23,22 @@ export interface CheckRequest {
   /** Frame size the latents must have been encoded at (default 320x192). */
   readonly width?: number;
   readonly height?: number;
+  /** Where the files are read: this machine's (the default), or a snapshot of the GPU host's. */
+  readonly files?: ConvertedFiles;
 }
+
+/** A request with its files settled. */
+export type Checking = CheckRequest & { readonly files: ConvertedFiles };
 
 const VIEWS = 3;
 
-export async function checkConverted(request: CheckRequest): Promise<ConvertedReport> {
+export async function checkConverted(given: CheckRequest): Promise<ConvertedReport> {
+  const request: Checking = { ...given, files: given.files ?? LOCAL_FILES };
   const problems: ConvertedProblem[] = [];
   const sink: ProblemSink = (severity, code, message, file) => problems.push({ severity, code, message, ...(file ? { file } : {}) });
   const datasetDir = path.join(request.root, request.name);
-  const layout = (await isDirectory(path.join(datasetDir, 'annotation'))) ? 'upstream'
-    : (await perEpisodeFolders(request.root)).length > 0 ? 'per-episode' : 'missing';
+  const layout = (await request.files.isDirectory(path.join(datasetDir, 'annotation'))) ? 'upstream'
+    : (await perEpisodeFolders(request.root, request.files)).length > 0 ? 'per-episode' : 'missing';
   let episodes: ConvertedEpisode[] = [];
   if (layout === 'missing') {
     sink('error', 'no-dataset', `train_wm reads ${datasetDir}/annotation/<train|val>/<id>.json, but ${datasetDir} has no annotation folder. Convert the dataset, or check dataset_root_path and dataset_names in the config.`, datasetDir);
@@ -47,11 +52,11 @@ export async function checkConverted(request: CheckRequest): Promise<ConvertedRe
   return { layout, datasetDir: layout === 'per-episode' ? request.root : datasetDir, metaDir: meta.metaDir, episodes, stat: meta.stat, samples: meta.samples, problems };
 }
 
-async function upstreamEpisodes(datasetDir: string, request: CheckRequest, sink: ProblemSink): Promise<ConvertedEpisode[]> {
+async function upstreamEpisodes(datasetDir: string, request: Checking, sink: ProblemSink): Promise<ConvertedEpisode[]> {
   const episodes: ConvertedEpisode[] = [];
   for (const split of ['train', 'val'] as const) {
     const folder = path.join(datasetDir, 'annotation', split);
-    const files = (await listFiles(folder)).filter((file) => file.endsWith('.json')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+    const files = (await request.files.list(folder)).filter((file) => file.endsWith('.json')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     if (files.length === 0) sink(split === 'train' ? 'error' : 'warning', 'no-annotations', `${folder} holds no annotations: train_wm finds no ${split} episodes there.`, folder);
     for (const file of files) {
       const episode = await checkAnnotation(path.join(folder, file), split, datasetDir, request, sink);
@@ -62,13 +67,13 @@ async function upstreamEpisodes(datasetDir: string, request: CheckRequest, sink:
 }
 
 /** The hand-over note's tree: `<root>/<episode>/annotation/<view>.json` and `latent_videos/<view>/0.pt`. */
-async function perEpisodeEpisodes(root: string, request: CheckRequest, sink: ProblemSink): Promise<ConvertedEpisode[]> {
+async function perEpisodeEpisodes(root: string, request: Checking, sink: ProblemSink): Promise<ConvertedEpisode[]> {
   const episodes: ConvertedEpisode[] = [];
-  for (const folder of await perEpisodeFolders(root)) {
+  for (const folder of await perEpisodeFolders(root, request.files)) {
     const episodeDir = path.join(root, folder);
-    const annotations = (await listFiles(path.join(episodeDir, 'annotation'))).filter((file) => file.endsWith('.json'));
+    const annotations = (await request.files.list(path.join(episodeDir, 'annotation'))).filter((file) => file.endsWith('.json'));
     const first = annotations.sort()[0];
-    const annotation = first ? await readJson<Partial<Annotation>>(path.join(episodeDir, 'annotation', first)) : undefined;
+    const annotation = first ? await readJson<Partial<Annotation>>(request.files, path.join(episodeDir, 'annotation', first)) : undefined;
     const videoLength = typeof annotation?.value?.video_length === 'number' ? annotation.value.video_length : undefined;
     const latents: LatentState[] = [];
     for (let view = 0; view < VIEWS; view++) {
@@ -81,9 +86,9 @@ async function perEpisodeEpisodes(root: string, request: CheckRequest, sink: Pro
   return episodes;
 }
 
-async function checkAnnotation(file: string, split: Split, datasetDir: string, request: CheckRequest, sink: ProblemSink): Promise<ConvertedEpisode | undefined> {
+async function checkAnnotation(file: string, split: Split, datasetDir: string, request: Checking, sink: ProblemSink): Promise<ConvertedEpisode | undefined> {
   const label = `annotation/${split}/${path.basename(file)}`;
-  const parsed = await readJson<Partial<Annotation>>(file);
+  const parsed = await readJson<Partial<Annotation>>(request.files, file);
   if (!parsed.value) {
     sink('error', 'bad-annotation', `${label} cannot be read: ${parsed.error}. Convert the dataset again.`, file);
     return undefined;
@@ -113,8 +118,8 @@ async function checkAnnotation(file: string, split: Split, datasetDir: string, r
   return { id: stem, split, annotationFile: file, videoLength, latents, task: a.texts?.[0] ?? '', source };
 }
 
-async function latentState(file: string, view: number, videoLength: number | undefined, request: CheckRequest, sink: ProblemSink): Promise<LatentState> {
-  const info = await readLatentInfo(file);
+async function latentState(file: string, view: number, videoLength: number | undefined, request: Checking, sink: ProblemSink): Promise<LatentState> {
+  const info = await request.files.latentInfo(file);
   if (!info.ok) {
     if (!info.missing) sink('error', 'bad-latent', `${file} cannot be read as a tensor: ${info.reason}. Encode it again.`, file);
     return { view, file, state: info.missing ? 'missing' : 'bad' };
@@ -147,22 +152,10 @@ function summarizeLatents(episodes: readonly ConvertedEpisode[], datasetDir: str
   }
 }
 
-async function perEpisodeFolders(root: string): Promise<string[]> {
+async function perEpisodeFolders(root: string, files: ConvertedFiles): Promise<string[]> {
   const folders: string[] = [];
-  for (const entry of await listFiles(root)) {
-    if (await isDirectory(path.join(root, entry, 'annotation')) && await isDirectory(path.join(root, entry, 'latent_videos'))) folders.push(entry);
+  for (const entry of await files.list(root)) {
+    if (await files.isDirectory(path.join(root, entry, 'annotation')) && await files.isDirectory(path.join(root, entry, 'latent_videos'))) folders.push(entry);
   }
   return folders.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-}
-
-async function listFiles(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch {
-    return [];
-  }
-}
-
-async function isDirectory(folder: string): Promise<boolean> {
-  return stat(folder).then((info) => info.isDirectory(), () => false);
 }

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { sampleFile, STAT_FILE, type SampleEntry, type StatJson } from '../layout';
 import { framesNeeded } from '../samples';
 import { readJson, type ConvertedEpisode, type ProblemSink } from './report';
-import type { CheckRequest } from './checkConverted';
+import type { Checking } from './checkConverted';
+import type { ConvertedFiles } from './files';
 
 export interface MetaResult {
   readonly metaDir: string;
@@ -12,11 +13,11 @@ export interface MetaResult {
   readonly samples: { train: number; val: number };
 }
 
-export async function checkMeta(request: CheckRequest, episodes: readonly ConvertedEpisode[], sink: ProblemSink): Promise<MetaResult> {
+export async function checkMeta(request: Checking, episodes: readonly ConvertedEpisode[], sink: ProblemSink): Promise<MetaResult> {
   const cfg = request.cfg ?? request.name;
   const nameDir = path.join(request.metaRoot, request.name);
   const cfgDir = path.join(request.metaRoot, cfg);
-  const stat = await checkStat(nameDir, cfgDir, cfg !== request.name, sink);
+  const stat = await checkStat(request.files, nameDir, cfgDir, cfg !== request.name, sink);
   const samples = { train: 0, val: 0 };
   for (const split of ['train', 'val'] as const) {
     samples[split] = await checkSamples(path.join(cfgDir, sampleFile(split)), split, episodes, request, sink);
@@ -32,11 +33,11 @@ export async function checkMeta(request: CheckRequest, episodes: readonly Conver
   return { metaDir: cfgDir, stat, samples };
 }
 
-async function checkStat(nameDir: string, cfgDir: string, differs: boolean, sink: ProblemSink): Promise<StatJson | undefined> {
+async function checkStat(files: ConvertedFiles, nameDir: string, cfgDir: string, differs: boolean, sink: ProblemSink): Promise<StatJson | undefined> {
   const candidates = differs ? [path.join(nameDir, STAT_FILE), path.join(cfgDir, STAT_FILE)] : [path.join(nameDir, STAT_FILE)];
   const found = [];
   for (const file of candidates) {
-    const parsed = await readJson<Partial<StatJson>>(file);
+    const parsed = await readJson<Partial<StatJson>>(files, file);
     if (!parsed.missing) found.push({ file, parsed });
   }
   if (found.length === 0) {
@@ -61,8 +62,8 @@ async function checkStat(nameDir: string, cfgDir: string, differs: boolean, sink
   return { state_01: stat.state_01, state_99: stat.state_99 };
 }
 
-async function checkSamples(file: string, split: 'train' | 'val', episodes: readonly ConvertedEpisode[], request: CheckRequest, sink: ProblemSink): Promise<number> {
-  const parsed = await readJson<unknown>(file);
+async function checkSamples(file: string, split: 'train' | 'val', episodes: readonly ConvertedEpisode[], request: Checking, sink: ProblemSink): Promise<number> {
+  const parsed = await readJson<unknown>(request.files, file);
   if (!Array.isArray(parsed.value)) {
     sink(split === 'train' ? 'error' : 'warning', 'missing-samples', `${file} ${parsed.error ?? 'is not a list of samples'}; train_wm reads the ${split} samples from it. Convert the dataset.`, file);
     return 0;

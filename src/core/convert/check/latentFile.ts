@@ -23,21 +23,31 @@ export async function readLatentInfo(file: string): Promise<LatentInfo> {
     const entries = await zipEntries(handle, size);
     const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
     if (!pickle) throw new ZipFormatError('it has no data.pkl, so torch.save did not write it');
-    const value = unpickle(await readEntry(handle, size, pickle));
-    if (!isTensor(value)) throw new PickleError('it holds something other than one tensor');
-    const prefix = pickle.name.slice(0, pickle.name.length - 'data.pkl'.length);
-    const storage = entries.find((entry) => entry.name === `${prefix}data/${value.storageKey}`);
-    const elements = value.shape.reduce((product, dimension) => product * dimension, 1);
-    const needed = (value.storageOffset + elements) * value.itemSize;
-    if (!storage) throw new ZipFormatError(`its tensor data (data/${value.storageKey}) is missing`);
-    if (storage.size < needed) throw new ZipFormatError(`its tensor data holds ${storage.size} bytes, but shape (${value.shape.join(', ')}) needs ${needed}`);
-    return { ok: true, shape: value.shape, dtype: value.dtype, sizeBytes: size };
+    return tensorInfo(entries, pickle.name, await readEntry(handle, size, pickle), size);
   } catch (error) {
-    if (error instanceof ZipFormatError || error instanceof PickleError) return { ok: false, missing: false, reason: error.message };
-    return { ok: false, missing: false, reason: describeError(error) };
+    return latentFailure(error);
   } finally {
     await handle.close();
   }
+}
+
+/** Why a file is no tensor: the format's own reasons as they are, anything else described. */
+export function latentFailure(error: unknown): LatentInfo {
+  if (error instanceof ZipFormatError || error instanceof PickleError) return { ok: false, missing: false, reason: error.message };
+  return { ok: false, missing: false, reason: describeError(error) };
+}
+
+/** The tensor data.pkl describes, checked against the size of its storage entry in the zip directory. */
+export function tensorInfo(entries: ReadonlyArray<{ readonly name: string; readonly size: number }>, pickleName: string, pickle: Uint8Array, fileSize: number): LatentInfo & { ok: true } {
+  const value = unpickle(pickle);
+  if (!isTensor(value)) throw new PickleError('it holds something other than one tensor');
+  const prefix = pickleName.slice(0, pickleName.length - 'data.pkl'.length);
+  const storage = entries.find((entry) => entry.name === `${prefix}data/${value.storageKey}`);
+  const elements = value.shape.reduce((product, dimension) => product * dimension, 1);
+  const needed = (value.storageOffset + elements) * value.itemSize;
+  if (!storage) throw new ZipFormatError(`its tensor data (data/${value.storageKey}) is missing`);
+  if (storage.size < needed) throw new ZipFormatError(`its tensor data holds ${storage.size} bytes, but shape (${value.shape.join(', ')}) needs ${needed}`);
+  return { ok: true, shape: value.shape, dtype: value.dtype, sizeBytes: fileSize };
 }
 
 function isTensor(value: unknown): value is PickledTensor {

@@ -1,5 +1,5 @@
 // What a converted-dataset check reports: the episodes it found with their latents, the meta files, the problems.
-import { readFile } from 'node:fs/promises';
+import type { ConvertedFiles } from './files';
 import type { AnnotationSource, StatJson } from '../layout';
 import type { Split } from '../types';
 
@@ -44,16 +44,11 @@ export interface ConvertedReport {
   readonly problems: readonly ConvertedProblem[];
 }
 
-export async function readJson<T>(file: string): Promise<{ value?: T; error?: string; missing?: boolean }> {
-  let text: string;
+export async function readJson<T>(files: ConvertedFiles, file: string): Promise<{ value?: T; error?: string; missing?: boolean }> {
+  const read = await files.readText(file);
+  if (!('text' in read)) return { error: read.error, missing: read.missing };
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { error: missing ? 'it does not exist' : (error as Error).message, missing };
-  }
-  try {
-    return { value: JSON.parse(text) as T };
+    return { value: JSON.parse(read.text) as T };
   } catch (error) {
     return { error: `it is not valid JSON (${(error as Error).message})` };
   }
