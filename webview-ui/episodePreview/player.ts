@@ -76,7 +76,10 @@ export class Player {
     this.decodeNext();
   }
 
-  /** Starts decoding the most urgent waiting frame sets; those no longer wanted are dropped. */
+  /**
+   * Starts decoding the most urgent waiting frame sets; those no longer wanted are dropped. While a paused user waits
+   * for a frame (a seek), nothing else starts decoding: the processor is the frame's.
+   */
   private decodeNext(): void {
     while (this.decoding < DECODING_AT_ONCE && this.arrived.size > 0) {
       let next: FrameSet | undefined;
@@ -92,6 +95,7 @@ export class Player {
         }
       }
       if (!next) return;
+      if (this.awaited() && next.index !== this.target) return;
       this.arrived.delete(next.index);
       this.decoding++;
       void this.decode(next).finally(() => {
@@ -101,8 +105,13 @@ export class Player {
     }
   }
 
+  /** A paused user waits for the target frame: it is not on screen and not decoded yet. */
+  private awaited(): boolean {
+    return !this.playing && this.shown !== this.target && !this.store.has(this.target);
+  }
+
   private async decode(message: FrameSet): Promise<void> {
-    const awaited = !this.playing && message.index === this.target;
+    const awaited = this.awaited() && message.index === this.target;
     const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras, awaited);
     if (!this.store.store(message.index, images)) return;
     if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
