@@ -2,7 +2,7 @@
 // stays within its bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteBoundedCache, FrameFeed } from '../../src/core/preview/frameFeed';
+import { ByteBoundedCache, DEFAULT_FEED_LIMITS, FrameFeed } from '../../src/core/preview/frameFeed';
 
 /** A feed whose webview acknowledges each message on the next turn, unless `acknowledge` is false. */
 function feed(cacheBytes = 1000, readDelayMs = 0, acknowledge = true) {
@@ -80,20 +80,21 @@ test('the cache answers repeated asks without reading again and stays within its
 
 test('only a few frame sets are on their way at once, so a seek is not stuck behind old ones', async () => {
   const { instance, sent } = feed(1000, 0, false);
+  const limit = DEFAULT_FEED_LIMITS.inFlight;
   instance.want(Array.from({ length: 30 }, (_, i) => i), false);
   await settle(instance);
-  assert.deepEqual(sent, Array.from({ length: 16 }, (_, i) => i), 'sixteen unacknowledged frame sets, then the feed waits');
+  assert.deepEqual(sent, Array.from({ length: limit }, (_, i) => i), `${limit} unacknowledged frame sets, then the feed waits`);
   instance.want([900, 901], true);
-  assert.deepEqual(sent.slice(16), [900], 'a seek\'s position goes at once, past the in-flight limit');
+  assert.deepEqual(sent.slice(limit), [900], 'a seek\'s position goes at once, past the in-flight limit');
   await settle(instance);
-  assert.deepEqual(sent.slice(16), [900], 'the rest waits for acknowledgements');
+  assert.deepEqual(sent.slice(limit), [900], 'the rest waits for acknowledgements');
   instance.acknowledge(2);
   await settle(instance);
-  assert.deepEqual(sent.slice(16), [900, 901], 'then, as acknowledgements come (it counted too), the rest');
+  assert.deepEqual(sent.slice(limit), [900, 901], 'then, as acknowledgements come (it counted too), the rest');
   instance.reset();
   instance.want([7], false);
   await settle(instance);
-  assert.deepEqual(sent.slice(18), [7], 'a reloaded webview owes nothing: sending resumes');
+  assert.deepEqual(sent.slice(limit + 2), [7], 'a reloaded webview owes nothing: sending resumes');
 });
 
 test('the byte-bounded cache evicts least recently used entries first', () => {
