@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { openPreviewSource, type PreviewSource } from '../../src/core/preview/episodeSource';
 import { Hdf5Error } from '../../src/core/hdf5';
 import { PreviewSession } from '../../src/core/preview/previewSession';
+import { DEFAULT_FEED_LIMITS } from '../../src/core/preview/frameFeed';
 import type { EpisodePreviewHostMessage, FrameImage } from '../../src/protocol/episodePreview';
 import { SYSTEM_PYTHON, runProcess, tempDir, writeEpisodes } from '../support/fixtures';
 import { frameCodeOfRgb, frameCodeSamplePoints, decodeFrameCode } from '../support/frameCode';
@@ -130,11 +131,17 @@ test('a preview session sends the episode, its first frame and then its problems
     assert.deepEqual(indices(), [12], 'the first frame sent is the one asked for');
     posted.length = 0;
     session.want(Array.from({ length: 30 }, (_, i) => i), false);
-    await until(() => indices().length >= 15);
+    const limit = DEFAULT_FEED_LIMITS.inFlight;
+    await until(() => indices().length >= limit - 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(indices().length, 15, 'sixteen frame sets unacknowledged (the first frame among them): the rest waits');
-    session.received(30);
-    await until(() => indices().length >= 30);
+    assert.equal(indices().length, limit - 1, `${limit} frame sets unacknowledged (the first frame among them): the rest waits`);
+    // The webview acknowledges what it got, a window at a time, until the rest has come.
+    for (let acknowledged = 0; acknowledged < 30 && indices().length < 30;) {
+      const got = indices().length + 1;
+      session.received(got - acknowledged);
+      acknowledged = got;
+      await until(() => indices().length >= Math.min(30, got + limit - 1));
+    }
     assert.deepEqual(indices(), Array.from({ length: 30 }, (_, i) => i));
   } finally {
     session.dispose();
