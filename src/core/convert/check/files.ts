@@ -34,7 +34,8 @@ export interface ConvertedSnapshot {
 
 /** The snapshot as files: what it does not hold does not exist on the host. */
 export function snapshotFiles(snapshot: ConvertedSnapshot): ConvertedFiles {
-  const key = (file: string) => path.posix.normalize(file);
+  // The host's paths, compared without `.`, `..`, doubled or trailing slashes.
+  const key = (file: string) => path.posix.normalize(file).replace(/(.)\/+$/, '$1');
   const table = <T>(record: Readonly<Record<string, T>>) => new Map(Object.entries(record).map(([file, value]) => [key(file), value]));
   const dirs = table(snapshot.dirs);
   const texts = table(snapshot.texts);
