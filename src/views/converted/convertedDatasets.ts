@@ -69,7 +69,11 @@ export class ConvertedDatasets extends Disposable {
   }
 
   /** Finds the datasets, checks each against the training config, and publishes the problems. */
-  async refresh(): Promise<void> {
+  /**
+   * `rereadHosts` false (a local file changed) keeps the last reading of the datasets on hosts: a local change says
+   * nothing about them, and an unreachable host would hold up the local check.
+   */
+  async refresh(rereadHosts = true): Promise<void> {
     const generation = ++this.generation;
     const config = await findTrainingConfig(this.log);
     const locations = [...this.remembered()];
@@ -79,7 +83,8 @@ export class ConvertedDatasets extends Disposable {
         if (!locations.some((entry) => sameLocation(entry, location))) locations.push(location);
       }
     }
-    const checked = await Promise.all(locations.map((location) => this.check(location, config)));
+    const previous = (location: ConvertedLocation) => (location.host && !rereadHosts ? this.datasets.find((dataset) => sameLocation(dataset.location, location)) : undefined);
+    const checked = await Promise.all(locations.map((location) => previous(location) ?? this.check(location, config)));
     if (generation !== this.generation) return;
     // A dataset the config names but nobody converted yet is not shown: the Convert Dataset command creates it.
     this.datasets = checked.filter((dataset) => dataset.report?.layout !== 'missing' || this.remembered().some((entry) => sameLocation(entry, dataset.location)));
@@ -155,7 +160,7 @@ export class ConvertedDatasets extends Disposable {
 
   private scheduleRefresh(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), RECHECK_DELAY_MS);
+    this.timer = setTimeout(() => void this.refresh(false), RECHECK_DELAY_MS);
   }
 
   private clearWatchers(): void {
