@@ -14,7 +14,7 @@ import { readManifest } from '../core/convert/manifest';
 import type { Settings } from '../settings';
 import { findTrainingConfig, type ConvertedDataset, type ConvertedDatasets } from '../views/converted/convertedDatasets';
 import type { ConvertedNode } from '../views/converted/convertedSection';
-import { pickGpuHost } from './pickGpuHost';
+import { configPathOnHost, pickGpuHost } from './gpuHostQuestions';
 
 interface Plan {
   /** As the user named it: the key of its registry and of the converted dataset it leaves there. */
@@ -65,15 +65,14 @@ export class EncodeLatentsCommand {
     const home = await host.home();
     const checkout = resolveRemotePath(this.hosts.folderFor(host.key), home);
     const config = await findTrainingConfig(this.log);
-    const relative = (local: string, fallback: string) => (config ? path.relative(path.dirname(config.file), local).split(path.sep).join('/') : fallback);
     const { location } = dataset;
     const rootOnHost = await vscode.window.showInputBox({
       title: 'Encode Latents (2/4): dataset root on the host', prompt: `dataset_root_path as train_wm sees it on ${alias} (relative paths: inside ${checkout})`,
-      value: relative(location.root, 'dataset_example/flexiv_data'), ignoreFocusOut: true,
+      value: configPathOnHost(config, location.root, 'dataset_example/flexiv_data'), ignoreFocusOut: true,
     });
     if (!rootOnHost) return undefined;
     const datasetDir = resolveRemotePath(`${rootOnHost}/${location.name}`, home, checkout);
-    const metaDir = resolveRemotePath(`${relative(location.metaRoot, `${rootOnHost}_meta_info`)}/${location.name}`, home, checkout);
+    const metaDir = resolveRemotePath(`${configPathOnHost(config, location.metaRoot, `${rootOnHost}_meta_info`)}/${location.name}`, home, checkout);
     const source = await this.episodesOnHost(dataset, datasetDir, home, checkout);
     if (!source) return undefined;
     const svd = await vscode.window.showInputBox({

@@ -1,13 +1,12 @@
 // "Check Converted Data on GPU Host…": a dataset converted (or encoded) on the GPU host joins the Converted section
 // and is checked there, as train_wm will read it, with the training config's paths as the defaults.
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { describeError } from '../core/errors';
 import { resolveRemotePath } from '../core/remote/remoteHost';
 import type { TrainingHosts } from '../training/hosts';
 import type { Settings } from '../settings';
 import { findTrainingConfig, sameLocation, type ConvertedDatasets, type ConvertedLocation } from '../views/converted/convertedDatasets';
-import { pickGpuHost } from './pickGpuHost';
+import { configPathOnHost, pickGpuHost } from './gpuHostQuestions';
 
 export class HostConvertedDatasetCommand {
   constructor(private readonly settings: Settings, private readonly hosts: TrainingHosts, private readonly converted: ConvertedDatasets, private readonly log: vscode.LogOutputChannel) {}
@@ -25,15 +24,13 @@ export class HostConvertedDatasetCommand {
     }
     const checkout = resolveRemotePath(this.hosts.folderFor(alias), home);
     const config = await findTrainingConfig(this.log);
-    // The config's paths, as written relative to the Ctrl-World checkout, mean the same folders on the host.
-    const relative = (local: string | undefined, fallback: string) => (config && local ? path.relative(path.dirname(config.file), local).split(path.sep).join('/') : fallback);
     const ask = (step: string, prompt: string, value: string) =>
       vscode.window.showInputBox({ title: `${title} (${step})`, prompt, value, ignoreFocusOut: true, validateInput: (text) => (text.trim() ? undefined : 'Enter a path or name') });
-    const root = await ask('2/4', `dataset_root_path on ${alias} (relative paths: inside ${checkout})`, relative(config?.data.root, 'dataset_example/flexiv_data'));
+    const root = await ask('2/4', `dataset_root_path on ${alias} (relative paths: inside ${checkout})`, configPathOnHost(config, config?.data.root, 'dataset_example/flexiv_data'));
     if (!root) return;
     const name = await ask('3/4', 'The dataset name (one of dataset_names)', config?.data.names[0] ?? 'flexiv_1113');
     if (!name) return;
-    const metaRoot = await ask('4/4', `dataset_meta_info_path on ${alias}`, relative(config?.data.metaRoot, `${root.trim()}_meta_info`));
+    const metaRoot = await ask('4/4', `dataset_meta_info_path on ${alias}`, configPathOnHost(config, config?.data.metaRoot, `${root.trim()}_meta_info`));
     if (!metaRoot) return;
     const location: ConvertedLocation = { host: alias, root: resolveRemotePath(root, home, checkout), name: name.trim(), metaRoot: resolveRemotePath(metaRoot, home, checkout) };
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${location.name} on ${alias}…` }, () => this.converted.add(location));
