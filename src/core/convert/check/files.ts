@@ -2,7 +2,7 @@
 // dataset on the GPU host taken in one round trip by remote-kit/converted_snapshot.py.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { latentFailure, readLatentInfo, tensorInfo, type LatentInfo } from './latentFile';
+import { latentFailure, pickleEntry, readLatentInfo, tensorInfo, type LatentInfo } from './latentFile';
 
 export type TextRead = { readonly text: string } | { readonly missing: boolean; readonly error: string };
 
@@ -56,9 +56,7 @@ export function snapshotFiles(snapshot: ConvertedSnapshot): ConvertedFiles {
       if ('error' in latent) return { ok: false, missing: false, reason: latent.error };
       try {
         const entries = latent.entries.map(([name, size]) => ({ name, size }));
-        const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
-        if (!pickle) return { ok: false, missing: false, reason: 'it has no data.pkl, so torch.save did not write it' };
-        return tensorInfo(entries, pickle.name, Buffer.from(latent.pickle, 'base64'), latent.size);
+        return tensorInfo(entries, pickleEntry(entries).name, Buffer.from(latent.pickle, 'base64'), latent.size);
       } catch (error) {
         return latentFailure(error);
       }

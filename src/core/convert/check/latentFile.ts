@@ -21,14 +21,20 @@ export async function readLatentInfo(file: string): Promise<LatentInfo> {
   try {
     const { size } = await handle.stat();
     const entries = await zipEntries(handle, size);
-    const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
-    if (!pickle) throw new ZipFormatError('it has no data.pkl, so torch.save did not write it');
+    const pickle = pickleEntry(entries);
     return tensorInfo(entries, pickle.name, await readEntry(handle, size, pickle), size);
   } catch (error) {
     return latentFailure(error);
   } finally {
     await handle.close();
   }
+}
+
+/** The zip entry torch.save writes the tensor's description to (`<archive>/data.pkl`). */
+export function pickleEntry<Entry extends { readonly name: string }>(entries: readonly Entry[]): Entry {
+  const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
+  if (!pickle) throw new ZipFormatError('it has no data.pkl, so torch.save did not write it');
+  return pickle;
 }
 
 /** Why a file is no tensor: the format's own reasons as they are, anything else described. */
