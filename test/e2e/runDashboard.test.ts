@@ -50,7 +50,7 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
   await runRow.waitFor({ timeout: 90_000 });
   await runRow.click();
   // Room for the preview and the dashboard in the pictures: no Datasets view, no log panel.
-  await workbench.viewPane('Datasets').locator('.pane-header').click();
+  await workbench.collapseViewPane('Datasets');
   await workbench.runCommand('View: Hide Panel');
   const preview = await webviewFrame('.preview-step, .empty-state strong', 60_000);
   const first = await waitFor('a first validation video', async () => previewStep(preview), 120_000, 500);

@@ -196,7 +196,8 @@ export class Workbench {
   async collapseViewPane(title: string): Promise<void> {
     const header = this.viewPane(title).locator('.pane-header').first();
     await header.waitFor({ state: 'visible', timeout: 30_000 });
-    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    // On the title: the header's middle may hold the view's actions (Add Dataset Folder opens a file dialog).
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.locator('.title').first().click();
   }
 
   /** Drags the side bar's edge so that the side bar is `width` pixels wide. */
