@@ -45,6 +45,15 @@ test('an unknown host key is refused with the way to accept it', async () => {
   });
 });
 
+test('a command that exits without reading its input gives its exit status, here and over ssh', async () => {
+  // More than a pipe holds: the write meets the closed pipe (the kit launcher's exit 97 before python reads).
+  const input = 'x'.repeat(4 * 1024 * 1024);
+  for (const target of [LOCAL_HOST, sshHost(host.alias)]) {
+    const result = await runner.exec(target, ['sh', '-c', 'exit 97'], { input });
+    assert.equal(result.code, 97);
+  }
+});
+
 test('"this machine" runs the same argument array without ssh', async () => {
   const result = await runner.exec(LOCAL_HOST, ['printf', '%s', "it's $HOME"]);
   assert.equal(result.stdout, "it's $HOME");

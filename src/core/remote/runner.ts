@@ -121,6 +121,9 @@ export class CommandRunner {
         if (target.kind === 'ssh' && result.code === SSH_FAILURE_EXIT) return reject(classifySshFailure(target.host, result.stderr));
         resolve(result);
       });
+      // A command may exit without reading its input (the kit launcher's "not installed" exit 97 does): the closed
+      // pipe is then no error of its own, the exit status says what happened.
+      child.stdin?.on('error', () => undefined);
       if (options.input !== undefined) child.stdin?.end(options.input);
       else child.stdin?.end();
     });
