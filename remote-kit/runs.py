@@ -186,6 +186,14 @@ def claim_output(request, record):
     return handle
 
 
+def run_file_parts(name):
+    """A file of the run's folder named by the request ("config_snapshot.py", "python/config.py"): never outside it."""
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        fail("bad-file-name", "The launch request names a file outside the run folder: %r." % name)
+    return parts
+
+
 def start_supervisor(request, run_dir, env_lines):
     base = ["sh", os.path.join(KIT, "supervise.sh"), run_dir, request["workdir"]]
     if request.get("detach") == "tmux":
@@ -218,6 +226,7 @@ def start_supervisor(request, run_dir, env_lines):
 
 def cmd_launch():
     request = json.loads(sys.stdin.read())
+    files = [(run_file_parts(name), text) for name, text in request.get("files", {}).items()]
     run_dir = os.path.join(request["root"], "runs", request["runId"])
     record = dict(request["record"], runId=request["runId"], runDir=run_dir, logFile=os.path.join(run_dir, "train.log"),
                   state="starting", bootId=boot_id())
@@ -231,8 +240,10 @@ def cmd_launch():
     except SystemExit:
         os.rmdir(run_dir)
         raise
-    for name, text in request.get("files", {}).items():
-        write_atomic(os.path.join(run_dir, os.path.basename(name)), text)
+    for parts, text in files:
+        path = os.path.join(run_dir, *parts)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(path, text)
     open(record["logFile"], "a").close()
     write_atomic(os.path.join(run_dir, "run.json"), json.dumps(record, indent=2))
     env = dict(request.get("env", {}), PATH=os.environ.get("PATH", "/usr/bin:/bin"))

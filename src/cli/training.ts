@@ -85,7 +85,7 @@ function checkpointSize(args: ParsedArgs): number | undefined {
 }
 
 function printChecks(io: CliIo, result: PreflightResult): void {
-  for (const item of result.checks) io.out(`${item.ok ? '✓' : '✗'} ${item.id}: ${item.message}`);
+  for (const item of result.checks) io.out(`${item.ok ? (item.warning ? '!' : '✓') : '✗'} ${item.id}: ${item.message}`);
 }
 
 const preflight: CliCommand = {

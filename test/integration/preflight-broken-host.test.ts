@@ -1,7 +1,7 @@
 // The preflight against a deliberately broken GPU host (real sshd): each problem is caught by its own check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { runPreflight } from '../../src/core/training/preflight';
@@ -9,15 +9,19 @@ import { freePort } from '../support/sshd';
 import { startTrainingHost, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
+let shadowed: TrainingHost;
 
 before(async () => {
   training = await startTrainingHost({
-    breakages: ['no-torch', 'no-unet-fix', 'no-validation-fix', 'no-stat-fix', 'no-config-flag', 'no-svd-vae', 'no-ckpt', 'no-stat-json', 'frozen-dataset-cfgs', 'busy-gpu'],
+    breakages: ['no-torch', 'no-swanlab', 'no-svd-vae', 'no-ckpt', 'no-stat-json', 'frozen-dataset-cfgs', 'busy-gpu'],
   });
+  // A checkout whose scripts/ holds its own config.py (first on the trainer's sys.path) and upstream's step-5 validation.
+  shadowed = await startTrainingHost({ breakages: ['scripts-config', 'validation-at-5'] });
 });
 
 after(async () => {
   await training?.stop();
+  await shadowed?.stop();
 });
 
 test('every broken part of the host fails its own check, naming the fix', async () => {
@@ -38,8 +42,10 @@ test('every broken part of the host fails its own check, naming the fix', async 
     });
     const failed = Object.fromEntries(result.checks.filter((c) => !c.ok).map((c) => [c.id, c]));
     assert.equal(result.ok, false);
-    assert.deepEqual(Object.keys(failed).sort(), ['config', 'dataset', 'disk', 'fix-stat-json', 'fix-unet', 'fix-validation', 'config-flag', 'gpus', 'model-paths', 'output-dir', 'port', 'python-env', 'wandb'].sort());
+    assert.deepEqual(Object.keys(failed).sort(), ['config', 'dataset', 'disk', 'gpus', 'model-paths', 'output-dir', 'port', 'python-env', 'trainer-config', 'trainer-data', 'trainer-imports', 'wandb'].sort());
     assert.match(failed['python-env'].message, /torch is not installed/);
+    assert.match(failed['trainer-imports'].message, /swanlab \(imported by scripts\/train_wm\.py\), torch \(imported by scripts\/train_wm\.py\).*"pip install swanlab torch"/);
+    assert.match(failed['trainer-config'].message, /Not checked: train_wm\.py cannot start until the missing modules are installed/);
     assert.match(failed['model-paths'].message, /stable-video-diffusion-img2vid\/vae \(svd_model_path\).*checkpoint-10000\.pt \(ckpt_path\)/);
     assert.match(failed.dataset.message, /dataset_cfgs is "flexiv_1113" but dataset_names is "flexiv_1120"/);
     assert.match(failed.config.message, /dataset_cfgs/);
@@ -65,4 +71,28 @@ test('an unreadable config or a missing checkout is said plainly, and the rest i
   const config = result.checks.find((c) => c.id === 'config');
   assert.match(config?.message ?? '', /no-such-ctrl-world\/config_flexiv\.py could not be read/);
   assert.ok(result.checks.filter((c) => c.id !== 'reachable' && c.id !== 'config').every((c) => !c.ok && c.message.startsWith('Not checked')));
+});
+
+test('the trainer is asked which config it imports: a shadowing scripts/config.py is an error naming both values', async () => {
+  const ask = () => runPreflight({
+    registry: shadowed.registry, workdir: shadowed.tree.checkout, config: { kind: 'host', path: 'config_flexiv.py' },
+    gpus: [0], outputDir: 'model_ckpt/run-a', mainProcessPort: 29561, wandb: 'offline', detach: 'setsid', envSetup: shadowed.tree.envSetup,
+  });
+  const shadowedResult = await ask();
+  const config = shadowedResult.checks.find((c) => c.id === 'trainer-config')!;
+  assert.equal(config.ok, false);
+  assert.match(config.message, new RegExp(`output_dir: the run has "${shadowed.tree.checkout}/model_ckpt/run-a", train_wm\\.py would use "model_ckpt/elsewhere"`));
+  assert.match(config.message, /its config module is .*scripts\/config\.py/);
+
+  await rm(path.join(shadowed.tree.checkout, 'scripts', 'config.py'));
+  const result = await ask();
+  const passed = result.checks.find((c) => c.id === 'trainer-config')!;
+  assert.equal(passed.ok, true, passed.message);
+  assert.equal(passed.warning, true);
+  assert.match(passed.message, /first validation videos come at step 5/);
+  const data = result.checks.find((c) => c.id === 'trainer-data')!;
+  assert.equal(data.ok, true, data.message);
+  assert.match(data.message, /40 train and 6 val samples/);
+  assert.equal(result.checks.find((c) => c.id === 'trainer-imports')?.ok, true);
+  assert.equal(result.ok, true, JSON.stringify(result.checks.filter((c) => !c.ok)));
 });

@@ -8,7 +8,7 @@ import { REPO_ROOT, runProcess } from './fixtures';
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host');
 
 export type Breakage =
-  | 'no-torch' | 'no-unet-fix' | 'no-validation-fix' | 'no-stat-fix' | 'no-config-flag'
+  | 'no-torch' | 'no-swanlab' | 'validation-at-5' | 'scripts-config'
   | 'no-svd-vae' | 'no-clip' | 'no-ckpt' | 'no-dataset' | 'no-stat-json' | 'frozen-dataset-cfgs' | 'busy-gpu';
 
 export interface GpuHostOptions {
@@ -72,6 +72,13 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     await mkdir(path.join(site, 'torch'), { recursive: true });
     await writeFile(path.join(site, 'torch', '__init__.py'), '# Stand-in torch for the test GPU host: dtype names only.\nbfloat16 = "torch.bfloat16"\nfloat16 = "torch.float16"\nfloat32 = "torch.float32"\n');
   }
+  // The other modules upstream's train_wm.py imports at its top, as empty stand-ins: the preflight looks them up.
+  for (const name of ['wandb', 'swanlab', 'mediapy', 'decord']) {
+    if (name === 'swanlab' && broken.has('no-swanlab')) continue;
+    await mkdir(path.join(site, name), { recursive: true });
+    const body = name === 'decord' ? 'VideoReader = None\ncpu = None\n' : '';
+    await writeFile(path.join(site, name, '__init__.py'), `# Stand-in ${name} for the test GPU host.\n${body}`);
+  }
   const svd = path.join(models, 'stable-video-diffusion-img2vid');
   for (const part of ['unet', 'vae', 'image_encoder']) {
     if (part === 'vae' && broken.has('no-svd-vae')) continue;
@@ -93,21 +100,22 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
   if (broken.has('frozen-dataset-cfgs')) config = config.replace('    dataset_cfgs = dataset_names\n', "    dataset_cfgs = dataset_names\n    dataset_names = 'flexiv_1120'\n");
   await rm(template);
   await writeFile(path.join(checkout, 'config_flexiv.py'), config);
-  await edit(path.join(checkout, 'models', 'ctrl_world.py'), broken.has('no-unet-fix'), /\s+pipeline\.register_modules\(unet=unet\)/, '');
-  await edit(path.join(checkout, 'scripts', 'train_wm.py'), broken.has('no-validation-fix'), 'global_step % args.validation_steps == 0 and global_step > 0', 'global_step % args.validation_steps == 5');
-  await edit(path.join(checkout, 'scripts', 'train_wm.py'), broken.has('no-config-flag'), 'parser.add_argument("--config", type=str, default="config")', 'pass');
-  await edit(path.join(checkout, 'dataset', 'dataset_droid_exp33.py'), broken.has('no-stat-fix'), 'dataset_cfg, "stat.json"', 'args.dataset_names, "stat.json"');
+  await edit(path.join(checkout, 'scripts', 'train_wm.py'), broken.has('validation-at-5'), 'global_step % args.validation_steps == 0 and global_step > 0', 'global_step % args.validation_steps == 5');
+  // A config module beside the script comes first on sys.path: the trainer would train with it, not the run's.
+  if (broken.has('scripts-config')) await writeFile(path.join(checkout, 'scripts', 'config.py'), config.replace('model_ckpt/{tag}', 'model_ckpt/elsewhere'));
 
   const data = path.join(checkout, 'dataset_example', 'flexiv_data');
   if (!broken.has('no-dataset')) {
     await mkdir(path.join(data, 'flexiv_1113', 'annotation', 'train'), { recursive: true });
     await writeFile(path.join(data, 'flexiv_1113', 'annotation', 'train', '0.json'), '{"texts": ["pick up the cube"], "episode_id": 0}');
+    await mkdir(path.join(data, 'flexiv_1113', 'annotation', 'val'), { recursive: true });
+    await writeFile(path.join(data, 'flexiv_1113', 'annotation', 'val', '40.json'), '{"texts": ["pick up the cube"], "episode_id": 40}');
   }
   const meta = path.join(checkout, 'dataset_example', 'flexiv_data_meta_info', 'flexiv_1113');
   await mkdir(meta, { recursive: true });
   if (!broken.has('no-stat-json')) await writeFile(path.join(meta, 'stat.json'), JSON.stringify({ state_01: Array(7).fill(-1), state_99: Array(7).fill(1) }));
   await writeFile(path.join(meta, 'train_sample.json'), JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ episode_id: i, frame_ids: [0, 3, 6] }))));
-  await writeFile(path.join(meta, 'val_sample.json'), JSON.stringify([{ episode_id: 40, frame_ids: [0, 3, 6] }]));
+  await writeFile(path.join(meta, 'val_sample.json'), JSON.stringify(Array.from({ length: 6 }, (_, i) => ({ episode_id: 40, frame_ids: [i] }))));
   await writeFile(path.join(checkout, '.gitignore'), 'fake_trainer.json\nmodel_ckpt/\ndataset_example/\n');
   await runProcess('git', ['-C', checkout, 'init', '-q']);
   await runProcess('git', ['-C', checkout, 'add', '-A']);

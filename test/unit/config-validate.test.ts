@@ -43,13 +43,14 @@ test('types and ranges, each naming the field, with a fix', () => {
   assert.deepEqual(check({ ckpt_path: null }).errors, []);
 });
 
-test('width and height must be multiples of 64, and 320x192 is what the latents and validation expect', () => {
+test('width and height must be multiples of 64, and 320x192 is the only size upstream can train', () => {
   const { errors } = check({ width: 300 });
   assert.match(only(errors, 'width').message, /multiple of 64, as SVD's VAE and UNet need; it is 300\. Use 320/);
   assert.deepEqual(only(errors, 'width').fix?.changes, { width: 320 });
-  const { errors: none, warnings } = check({ width: 256, height: 256 });
-  assert.deepEqual(none, []);
-  assert.match(only(warnings, 'width').message, /256x256.*re-convert the dataset/);
+  // Multiples of 64, but upstream's dataset reader and validation hard-code the 72x40 latent stack of 320x192.
+  const other = only(check({ width: 256, height: 256 }).errors, 'width');
+  assert.match(other.message, /256x256.*\(frames, 4, 72, 40\).*first batch would fail/);
+  assert.deepEqual(other.fix?.changes, { width: 320, height: 192 });
 });
 
 test('checkpointing_steps and validation_steps are at most max_train_steps', () => {
@@ -102,4 +103,10 @@ test('source-level: dataset_cfgs frozen before dataset_names is set again', () =
   const issue = only(errors, 'dataset_cfgs');
   assert.match(issue.message, /dataset_cfgs = dataset_names \(line 8\) took the value dataset_names had at that line \("droid_subset"\); dataset_names is set again on line 9 \("flexiv_1113"\)/);
   assert.deepEqual(issue.fix?.changes, { dataset_cfgs: 'flexiv_1113' });
+});
+
+test('debug with more than one video is an error: upstream\'s validation lays out one row and fails at video 1', () => {
+  assert.match(only(check({ debug: true, video_num: 3 }).errors, 'debug').message, /second video gets no samples.*torch\.cat/);
+  assert.deepEqual(only(check({ debug: true, video_num: 3 }).errors, 'debug').fix?.changes, { debug: false });
+  assert.equal(check({ debug: true, video_num: 1 }).errors.filter((issue) => issue.field === 'debug').length, 0);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  checkoutChecks, datasetCheck, datasetNames, diskCheck, gpuCheck, outputDirCheck, portCheck, pythonEnvCheck, wandbCheck, type ProbeAnswer,
+  checkoutCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, outputDirCheck, portCheck, pythonEnvCheck, wandbCheck, type ProbeAnswer,
 } from '../../src/core/training/preflightChecks';
 import type { GpuInfo } from '../../src/core/remote/gpus';
 import type { DerivedFigures } from '../../src/core/config';
@@ -29,20 +29,11 @@ test('the Python environment shows versions, and names what is missing with the 
   assert.match(pythonEnvCheck(probe(), true).message, /tmux is not installed/);
 });
 
-test('the three Flexiv fixes and --config are read from the sources', () => {
-  const fixed = checkoutChecks(probe({ files: {
-    train: 'parser.add_argument("--config", type=str)\nif global_step % args.validation_steps == 0 and global_step > 0:',
-    model: 'pipeline.register_modules(unet=unet)',
-    dataset: 'stat_path = os.path.join(meta, dataset_cfg, "stat.json")',
-  } }), '/w');
-  assert.deepEqual(fixed.map((c) => [c.id, c.ok]), [['checkout', true], ['fix-unet', true], ['fix-validation', true], ['fix-stat-json', true], ['config-flag', true]]);
-  const upstream = checkoutChecks(probe({ files: {
-    train: "if global_step % args.validation_steps == 5 and accelerator.is_main_process:",
-    model: 'self.pipeline = pipeline',
-    dataset: "stat = json.load(open(f'{meta}/{dataset_name}/stat.json'))",
-  } }), '/w');
-  assert.deepEqual(upstream.filter((c) => !c.ok).map((c) => c.id), ['fix-unet', 'fix-validation', 'fix-stat-json', 'config-flag']);
-  assert.deepEqual(checkoutChecks(probe({ files: { train: null } }), '/nope').map((c) => [c.id, c.ok]), [['checkout', false]]);
+test('the checkout is there when its train_wm.py is; its commit is shown', () => {
+  const found = checkoutCheck(probe({ files: { train: '# train' }, git: { commit: '4c713d1a2b3c4d5e', dirty: true } }), '/w');
+  assert.equal(found.ok, true);
+  assert.match(found.message, /commit 4c713d1a2b with uncommitted changes/);
+  assert.equal(checkoutCheck(probe({ files: { train: null } }), '/nope').ok, false);
 });
 
 test('GPUs: unknown, busy, or short of the memory estimate', () => {

@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import { age, newRunId, runsJson, summariseListEntry } from '../../src/core/training/runRecord';
 import { ProgressLines } from '../../src/core/training/progressLines';
 import { singleHostAccelerate } from '../../src/core/training/targets';
-import { runConfigModule } from '../../src/core/training/launch';
+import { launchInput, runModuleText, type LaunchRequest } from '../../src/core/training/launch';
 import { resolveRemotePath } from '../../src/core/remote/remoteHost';
 import { backoffDelay, isTransient, withBackoff } from '../../src/core/remote/backoff';
 import { SshError } from '../../src/core/remote/runner';
 import { assertRunId } from '../../src/core/training/registry';
 
-test('run ids sort by time and are safe in paths and Python module names', () => {
+test('run ids sort by time and are safe in paths', () => {
   const id = newRunId(new Date(Date.UTC(2026, 10, 28, 0, 38, 49)), () => 0.5);
   assert.equal(id, '20261128_003849_8000');
-  assert.equal(runConfigModule(id), 'ctrl_world_flexiv_run_20261128_003849_8000');
   assert.doesNotThrow(() => assertRunId(id));
   assert.throws(() => assertRunId('../etc'), /not a run id/);
 });
@@ -34,11 +33,27 @@ test('ages read like a person says them', () => {
   assert.equal(age('2026-11-25T12:00:00Z', now), '3 d ago');
 });
 
-test('the single-host target: one process per GPU, explicit accelerate defaults, CUDA_VISIBLE_DEVICES, the run module', () => {
-  const plan = singleHostAccelerate.plan({ configModule: 'm', gpus: [2, 3], mainProcessPort: 29511, mixedPrecision: 'fp16', ckptPath: '/c/checkpoint-50000.pt', pythonPath: '/runs/r' });
-  assert.deepEqual(plan.argv, ['accelerate', 'launch', '--num_machines', '1', '--num_processes', '2', '--main_process_port', '29511', '--mixed_precision', 'fp16', '--dynamo_backend', 'no', '--multi_gpu', 'scripts/train_wm.py', '--config', 'm', '--ckpt_path', '/c/checkpoint-50000.pt']);
-  assert.deepEqual(plan.env, { CUDA_VISIBLE_DEVICES: '2,3', PYTHONPATH: '/runs/r' });
-  assert.ok(!singleHostAccelerate.plan({ configModule: 'm', gpus: [0], mainProcessPort: 1, pythonPath: '/p' }).argv.includes('--multi_gpu'));
+test('the single-host target: one process per GPU, explicit accelerate defaults, upstream\'s flags only', () => {
+  const plan = singleHostAccelerate.plan({ gpus: [2, 3], mainProcessPort: 29511, mixedPrecision: 'fp16', ckptPath: '/c/checkpoint-50000.pt', pythonPath: '/runs/r/python' });
+  assert.deepEqual(plan.argv, ['accelerate', 'launch', '--num_machines', '1', '--num_processes', '2', '--main_process_port', '29511', '--mixed_precision', 'fp16', '--dynamo_backend', 'no', '--multi_gpu', 'scripts/train_wm.py', '--ckpt_path', '/c/checkpoint-50000.pt']);
+  assert.deepEqual(plan.env, { CUDA_VISIBLE_DEVICES: '2,3', PYTHONPATH: '/runs/r/python' });
+  assert.ok(!singleHostAccelerate.plan({ gpus: [0], mainProcessPort: 1, pythonPath: '/p' }).argv.includes('--multi_gpu'));
+  assert.ok(!plan.argv.includes('--config'), 'upstream\'s train_wm.py has no --config: argparse would exit 2');
+});
+
+test('a launch puts the run\'s config as module "config" in a folder of its own, first on PYTHONPATH', () => {
+  const config = 'class wm_args:\n    output_dir = "model_ckpt/flexiv_finetune"\n    max_train_steps = 100\n';
+  const request: LaunchRequest = {
+    workdir: '/w', configSource: '/w/config_flexiv.py', configText: config, outputDir: '/w/model_ckpt/run-2', gpus: [0],
+    mainProcessPort: 29500, wandb: { mode: 'offline' }, detach: 'setsid', git: null,
+  };
+  const input = launchInput(request, { root: '/reg', runId: 'r1', hostLabel: 'gpu' });
+  assert.deepEqual(Object.keys(input.files).sort(), ['config_snapshot.py', 'python/config.py']);
+  assert.equal(input.files['config_snapshot.py'], config);
+  assert.equal(input.files['python/config.py'], runModuleText(config, '/w/model_ckpt/run-2'));
+  assert.match(input.files['python/config.py'], /output_dir = "\/w\/model_ckpt\/run-2"/);
+  assert.equal(input.env.PYTHONPATH, '/reg/runs/r1/python');
+  assert.equal(input.record.configModule, 'config');
 });
 
 test('carriage-return progress collapses, and progress lines are throttled', () => {

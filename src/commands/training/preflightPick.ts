@@ -50,7 +50,7 @@ export function runPreflightChecklist(title: string, run: (onCheck: (check: Pref
     quickPick.show();
     run((item) => {
       rows.set(item.id, {
-        label: `${item.ok ? '$(pass-filled)' : '$(error)'} ${item.title}`,
+        label: `${item.ok ? (item.warning ? '$(warning)' : '$(pass-filled)') : '$(error)'} ${item.title}`,
         detail: item.message,
         description: item.fix ? FIX_TITLES[item.fix] : undefined,
         outcome: item.fix ? { kind: 'fix', fix: item.fix, check: item } : undefined,

@@ -50,7 +50,7 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
     const outcome = await runPreflightChecklist(`Preflight · ${hostLabelFor(host)}`, (onCheck, signal) => runPreflight({
       registry, workdir: folder, config, gpus: chosen.gpus, outputDir: chosen.outputDir, mainProcessPort: chosen.port,
       wandb: chosen.wandb.mode === 'online' ? 'online' : chosen.wandb.mode === 'offline' ? 'offline' : 'no-key',
-      detach: services.settings.trainingDetach, envSetup: services.settings.remoteEnvSetup, environment: services.settings.trainingEnvironment, onCheck, signal,
+      detach: services.settings.trainingDetach, envSetup: services.settings.remoteEnvSetup, environment: services.settings.trainingEnvironment, ckptPath: seed.ckptPath, onCheck, signal,
     }));
     if (!outcome) return;
     if (outcome.kind === 'launch') {

@@ -43,7 +43,7 @@ export const FIELDS: readonly FieldSpec[] = [
   F({ name: 'svd_model_path', kind: 'path', group: 'paths', default: 'models/stable-video-diffusion-img2vid', doc: 'Stable Video Diffusion folder (vae/, image_encoder/, unet/...) on the GPU host.' }),
   F({ name: 'clip_model_path', kind: 'path', group: 'paths', default: 'models/clip-vit-base-patch32', doc: 'CLIP text model folder used for the text condition.' }),
   F({ name: 'ckpt_path', kind: 'path', group: 'paths', default: null, nullable: true, doc: 'Ctrl-World checkpoint loaded before training (weights only: the step, optimizer and learning rate start again at 0). None starts from the SVD weights.' }),
-  F({ name: 'output_dir', kind: 'path', group: 'paths', default: 'model_ckpt/droid_subset', defaultPython: 'f"model_ckpt/{tag}"', doc: 'Where checkpoint-<step>.pt and samples/ are written. Use a new folder per run: checkpoints are named from step 0 again.' }),
+  F({ name: 'output_dir', kind: 'path', group: 'paths', default: 'model_ckpt/doird_subset', defaultPython: 'f"model_ckpt/{tag}"', doc: 'Where checkpoint-<step>.pt and samples/ are written. Use a new folder per run: checkpoints are named from step 0 again.' }),
 
   F({ name: 'dataset_root_path', kind: 'path', group: 'data', default: 'dataset_example', doc: 'Folder holding the converted datasets ({root}/{name}/annotation, latent_videos).' }),
   F({ name: 'dataset_meta_info_path', kind: 'path', group: 'data', default: 'dataset_meta_info', doc: 'Folder holding {cfg}/stat.json, train_sample.json and val_sample.json.' }),
@@ -51,9 +51,9 @@ export const FIELDS: readonly FieldSpec[] = [
   F({ name: 'dataset_cfgs', kind: 'string', group: 'data', default: 'droid_subset', defaultPython: 'dataset_names', doc: 'Meta-info folder names, one per dataset ("+"-joined). `dataset_cfgs = dataset_names` is evaluated once, where it is written.' }),
   F({ name: 'prob', kind: 'floatList', group: 'data', default: [1.0], doc: 'Sampling probability of each dataset, one per name, summing to 1.' }),
   F({ name: 'annotation_name', kind: 'string', group: 'data', default: 'annotation', doc: 'Annotation folder name inside each dataset.' }),
-  F({ name: 'num_workers', kind: 'int', group: 'data', default: 4, min: 0, max: 64, unit: 'processes', doc: 'Data-loader worker processes per GPU.' }),
+  F({ name: 'num_workers', kind: 'int', group: 'data', default: 4, min: 0, max: 64, unit: 'processes', doc: 'Data-loader worker processes per GPU. Upstream\'s train_wm.py does not pass it to its DataLoaders (they load in the main process); the Flexiv fork does, and there it must be above 0 (it also sets prefetch_factor).' }),
   F({ name: 'down_sample', kind: 'int', group: 'data', default: 3, min: 1, unit: 'x', doc: 'Temporal subsampling of the recorded frames (3: 15 Hz to 5 Hz).' }),
-  F({ name: 'skip_step', kind: 'int', group: 'data', default: 1, min: 1, unit: 'frames', doc: 'Stride between the start frames of consecutive training samples.' }),
+  F({ name: 'skip_step', kind: 'int', group: 'data', default: 1, min: 1, unit: 'frames', doc: 'Used by the rollout scripts only; training ignores it (the sample lists fix the frames).' }),
 
   F({ name: 'learning_rate', kind: 'float', group: 'training', default: 1e-5, min: 0, exclusiveMin: true, warnAbove: { limit: 1e-3, suggested: 5e-6, why: 'unusually high for fine-tuning a pretrained model (the Flexiv config uses 5e-6)' }, doc: 'AdamW learning rate, constant (no schedule upstream). 5e-6 is typical for fine-tuning.' }),
   F({ name: 'train_batch_size', kind: 'int', group: 'training', default: 4, min: 1, max: 256, unit: 'samples per GPU', doc: 'Samples per GPU per forward pass. The largest lever on GPU memory.' }),
@@ -65,7 +65,7 @@ export const FIELDS: readonly FieldSpec[] = [
   F({ name: 'max_grad_norm', kind: 'float', group: 'training', default: 1.0, min: 0, exclusiveMin: true, doc: 'Gradient clipping norm.' }),
   F({ name: 'num_train_epochs', kind: 'int', group: 'training', default: 100, min: 1, unit: 'epochs', doc: 'Only logged: train_wm.py works out the epochs it needs from max_train_steps.' }),
 
-  F({ name: 'validation_steps', kind: 'int', group: 'validation', default: 2500, min: 1, unit: 'steps', doc: 'Generate validation videos every this many steps.' }),
+  F({ name: 'validation_steps', kind: 'int', group: 'validation', default: 2500, min: 1, unit: 'steps', doc: 'Validation videos every this many steps. Upstream writes them when global_step % validation_steps == 5 (the first at step 5); the Flexiv fork at multiples of it. The preflight says which your checkout does.' }),
   F({ name: 'video_num', kind: 'int', group: 'validation', default: 10, min: 0, max: 100, unit: 'videos', doc: 'Videos per validation; 0 turns validation off.' }),
   F({ name: 'num_inference_steps', kind: 'int', group: 'validation', default: 50, min: 1, max: 1000, unit: 'steps', doc: 'Denoising steps when generating a validation video.' }),
   F({ name: 'guidance_scale', kind: 'float', group: 'validation', default: 2, min: 0, max: 30, doc: 'Classifier-free guidance scale when generating.' }),
@@ -83,9 +83,9 @@ export const FIELDS: readonly FieldSpec[] = [
   F({ name: 'his_cond_zero', kind: 'bool', group: 'model', default: false, doc: 'Zero the history condition.' }),
   F({ name: 'dtype', kind: 'dtype', group: 'model', default: { expression: 'torch.bfloat16' }, choices: ['torch.bfloat16', 'torch.float16', 'torch.float32'], doc: 'Weights dtype for inference-time pipelines.' }),
 
-  F({ name: 'debug', kind: 'bool', group: 'logging', default: false, doc: 'Debug mode: one validation video instead of video_num.' }),
-  F({ name: 'tag', kind: 'string', group: 'logging', default: 'droid_subset', doc: 'Run tag: part of the WandB run name and of the default output_dir.' }),
-  F({ name: 'wandb_run_name', kind: 'string', group: 'logging', default: 'droid_subset', defaultPython: 'tag', doc: 'WandB run name.' }),
+  F({ name: 'debug', kind: 'bool', group: 'logging', default: false, doc: 'Debug mode: validation lays out one row of videos; with video_num above 1 upstream\'s validation fails at its second video.' }),
+  F({ name: 'tag', kind: 'string', group: 'logging', default: 'doird_subset', doc: 'Run tag: W&B runs are named train_<date>_<tag>, and the default output_dir is model_ckpt/<tag> (upstream\'s default is spelled "doird_subset").' }),
+  F({ name: 'wandb_run_name', kind: 'string', group: 'logging', default: 'doird_subset', defaultPython: 'tag', doc: 'Not used by training: train_wm.py names its W&B runs train_<date>_<tag>.' }),
   F({ name: 'wandb_project_name', kind: 'string', group: 'logging', default: 'droid_example', doc: 'WandB project the loss and videos are logged to.' }),
 ];
 

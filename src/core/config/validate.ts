@@ -26,7 +26,7 @@ export function validateConfig(values: Record<string, ConfigValue>, env: Trainin
   if (usable('action_dim') && values.action_dim !== 7) {
     result.warnings.push({ field: 'action_dim', message: `action_dim is ${String(values.action_dim)}, but Flexiv actions have 7 values (pose and gripper) and the converter writes 7.`, fix: { title: 'Set action_dim to 7', changes: { action_dim: 7 } } });
   }
-  if (values.debug === true) result.warnings.push({ field: 'debug', message: 'debug is True: each validation writes one video instead of video_num.', fix: { title: 'Set debug to False', changes: { debug: false } } });
+  if (values.debug === true) checkDebug(values, result);
   return result;
 }
 
@@ -74,10 +74,21 @@ function checkValidation(values: Record<string, ConfigValue>, result: FieldIssue
   }
 }
 
+/** Upstream's dataset reader stacks (frames, 4, 72, 40) latents and validation asserts that shape: 320x192 only. */
 function checkFrameSize(values: Record<string, ConfigValue>, result: FieldIssues): void {
   if (values.width === 320 && values.height === 192) return;
   const field = values.width !== 320 ? 'width' : 'height';
-  result.warnings.push({ field, message: `The frame size is ${String(values.width)}x${String(values.height)}, but converted latents are (4, 24, 40) per view for 320x192 and train_wm.py's validation asserts that shape: re-convert the dataset at this size and patch that check, or go back to 320x192.`, fix: { title: 'Set 320x192', changes: { width: 320, height: 192 } } });
+  result.errors.push({ field, message: `The frame size is ${String(values.width)}x${String(values.height)}, but Ctrl-World's dataset reader builds a fixed (frames, 4, 72, 40) latent stack (three 320x192 views) and its validation asserts that shape: the first batch would fail. Use 320x192 (the pretrained model's size).`, fix: { title: 'Set 320x192', changes: { width: 320, height: 192 } } });
+}
+
+/** With debug, validate_video_generation lays out one row: videos 1.. get an empty batch and torch.cat([]) fails. */
+function checkDebug(values: Record<string, ConfigValue>, result: FieldIssues): void {
+  const videos = typeof values.video_num === 'number' ? values.video_num : 0;
+  if (videos > 1) {
+    result.errors.push({ field: 'debug', message: `debug is True with video_num ${videos}: validation then lays out one row of videos, so the second video gets no samples and the first validation fails (torch.cat of an empty list). Set debug to False, or video_num to 1.`, fix: { title: 'Set debug to False', changes: { debug: false } } });
+  } else {
+    result.warnings.push({ field: 'debug', message: 'debug is True: validation lays out one row of videos.', fix: { title: 'Set debug to False', changes: { debug: false } } });
+  }
 }
 
 function checkDatasets(values: Record<string, ConfigValue>, result: FieldIssues): void {

@@ -6,8 +6,10 @@ import type { ExecResult } from '../remote/runner';
 import type { RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 
-export const KIT_FILES = ['runs.py', 'probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py', 'converted_snapshot.py'] as const;
-export type KitScript = 'runs.py' | 'probe.py' | 'outputs.py' | 'encode_latents.py' | 'converted_snapshot.py';
+export const KIT_FILES = [
+  'runs.py', 'probe.py', 'trainer_probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py', 'converted_snapshot.py',
+] as const;
+export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh'>;
 const NOT_INSTALLED = 97;
 
 export interface Kit {

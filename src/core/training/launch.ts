@@ -41,19 +41,32 @@ export interface LaunchResult {
 }
 
 export async function launchRun(registry: RegistryLike, request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
+  const root = await registry.root(signal);
+  const input = launchInput(request, { root, runId: request.runId ?? newRunId(), hostLabel: registry.host.label });
+  const result = await runKit(registry.host, root, 'runs.py', ['launch'], { input: JSON.stringify(input), signal, timeoutMs: 90_000 });
+  const launched = kitJson<Omit<LaunchResult, 'outputDir'>>(result, 'Starting the run', registry.host);
+  return { ...launched, outputDir: request.outputDir };
+}
+
+/** Where a run goes: the registry's root on the host, the run's id, and the host's name for the record. */
+export interface LaunchPlace {
+  readonly root: string;
+  readonly runId: string;
+  readonly hostLabel: string;
+}
+
+/** The request runs.py launch reads on stdin: the trainer's argv and environment, the run's files and record. */
+export function launchInput(request: LaunchRequest, place: LaunchPlace) {
   if (request.gpus.length === 0) throw new UserFacingError('No GPU was chosen for the run.', 'Pick at least one GPU.', 'no-gpus');
   const target = request.target ?? singleHostAccelerate;
-  const root = await registry.root(signal);
-  const runId = request.runId ?? newRunId();
+  const { root, runId } = place;
   const runDir = `${root}/runs/${runId}`;
-  const configModule = runConfigModule(runId);
   const plan = target.plan({
-    configModule,
     gpus: request.gpus,
     mainProcessPort: request.mainProcessPort,
     mixedPrecision: request.mixedPrecision,
     ckptPath: request.ckptPath,
-    pythonPath: runDir,
+    pythonPath: `${runDir}/${RUN_CONFIG_FOLDER}`,
   });
   const env: Record<string, string> = { ...plan.env };
   if (request.wandb.mode === 'online') env.WANDB_API_KEY = request.wandb.apiKey;
@@ -66,12 +79,12 @@ export async function launchRun(registry: RegistryLike, request: LaunchRequest, 
   const record: Omit<RunRecord, 'runDir' | 'logFile' | 'state' | 'runId'> = {
     schema: 1,
     name: request.outputDir.split('/').filter(Boolean).pop() ?? runId,
-    host: registry.host.label,
+    host: place.hostLabel,
     outputDir: request.outputDir,
     workdir: request.workdir,
     configSource: request.configSource,
     configSnapshot: `${runDir}/config_snapshot.py`,
-    configModule,
+    configModule: RUN_CONFIG_MODULE,
     git: request.git,
     gpus: [...request.gpus],
     mainProcessPort: request.mainProcessPort,
@@ -86,18 +99,19 @@ export async function launchRun(registry: RegistryLike, request: LaunchRequest, 
   };
   const files = {
     'config_snapshot.py': request.configText,
-    // The run's own module: the user's config with only output_dir's value changed, so checkpoints land in this run's folder.
-    [`${configModule}.py`]: setConfigValue(request.configText, 'output_dir', request.outputDir),
+    [`${RUN_CONFIG_FOLDER}/${RUN_CONFIG_MODULE}.py`]: runModuleText(request.configText, request.outputDir),
   };
-  const input = JSON.stringify({ root, runId, outputDir: request.outputDir, workdir: request.workdir, argv: plan.argv, env, detach: request.detach, files, record });
-  const result = await runKit(registry.host, root, 'runs.py', ['launch'], { input, signal, timeoutMs: 90_000 });
-  const launched = kitJson<Omit<LaunchResult, 'outputDir'>>(result, 'Starting the run', registry.host);
-  return { ...launched, outputDir: request.outputDir };
+  return { root, runId, outputDir: request.outputDir, workdir: request.workdir, argv: plan.argv, env, detach: request.detach, files, record };
 }
 
 type RegistryLike = Pick<RunRegistry, 'root' | 'host'>;
 
-/** The module name a run's config snapshot is imported under: unique, so no other config can shadow it. */
-export function runConfigModule(runId: string): string {
-  return `ctrl_world_flexiv_run_${runId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+/** The module every Ctrl-World train_wm.py imports its settings from (`from config import wm_args`). */
+export const RUN_CONFIG_MODULE = 'config';
+/** The run folder's subfolder that holds only that module, so nothing else in the run folder can be imported. */
+export const RUN_CONFIG_FOLDER = 'python';
+
+/** The run's own config: the user's with only output_dir changed, so checkpoints land in the run's folder. */
+export function runModuleText(configText: string, outputDir: string): string {
+  return setConfigValue(configText, 'output_dir', outputDir);
 }

@@ -7,8 +7,13 @@ import { resolveRemotePath, type RemoteHost } from '../remote/remoteHost';
 import { kitJson, runKit } from './kit';
 import type { RunRegistry } from './registry';
 import { isActive } from './runRecord';
+import { runModuleText } from './launch';
+import { trainerArguments } from './targets';
 import {
-  check, checkoutChecks, PREFLIGHT_CHECKS, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
+  trainerConfigCheck, trainerDataCheck, trainerImportsCheck, trainerProbeRequest, validationScheduleNote, type TrainerProbeAnswer,
+} from './trainerChecks';
+import {
+  check, checkoutCheck, PREFLIGHT_CHECKS, withWarning, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
   portCheck, pythonEnvCheck, REQUIRED_PACKAGES, wandbCheck, type PreflightCheck, type ProbeAnswer,
 } from './preflightChecks';
 
@@ -28,6 +33,8 @@ export interface PreflightInput {
   readonly detach: 'setsid' | 'tmux';
   readonly envSetup?: string;
   readonly environment?: Partial<TrainingEnvironment>;
+  /** The weights the run starts from, passed as upstream's --ckpt_path (Continue from Checkpoint). */
+  readonly ckptPath?: string;
   /** Told about each check as soon as it is judged, for a checklist with progress. */
   readonly onCheck?: (check: PreflightCheck) => void;
   readonly signal?: AbortSignal;
@@ -101,7 +108,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   ];
   const request = {
     paths: Object.fromEntries([...modelPaths, ...datasetPaths].map(({ key, path }) => [key, path])),
-    files: { train: `${workdir}/scripts/train_wm.py`, model: `${workdir}/models/ctrl_world.py`, dataset: `${workdir}/dataset/dataset_droid_exp33.py` },
+    files: { train: `${workdir}/scripts/train_wm.py` },
     globs: { checkpoints: `${globSafe(outputDir)}/checkpoint-*.pt` },
     packages: [...REQUIRED_PACKAGES, 'transformers'],
     commands: ['accelerate', 'tmux'],
@@ -110,11 +117,16 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     git: workdir,
   };
   const registryRoot = await input.registry.root(input.signal);
-  const [probeResult, gpuResult, runsResult] = await Promise.allSettled([
+  // The trainer is asked with exactly what the launch will give it: the run's config module and upstream's flags.
+  const trainerArgs = trainerArguments(input.ckptPath);
+  const trainerRequest = trainerProbeRequest(workdir, runModuleText(configText, outputDir), trainerArgs);
+  const [probeResult, gpuResult, runsResult, trainerResult] = await Promise.allSettled([
     runKit(host, registryRoot, 'probe.py', [], { input: JSON.stringify(request), envSetup: input.envSetup, signal: input.signal })
       .then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
     queryGpus(host, input.signal),
     input.registry.list(input.signal),
+    runKit(host, registryRoot, 'trainer_probe.py', [], { input: JSON.stringify(trainerRequest), envSetup: input.envSetup, signal: input.signal, timeoutMs: 300_000 })
+      .then((result) => kitJson<TrainerProbeAnswer>(result, 'Asking train_wm.py', host)),
   ]);
   if (probeResult.status === 'rejected') {
     add(check('python-env', false, describeError(probeResult.reason), 'edit-env-setup'));
@@ -131,7 +143,18 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   add(document.classFound ? configCheck(validation.errors, document.problems.map((p) => p.text), configLabel)
     : check('config', false, `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`, 'open-config'));
   add(pythonEnvCheck(probe, input.detach === 'tmux'));
-  for (const item of checkoutChecks(probe, workdir)) add(item);
+  add(checkoutCheck(probe, workdir));
+  if (probe.files.train !== null && probe.files.train !== undefined) {
+    if (trainerResult.status === 'rejected') {
+      add(check('trainer-imports', false, describeError(trainerResult.reason), 'edit-env-setup'));
+    } else {
+      const answer = trainerResult.value;
+      const expected = { values: parseConfigDocument(runModuleText(configText, outputDir)).values, overrides: ckptOverride(input.ckptPath), home, workdir };
+      add(trainerImportsCheck(answer, probe.python));
+      add(withWarning(trainerConfigCheck(answer, expected), validationScheduleNote(answer, values.validation_steps)));
+      add(trainerDataCheck(answer, values));
+    }
+  }
   add(modelPathsCheck(probe, modelPaths));
   add(datasetCheck(probe, names, cfgs, datasetPaths));
   add(gpuResult.status === 'rejected' ? check('gpus', false, describeError(gpuResult.reason)) : gpuCheck(allGpus, chosen, figures));
@@ -156,4 +179,8 @@ async function readHostFile(host: RemoteHost, file: string, signal?: AbortSignal
 /** A folder name used inside a glob pattern: its own glob characters are escaped. */
 function globSafe(folder: string): string {
   return folder.replace(/[[\]*?]/g, '[$&]');
+}
+
+function ckptOverride(ckptPath: string | undefined): Record<string, string> {
+  return ckptPath ? { ckpt_path: ckptPath } : {};
 }

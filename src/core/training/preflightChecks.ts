@@ -12,6 +12,8 @@ export interface PreflightCheck {
   readonly ok: boolean;
   readonly message: string;
   readonly fix?: PreflightFix;
+  /** Passed, with something the user should know (shown with a warning sign). */
+  readonly warning?: true;
 }
 
 export interface ProbeAnswer {
@@ -34,10 +36,9 @@ export const PREFLIGHT_CHECKS = [
   ['config', 'Training config'],
   ['python-env', 'Python environment (torch, diffusers, accelerate)'],
   ['checkout', 'Ctrl-World checkout'],
-  ['fix-unet', 'Flexiv fix: UNet type (register_modules)'],
-  ['fix-validation', 'Flexiv fix: validation only at global_step > 0'],
-  ['fix-stat-json', 'Flexiv fix: stat.json through dataset_cfg'],
-  ['config-flag', 'train_wm.py accepts --config'],
+  ['trainer-imports', 'Every module train_wm.py imports is installed'],
+  ['trainer-config', 'train_wm.py trains with this run\'s config'],
+  ['trainer-data', 'train_wm.py\'s dataset reader loads the data'],
   ['model-paths', 'Model files (SVD, CLIP, checkpoint)'],
   ['dataset', 'Dataset and meta files'],
   ['gpus', 'GPUs free, with the memory the config needs'],
@@ -69,31 +70,18 @@ export function pythonEnvCheck(probe: ProbeAnswer, needTmux: boolean): Preflight
   return check('python-env', true, `${versions} (Python ${probe.python})`);
 }
 
-/** The three Flexiv fixes and the --config flag, found in the checkout's sources. */
-export function checkoutChecks(probe: ProbeAnswer, workdir: string): PreflightCheck[] {
-  const train = probe.files.train;
-  if (train === null || train === undefined) {
-    return [check('checkout', false, `${workdir}/scripts/train_wm.py does not exist: is ${workdir} a Ctrl-World checkout? Set the remote folder (ctrlWorld.remote.ctrlWorldFolder).`)];
+/** The checkout: the trainer script is there (what it does is asked of it by the trainer checks). */
+export function checkoutCheck(probe: ProbeAnswer, workdir: string): PreflightCheck {
+  if (probe.files.train === null || probe.files.train === undefined) {
+    return check('checkout', false, `${workdir}/scripts/train_wm.py does not exist: is ${workdir} a Ctrl-World checkout? Set the remote folder (ctrlWorld.remote.ctrlWorldFolder).`);
   }
-  const model = probe.files.model ?? '';
-  const dataset = probe.files.dataset ?? '';
-  const statLines = dataset.split('\n').filter((line) => line.includes('stat.json'));
-  const validationFixed = /global_step\s*>\s*0/.test(train) && !/validation_steps\s*==\s*5\b/.test(train);
-  return [
-    check('checkout', true, `${workdir} (scripts/train_wm.py found${probe.git ? `, commit ${probe.git.commit.slice(0, 10)}${probe.git.dirty ? ' with uncommitted changes' : ''}` : ''})`),
-    check('fix-unet', /register_modules\s*\(/.test(model),
-      /register_modules\s*\(/.test(model) ? 'models/ctrl_world.py registers the custom UNet (pipeline.register_modules).'
-        : 'models/ctrl_world.py does not call pipeline.register_modules(unet=unet): training stops with "Expected types for unet". Apply the Flexiv fix.'),
-    check('fix-validation', validationFixed,
-      validationFixed ? 'scripts/train_wm.py validates only when global_step > 0.'
-        : 'scripts/train_wm.py validates at global_step % validation_steps == 5 (upstream bug): validation would run at step 5. Apply the Flexiv fix (== 0 and global_step > 0).'),
-    check('fix-stat-json', statLines.some((line) => /dataset_cfg/.test(line)),
-      statLines.some((line) => /dataset_cfg/.test(line)) ? 'dataset/dataset_droid_exp33.py reads stat.json through dataset_cfg.'
-        : 'dataset/dataset_droid_exp33.py does not build the stat.json path from dataset_cfg: training stops with FileNotFoundError …/stat.json. Apply the Flexiv fix.'),
-    check('config-flag', /add_argument\(\s*['"]--config['"]/.test(train),
-      /add_argument\(\s*['"]--config['"]/.test(train) ? 'scripts/train_wm.py takes --config <module>.'
-        : 'scripts/train_wm.py has no --config option, so it would ignore the chosen config. Apply the Flexiv change (--config config_flexiv).'),
-  ];
+  const git = probe.git ? `, commit ${probe.git.commit.slice(0, 10)}${probe.git.dirty ? ' with uncommitted changes' : ''}` : '';
+  return check('checkout', true, `${workdir} (scripts/train_wm.py found${git})`);
+}
+
+/** A passed check with a warning appended. */
+export function withWarning(item: PreflightCheck, note: string | undefined): PreflightCheck {
+  return note && item.ok ? { ...item, message: `${item.message} ${note}`, warning: true } : item;
 }
 
 export function configCheck(issues: readonly ConfigIssue[], unparsed: readonly string[], file: string): PreflightCheck {

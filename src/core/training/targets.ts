@@ -3,15 +3,17 @@
 // added as new targets without changing them.
 
 export interface TrainerSpec {
-  /** The config module the trainer imports (`--config <module>`). */
-  readonly configModule: string;
   readonly gpus: readonly number[];
   readonly mainProcessPort: number;
   /** The config's mixed_precision, passed explicitly so accelerate prints no warning about defaults. */
   readonly mixedPrecision?: string;
   /** Upstream's --ckpt_path override: the weights to start from. */
   readonly ckptPath?: string;
-  /** Prepended to PYTHONPATH so the run's config snapshot is the module that gets imported. */
+  /**
+   * The run's folder holding its `config.py`, prepended to PYTHONPATH. Every Ctrl-World train_wm.py does
+   * `from config import wm_args` and appends the checkout to the *end* of sys.path, so this copy is the config the
+   * trainer imports, with or without a `--config` option (upstream has none; the Flexiv fork ignores it).
+   */
   readonly pythonPath: string;
 }
 
@@ -43,12 +45,17 @@ export const singleHostAccelerate: LaunchTarget = {
       '--mixed_precision', acceleratePrecision(spec.mixedPrecision),
       '--dynamo_backend', 'no',
       ...(spec.gpus.length > 1 ? ['--multi_gpu'] : []),
-      TRAIN_SCRIPT, '--config', spec.configModule,
-      ...(spec.ckptPath ? ['--ckpt_path', spec.ckptPath] : []),
+      TRAIN_SCRIPT,
+      ...trainerArguments(spec.ckptPath),
     ];
     return { argv, env: { CUDA_VISIBLE_DEVICES: spec.gpus.join(','), PYTHONPATH: spec.pythonPath } };
   },
 };
+
+/** The trainer's own arguments: only flags upstream's train_wm.py has (an unknown flag makes argparse exit 2). */
+export function trainerArguments(ckptPath: string | undefined): string[] {
+  return ckptPath ? ['--ckpt_path', ckptPath] : [];
+}
 
 function acceleratePrecision(value: string | undefined): string {
   return value === 'fp16' || value === 'bf16' || value === 'fp8' ? value : 'no';
