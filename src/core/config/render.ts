@@ -10,7 +10,7 @@ import { configValuesEqual, type ConfigValue } from './types';
 export function renderConfigFile(values: Readonly<Record<string, ConfigValue>>, origin: string): string {
   const lines = [
     `# Ctrl-World training config (${origin}).`,
-    '# Train with: accelerate launch scripts/train_wm.py --config <this module>',
+    '# Train with Start Flexiv Training, which gives train_wm.py this file as its `config` module.',
     'import torch',
     'from dataclasses import dataclass',
     '',
