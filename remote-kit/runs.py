@@ -119,6 +119,9 @@ def derive_state(run_dir, record):
         code = int(exit_text.strip())
         if stop_requested:
             return "stopped", code
+        # Ended by supervise.sh once max_train_steps was passed: the run did all it was asked to.
+        if os.path.exists(os.path.join(run_dir, "reached-total")):
+            return "finished", code
         return ("finished" if code == 0 else "failed"), code
     if record.get("pgid") is None:
         started = os.path.getmtime(os.path.join(run_dir, "run.json"))

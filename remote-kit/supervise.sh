@@ -38,6 +38,8 @@ if [ -n "${CWF_ENV_SETUP:-}" ]; then
   fi
 fi
 unset CWF_ENV_SETUP
+stop_after=${CWF_STOP_AFTER_STEP:-}
+unset CWF_STOP_AFTER_STEP
 if [ -n "${CWF_PYTHONPATH:-}" ]; then
   PYTHONPATH="$CWF_PYTHONPATH${PYTHONPATH:+:$PYTHONPATH}"
   export PYTHONPATH
@@ -46,6 +48,28 @@ fi
 
 "$@" >> "$log" 2>&1 &
 child=$!
+# From here this shell outlives a TERM to the group (a stop), so it still records the exit status.
+trap '' TERM
+
+# Ctrl-World's loop has no break at max_train_steps: it trains whole epochs past it (tqdm then prints
+# "Steps: : N it"). Once the bar passes that step, its checkpoint and validation are written: the run ends there.
+watch_total() {
+  while kill -0 "$child" 2> /dev/null; do
+    sleep "${CWF_TOTAL_POLL_SECONDS:-5}"
+    step=$(tail -c 4096 "$log" | tr '\r' '\n' | sed -n 's/.*Steps: *: *\([0-9][0-9]*\)it.*/\1/p' | tail -n 1)
+    if [ -n "$step" ] && [ "$step" -gt "$stop_after" ]; then
+      printf '%s\n' "$step" > "$run_dir/reached-total"
+      echo "Ctrl-World Flexiv: step $step is past max_train_steps ($stop_after); train_wm.py would train on to the end of its epoch, so the run ends here." >> "$log"
+      kill -TERM -- "-$pgid" 2> /dev/null
+      return
+    fi
+  done
+}
+watcher=
+if [ -n "$stop_after" ]; then
+  watch_total &
+  watcher=$!
+fi
 viewer=
 # In a tmux session the pane shows the log live; the log file stays the one record.
 if [ -n "${CWF_SHOW_LOG:-}" ]; then
@@ -56,4 +80,5 @@ wait "$child"
 code=$?
 finish "$code"
 [ -z "$viewer" ] || kill "$viewer" 2> /dev/null
+[ -z "$watcher" ] || kill "$watcher" 2> /dev/null
 exit "$code"

@@ -63,14 +63,17 @@ def prepare(bundle, diffusers_src):
     vendor = os.path.join(BASE, "vendor", "diffusers")
     shutil.copytree(os.path.join(diffusers_src, "diffusers"), vendor)
     # Upstream imports diffusers.pipelines.text_to_video_synthesis (diffusers 0.34); this diffusers moved it under
-    # pipelines/deprecated/. Two alias modules keep upstream's import lines working unmodified.
+    # pipelines/deprecated/. An alias package keeps upstream's import lines working unmodified.
     old = os.path.join(vendor, "pipelines", "text_to_video_synthesis")
     os.makedirs(old)
-    alias = "import importlib, sys\nsys.modules[__name__] = importlib.import_module(%r)\n"
+    # The submodule is registered under its old name before the package is replaced, so Python never loads the moved
+    # file under the old (shallower) package name, where its relative imports would reach above diffusers.
     with open(os.path.join(old, "__init__.py"), "w") as handle:
-        handle.write(alias % "diffusers.pipelines.deprecated.text_to_video_synthesis")
-    with open(os.path.join(old, "pipeline_text_to_video_synth.py"), "w") as handle:
-        handle.write(alias % "diffusers.pipelines.deprecated.text_to_video_synthesis.pipeline_text_to_video_synth")
+        handle.write("import importlib, sys\n"
+                     "_moved = 'diffusers.pipelines.deprecated.text_to_video_synthesis'\n"
+                     "sys.modules[__name__ + '.pipeline_text_to_video_synth'] = importlib.import_module(\n"
+                     "    _moved + '.pipeline_text_to_video_synth')\n"
+                     "sys.modules[__name__] = importlib.import_module(_moved)\n")
 
 
 MODELS = r'''
@@ -157,6 +160,20 @@ def probe(name):
     return answer
 
 
+def probe_problems(answer, name):
+    """What the preflight would flag on a checkout that must pass: missing imports, another config, unreadable data."""
+    problems = []
+    if answer["imports"]["missing"]:
+        problems.append("missing imports %s" % answer["imports"]["missing"])
+    trainer = answer["trainer"]
+    if not trainer or "error" in trainer:
+        return problems + ["trainer did not reach main(args): %s" % json.dumps(trainer)[-1500:]]
+    if trainer["values"]["output_dir"] != "%s/out/%s" % (BASE, name):
+        problems.append("effective output_dir %s" % trainer["values"]["output_dir"])
+    problems.extend("%s: %s" % (mode, trainer["data"][mode]) for mode in ("train", "val") if "error" in trainer["data"][mode])
+    return problems
+
+
 def kit(args, stdin=None):
     done = subprocess.run([sys.executable, os.path.join(KIT, args[0])] + args[1:], input=stdin, capture_output=True,
                           text=True, timeout=120)
@@ -209,13 +226,7 @@ def main():
         build_models()
         encode_latents()
         for name in ("upstream", "fork"):
-            answer = probe(name)
-            assert answer["imports"]["missing"] == [], answer["imports"]
-            trainer = answer["trainer"]
-            assert trainer and "error" not in trainer, trainer
-            assert trainer["values"]["output_dir"] == "%s/out/%s" % (BASE, name), trainer["values"]
-            for mode in ("train", "val"):
-                assert "error" not in trainer["data"][mode], trainer["data"]
+            failures.extend("probe %s: %s" % (name, problem) for problem in probe_problems(probe(name), name))
             flagged = probe(name + "-config-flag")
             log("old --config launch on %s: %s" % (name, json.dumps(flagged["trainer"])[:300]))
         for name in ("upstream", "fork"):

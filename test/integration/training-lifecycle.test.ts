@@ -130,6 +130,24 @@ test('an out-of-memory crash fails the run and is recognised in its log', async 
   await training.tree.setTrainer({ stepSeconds: 0.02 });
 });
 
+test('a trainer that goes on past max_train_steps, as upstream does, is ended there and counts as finished', async () => {
+  // Upstream's loop has no break: seen on a GPU, 28 steps for max_train_steps 20 (tqdm then prints "Steps: : 21it").
+  await training.tree.setTrainer({ stepSeconds: 0.02, pastTotal: 100_000 });
+  const launched = await launchRun(training.registry, await request('past-total', { totalSteps: 400 }));
+  const summary = await waitFor('the run to end', async () => {
+    const current = await training.registry.get(launched.runId);
+    return current.record.state === 'running' || current.record.state === 'starting' ? undefined : current;
+  }, 120_000);
+  assert.equal(summary.record.state, 'finished');
+  const log = await readFile(path.join(summary.record.runDir, 'train.log'), 'utf8');
+  assert.match(log, /Steps: : 40\dit/);
+  assert.match(log, /past max_train_steps \(400\); train_wm\.py would train on to the end of its epoch, so the run ends here/);
+  const reached = Number(await readFile(path.join(summary.record.runDir, 'reached-total'), 'utf8'));
+  assert.ok(reached > 400 && reached < 1400, `ended at step ${reached}`);
+  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await training.tree.setTrainer({ stepSeconds: 0.02 });
+});
+
 test('tmux detaches a run just as well, and stop ends its session', async () => {
   const launched = await launchRun(training.registry, await request('tmux', { detach: 'tmux' }));
   await waitFor('progress', async () => ((await training.registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined);

@@ -54,5 +54,5 @@ test('preflight, launch, list and stop on this machine, with no ssh involved', a
   const stopped = await registry.stop(launched.runId, 5);
   assert.deepEqual([stopped.state, stopped.remaining], ['stopped', []]);
   assert.deepEqual(await processesOfRun(launched.runId), []);
-  assert.match(await readFile(listed.record.logFile, 'utf8'), /Total optimization steps = 2000/);
+  assert.match(await readFile(listed.record.logFile, 'utf8'), /ALL dataset, 40 samples in total/);
 });

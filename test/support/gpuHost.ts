@@ -45,6 +45,10 @@ export interface TrainerKnobs {
   readonly failKind?: string;
   readonly checkpointBytes?: number;
   readonly checkpointSeconds?: number;
+  /** Steps trained past max_train_steps, as upstream does to the end of its epoch. */
+  readonly pastTotal?: number;
+  /** accelerate's INFO lines in the log: a checkout that configures logging (upstream does not, so they never show). */
+  readonly infoLogging?: boolean;
 }
 
 export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}): Promise<GpuHostTree> {
@@ -130,7 +134,7 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     registryRoot: path.join(root, 'registry'),
     setTrainer: (knobs) => writeFile(path.join(checkout, 'fake_trainer.json'), JSON.stringify({
       step_seconds: knobs.stepSeconds ?? 0.05, fail_at: knobs.failAt ?? 0, fail_kind: knobs.failKind ?? 'crash',
-      checkpoint_bytes: knobs.checkpointBytes ?? 0, checkpoint_seconds: knobs.checkpointSeconds ?? 0,
+      checkpoint_bytes: knobs.checkpointBytes ?? 0, checkpoint_seconds: knobs.checkpointSeconds ?? 0, past_total: knobs.pastTotal ?? 0, info_logging: knobs.infoLogging ?? false,
     })),
   };
   await tree.setTrainer({ stepSeconds: options.stepSeconds, failAt: options.failAt, failKind: options.failKind });

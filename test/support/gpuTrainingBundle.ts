@@ -24,7 +24,7 @@ const STEPS = 20;
 const EVERY = 10;
 
 /** The seed's config_flexiv.py, shrunk to a test run: 20 steps, a checkpoint and a validation every 10. */
-async function testConfig(): Promise<string> {
+export async function testConfig(): Promise<string> {
   const seed = await readFile(path.join(REPO_ROOT, 'test', 'fixtures', 'configs', 'config_flexiv.py'), 'utf8');
   return setConfigValues(seed, {
     svd_model_path: `${DEVICE_BASE}/models/stable-video-diffusion-img2vid`,

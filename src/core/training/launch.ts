@@ -73,6 +73,8 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
   else env.WANDB_MODE = 'offline';
   if (request.envSetup?.trim()) env.CWF_ENV_SETUP = request.envSetup.trim();
   if (request.detach === 'tmux') env.CWF_SHOW_LOG = '1';
+  // Ctrl-World trains on past max_train_steps to the end of its epoch; the supervisor ends the run there.
+  if (request.totalSteps !== undefined) env.CWF_STOP_AFTER_STEP = String(request.totalSteps);
   for (const [name, value] of Object.entries(env)) {
     if (/[\r\n\0]/.test(value)) throw new UserFacingError(`The value of ${name} holds a line break.`, 'Remove line breaks from the WandB key and the environment setup setting.', 'bad-env');
   }

@@ -24,6 +24,8 @@ export type LogEvent =
   | { readonly kind: 'error'; readonly error: TrainingError };
 
 const TQDM = /(?:^|\s)Steps:\s*(\d+)%\|[^|]*\|\s*(\d+)\/(\d+)\s*\[([\d:]+)<([\d:?]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
+/** Past its total, tqdm drops the bar: "Steps: : 28it [00:21,  1.83it/s]" (upstream trains to the end of its epoch). */
+const TQDM_PAST_TOTAL = /(?:^|\s)Steps:\s*:\s*(\d+)it\s*\[([\d:]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
 const POSTFIX_LOSS = /(?:^|,\s*)loss=([-+\d.eE]+|nan|inf)/;
 const POSTFIX_LEARNING_RATE = /(?:^|,\s*)(?:lr|learning_rate)=([-+\d.eE]+|nan|inf)/;
 const LOGGER_PREFIX = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} - [A-Z]+ - [\w.]+ - /;
@@ -38,22 +40,26 @@ export function stripLogPrefixes(line: string): string {
   return line.replace(LOGGER_PREFIX, '').replace(RANK_PREFIX, '');
 }
 
+/** A tqdm update of the `Steps` bar; past the bar's total, `total` is 0 (the caller knows the planned total). */
 export function parseProgress(segment: string): Progress | undefined {
   const match = TQDM.exec(segment);
-  if (!match) return undefined;
-  const [, , step, total, elapsed, remaining, rateText, unit, postfix] = match;
+  if (match) {
+    const [, , step, total, elapsed, remaining, rateText, unit, postfix] = match;
+    return progressOf(Number(step), Number(total), elapsed, remaining.includes('?') ? undefined : remaining, rateText, unit, postfix);
+  }
+  const past = TQDM_PAST_TOTAL.exec(segment);
+  if (!past) return undefined;
+  const [, step, elapsed, rateText, unit, postfix] = past;
+  return progressOf(Number(step), 0, elapsed, undefined, rateText, unit, postfix);
+}
+
+function progressOf(step: number, total: number, elapsed: string, remaining: string | undefined, rateText: string, unit: string, postfix: string | undefined): Progress {
   const rateValue = rateText === '?' ? undefined : Number(rateText);
   const rate = rateValue === undefined ? undefined : unit === 's/it' ? (rateValue > 0 ? 1 / rateValue : undefined) : rateValue;
-  const loss = postfixNumber(postfix, POSTFIX_LOSS);
-  const learningRate = postfixNumber(postfix, POSTFIX_LEARNING_RATE);
   return {
-    step: Number(step),
-    total: Number(total),
-    rate,
-    elapsed,
-    remaining: remaining.includes('?') ? undefined : remaining,
-    loss,
-    learningRate,
+    step, total, rate, elapsed, remaining,
+    loss: postfixNumber(postfix, POSTFIX_LOSS),
+    learningRate: postfixNumber(postfix, POSTFIX_LEARNING_RATE),
   };
 }
 
@@ -93,8 +99,9 @@ export class LogParser {
   }
 
   private progressIn(segment: string, events: LogEvent[]): boolean {
-    const progress = parseProgress(segment);
-    if (!progress) return false;
+    const parsed = parseProgress(segment);
+    if (!parsed) return false;
+    const progress = parsed.total > 0 ? parsed : { ...parsed, total: this.totalSteps ?? parsed.step };
     const key = `${progress.step}/${progress.total}/${progress.loss}/${progress.rate}/${progress.learningRate}`;
     if (key !== this.lastProgressKey) {
       this.lastProgressKey = key;
@@ -108,7 +115,7 @@ export class LogParser {
   /** One piece between carriage returns or newlines; `endsLine` is false for a tqdm update ended by \r. */
   private segment(raw: string, endsLine: boolean, events: LogEvent[]): void {
     if (this.progressIn(raw, events) || raw === '') return;
-    if (!endsLine && TQDM.test(raw)) return;
+    if (!endsLine && (TQDM.test(raw) || TQDM_PAST_TOTAL.test(raw))) return;
     const line = stripLogPrefixes(raw);
     events.push({ kind: 'line', text: raw });
     if (this.traceback) {

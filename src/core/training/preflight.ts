@@ -152,7 +152,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       const expected = { values: parseConfigDocument(runModuleText(configText, outputDir)).values, overrides: ckptOverride(input.ckptPath), home, workdir };
       add(trainerImportsCheck(answer, probe.python));
       add(withWarning(trainerConfigCheck(answer, expected), validationScheduleNote(answer, values.validation_steps)));
-      add(trainerDataCheck(answer, values));
+      add(trainerDataCheck(answer, values, Math.max(1, chosen.length)));
     }
   }
   add(modelPathsCheck(probe, modelPaths));

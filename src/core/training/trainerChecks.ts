@@ -3,7 +3,7 @@
 // Behaviour, not text: whatever the checkout's train_wm.py does with its arguments, the answer is what it would do.
 import type { ConfigValue } from '../config';
 import { resolveRemotePath } from '../remote/remoteHost';
-import { check, type PreflightCheck } from './preflightChecks';
+import { check, withWarning, type PreflightCheck } from './preflightChecks';
 import { TRAIN_SCRIPT } from './targets';
 
 /** The fields whose effective values must equal the run's: a difference trains something other than shown. */
@@ -95,7 +95,7 @@ function show(value: unknown): string {
 }
 
 /** The trainer's own dataset class, built as main() builds it, reads one item of each split. */
-export function trainerDataCheck(answer: TrainerProbeAnswer, values: Readonly<Record<string, ConfigValue>>): PreflightCheck {
+export function trainerDataCheck(answer: TrainerProbeAnswer, values: Readonly<Record<string, ConfigValue>>, processes = 1): PreflightCheck {
   const trainer = answer.trainer;
   if (!trainer || 'error' in trainer) return check('trainer-data', false, 'Not checked: the trainer did not start (see the check above).');
   if (!trainer.data) return check('trainer-data', true, `${TRAIN_SCRIPT}'s main() builds no dataset class that could be tried; nothing read.`);
@@ -114,7 +114,29 @@ export function trainerDataCheck(answer: TrainerProbeAnswer, values: Readonly<Re
     return check('trainer-data', false, `The validation set has ${val.samples} sample${val.samples === 1 ? '' : 's'}; video_num ${videos} needs at least ${2 * rows}, else the first validation fails. Convert with more validation episodes or lower video_num.`, 'open-config');
   }
   const latent = train.shapes.latent ? `, latents ${train.shapes.latent.join('x')}` : '';
-  return check('trainer-data', true, `Read by the trainer's own dataset class: ${train.samples} train and ${val.samples} val samples${latent}.`);
+  const passed = check('trainer-data', true, `Read by the trainer's own dataset class: ${train.samples} train and ${val.samples} val samples${latent}.`);
+  return withWarning(passed, epochOverrunNote(train.samples, values, processes));
+}
+
+/**
+ * Ctrl-World's loop never stops at max_train_steps: it trains num_train_epochs = ceil(max_train_steps x GA x global
+ * batch / batches per process) whole epochs (seen on a GPU: 28 steps for max_train_steps 20 on 28 samples).
+ */
+export function stepsTrained(samples: number, values: Readonly<Record<string, ConfigValue>>, processes: number): number | undefined {
+  const { train_batch_size: batch, max_train_steps: steps } = values;
+  const accumulation = typeof values.gradient_accumulation_steps === 'number' ? values.gradient_accumulation_steps : 1;
+  if (typeof batch !== 'number' || typeof steps !== 'number' || samples < 1 || batch < 1 || processes < 1) return undefined;
+  const batchesPerProcess = Math.ceil(Math.ceil(samples / batch) / processes);
+  const epochs = Math.ceil((steps * accumulation * batch * processes * accumulation) / batchesPerProcess);
+  return Math.floor((epochs * batchesPerProcess) / accumulation);
+}
+
+function epochOverrunNote(samples: number, values: Readonly<Record<string, ConfigValue>>, processes: number): string | undefined {
+  const trained = stepsTrained(samples, values, processes);
+  const planned = values.max_train_steps;
+  if (trained === undefined || typeof planned !== 'number' || trained <= planned) return undefined;
+  const times = trained / planned;
+  return `train_wm.py does not stop at max_train_steps: it trains whole epochs, here about ${trained.toLocaleString('en-US')} steps${times >= 1.1 ? ` (${times.toFixed(1)} x ${planned.toLocaleString('en-US')})` : ''}, checkpoints and validations continuing past step ${planned.toLocaleString('en-US')}. Stop the run once checkpoint-${planned}.pt is saved.`;
 }
 
 /** Upstream validates at step % validation_steps == 5 (step 5 first): a warning that says when, not an error. */

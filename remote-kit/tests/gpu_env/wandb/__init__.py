@@ -11,9 +11,12 @@ class _Config(dict):
         dict.update(self, values or {}, **more)
 
 
+config = _Config()
+
+
 class Run:
     def __init__(self, project=None, name=None, **_options):
-        self.project, self.name, self.config = project, name, _Config()
+        self.project, self.name, self.config = project, name, config
         self._path = os.path.join(os.environ.get("WANDB_DIR", "."), "stand-in-wandb.jsonl")
 
     def log(self, values, step=None, **_options):
