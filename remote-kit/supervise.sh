@@ -60,7 +60,7 @@ watch_total() {
     if [ -n "$step" ] && [ "$step" -gt "$stop_after" ]; then
       printf '%s\n' "$step" > "$run_dir/reached-total"
       echo "Ctrl-World Flexiv: step $step is past max_train_steps ($stop_after); train_wm.py would train on to the end of its epoch, so the run ends here." >> "$log"
-      kill -TERM -- "-$pgid" 2> /dev/null
+      kill -TERM "-$pgid" 2> /dev/null
       return
     fi
   done
