@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Progress } from '../core/training/logParser';
 import type { RunSummary } from '../core/training/runRecord';
 import { formatRate } from '../core/format';
+import { TRAIN_LOSS_MEANING, trainLoss } from '../core/training/metrics';
 
 const STATE_ICONS: Record<string, string> = {
   starting: '$(loading~spin)', running: '$(sync~spin)', stopping: '$(loading~spin)', finished: '$(pass)', failed: '$(error)', stopped: '$(debug-stop)',
@@ -56,7 +57,8 @@ export class RunStatusBar implements vscode.Disposable {
     const parts = [formatSteps(this.progress, total)];
     if (this.reconnecting) parts.push(this.reconnecting);
     else if (record.state === 'running') {
-      if (this.progress?.loss !== undefined) parts.push(`loss ${this.progress.loss}`);
+      const loss = trainLoss(this.progress);
+      if (loss !== undefined) parts.push(`train_loss ${loss}`);
       const rate = formatRate(this.progress?.rate);
       if (rate) parts.push(rate);
       if (this.progress?.remaining) parts.push(`ETA ${this.progress.remaining}`);
@@ -66,6 +68,7 @@ export class RunStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${record.name}** on ${record.host} — ${record.state}\n\n`);
     tooltip.appendMarkdown(`Run \`${record.runId}\` · GPUs ${record.gpus.join(', ')} · output \`${record.outputDir}\`\n\n`);
+    if (trainLoss(this.progress) !== undefined) tooltip.appendMarkdown(`${TRAIN_LOSS_MEANING}.\n\n`);
     tooltip.appendMarkdown(this.reconnecting ? 'The connection dropped; the run goes on and is re-attached automatically.' : 'Click to show the run\'s log.');
     this.item.tooltip = tooltip;
     this.item.backgroundColor = record.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -5,6 +5,7 @@ import { age, type RunState, type RunSummary } from '../core/training/runRecord'
 import { LOCAL_KEY } from '../training/hosts';
 import type { HostRuns, RunsModel } from '../training/runsModel';
 import { formatSteps } from './runStatusBar';
+import { TRAIN_LOSS_MEANING, trainLoss } from '../core/training/metrics';
 import type { RunChildren, RunChildNode } from './runCheckpoints';
 
 export type RunsNode = { readonly kind: 'host'; readonly host: HostRuns } | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary } | RunChildNode;
@@ -78,7 +79,8 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   const [icon, color] = STATE_ICONS[record.state] ?? ['circle-outline', undefined];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const parts: string[] = [record.state, formatSteps(progress, summary.totalSteps)];
-  if (progress?.loss !== undefined && record.state === 'running') parts.push(`loss ${progress.loss}`);
+  const loss = trainLoss(progress);
+  if (loss !== undefined && record.state === 'running') parts.push(`train_loss ${loss}`);
   parts.push(age(record.startedAt));
   item.description = parts.join(' · ');
   const tooltip = new vscode.MarkdownString(undefined, true);
@@ -86,6 +88,7 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   tooltip.appendMarkdown(`- run \`${record.runId}\`, started ${new Date(record.startedAt).toLocaleString()}\n`);
   tooltip.appendMarkdown(`- GPUs ${record.gpus.join(', ')} · port ${record.mainProcessPort} · WandB ${record.wandb}\n`);
   tooltip.appendMarkdown(`- output \`${record.outputDir}\`\n- config \`${record.configSource}\`\n`);
+  if (loss !== undefined) tooltip.appendMarkdown(`- ${TRAIN_LOSS_MEANING}\n`);
   if (record.git) tooltip.appendMarkdown(`- commit \`${record.git.commit.slice(0, 10)}\`${record.git.dirty ? ' (with uncommitted changes)' : ''}\n`);
   if (record.continuedFrom) tooltip.appendMarkdown(`- continued from \`${record.continuedFrom.checkpoint}\` (weights only)\n`);
   if (record.state === 'failed') {

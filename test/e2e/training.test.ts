@@ -67,7 +67,7 @@ test('Start Flexiv Training: quick picks, preflight checklist, then the run in t
   await runRow.locator('.label-description', { hasText: /running · [1-9][\d,]*\/3,000/ }).waitFor({ timeout: 90_000 });
   const status = workbench.page.locator('.statusbar-item', { hasText: /\d[\d,]*\/3,000/ });
   await status.waitFor({ timeout: 60_000 });
-  assert.match(await status.innerText(), /\/3,000 · (loss [\d.]+ · )?[\d.]+ (it\/s|s\/it)/);
+  assert.match(await status.innerText(), /\/3,000 · (train_loss [\d.]+ · )?[\d.]+ (it\/s|s\/it)/);
   await workbench.page.locator('.monaco-editor, .output-view', { hasText: 'Number of parameters in the unet' }).first().waitFor({ timeout: 60_000 });
   await workbench.page.mouse.move(900, 300);
   await workbench.screenshot('runs-tree');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LogParser } from '../../src/core/training/logParser';
-import { RunMetrics, type SeriesData, type SeriesUpdate } from '../../src/core/training/metrics';
+import { RunMetrics, trainLoss, type SeriesData, type SeriesUpdate } from '../../src/core/training/metrics';
 import { ctrlWorldLog } from '../support/ctrlWorldLog';
 import { REPO_ROOT } from '../support/fixtures';
 
@@ -85,4 +85,10 @@ test('a restored snapshot goes on from where it was', () => {
   restored.ingest(parser.push(log.text.slice(half)));
   restored.ingest(parser.end());
   assert.deepEqual(restored.snapshot().loss.steps, [100, 200, 300, 400, 500]);
+});
+
+test('one loss everywhere: train_loss is the postfix sum / 100, as upstream logs it to W&B', () => {
+  assert.equal(trainLoss({ loss: 6.51 }), 0.0651);
+  assert.equal(trainLoss({ loss: undefined }), undefined);
+  assert.equal(trainLoss(undefined), undefined);
 });

@@ -20,7 +20,8 @@ test('a runs-list entry becomes a summary from its log tail; the CLI keys are th
   const record = { runId: 'r1', state: 'running', outputDir: '/o', startedAt: '2026-11-28T00:00:00Z', totalSteps: 100000 };
   const summary = summariseListEntry({ record, logSize: 10, logTail: 'Steps:  45%|████▌     | 45000/100000 [17:02:11<20:49:24,  1.36s/it, loss=12.3]' });
   assert.ok(summary);
-  assert.deepEqual(runsJson([summary]), [{ runId: 'r1', state: 'running', step: 45000, totalSteps: 100000, loss: 12.3, outputDir: '/o', startedAt: '2026-11-28T00:00:00Z' }]);
+  // The CLI's loss is train_loss, the one number every view shows (the postfix sum 12.3 / 100).
+  assert.deepEqual(runsJson([summary]), [{ runId: 'r1', state: 'running', step: 45000, totalSteps: 100000, loss: 0.123, outputDir: '/o', startedAt: '2026-11-28T00:00:00Z' }]);
   assert.equal(summariseListEntry({ record: { broken: true } }), undefined);
   assert.equal(summariseListEntry(null), undefined);
 });

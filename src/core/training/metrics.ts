@@ -11,6 +11,14 @@ export const METRIC_NAMES: readonly MetricName[] = ['loss', 'lr', 'rate'];
  */
 export const LOSS_WINDOW = 100;
 
+/** The one loss every view shows: upstream's train_loss (the postfix's window sum / 100), W&B's number too. */
+export function trainLoss(progress: Pick<Progress, 'loss'> | undefined): number | undefined {
+  return progress?.loss === undefined ? undefined : Number((progress.loss / LOSS_WINDOW).toPrecision(3));
+}
+
+/** What train_loss is, for tooltips. */
+export const TRAIN_LOSS_MEANING = `train_loss: the mean step loss of the last ${LOSS_WINDOW} steps (tqdm's loss= is their sum), as W&B shows it`;
+
 /** Points of one series, steps increasing. */
 export interface SeriesData {
   readonly steps: number[];

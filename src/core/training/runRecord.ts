@@ -1,6 +1,7 @@
 // What a run is: the run.json written on the GPU host (the registry's one record) and the summary views show.
 import { LogParser, type Progress } from './logParser';
 import type { TrainingError } from './logErrors';
+import { trainLoss } from './metrics';
 
 export type RunState = 'starting' | 'running' | 'stopping' | 'finished' | 'failed' | 'stopped';
 export const TERMINAL_STATES: readonly RunState[] = ['finished', 'failed', 'stopped'];
@@ -79,7 +80,7 @@ export function runsJson(summaries: readonly RunSummary[]) {
     state: record.state,
     step: progress?.step ?? 0,
     totalSteps: totalSteps ?? null,
-    loss: progress?.loss ?? null,
+    loss: trainLoss(progress) ?? null,
     outputDir: record.outputDir,
     startedAt: record.startedAt,
   }));

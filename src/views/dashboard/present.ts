@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, formatRate, formatTime, parseClock } from 
 import type { GpuInfo } from '../../core/remote/gpus';
 import type { DiskForecast } from '../../core/training/diskForecast';
 import type { Progress } from '../../core/training/logParser';
+import { TRAIN_LOSS_MEANING, trainLoss } from '../../core/training/metrics';
 import { sampleGroups, type CheckpointFile, type OutputListing, type WritingReason } from '../../core/training/outputs';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import type { CheckpointRow, DashboardHeader, DiskRow, GpuRow, HeaderFact, SampleGroupRow } from '../../protocol/runDashboard';
@@ -45,7 +46,8 @@ export function headerFor(input: HeaderInput): DashboardHeader {
   if (active && remaining !== undefined) facts.push({ label: 'ETA', value: formatDuration(remaining), title: `tqdm's estimate: ${progress?.remaining}` });
   const ended = record.endedAt ? Date.parse(record.endedAt) : input.now ?? Date.now();
   facts.push({ label: 'Elapsed', value: formatDuration((ended - Date.parse(record.startedAt)) / 1000), title: `started ${new Date(record.startedAt).toLocaleString()}` });
-  if (progress?.loss !== undefined) facts.push({ label: 'train_loss', value: String(Number((progress.loss / 100).toPrecision(3))), title: `the last 100 steps' mean (postfix loss=${progress.loss})` });
+  const loss = trainLoss(progress);
+  if (loss !== undefined) facts.push({ label: 'train_loss', value: String(loss), title: TRAIN_LOSS_MEANING });
   if (record.git) facts.push({ label: 'Commit', value: `${record.git.commit.slice(0, 10)}${record.git.dirty ? ' (modified)' : ''}`, title: record.git.commit });
   facts.push({ label: 'Output', value: record.outputDir });
   if (record.continuedFrom) facts.push({ label: 'Started from', value: record.continuedFrom.checkpoint.split('/').pop() ?? '', title: `${record.continuedFrom.checkpoint} (weights only)` });
