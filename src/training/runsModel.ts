@@ -16,6 +16,9 @@ export interface HostRuns {
   readonly failures: number;
 }
 
+/** Why hosts are not contacted in an untrusted workspace, and how to change that. */
+export const RESTRICTED_MODE = 'Restricted Mode: GPU hosts are contacted over SSH only in a trusted workspace (Manage Workspace Trust).';
+
 export class RunsModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -42,6 +45,11 @@ export class RunsModel implements vscode.Disposable {
   }
 
   private refreshHost(key: string): Promise<void> {
+    // Restricted Mode: no ssh (nor anything else that runs a program) until the user trusts the workspace.
+    if (!vscode.workspace.isTrusted) {
+      this.state.set(key, { key, label: hostLabelFor(key), runs: [], loaded: false, error: RESTRICTED_MODE, failures: 0 });
+      return Promise.resolve();
+    }
     const running = this.inFlight.get(key);
     if (running) return running;
     const work = (async () => {
@@ -67,7 +75,7 @@ export class RunsModel implements vscode.Disposable {
     if (this.disposed) return;
     clearTimeout(this.timer);
     const hosts = this.list();
-    if (hosts.length === 0) return;
+    if (hosts.length === 0 || !vscode.workspace.isTrusted) return;
     const active = hosts.some((host) => host.runs.some((run) => isActive(run.record.state)));
     const base = this.settings.runsRefreshSeconds * 1000 * (active ? 1 : 4);
     const failures = Math.max(0, ...hosts.map((host) => host.failures));

@@ -45,6 +45,7 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
     command('ctrlWorld.clearWandbKey', () => clearWandbKey(services)),
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void model.refresh()),
   );
   registerMonitoring(services, context, tree, treeView);
   void model.refresh();

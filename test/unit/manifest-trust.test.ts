@@ -1,0 +1,42 @@
+// The manifest's trust boundary: what an untrusted workspace can make the extension run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../support/fixtures';
+
+interface Manifest {
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] } };
+  contributes: { commands: Array<{ command: string; enablement?: string }>; configuration: { properties: Record<string, { scope?: string }> } };
+}
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+/** Settings whose value becomes a program to run or a file ssh reads. */
+const RUNS_PROGRAMS = ['ctrlWorld.remote.envSetup', 'ctrlWorld.ffmpegPath', 'ctrlWorld.ssh.configFile'];
+/** Commands that contact a GPU host over ssh or run a program on this machine. */
+const RUNS_SOMETHING = [
+  'ctrlWorld.startTraining', 'ctrlWorld.refreshRuns', 'ctrlWorld.followRun', 'ctrlWorld.stopRun', 'ctrlWorld.continueFromCheckpoint',
+  'ctrlWorld.openRunDashboard', 'ctrlWorld.openOutputFolder', 'ctrlWorld.downloadCheckpoint', 'ctrlWorld.openSampleGallery',
+  'ctrlWorld.encodeLatents', 'ctrlWorld.addConvertedDatasetOnHost',
+];
+
+test('settings that run programs are machine-overridable and ignored from an untrusted workspace', () => {
+  const { untrustedWorkspaces } = manifest.capabilities;
+  assert.equal(untrustedWorkspaces.supported, 'limited');
+  assert.match(untrustedWorkspaces.description ?? '', /browsed.*nothing that runs a program or contacts a GPU host/);
+  assert.deepEqual([...(untrustedWorkspaces.restrictedConfigurations ?? [])].sort(), [...RUNS_PROGRAMS].sort());
+  for (const name of RUNS_PROGRAMS) assert.equal(manifest.contributes.configuration.properties[name]?.scope, 'machine-overridable', name);
+});
+
+test('every command that runs ssh or a program is disabled until the workspace is trusted; browsing is not', () => {
+  const byId = new Map(manifest.contributes.commands.map((command) => [command.command, command]));
+  for (const id of RUNS_SOMETHING) assert.match(byId.get(id)?.enablement ?? '', /isWorkspaceTrusted/, id);
+  for (const id of ['ctrlWorld.openEpisodePreview', 'ctrlWorld.refreshDatasets', 'ctrlWorld.openConfig']) {
+    assert.doesNotMatch(byId.get(id)?.enablement ?? '', /isWorkspaceTrusted/, id);
+  }
+});
+
+test('activation waits for what is ours: HDF5 episodes or a Ctrl-World checkout, not any Python config', () => {
+  assert.ok(!manifest.activationEvents.some((event) => /config\*\.py/.test(event)));
+  assert.ok(manifest.activationEvents.includes('workspaceContains:**/scripts/train_wm.py'));
+});
