@@ -8,7 +8,7 @@ import { newestSample, sampleGroups, type OutputListing, type SampleFile } from 
 import type { SamplePreviewHostMessage, SamplePreviewViewMessage } from '../protocol/samplePreview';
 import type { MonitoringServices } from '../commands/monitoring/services';
 import type { SelectedOutputs } from '../training/runSelection';
-import { WebviewChannel } from './webview/channel';
+import { reportFailures, WebviewChannel } from './webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from './webview/html';
 import { WebviewSamples } from './webview/webviewSamples';
 
@@ -36,7 +36,7 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
     this.view = view;
     view.webview.options = { enableScripts: true, localResourceRoots: [...webviewResourceRoots(this.services.extensionUri), this.services.samples.cacheUri] };
     this.channel?.dispose();
-    const channel = new WebviewChannel<SamplePreviewHostMessage, SamplePreviewViewMessage>(view.webview, (message) => this.receive(message));
+    const channel = new WebviewChannel<SamplePreviewHostMessage, SamplePreviewViewMessage>(view.webview, (message) => this.receive(message), reportFailures(this.services.log, 'Sample Preview'));
     this.channel = channel;
     this.samples = new WebviewSamples(view.webview, this.services.samples, {
       progress: (_key, fraction) => this.postLoading(fraction),

@@ -9,7 +9,7 @@ import {
 import { describeError } from '../../core/errors';
 import { Disposable } from '../../core/lifecycle';
 import type { ConfigEditorHostMessage, ConfigEditorViewMessage } from '../../protocol/configEditor';
-import { WebviewChannel } from '../webview/channel';
+import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 import type { TrainingEnvironmentSource } from './environment';
 import type { ProfileEntry, ProfileStore } from './profileStore';
@@ -29,7 +29,7 @@ export class ConfigEditorSession extends Disposable {
   constructor(private readonly document: vscode.TextDocument, panel: vscode.WebviewPanel, private readonly services: ConfigEditorServices) {
     super();
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(services.extensionUri) };
-    this.channel = this.register(new WebviewChannel(panel.webview, (message) => void this.onMessage(message)));
+    this.channel = this.register(new WebviewChannel(panel.webview, (message) => this.onMessage(message), reportFailures(services.log, 'Config editor')));
     panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: services.extensionUri, bundle: 'configEditor', bundleCss: true, title: 'Training Config' });
     this.register(vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.document === document && event.contentChanges.length > 0) this.update();

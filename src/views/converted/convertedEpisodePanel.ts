@@ -9,7 +9,7 @@ import { readJson } from '../../core/convert/check/report';
 import type { ConvertedFiles } from '../../core/convert/check/files';
 import { remoteFileUri } from '../remoteFiles';
 import { CONVERTED_EPISODE_VIEW_TYPE, type ConvertedEpisodeHostMessage, type ConvertedEpisodeTarget, type ConvertedEpisodeViewMessage } from '../../protocol/convertedEpisode';
-import { WebviewChannel } from '../webview/channel';
+import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 
 const DIMENSIONS = ['x', 'y', 'z', 'rotation 1', 'rotation 2', 'rotation 3', 'gripper'];
@@ -44,8 +44,9 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ctrl-world.svg');
     const channel = new WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage>(panel.webview, (message) => {
       const target = this.target;
-      if (message.type === 'openAnnotation' && target) void vscode.window.showTextDocument(target.host ? remoteFileUri(target.host, target.file) : vscode.Uri.file(target.file));
-    });
+      if (message.type === 'openAnnotation' && target) return vscode.window.showTextDocument(target.host ? remoteFileUri(target.host, target.file) : vscode.Uri.file(target.file));
+      return undefined;
+    }, reportFailures(this.log, 'Converted Episode'));
     this.channel = channel;
     panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: this.extensionUri, bundle: 'convertedEpisode', title: 'Converted Episode', bundleCss: true });
     panel.onDidChangeViewState(() => {

@@ -10,7 +10,7 @@ import type { OutputListing } from '../../core/training/outputs';
 import { hostLabelFor } from '../../training/hosts';
 import type { DashboardTab, DashboardTarget, RunDashboardHostMessage, RunDashboardViewMessage } from '../../protocol/runDashboard';
 import type { MonitoringServices } from '../../commands/monitoring/services';
-import { WebviewChannel } from '../webview/channel';
+import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 import { WebviewSamples } from '../webview/webviewSamples';
 import { openRemoteFile } from '../remoteFiles';
@@ -41,7 +41,7 @@ export class RunDashboardPanel extends Disposable {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [...webviewResourceRoots(services.extensionUri), services.samples.cacheUri] };
     webview.html = renderWebviewHtml({ webview, extensionUri: services.extensionUri, bundle: 'runDashboard', title: panel.title, bundleCss: true });
-    this.channel = this.register(new WebviewChannel(webview, (message) => void this.receive(message)));
+    this.channel = this.register(new WebviewChannel(webview, (message) => this.receive(message), reportFailures(services.log, 'Run dashboard')));
     this.samples = new WebviewSamples(webview, services.samples, {
       progress: (key, fraction) => this.post({ type: 'sample-progress', key, fraction }),
       ready: (key, src) => this.post({ type: 'sample-ready', key, src }),

@@ -8,7 +8,7 @@ import { PreviewSession, type PreviewStart } from '../../core/preview/previewSes
 import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage } from '../../protocol/episodePreview';
 import type { Settings } from '../../settings';
 import type { EpisodeFlags } from '../episodeFlags';
-import { WebviewChannel } from '../webview/channel';
+import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 
 export type { PreviewStart } from '../../core/preview/previewSession';
@@ -39,7 +39,7 @@ export class EpisodePreviewPanel extends Disposable {
     super();
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(deps.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ctrl-world.svg');
-    this.channel = this.register(new WebviewChannel(panel.webview, (message) => void this.onMessage(message)));
+    this.channel = this.register(new WebviewChannel(panel.webview, (message) => this.onMessage(message), reportFailures(deps.log, 'Episode Preview')));
     // The episode opens while the webview loads, so the first frame can go out with it.
     this.session = new PreviewSession(file, start, {
       post: (message) => this.channel.post(message),
