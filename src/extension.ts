@@ -4,6 +4,7 @@ import { Settings } from './settings';
 import { EpisodeFlags } from './views/episodeFlags';
 import { FEATURES } from './features';
 import { describeError } from './core/errors';
+import { TrainingHosts } from './training/hosts';
 
 /** Set by the first line of the bundle (scripts/build.mjs), so the figure includes loading the code. */
 declare const globalThis: { __ctrlWorldLoadStart?: number };
@@ -13,9 +14,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ctrl-World Flexiv', { log: true });
   const settings = new Settings();
   const flags = new EpisodeFlags(log);
-  context.subscriptions.push(log, settings, flags);
+  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+  context.subscriptions.push(log, settings, flags, hosts);
   try {
-    for (const feature of FEATURES) feature({ context, log, settings, flags });
+    for (const feature of FEATURES) feature({ context, log, settings, flags, hosts });
   } catch (error) {
     log.error(`Activation failed: ${describeError(error)}`);
     void vscode.window.showErrorMessage(`Ctrl-World Flexiv could not start: ${describeError(error)}`, 'Show Output')

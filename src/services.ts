@@ -1,6 +1,8 @@
-// What every feature receives from the composition root: the context, the log, the settings and the episode flags.
+// What every feature receives from the composition root: the context, the log, the settings, the episode flags and
+// the GPU hosts (one connection cache and registry per host, shared by training and conversion).
 import * as vscode from 'vscode';
 import { Settings } from './settings';
+import type { TrainingHosts } from './training/hosts';
 import type { EpisodeFlags } from './views/episodeFlags';
 
 export interface ExtensionServices {
@@ -9,6 +11,7 @@ export interface ExtensionServices {
   readonly settings: Settings;
   /** Flags on episodes: set by the Episode Preview, shown by the Datasets view and the Explorer. */
   readonly flags: EpisodeFlags;
+  readonly hosts: TrainingHosts;
 }
 
 /** A feature registers its views and commands, pushing every disposable to the context. */

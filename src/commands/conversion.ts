@@ -2,7 +2,6 @@
 // Datasets view with its Problems, and the Converted Episode panel. The Datasets view shows the returned section.
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
-import { TrainingHosts } from '../training/hosts';
 import type { TreeSection } from '../views/treeSection';
 import { ConvertedDatasets } from '../views/converted/convertedDatasets';
 import { ConvertedSection, episodeTarget, type ConvertedNode } from '../views/converted/convertedSection';
@@ -13,9 +12,7 @@ import { ConvertDatasetCommand } from './convertDataset';
 import { EncodeLatentsCommand } from './encodeLatents';
 import { HostConvertedDatasetCommand } from './hostConvertedDataset';
 
-export function registerConversion({ context, log, settings }: ExtensionServices): TreeSection {
-  // The same hosts, connections and registry folders as training: the kit lives beside the runs.
-  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+export function registerConversion({ context, log, settings, hosts }: ExtensionServices): TreeSection {
   const converted = new ConvertedDatasets(context.workspaceState, log, async (location, cfg) => {
     const registry = await hosts.registry(location.host);
     return convertedFilesOnHost(registry.host, await registry.root(), { root: location.root, name: location.name, metaRoot: location.metaRoot, cfg });
@@ -25,7 +22,7 @@ export function registerConversion({ context, log, settings }: ExtensionServices
   const convert = new ConvertDatasetCommand(settings, converted, log);
   const encode = new EncodeLatentsCommand(settings, hosts, converted, log);
   const addOnHost = new HostConvertedDatasetCommand(settings, hosts, converted, log);
-  context.subscriptions.push(converted, section, panel, hosts,
+  context.subscriptions.push(converted, section, panel,
     vscode.commands.registerCommand('ctrlWorld.convertDataset', (arg?: unknown) => convert.run(arg)),
     vscode.commands.registerCommand('ctrlWorld.encodeLatents', (node?: ConvertedNode) => encode.run(node)),
     vscode.commands.registerCommand('ctrlWorld.checkConvertedDatasets', () => converted.refresh()),

@@ -58,7 +58,7 @@ export class EncodeLatentsCommand {
   }
 
   private async plan(dataset: ConvertedDataset): Promise<Plan | undefined> {
-    const alias = await pickGpuHost(this.settings, this.hosts, 'Encode Latents (1/4): GPU host');
+    const alias = await pickGpuHost(this.settings, this.hosts, { title: 'Encode Latents (1/4): GPU host' });
     if (!alias) return undefined;
     const registry = await this.hosts.registry(alias);
     const host = registry.host;

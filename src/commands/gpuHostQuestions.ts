@@ -3,18 +3,38 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSshHosts } from '../core/remote/sshConfig';
-import type { TrainingHosts } from '../training/hosts';
+import { hostLabelFor, LOCAL_KEY, type TrainingHosts } from '../training/hosts';
+import { askText, pickOne, type StepOptions } from './training/quickInput';
 import type { Settings } from '../settings';
 import type { ConvertedDataset } from '../views/converted/convertedDatasets';
 
-export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, title: string): Promise<string | undefined> {
-  const configured = await readSshHosts(settings.sshConfigFile).catch(() => []);
-  const aliases = [...new Set([...hosts.known(), ...configured.map((host) => host.alias)].filter(Boolean))];
-  const items = aliases.map((alias) => ({ label: alias, description: configured.find((host) => host.alias === alias)?.detail }));
-  const picked = await vscode.window.showQuickPick([...items, { label: '$(edit) Enter a host…', description: 'user@hostname or a Host alias' }], { title, ignoreFocusOut: true });
+/**
+ * The one answer to "which GPU host?" (training, latent encoding, converted data): hosts used before, the default
+ * host, the SSH config's aliases, the settings' hosts, this machine, or one typed in.
+ */
+export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, options: StepOptions): Promise<string | undefined> {
+  const items = (async () => {
+    const fromConfig = await readSshHosts(settings.sshConfigFile).catch(() => []);
+    const seen = new Set<string>();
+    const rows: Array<vscode.QuickPickItem & { key?: string }> = [];
+    const add = (key: string, description?: string, detail?: string) => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      rows.push({ label: `${key === LOCAL_KEY ? '$(device-desktop)' : '$(server)'} ${hostLabelFor(key)}`, description, detail, key });
+    };
+    for (const key of hosts.known()) add(key, 'recently used');
+    if (settings.defaultSshHost) add(settings.defaultSshHost, 'default host');
+    for (const host of fromConfig) add(host.alias, host.detail);
+    for (const host of settings.extraSshHosts) add(host, 'from settings');
+    add(LOCAL_KEY, 'VS Code runs on the GPU machine (Remote-SSH, code-server)');
+    rows.push({ label: '$(add) Enter another host…', description: 'user@host or an SSH alias' });
+    return rows;
+  })();
+  const picked = await pickOne(items, { placeholder: 'The GPU host', ...options });
   if (!picked) return undefined;
-  const alias = picked.label.startsWith('$(') ? await vscode.window.showInputBox({ title: 'GPU host', prompt: 'user@hostname or a Host alias from your SSH config', ignoreFocusOut: true }) : picked.label;
-  return alias?.trim() || undefined;
+  if (picked.key) return picked.key;
+  const typed = await askText({ ...options, prompt: 'An SSH host: a Host alias from your SSH config or user@hostname', validate: (value) => (/^[^\s-][^\s]*$/.test(value.trim()) ? undefined : 'Enter one host name without spaces') });
+  return typed?.trim() || undefined;
 }
 
 /**

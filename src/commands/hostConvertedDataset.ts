@@ -13,7 +13,7 @@ export class HostConvertedDatasetCommand {
 
   async run(): Promise<void> {
     const title = 'Check Converted Data on GPU Host';
-    const alias = await pickGpuHost(this.settings, this.hosts, `${title} (1/4): GPU host`);
+    const alias = await pickGpuHost(this.settings, this.hosts, { title: `${title} (1/4): GPU host` });
     if (!alias) return;
     let home: string;
     try {

@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import type { Feature } from '../../services';
 import { guardedCommands } from '../guardedCommand';
-import { TrainingHosts } from '../../training/hosts';
 import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
 import { RunStatusBar } from '../../views/runStatusBar';
@@ -14,8 +13,7 @@ import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
 import { registerMonitoring } from '../monitoring/register';
 
-export const registerTraining: Feature = ({ context, log, settings }) => {
-  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+export const registerTraining: Feature = ({ context, log, settings, hosts }) => {
   const model = new RunsModel(hosts, settings, log);
   const statusBar = new RunStatusBar();
   const following = new RunFollowing(hosts, model, statusBar, log);
@@ -24,7 +22,7 @@ export const registerTraining: Feature = ({ context, log, settings }) => {
   const services: TrainingServices = { hosts, model, following, settings, log };
   const command = guardedCommands(log);
   context.subscriptions.push(
-    hosts, model, statusBar, following, tree,
+    model, statusBar, following, tree,
     treeView,
     // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
     // the explorer) it uses that file.

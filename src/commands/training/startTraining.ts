@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
-import { readSshHosts } from '../../core/remote/sshConfig';
 import { launchRun, type WandbChoice } from '../../core/training/launch';
 import { runPreflight, type ConfigSource, type LaunchContext } from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
 import type { TrainingServices } from './services';
 import { askText, pickMany, pickOne } from './quickInput';
+import { pickGpuHost } from '../gpuHostQuestions';
 import { runPreflightChecklist } from './preflightPick';
 
 export interface TrainingSeed {
@@ -28,7 +28,7 @@ const STEPS = 6;
 
 export async function startTraining(services: TrainingServices, seed: TrainingSeed = {}): Promise<void> {
   const title = seed.title ?? 'Start Flexiv Training';
-  const host = seed.host ?? await pickHost(services, title);
+  const host = seed.host ?? await pickGpuHost(services.settings, services.hosts, { title, step: 1, totalSteps: STEPS, placeholder: 'The GPU host to train on' });
   if (!host) return;
   const folder = seed.folder ?? await askText({ title, step: 2, totalSteps: STEPS, value: services.hosts.folderFor(host), prompt: `The Ctrl-World checkout on ${hostLabelFor(host)} (holds scripts/train_wm.py)`, validate: (value) => (value.trim() ? undefined : 'Enter a folder') });
   if (!folder) return;
@@ -106,31 +106,6 @@ async function launch(services: TrainingServices, host: string, context: LaunchC
     const choice = await vscode.window.showErrorMessage(`Ctrl-World: training did not start. ${describeError(error)}`, 'Show Output');
     if (choice) services.log.show();
   }
-}
-
-async function pickHost(services: TrainingServices, title: string): Promise<string | undefined> {
-  const items = (async () => {
-    const fromConfig = await readSshHosts(services.settings.sshConfigFile).catch(() => []);
-    const recent = services.hosts.known();
-    const seen = new Set<string>();
-    const rows: Array<vscode.QuickPickItem & { key?: string }> = [];
-    const add = (key: string, description?: string, detail?: string) => {
-      if (seen.has(key)) return;
-      seen.add(key);
-      rows.push({ label: `${key === LOCAL_KEY ? '$(device-desktop)' : '$(server)'} ${hostLabelFor(key)}`, description, detail, key });
-    };
-    for (const key of recent) add(key, 'recently used');
-    if (services.settings.defaultSshHost) add(services.settings.defaultSshHost, 'default host');
-    for (const host of fromConfig) add(host.alias, host.detail);
-    for (const host of services.settings.extraSshHosts) add(host, 'from settings');
-    add(LOCAL_KEY, 'VS Code runs on the GPU machine (Remote-SSH, code-server)');
-    rows.push({ label: '$(add) Enter another host…', description: 'user@host or an SSH alias' });
-    return rows;
-  })();
-  const picked = await pickOne(items, { title, step: 1, totalSteps: STEPS, placeholder: 'The GPU host to train on' });
-  if (!picked) return undefined;
-  if (picked.key) return picked.key;
-  return askText({ title, step: 1, totalSteps: STEPS, prompt: 'An SSH host: a Host alias from your SSH config or user@hostname', validate: (value) => (/^[^\s-][^\s]*$/.test(value) ? undefined : 'Enter one host name without spaces') });
 }
 
 async function pickConfig(services: TrainingServices, host: string, folder: string, title: string): Promise<ConfigSource | undefined> {
