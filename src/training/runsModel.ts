@@ -26,6 +26,8 @@ export class RunsModel implements vscode.Disposable {
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Polling runs only while the Runs view shows; an explicit refresh (a command, a launch) always asks. */
+  private shown = false;
 
   constructor(private readonly hosts: TrainingHosts, private readonly settings: Settings, private readonly log: vscode.LogOutputChannel) {}
 
@@ -35,6 +37,14 @@ export class RunsModel implements vscode.Disposable {
 
   find(key: string, runId: string): RunSummary | undefined {
     return this.state.get(key)?.runs.find((run) => run.record.runId === runId);
+  }
+
+  /** The Runs view became visible or hidden: hidden, nothing polls the hosts; shown again, they are asked at once. */
+  setShown(shown: boolean): void {
+    if (shown === this.shown) return;
+    this.shown = shown;
+    if (shown) void this.refresh();
+    else clearTimeout(this.timer);
   }
 
   /** Refreshes one host or all; concurrent calls for a host share one request. */
@@ -70,12 +80,12 @@ export class RunsModel implements vscode.Disposable {
     return work;
   }
 
-  /** Polls often while a run is active, slowly otherwise, and backs off from hosts that fail. */
+  /** While shown: polls often while a run is active, slowly otherwise, and backs off from hosts that fail. */
   private schedule(): void {
     if (this.disposed) return;
     clearTimeout(this.timer);
     const hosts = this.list();
-    if (hosts.length === 0 || !vscode.workspace.isTrusted) return;
+    if (hosts.length === 0 || !vscode.workspace.isTrusted || !this.shown) return;
     const active = hosts.some((host) => host.runs.some((run) => isActive(run.record.state)));
     const base = this.settings.runsRefreshSeconds * 1000 * (active ? 1 : 4);
     const failures = Math.max(0, ...hosts.map((host) => host.failures));

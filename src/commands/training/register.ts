@@ -44,7 +44,9 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void model.refresh()),
+    treeView.onDidChangeVisibility((event) => model.setShown(event.visible)),
   );
+  model.setShown(treeView.visible);
   registerMonitoring(services, context, tree, treeView);
   void model.refresh();
   void following.reattach();
