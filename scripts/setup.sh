@@ -12,6 +12,7 @@ APT_PACKAGES=(
   hdf5-filter-plugin-blosc-serial hdf5-filter-plugin bitshuffle # Blosc, LZ4, BZip2, Bitshuffle filters for h5py
   openssh-server openssh-client rsync                          # the stand-in GPU host
   ffmpeg                                                       # sample videos
+  python3-skimage                                              # reference PSNR/SSIM for the quality tests
   chromium                                                     # end-to-end tests
   libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep # code-server's native modules
   unzip procps

@@ -4,7 +4,8 @@ import { frameCommand, scanCommand, validateCommand } from './dataset';
 import { checkConvertedCommand, convertCommand } from './convert';
 import { CONFIG_COMMANDS } from './config';
 import { TRAINING_COMMANDS } from './training';
+import { qualityCommand } from './quality';
 
 export const COMMANDS: readonly CliCommand[] = [
-  scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS,
+  scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS, qualityCommand,
 ];

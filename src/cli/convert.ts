@@ -2,17 +2,7 @@
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions, type SplitRule } from '../core/convert';
 import { checkConverted } from '../core/convert/check';
-import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type ParsedArgs } from './framework';
-
-function numberOption(args: ParsedArgs, name: string, fallback: number, check: (value: number) => boolean, what: string): number {
-  const text = stringOption(args, name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${name} must be ${what}, not "${text}"`);
-  return value;
-}
-
-const whole = (min: number) => (value: number) => Number.isInteger(value) && value >= min;
+import { numberOption, printJson, requirePositional, stringOption, UsageError, whole, type CliCommand, type ParsedArgs } from './framework';
 
 function splitRule(args: ParsedArgs): SplitRule {
   if (stringOption(args, 'val-every') !== undefined) {

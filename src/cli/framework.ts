@@ -39,6 +39,17 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A numeric option: its fallback when absent, a usage error naming the option when it is not `what`. */
+export function numberOption(args: ParsedArgs, name: string, fallback: number, check: (value: number) => boolean, what: string): number {
+  const text = stringOption(args, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${name} must be ${what}, not "${text}"`);
+  return value;
+}
+
+export const whole = (min: number) => (value: number): boolean => Number.isInteger(value) && value >= min;
+
 export function requirePositional(args: ParsedArgs, index: number, what: string): string {
   const value = args.positionals[index];
   if (value === undefined) throw new UsageError(`missing ${what}`);
