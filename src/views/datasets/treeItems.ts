@@ -91,7 +91,8 @@ function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeIt
     ...(flag ? [`$(flag) Flagged: ${escape(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`] : []),
   ]);
   item.iconPath = errors ? ERROR_ICON : warnings ? WARNING_ICON : new vscode.ThemeIcon('file-media');
-  item.contextValue = episode.readable ? 'episode' : 'unreadableEpisode';
+  // The flag state picks the menu: Flag on an unflagged episode, Unflag on a flagged one.
+  item.contextValue = episode.readable ? (flag ? 'episode.flagged' : 'episode') : 'unreadableEpisode';
   item.resourceUri = vscode.Uri.file(episode.path);
   item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `: ${flag.reason}` : ''}` };
   return item;

@@ -1,4 +1,4 @@
-// The manifest's trust boundary: what an untrusted workspace can make the extension run.
+// The manifest: the trust boundary (what an untrusted workspace can make the extension run), keys and menus.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,12 @@ import { REPO_ROOT } from '../support/fixtures';
 interface Manifest {
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] } };
-  contributes: { commands: Array<{ command: string; enablement?: string }>; configuration: { properties: Record<string, { scope?: string }> } };
+  contributes: {
+    commands: Array<{ command: string; enablement?: string }>;
+    configuration: { properties: Record<string, { scope?: string }> };
+    keybindings: Array<{ command: string; key: string; mac?: string; when?: string }>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
+  };
 }
 const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
 /** Settings whose value becomes a program to run or a file ssh reads. */
@@ -39,4 +44,17 @@ test('every command that runs ssh or a program is disabled until the workspace i
 test('activation waits for what is ours: HDF5 episodes or a Ctrl-World checkout, not any Python config', () => {
   assert.ok(!manifest.activationEvents.some((event) => /config\*\.py/.test(event)));
   assert.ok(manifest.activationEvents.includes('workspaceContains:**/scripts/train_wm.py'));
+});
+
+test('no keybinding takes a chord of the desktop, the OS or the workbench\'s own tree find', () => {
+  const taken = ['ctrl+alt+t', 'cmd+alt+i', 'ctrl+alt+f', 'cmd+alt+f'];
+  for (const binding of manifest.contributes.keybindings) {
+    for (const key of [binding.key, binding.mac]) assert.ok(!key || !taken.includes(key), `${binding.command}: ${key}`);
+  }
+});
+
+test('Flag shows on unflagged episodes only, Unflag on flagged ones (the item\'s context value carries the state)', () => {
+  const menu = manifest.contributes.menus['view/item/context']!;
+  assert.match(menu.find((item) => item.command === 'ctrlWorld.flagEpisode')?.when ?? '', /viewItem == episode$/);
+  assert.match(menu.find((item) => item.command === 'ctrlWorld.unflagEpisode')?.when ?? '', /viewItem == episode\.flagged$/);
 });
