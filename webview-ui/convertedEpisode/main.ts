@@ -4,12 +4,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { Chart, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import type { ConvertedEpisodeData, ConvertedEpisodeHostMessage, ConvertedEpisodeTarget, ConvertedEpisodeViewMessage } from '../../src/protocol/convertedEpisode';
 import { HostChannel } from '../shared/host';
+import { seriesStyle } from '../shared/seriesStyle';
 import './convertedEpisode.css';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 
-const SERIES_COLORS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-yellow',
-  '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-foreground'];
 
 const app = document.getElementById('app')!;
 document.body.classList.add('panel');
@@ -75,7 +74,7 @@ function dimensionChart(data: ConvertedEpisodeData, name: string, d: number): HT
   const canvas = document.createElement('canvas');
   canvas.setAttribute('aria-label', `${name} over ${values.length} frames`);
   box.append(caption, canvas);
-  const line = color(SERIES_COLORS[d % SERIES_COLORS.length]!);
+  const line = color(seriesStyle(d).colorVariable);
   const muted = color('--vscode-descriptionForeground');
   const flat = (value: number) => [{ x: 0, y: value }, { x: Math.max(1, values.length - 1), y: value }];
   const datasets = [

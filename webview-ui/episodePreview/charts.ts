@@ -3,12 +3,10 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { PreviewSeries } from '../../src/protocol/episodePreview';
 import { FAST_LINE_OPTIONS } from '../shared/chartOptions';
+import { seriesStyle } from '../shared/seriesStyle';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
-/** VS Code's chart palette; the seventh dimension (usually the gripper) reuses the foreground, dashed. */
-const SERIES_COLORS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-yellow',
-  '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-foreground'];
 
 const Y_AXIS_WIDTH = 48;
 
@@ -173,9 +171,11 @@ export class SeriesCharts {
     const foreground = color('--vscode-foreground', 'gray');
     const lines = color('--vscode-charts-lines', foreground);
     chart.data.datasets.forEach((dataset, d) => {
-      const seriesColor = color(SERIES_COLORS[d % SERIES_COLORS.length]!, foreground);
+      const style = seriesStyle(d);
+      const seriesColor = color(style.colorVariable, foreground);
       dataset.borderColor = seriesColor;
       dataset.backgroundColor = seriesColor;
+      dataset.borderDash = style.dash;
     });
     const options = chart.options;
     options.color = foreground;
