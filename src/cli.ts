@@ -2,5 +2,6 @@
 import { runCli } from './cli/main';
 import { version } from '../package.json';
 
-runCli(process.argv.slice(2), { out: (text) => process.stdout.write(text + '\n'), err: (text) => process.stderr.write(text + '\n') }, version)
+const progress = process.stderr.isTTY ? (line: string | null) => process.stderr.write(line === null ? '\n' : `\r${line}\x1b[K`) : undefined;
+runCli(process.argv.slice(2), { out: (text) => process.stdout.write(text + '\n'), err: (text) => process.stderr.write(text + '\n'), progress }, version)
   .then((code) => { process.exitCode = code; });

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions, type SplitRule } from '../core/convert';
 import { checkConverted } from '../core/convert/check';
+import { progressLine } from './progress';
 import { numberOption, printJson, requirePositional, stringOption, UsageError, whole, type CliCommand, type ParsedArgs } from './framework';
 
 function splitRule(args: ParsedArgs): SplitRule {
@@ -59,7 +60,9 @@ export const convertCommand: CliCommand = {
     if (!args.values['meta-only']) {
       throw new UsageError('latents are encoded on a GPU host: pass --meta-only here, then run remote-kit/encode_latents.py there (or use "Convert Dataset" in VS Code)');
     }
-    const summary = await convertDataset({ input, outRoot: out, metaRoot: stringOption(args, 'meta'), options: convertOptions(args, name) });
+    const progress = progressLine(io, args, 'convert');
+    const summary = await convertDataset({ input, outRoot: out, metaRoot: stringOption(args, 'meta'), options: convertOptions(args, name), onProgress: progress.update })
+      .finally(progress.finish);
     if (args.values.json) {
       printJson(io, { episodes: summary.episodes, train: summary.train, val: summary.val, skipped: summary.skipped.map(({ file, reason }) => ({ file, reason })) });
       return 0;

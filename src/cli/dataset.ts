@@ -4,7 +4,8 @@ import { DatasetScanner, toScanJson, DEFAULT_SCAN_OPTIONS, type ScanOptions, typ
 import { EpisodeFile } from '../core/hdf5';
 import { encodePng } from '../core/image/png';
 import { writeFileAtomic } from '../core/atomicWrite';
-import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type ParsedArgs } from './framework';
+import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type CliIo, type ParsedArgs } from './framework';
+import { progressLine } from './progress';
 
 const SCAN_OPTIONS = {
   fps: { type: 'string' },
@@ -31,11 +32,16 @@ function scanOptions(args: ParsedArgs): ScanOptions {
   };
 }
 
-async function scanFolder(args: ParsedArgs): Promise<ScanResult> {
+async function scanFolder(args: ParsedArgs, io: CliIo): Promise<ScanResult> {
   const root = path.resolve(requirePositional(args, 0, 'the dataset folder'));
   // --jobs: threads reading files at once, this one included (0 or 1: this one only); by default one per idle core, up to 4.
   const jobs = stringOption(args, 'jobs') === undefined ? undefined : wholeNumber(args, 'jobs', 0, 0);
-  return new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root);
+  const progress = progressLine(io, args, 'scan');
+  try {
+    return await new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root, { onProgress: progress.update });
+  } finally {
+    progress.finish();
+  }
 }
 
 function megabytes(bytes: number): string {
@@ -48,7 +54,7 @@ export const scanCommand: CliCommand = {
   usage: `scan <dir> [--json] ${SCAN_OPTIONS_USAGE}`,
   options: SCAN_OPTIONS,
   async run(args, io) {
-    const result = await scanFolder(args);
+    const result = await scanFolder(args, io);
     if (args.values.json) {
       printJson(io, toScanJson(result));
       return 0;
@@ -70,7 +76,7 @@ export const validateCommand: CliCommand = {
   usage: `validate <dir> [--json] ${SCAN_OPTIONS_USAGE}`,
   options: SCAN_OPTIONS,
   async run(args, io) {
-    const result = await scanFolder(args);
+    const result = await scanFolder(args, io);
     const problems = result.episodes.flatMap((episode) => episode.problems.map((problem) => ({ file: episode.file, ...problem })));
     if (args.values.json) {
       printJson(io, { root: result.root, problems, summary: result.summary });

@@ -6,6 +6,8 @@ export class UsageError extends Error {}
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Rewrites the terminal's progress line (null ends it); absent when stderr is not a terminal. */
+  readonly progress?: (line: string | null) => void;
 }
 
 export interface CliCommand {
