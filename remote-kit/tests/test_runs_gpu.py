@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from cuda_or_skip import cuda_device_count  # beside this file
+
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GPU_QUERY = "--query-gpu=index,name,uuid,memory.total,memory.used,memory.free,utilization.gpu"
 
@@ -126,15 +128,10 @@ def launch_request(root, run_id, workdir, output_dir, gpus):
 
 
 def main():
-    try:
-        import torch
-    except ImportError:
-        print("SKIP: torch is not installed")
+    count = cuda_device_count()
+    if not count:
         return
-    if not torch.cuda.is_available():
-        print("SKIP: no CUDA device")
-        return
-    gpus = list(range(torch.cuda.device_count()))
+    gpus = list(range(count))
     probe = kit(["probe.py"], json.dumps({"packages": ["torch", "accelerate"], "commands": ["nvidia-smi", "accelerate", "setsid"]}))
     assert probe["packages"]["torch"] and probe["packages"]["accelerate"], probe
     assert all(probe["commands"].values()), probe

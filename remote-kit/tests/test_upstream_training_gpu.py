@@ -31,6 +31,8 @@ import subprocess
 import sys
 import time
 
+from cuda_or_skip import cuda_device_count  # beside this file
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 KIT = os.path.dirname(HERE)
 BASE = "/tmp/cwf-real"  # the paths the bundle's requests name
@@ -212,13 +214,7 @@ def keep(path, name):
 
 def main():
     bundle, diffusers_src = sys.argv[1], sys.argv[2]
-    try:
-        import torch
-    except ImportError:
-        print("SKIP: torch is not installed")
-        return
-    if not torch.cuda.is_available():
-        print("SKIP: no CUDA device")
+    if not cuda_device_count():
         return
     failures = []
     try:
