@@ -22,7 +22,7 @@ const RUNS_PROGRAMS = ['ctrlWorld.remote.envSetup', 'ctrlWorld.ffmpegPath', 'ctr
 const RUNS_SOMETHING = [
   'ctrlWorld.startTraining', 'ctrlWorld.refreshRuns', 'ctrlWorld.followRun', 'ctrlWorld.stopRun', 'ctrlWorld.continueFromCheckpoint',
   'ctrlWorld.openRunDashboard', 'ctrlWorld.openOutputFolder', 'ctrlWorld.downloadCheckpoint', 'ctrlWorld.openSampleGallery',
-  'ctrlWorld.encodeLatents', 'ctrlWorld.addConvertedDatasetOnHost',
+  'ctrlWorld.encodeLatents', 'ctrlWorld.addConvertedDatasetOnHost', 'ctrlWorld.openInWandb', 'ctrlWorld.syncRunToWandb',
 ];
 
 test('settings that run programs are machine-overridable and ignored from an untrusted workspace', () => {

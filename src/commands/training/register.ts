@@ -7,7 +7,8 @@ import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
 import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
-import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun } from './runCommands';
+import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun, type RunArgument } from './runCommands';
+import { openInWandb, syncRunToWandb } from './wandbCommands';
 import type { TrainingServices } from './services';
 import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
@@ -40,6 +41,8 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
     command('ctrlWorld.continueFromCheckpoint', (argument?: Parameters<typeof continueFromCheckpoint>[1]) => continueFromCheckpoint(services, argument)),
     command('ctrlWorld.setWandbKey', () => setWandbKey(services)),
+    command('ctrlWorld.openInWandb', (argument?: RunArgument) => openInWandb(services, argument)),
+    command('ctrlWorld.syncRunToWandb', (argument?: RunArgument) => syncRunToWandb(services, argument)),
     command('ctrlWorld.clearWandbKey', () => clearWandbKey(services)),
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),

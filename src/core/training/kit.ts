@@ -8,6 +8,7 @@ import { UserFacingError } from '../errors';
 
 export const KIT_FILES = [
   'runs.py', 'probe.py', 'trainer_probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py', 'converted_snapshot.py',
+  'wandb_sync.py',
 ] as const;
 export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh'>;
 const NOT_INSTALLED = 97;
