@@ -128,7 +128,7 @@ test('a copy of the dataset on a GPU host is added from the palette, checked the
   if ((await localRow.getAttribute('aria-expanded')) === 'true') await localRow.locator('.monaco-tl-twistie').click();
 
   await workbench.runCommand('Ctrl-World: Check Converted Data on GPU Host');
-  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${sshd.alias}`) }).first().click();
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: sshd.alias }).first().click();
   await acceptDefault('(2/4)', path.join(onHost, 'flexiv_data'));
   await acceptDefault('(3/4)');
   await acceptDefault('(4/4)', path.join(onHost, 'flexiv_data_meta_info'));
@@ -161,7 +161,7 @@ test('"Encode Latents on GPU Host" asks host, folders and GPUs, uploads, and say
   await mkdir(path.join(host, 'svd', 'vae'), { recursive: true });
   await workbench.runCommand('Ctrl-World: Encode Latents on GPU Host');
   await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: /^flexiv_1113/ }).first().click();
-  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${sshd.alias}`) }).first().click();
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: sshd.alias }).first().click();
   await acceptDefault('(2/4)', path.join(host, 'flexiv_data'));
   await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Upload the 6 episodes' }).waitFor({ timeout: 30_000 });
   await acceptDefault('(3/4)');
