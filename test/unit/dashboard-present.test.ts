@@ -24,7 +24,7 @@ test('the header of a running run: step/total, speed, ETA from tqdm, elapsed, co
     config: { max_train_steps: 100000, train_batch_size: 4, gradient_accumulation_steps: 1, learning_rate: 5e-6, checkpointing_steps: 10000, validation_steps: 25000, video_num: 3, num_frames: 5, num_history: 6, dataset_names: 'flexiv_1113' },
   });
   const facts = Object.fromEntries(header.facts.map((f) => [f.label, f.value]));
-  assert.deepEqual([facts.Step, facts.Speed, facts.ETA, facts.Elapsed, facts.train_loss, facts.Commit, facts.GPUs], ['25,000 / 100,000', '1.45 s/it', '30 h 11 min', '10 h 00 min', '0.0523', '0123456789 (modified)', '4 (0, 1, 2, 3)']);
+  assert.deepEqual([facts.Step, facts.Speed, facts.ETA, facts.Elapsed, facts.train_loss, facts.Commit, facts.GPUs, facts['W&B']], ['25,000 / 100,000', '1.45 s/it', '30 h 11 min', '10 h 00 min', '0.0523', '0123456789 (modified)', '4 (0, 1, 2, 3)', 'offline']);
   assert.deepEqual(header.progress, { step: 25000, total: 100000 });
   const config = Object.fromEntries(header.configSummary.map((f) => [f.label, f.value]));
   assert.equal(config.batch, '4 × 4 GPUs × 1 = 16');

@@ -50,6 +50,7 @@ export function headerFor(input: HeaderInput): DashboardHeader {
   if (loss !== undefined) facts.push({ label: 'train_loss', value: String(loss), title: TRAIN_LOSS_MEANING });
   if (record.git) facts.push({ label: 'Commit', value: `${record.git.commit.slice(0, 10)}${record.git.dirty ? ' (modified)' : ''}`, title: record.git.commit });
   facts.push({ label: 'Output', value: record.outputDir });
+  facts.push({ label: 'W&B', value: record.wandb, title: record.wandb === 'online' ? 'Logged to W&B as it trains: Open in W&B on the run opens its page.' : 'Logged offline (WANDB_MODE=offline): Sync Run to W&B on the run uploads it.' });
   if (record.continuedFrom) facts.push({ label: 'Started from', value: record.continuedFrom.checkpoint.split('/').pop() ?? '', title: `${record.continuedFrom.checkpoint} (weights only)` });
   const failure = record.state === 'failed' ? summary.lastError ? `${summary.lastError.title} ${summary.lastError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.` : undefined;
   return {
