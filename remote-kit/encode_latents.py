@@ -53,6 +53,17 @@ def latent_shape(frames, height, width):
     return (frames, LATENT_CHANNELS, height // VAE_FACTOR, width // VAE_FACTOR)
 
 
+def inside(root, relative, where):
+    """root/relative when it stays inside root; annotations are data, so an absolute or climbing path is refused."""
+    bad = not isinstance(relative, str) or not relative or "\0" in relative or "\\" in relative or os.path.isabs(relative)
+    full = os.path.normpath(os.path.join(root, relative)) if not bad else ""
+    top = os.path.normpath(root)
+    if bad or os.path.commonpath([top, full]) != top or full == top:
+        raise EncodeError("path-outside-root", "%s names the path %r, which is not inside %s; nothing was written. "
+                          "Convert the dataset again." % (where, relative, root))
+    return full
+
+
 def load_tasks(dataset_dir, episodes_dir, splits=("train", "val")):
     """One task per annotation: the source episode, its view cameras, stride and the latent file of each view."""
     tasks = []
@@ -71,13 +82,13 @@ def load_tasks(dataset_dir, episodes_dir, splits=("train", "val")):
                     "id": str(annotation["episode_id"]),
                     "split": split,
                     "annotation": path,
-                    "episode": os.path.join(episodes_dir, source["file"]),
+                    "episode": inside(episodes_dir, source["file"], path),
                     "cameras": list(source["cameras"]),
                     "stride": int(source["stride"]),
                     "frames": int(annotation["video_length"]),
                     "height": int(source.get("height", 192)),
                     "width": int(source.get("width", 320)),
-                    "outputs": [os.path.join(dataset_dir, entry["latent_video_path"]) for entry in annotation["latent_videos"]],
+                    "outputs": [inside(dataset_dir, entry["latent_video_path"], path) for entry in annotation["latent_videos"]],
                 })
             except (OSError, ValueError, KeyError, TypeError) as error:
                 raise EncodeError("bad-annotation", "%s cannot be used (%s: %s); convert the dataset again." % (path, type(error).__name__, error))

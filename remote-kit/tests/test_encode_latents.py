@@ -132,6 +132,25 @@ class BookkeepingTest(unittest.TestCase):
         self.assertEqual(caught.exception.code, "bad-annotation")
         self.assertIn("0.json", str(caught.exception))
 
+    def test_paths_that_leave_the_dataset_or_episodes_folder_are_refused(self):
+        victim = os.path.join(self.dir, "victim.pt")
+        for field, value in [("latent", victim), ("latent", "../victim.pt"), ("latent", "latent_videos/../../victim.pt"),
+                             ("latent", ""), ("source", "../../etc/passwd"), ("source", "/etc/passwd")]:
+            path = write_annotation(self.dataset, "train", 0, "episode_0.hdf5", 4)
+            with open(path) as handle:
+                annotation = json.load(handle)
+            if field == "latent":
+                annotation["latent_videos"][1]["latent_video_path"] = value
+            else:
+                annotation["source"]["file"] = value
+            with open(path, "w") as handle:
+                json.dump(annotation, handle)
+            with self.assertRaises(enc.EncodeError, msg=value) as caught:
+                enc.load_tasks(self.dataset, "/data/raw")
+            self.assertEqual(caught.exception.code, "path-outside-root")
+            self.assertIn(repr(value), str(caught.exception))
+        self.assertFalse(os.path.exists(victim))
+
     def test_resume_accepts_only_whole_float32_tensors_of_the_right_shape(self):
         write_annotation(self.dataset, "train", 0, "episode_0.hdf5", 5)
         task = enc.load_tasks(self.dataset, "/data/raw")[0]

@@ -44,12 +44,12 @@ export const convertCommand: CliCommand = {
   summary: 'Convert a folder of HDF5 episodes to Ctrl-World annotations, stat.json and sample lists (--meta-only).',
   usage: 'convert <hdf5-dir> --out <root> --name <dataset> [--meta <meta-root>] [--val-ratio 0.1] [--seed 0 | --val-every K] '
     + '[--stride N] [--target-fps 5] [--down-sample 3] [--num-frames 5] [--views cam_high,cam_left_wrist,cam_right_wrist] '
-    + '[--state qpos] [--task TEXT] [--fps 30] [--width 320] [--height 192] --meta-only [--json]',
+    + '[--state qpos] [--task TEXT] [--fps 30] [--width 320] [--height 192] [--replace] --meta-only [--json]',
   options: {
     out: { type: 'string' }, name: { type: 'string' }, meta: { type: 'string' }, 'val-ratio': { type: 'string' }, seed: { type: 'string' },
     'val-every': { type: 'string' }, stride: { type: 'string' }, 'target-fps': { type: 'string' }, 'down-sample': { type: 'string' },
     'num-frames': { type: 'string' }, views: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' }, fps: { type: 'string' },
-    width: { type: 'string' }, height: { type: 'string' }, 'meta-only': { type: 'boolean' },
+    width: { type: 'string' }, height: { type: 'string' }, 'meta-only': { type: 'boolean' }, replace: { type: 'boolean' },
   },
   async run(args, io) {
     const input = requirePositional(args, 0, 'the folder of HDF5 episodes');
@@ -61,8 +61,10 @@ export const convertCommand: CliCommand = {
       throw new UsageError('latents are encoded on a GPU host: pass --meta-only here, then run remote-kit/encode_latents.py there (or use "Convert Dataset" in VS Code)');
     }
     const progress = progressLine(io, args, 'convert');
-    const summary = await convertDataset({ input, outRoot: out, metaRoot: stringOption(args, 'meta'), options: convertOptions(args, name), onProgress: progress.update })
-      .finally(progress.finish);
+    const summary = await convertDataset({
+      input, outRoot: out, metaRoot: stringOption(args, 'meta'), options: convertOptions(args, name), replace: args.values.replace === true,
+      onProgress: progress.update,
+    }).finally(progress.finish);
     if (args.values.json) {
       printJson(io, { episodes: summary.episodes, train: summary.train, val: summary.val, skipped: summary.skipped.map(({ file, reason }) => ({ file, reason })) });
       return 0;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CancelledError, describeError } from '../core/errors';
 import { findEpisodeFiles } from '../core/dataset';
 import { EpisodeFile } from '../core/hdf5';
-import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions, type ConvertSummary } from '../core/convert';
+import { convertDataset, DEFAULT_CONVERT_OPTIONS, OutputNotOursError, type ConvertOptions, type ConvertSummary } from '../core/convert';
 import type { Settings } from '../settings';
 import { findTrainingConfig, type ConvertedDatasets } from '../views/converted/convertedDatasets';
 import { askName, askOutput, askSize, askSplit, askStride, askViews } from './convertPrompts';
@@ -64,7 +64,7 @@ export class ConvertDatasetCommand {
     await this.convert(input, output, options, first.count);
   }
 
-  private async convert(input: string, output: { root: string; metaRoot: string }, options: ConvertOptions, count: number): Promise<void> {
+  private async convert(input: string, output: { root: string; metaRoot: string }, options: ConvertOptions, count: number, replace = false): Promise<void> {
     this.log.info(`Converting ${input} → ${output.root}/${options.name} (meta ${output.metaRoot}): ${JSON.stringify({ ...options, name: undefined })}`);
     let summary: ConvertSummary;
     try {
@@ -73,7 +73,7 @@ export class ConvertDatasetCommand {
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         return convertDataset({
-          input, outRoot: output.root, metaRoot: output.metaRoot, options, signal: abort.signal,
+          input, outRoot: output.root, metaRoot: output.metaRoot, options, signal: abort.signal, replace,
           onProgress: ({ done, total, file }) => {
             progress.report({ message: file ? `${done + 1}/${total}: ${file}` : 'writing stat.json and sample lists', increment: ((done - reported) / Math.max(1, total)) * 100 });
             reported = done;
@@ -84,6 +84,13 @@ export class ConvertDatasetCommand {
       if (error instanceof CancelledError) {
         this.log.info(`Conversion of ${options.name} cancelled; what was written is kept and reused next time.`);
         void vscode.window.showInformationMessage(`Conversion of ${options.name} cancelled. Annotations already written are kept; run it again to finish.`);
+        return;
+      }
+      if (error instanceof OutputNotOursError && !replace) {
+        // Only an explicit choice in a modal replaces files this extension did not write.
+        const choice = await vscode.window.showWarningMessage(error.message, { modal: true, detail: 'Replace removes its annotations, '
+          + 'latents, stat.json and sample lists, then converts anew.' }, 'Replace');
+        if (choice === 'Replace') await this.convert(input, output, options, count, true);
         return;
       }
       this.log.error(`Conversion of ${input} failed: ${describeError(error)}`);

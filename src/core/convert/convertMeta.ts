@@ -2,13 +2,15 @@
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../atomicWrite';
+import { resolveInside } from '../insideRoot';
 import { throwIfAborted, UserFacingError } from '../errors';
 import { findEpisodeFiles, type EpisodeFileEntry } from '../dataset';
 import { flaggedEpisodes } from '../dataset/flags';
 import { buildAnnotation, resolveStride, strideProblem } from './annotation';
 import { annotationPath, datasetDir as datasetFolder, defaultMetaRoot, sampleFile, STAT_FILE, type Annotation, type SampleEntry } from './layout';
-import { episodeId, optionsFingerprint, readManifest, sha256, writeManifest, type Manifest, type ManifestEntry } from './manifest';
+import { episodeId, optionsFingerprint, sha256, writeManifest, type Manifest, type ManifestEntry } from './manifest';
 import { checkConvertOptions } from './options';
+import { prepareOutput } from './outputGuard';
 import { EpisodeNotConvertible, readEpisodeForConversion, type EpisodeData } from './readEpisode';
 import { framesNeeded, sampleEntries } from './samples';
 import { splitEpisodes } from './split';
@@ -25,6 +27,8 @@ export interface ConvertRequest {
   readonly options: ConvertOptions;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ConvertProgress) => void;
+  /** Replace an output that is not this conversion's own (see prepareOutput). */
+  readonly replace?: boolean;
 }
 
 /** A convertible episode after the first pass: read now, or known from the manifest. */
@@ -46,7 +50,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   if (entries.length === 0) {
     throw new UserFacingError(`No HDF5 episodes (*.hdf5, *.h5) were found in ${input}.`, 'Choose the folder that holds the episodes.', 'no-episodes');
   }
-  const manifest = await readManifest(dataset);
+  const manifest = await prepareOutput({ input, dataset, metaDir, replace: request.replace });
   manifest.input = input;
   const fingerprint = optionsFingerprint(options);
   const flagged = await flaggedEpisodes(entries.map((entry) => entry.path));
@@ -66,7 +70,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
     const unchanged = cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs && cached.options === fingerprint;
     if (unchanged && cached.skipped) {
       skipped.push({ file: entry.relative, reason: cached.skipped });
-    } else if (unchanged && cached.annotation && (await fileHash(path.join(dataset, cached.annotation))) === cached.sha256) {
+    } else if (unchanged && cached.annotation && (await fileHash(ownFile(dataset, cached.annotation))) === cached.sha256) {
       candidates.push({ entry, cached });
     } else {
       const outcome = await readCandidate(entry, options);
@@ -95,7 +99,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
       kept.add(file);
       const { cached } = candidate;
       if (cached && cached.split === split && cached.id === id) {
-        byId.push({ id, split, annotation: JSON.parse(await readFile(path.join(dataset, cached.annotation!), 'utf8')) as Annotation });
+        byId.push({ id, split, annotation: JSON.parse(await readFile(ownFile(dataset, cached.annotation!), 'utf8')) as Annotation });
         written.reused++;
         continue;
       }
@@ -182,8 +186,13 @@ async function removeDeparted(dataset: string, manifest: Manifest, kept: Readonl
   return removed;
 }
 
+/** A file the conversion record names, which must lie inside the dataset folder. */
+function ownFile(dataset: string, relative: string): string {
+  return resolveInside(dataset, relative, `The conversion record in ${dataset}`);
+}
+
 async function removeOwnFile(dataset: string, relative: string): Promise<boolean> {
-  const file = path.join(dataset, relative);
+  const file = ownFile(dataset, relative);
   if ((await fileHash(file)) === undefined) return false;
   await rm(file, { force: true });
   return true;

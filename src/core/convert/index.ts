@@ -2,6 +2,7 @@
 export * from './types';
 export { convertDataset, type ConvertRequest } from './convertMeta';
 export { checkConvertOptions, ConvertOptionsError } from './options';
+export { OutputNotOursError } from './outputGuard';
 export { resolveStride, strideProblem } from './annotation';
 export * from './layout';
 export { configData, cfgFor, type ConfigData } from './fromConfig';

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../atomicWrite';
 import { UserFacingError } from '../errors';
+import { resolveInside } from '../insideRoot';
 import { MANIFEST_FILE } from './layout';
 import type { ConvertOptions, Split } from './types';
 
@@ -50,14 +51,21 @@ export async function readManifest(datasetFolder: string): Promise<Manifest> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyManifest();
     throw new UserFacingError(`The conversion record ${file} cannot be read: ${(error as Error).message}.`, 'Check its permissions.', 'manifest');
   }
+  let value: Partial<Manifest>;
   try {
-    const value = JSON.parse(text) as Partial<Manifest>;
-    if (value.version !== 1 || typeof value.nextId !== 'number' || typeof value.ids !== 'object' || typeof value.episodes !== 'object') throw new Error('unknown shape');
-    return value as Manifest;
+    value = JSON.parse(text) as Partial<Manifest>;
+    if (value.version !== 1 || typeof value.nextId !== 'number' || !value.ids || typeof value.ids !== 'object'
+      || !value.episodes || typeof value.episodes !== 'object') throw new Error('unknown shape');
   } catch (error) {
     throw new UserFacingError(`The conversion record ${file} is damaged (${(error as Error).message}).`,
       'Delete it to convert from scratch; episode ids are then given anew.', 'manifest');
   }
+  const manifest = value as Manifest;
+  // Checked before anything is touched: a copied or edited record must not name files outside its folder.
+  for (const entry of Object.values(manifest.episodes)) {
+    if (entry?.annotation !== undefined) resolveInside(datasetFolder, entry.annotation, `The conversion record ${file}`);
+  }
+  return manifest;
 }
 
 export async function writeManifest(datasetFolder: string, manifest: Manifest): Promise<void> {

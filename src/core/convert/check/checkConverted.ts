@@ -1,6 +1,7 @@
 // Checks a converted dataset against what train_wm.py will read: annotations, latents per view and their shapes,
 // stat.json and the sample lists, in the upstream layout or the hand-over note's per-episode tree.
 import * as path from 'node:path';
+import { PathOutsideRootError, resolveInside } from '../../insideRoot';
 import { LATENT_CHANNELS, VAE_FACTOR, type Annotation } from '../layout';
 import type { Split } from '../types';
 import { checkMeta } from './checkMeta';
@@ -113,7 +114,18 @@ async function checkAnnotation(file: string, split: Split, datasetDir: string, r
   const entries = Array.isArray(a.latent_videos) ? a.latent_videos : [];
   if (entries.length < VIEWS) sink('error', 'views', `${label} lists ${entries.length} latent videos; train_wm stacks views 0, 1 and 2.`, file);
   for (let view = 0; view < Math.min(VIEWS, entries.length); view++) {
-    latents.push(await latentState(path.join(datasetDir, entries[view]!.latent_video_path), view, videoLength, request, sink));
+    const named = entries[view]?.latent_video_path;
+    let latent: string;
+    try {
+      latent = resolveInside(datasetDir, named, label);
+    } catch (error) {
+      if (!(error instanceof PathOutsideRootError)) throw error;
+      // Never read a file the annotation points outside the dataset at: report it instead.
+      sink('error', 'path-outside-root', `${label}: view ${view}'s latent path ${JSON.stringify(named)} is not inside ${datasetDir}. Convert the dataset again.`, file);
+      latents.push({ view, file: String(named), state: 'bad' });
+      continue;
+    }
+    latents.push(await latentState(latent, view, videoLength, request, sink));
   }
   return { id: stem, split, annotationFile: file, videoLength, latents, task: a.texts?.[0] ?? '', source };
 }
