@@ -41,14 +41,20 @@ export const configShowCommand: CliCommand = {
     const file = requirePositional(args, 0, 'the config file');
     const { document } = await readConfig(file);
     const unparsed = document.problems.map(describeProblem);
+    const conditional = [...document.conditional.keys()];
+    const syntaxError = document.syntaxError && describeProblem(document.syntaxError);
     if (args.values.json) {
-      printJson(io, { fields: document.values, unparsed });
+      printJson(io, { fields: document.values, conditional, unparsed, syntaxError });
       return 0;
     }
+    if (syntaxError) io.out(`Python cannot run this file: ${syntaxError}. It cannot be edited until that is fixed.`);
+    // A field set inside if/else has no one value: say so rather than "(not set)" or the last branch's value.
+    const value = (name: string, kind?: FieldKind) => (document.conditional.has(name)
+      ? `(set conditionally, line ${document.conditional.get(name)!.line + 1})` : shown(document.values[name], kind));
     for (const group of GROUPS) {
       io.out(group.title);
       for (const spec of FIELDS.filter((field) => field.group === group.id)) {
-        io.out(`  ${spec.name.padEnd(28)} ${shown(document.values[spec.name], spec.kind)}${spec.unit ? `  ${spec.unit}` : ''}`);
+        io.out(`  ${spec.name.padEnd(28)} ${value(spec.name, spec.kind)}${spec.unit ? `  ${spec.unit}` : ''}`);
       }
     }
     const others = Object.keys(document.values).filter((name) => !fieldSpec(name));

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions, type SplitRule } from '../core/convert';
 import { checkConverted } from '../core/convert/check';
+import { printable } from '../core/format';
 import { progressLine } from './progress';
 import { numberOption, printJson, requirePositional, stringOption, UsageError, whole, type CliCommand, type ParsedArgs } from './framework';
 
@@ -71,7 +72,7 @@ export const convertCommand: CliCommand = {
     }
     io.out(`${summary.episodes} episodes converted (${summary.train} train, ${summary.val} val), ${summary.frames} video frames, `
       + `${summary.trainSamples} train and ${summary.valSamples} val samples; ${summary.written} annotations written, ${summary.reused} already done.`);
-    for (const entry of summary.skipped) io.out(`skipped ${entry.file}: ${entry.reason}`);
+    for (const entry of summary.skipped) io.out(`skipped ${printable(entry.file)}: ${printable(entry.reason)}`);
     io.out(`Dataset: ${summary.datasetDir}\nMeta:    ${summary.metaDir}`);
     return 0;
   },
@@ -96,7 +97,7 @@ export const checkConvertedCommand: CliCommand = {
     });
     if (args.values.json) printJson(io, { problems: report.problems });
     else {
-      for (const problem of report.problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(22)} ${problem.message}`);
+      for (const problem of report.problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(22)} ${printable(problem.message)}`);
       io.out(`${report.layout} layout, ${report.episodes.length} episodes: ${report.problems.filter((p) => p.severity === 'error').length} errors, ${report.problems.filter((p) => p.severity === 'warning').length} warnings.`);
     }
     return report.problems.some((problem) => problem.severity === 'error') ? 1 : 0;

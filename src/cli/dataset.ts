@@ -4,6 +4,7 @@ import { DatasetScanner, toScanJson, DEFAULT_SCAN_OPTIONS, type ScanOptions, typ
 import { EpisodeFile } from '../core/hdf5';
 import { encodePng } from '../core/image/png';
 import { writeFileAtomic } from '../core/atomicWrite';
+import { printable } from '../core/format';
 import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type CliIo, type ParsedArgs } from './framework';
 import { progressLine } from './progress';
 
@@ -62,7 +63,7 @@ export const scanCommand: CliCommand = {
     for (const episode of result.episodes) {
       const cameras = episode.cameras.map((camera) => `${camera.name} ${camera.height}x${camera.width} ${camera.encoding}`).join(', ') || 'no cameras';
       const status = episode.problems.length === 0 ? 'ok' : `${episode.problems.length} problem${episode.problems.length > 1 ? 's' : ''}`;
-      io.out(`${episode.file}  ${episode.frames} frames  ${megabytes(episode.sizeBytes)}  ${cameras}  [${status}]`);
+      io.out(`${printable(episode.file)}  ${episode.frames} frames  ${megabytes(episode.sizeBytes)}  ${cameras}  [${status}]`);
     }
     const { episodes, frames, errors, warnings } = result.summary;
     io.out(`${episodes} episodes, ${frames} frames, ${errors} errors, ${warnings} warnings in ${result.root}`);
@@ -81,7 +82,8 @@ export const validateCommand: CliCommand = {
     if (args.values.json) {
       printJson(io, { root: result.root, problems, summary: result.summary });
     } else {
-      for (const problem of problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(20)} ${problem.message}`);
+      // One line per problem whatever the file is called: a newline in a name would forge a line of its own.
+      for (const problem of problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(20)} ${printable(problem.message)}`);
       const { episodes, errors, warnings } = result.summary;
       io.out(`${episodes} episodes checked: ${errors} errors, ${warnings} warnings.`);
     }

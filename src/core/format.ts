@@ -48,3 +48,16 @@ export function formatRate(rate: number | undefined): string | undefined {
   if (rate === undefined) return undefined;
   return rate >= 1 ? `${rate.toFixed(2)} it/s` : `${(1 / rate).toFixed(2)} s/it`;
 }
+
+/**
+ * `text` with control characters written as escapes (`\n`, `\t`, `\x1b`), for one-line-per-item terminal output:
+ * a file named "a\nerror …" must not print as two lines, nor an escape sequence recolour the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g, (char) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+    const code = char.charCodeAt(0);
+    return named[char] ?? (code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`);
+  });
+}

@@ -4,6 +4,8 @@ import type { Progress } from '../core/training/logParser';
 import type { RunSummary } from '../core/training/runRecord';
 import { formatRate } from '../core/format';
 import { TRAIN_LOSS_MEANING, trainLoss } from '../core/training/metrics';
+import { untrustedMarkdown } from './markdown';
+import { escapeMarkdown } from './markdownEscape';
 
 const STATE_ICONS: Record<string, string> = {
   starting: '$(loading~spin)', running: '$(sync~spin)', stopping: '$(loading~spin)', finished: '$(pass)', failed: '$(error)', stopped: '$(debug-stop)',
@@ -65,12 +67,14 @@ export class RunStatusBar implements vscode.Disposable {
     } else parts.push(record.state);
     const icon = this.reconnecting ? '$(debug-disconnect)' : STATE_ICONS[record.state] ?? '$(rocket)';
     this.item.text = `${icon} ${parts.join(' · ')}`;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${record.name}** on ${record.host} — ${record.state}\n\n`);
-    tooltip.appendMarkdown(`Run \`${record.runId}\` · GPUs ${record.gpus.join(', ')} · output \`${record.outputDir}\`\n\n`);
-    if (trainLoss(this.progress) !== undefined) tooltip.appendMarkdown(`${TRAIN_LOSS_MEANING}.\n\n`);
-    tooltip.appendMarkdown(this.reconnecting ? 'The connection dropped; the run goes on and is re-attached automatically.' : 'Click to show the run\'s log.');
-    this.item.tooltip = tooltip;
+    // run.json comes from the host: its text is escaped, never markup.
+    const e = escapeMarkdown;
+    this.item.tooltip = untrustedMarkdown([
+      `**${e(record.name)}** on ${e(record.host)} — ${e(record.state)}`,
+      `Run ${e(record.runId)} · GPUs ${e(record.gpus.join(', '))} · output ${e(record.outputDir)}`,
+      ...(trainLoss(this.progress) !== undefined ? [`${TRAIN_LOSS_MEANING}.`] : []),
+      this.reconnecting ? 'The connection dropped; the run goes on and is re-attached automatically.' : 'Click to show the run\'s log.',
+    ]);
     this.item.backgroundColor = record.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.command = { title: 'Follow Run', command: 'ctrlWorld.followRun', arguments: [{ host: this.hostKey, runId: record.runId }] };
     this.item.show();

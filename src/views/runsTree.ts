@@ -7,6 +7,8 @@ import type { HostRuns, RunsModel } from '../training/runsModel';
 import { formatSteps } from './runStatusBar';
 import { TRAIN_LOSS_MEANING, trainLoss } from '../core/training/metrics';
 import type { RunChildren, RunChildNode } from './runCheckpoints';
+import { untrustedMarkdown } from './markdown';
+import { escapeMarkdown } from './markdownEscape';
 
 export type RunsNode = { readonly kind: 'host'; readonly host: HostRuns } | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary } | RunChildNode;
 
@@ -83,19 +85,24 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   if (loss !== undefined && record.state === 'running') parts.push(`train_loss ${loss}`);
   parts.push(age(record.startedAt));
   item.description = parts.join(' · ');
-  const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendMarkdown(`**${record.name}** — ${record.state}\n\n`);
-  tooltip.appendMarkdown(`- run \`${record.runId}\`, started ${new Date(record.startedAt).toLocaleString()}\n`);
-  tooltip.appendMarkdown(`- GPUs ${record.gpus.join(', ')} · port ${record.mainProcessPort} · WandB ${record.wandb}\n`);
-  tooltip.appendMarkdown(`- output \`${record.outputDir}\`\n- config \`${record.configSource}\`\n`);
-  if (loss !== undefined) tooltip.appendMarkdown(`- ${TRAIN_LOSS_MEANING}\n`);
-  if (record.git) tooltip.appendMarkdown(`- commit \`${record.git.commit.slice(0, 10)}\`${record.git.dirty ? ' (with uncommitted changes)' : ''}\n`);
-  if (record.continuedFrom) tooltip.appendMarkdown(`- continued from \`${record.continuedFrom.checkpoint}\` (weights only)\n`);
+  // Everything in run.json and the log comes from the host: escaped, never markup.
+  const e = escapeMarkdown;
+  const lines = [
+    `**${e(record.name)}** — ${e(record.state)}`,
+    [`- run ${e(record.runId)}, started ${new Date(record.startedAt).toLocaleString()}`,
+      `- GPUs ${e(record.gpus.join(', '))} · port ${e(String(record.mainProcessPort))} · WandB ${e(String(record.wandb))}`,
+      `- output ${e(record.outputDir)}`, `- config ${e(record.configSource)}`,
+      ...(loss !== undefined ? [`- ${TRAIN_LOSS_MEANING}`] : []),
+      ...(record.git ? [`- commit ${e(record.git.commit.slice(0, 10))}${record.git.dirty ? ' (with uncommitted changes)' : ''}`] : []),
+      ...(record.continuedFrom ? [`- continued from ${e(record.continuedFrom.checkpoint)} (weights only)`] : []),
+    ].join('\n'),
+  ];
   if (record.state === 'failed') {
     const reason = summary.lastError ? `${summary.lastError.title}` : record.failure ?? `exit status ${record.exitCode}`;
-    tooltip.appendMarkdown(`\n**Failed:** ${reason}\n`);
-    if (record.lastLines?.length) tooltip.appendCodeblock(record.lastLines.slice(-8).join('\n'), 'text');
+    lines.push(`**Failed:** ${e(reason)}`);
+    if (record.lastLines?.length) lines.push(record.lastLines.slice(-8).map(e).join('  \n'));
   }
+  const tooltip = untrustedMarkdown(lines);
   item.tooltip = tooltip;
   item.command = { title: 'Follow Run', command: 'ctrlWorld.followRun', arguments: [{ host, runId: record.runId }] };
   return item;

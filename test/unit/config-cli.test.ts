@@ -27,12 +27,12 @@ async function configFile(name: string, text = flexiv): Promise<string> {
   return file;
 }
 
-test('config show --json: {"fields": {...}, "unparsed": [...]}', async () => {
+test('config show --json: {"fields": {...}, "conditional": [...], "unparsed": [...]}', async () => {
   const file = await configFile('show.py', flexiv.replace("num_workers=8", "num_workers=os.cpu_count()"));
   const { code, out } = await cli('config', 'show', file, '--json');
   assert.equal(code, 0);
   const json = JSON.parse(out) as { fields: Record<string, unknown>; unparsed: string[] };
-  assert.deepEqual(Object.keys(json), ['fields', 'unparsed']);
+  assert.deepEqual(Object.keys(json), ['fields', 'conditional', 'unparsed']);
   assert.equal(json.fields.train_batch_size, 4);
   assert.deepEqual(json.fields.dtype, { expression: 'torch.bfloat16' });
   assert.deepEqual(json.unparsed, ['line 24: num_workers=os.cpu_count() (a call to os.cpu_count())']);

@@ -105,12 +105,13 @@ test('what it cannot read is reported with its line and reason, and kept as text
   assert.match(text, /line 11: max_train_steps: int \(an annotation without a value\)/);
   assert.match(text, /line 12: video_num \+= 1 \(an augmented assignment\)/);
   assert.match(text, /line 13: if True:/);
+  assert.match(text, /line 14: debug = True \(debug is assigned inside this "if" block, so its value depends on a condition\)/);
   assert.match(text, /line 15: prob = \[x for x in range\(2\)\] \(list comprehensions\)/);
   assert.match(text, /line 16: name = "unterminated \(an unterminated string\)/);
   assert.match(text, /line 18: self\.output_dir = "elsewhere" \(__post_init__\(\) sets output_dir at run time/);
   // Only training fields set in __post_init__ are reported; rollout ones are not training's business.
   assert.doesNotMatch(text, /val_id/);
-  assert.equal(unparsed.length, 9);
+  assert.equal(unparsed.length, 10);
 });
 
 test('a file without class wm_args says so', () => {

@@ -7,7 +7,7 @@ import { CancelledError, describeError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
 import { withBackoff } from '../../core/remote/backoff';
 import { download } from '../../core/remote/transfer';
-import { finishedCheckpoint, isFinished } from '../../core/training/outputs';
+import { checkpointDestination, finishedCheckpoint, isFinished } from '../../core/training/outputs';
 import type { CheckpointArgument, RunArgument } from '../training/runCommands';
 import { resolveRun } from '../training/runCommands';
 import { pickOne } from '../training/quickInput';
@@ -43,8 +43,8 @@ async function chooseFolder(services: MonitoringServices): Promise<string | unde
 }
 
 /** Where the file goes; an existing file is replaced only when the user says so, or kept beside a numbered copy. */
-async function chooseDestination(folder: string, name: string): Promise<{ file: string; overwrite: boolean } | undefined> {
-  const file = path.join(folder, name);
+async function chooseDestination(file: string): Promise<{ file: string; overwrite: boolean } | undefined> {
+  const [folder, name] = [path.dirname(file), path.basename(file)];
   if (!existsSync(file)) return { file, overwrite: false };
   const choice = await vscode.window.showWarningMessage(`${name} already exists in ${folder}.`, { modal: true, detail: 'Replace it with the checkpoint from the host, or keep both?' }, 'Keep Both', 'Replace');
   if (choice === 'Replace') return { file, overwrite: true };
@@ -69,8 +69,7 @@ export async function downloadCheckpoint(services: MonitoringServices, argument:
   const checkpoint = finishedCheckpoint(listing, chosen.checkpoint.step);
   const folder = await chooseFolder(services);
   if (!folder) return;
-  const runFolder = path.join(folder, chosen.dir.split('/').filter(Boolean).pop() ?? 'checkpoints');
-  const destination = await chooseDestination(runFolder, checkpoint.name);
+  const destination = await chooseDestination(checkpointDestination(folder, chosen.dir, checkpoint.name));
   if (!destination) return;
   const registry = await services.hosts.registry(chosen.host);
   const started = Date.now();

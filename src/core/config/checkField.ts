@@ -8,6 +8,9 @@ export interface FieldIssues {
   readonly warnings: ConfigIssue[];
 }
 
+/** float('nan'), float("inf"), float('-Infinity'): Python accepts them, training cannot count with them. */
+const NON_FINITE = /^float\(\s*(['"])[+-]?(nan|inf|infinity)\1\s*\)$/i;
+
 export function checkField(spec: FieldSpec, value: ConfigValue | undefined, into: FieldIssues): void {
   const { name } = spec;
   const shown = value === undefined ? '' : pythonLiteral(value, { kind: spec.kind });
@@ -17,6 +20,11 @@ export function checkField(spec: FieldSpec, value: ConfigValue | undefined, into
   };
   if (value === undefined) {
     error(`${name} is not set in the file: train_wm.py reads args.${name} and would stop with an AttributeError. Add it (default ${pythonLiteral(spec.default, { kind: spec.kind })}).`, { title: `Add ${name}`, changes: { [name]: spec.default } });
+    return;
+  }
+  if (isExpression(value) && (spec.kind === 'int' || spec.kind === 'float') && NON_FINITE.test(value.expression)) {
+    error(`${name} is ${value.expression}, which is not a finite number: every figure derived from it (checkpoint names, `
+      + 'steps, hours) would be meaningless. Set a number.');
     return;
   }
   if (isExpression(value) && spec.kind !== 'dtype') {
@@ -32,6 +40,8 @@ export function checkField(spec: FieldSpec, value: ConfigValue | undefined, into
     case 'float':
       if (typeof value !== 'number' || !Number.isFinite(value)) return error(`${name} must be a number; it is ${shown}.`);
       if (spec.kind === 'int' && !Number.isInteger(value)) return error(`${name} must be a whole number; it is ${shown}.`, { title: `Set ${name} to ${Math.round(value)}`, changes: { [name]: Math.round(value) } });
+      // Past 2^53 whole numbers are not exact: steps and checkpoint names (checkpoint-1e+300.pt) lose their meaning.
+      if (spec.kind === 'int' && !Number.isSafeInteger(value)) return error(`${name} is ${shown}, too large to count with; use a realistic number.`);
       return checkRange(spec, value, into);
     case 'bool':
       if (typeof value !== 'boolean') error(`${name} must be True or False; it is ${shown}.`);

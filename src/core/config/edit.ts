@@ -2,7 +2,7 @@
 // Every other byte (comments, order, unknown fields, line endings) stays as it was.
 import { ConfigError } from './errors';
 import { FIELDS, fieldSpec } from './fields';
-import { parseConfigDocument, CONFIG_CLASS, type ConfigDocument } from './parse';
+import { describeProblem, parseConfigDocument, CONFIG_CLASS, type ConfigDocument } from './parse';
 import { pythonLiteral } from './pythonText';
 import { configValuesEqual, type ConfigValue } from './types';
 
@@ -32,6 +32,10 @@ export function resetConfigValue(source: string, field: string): string {
 /** The edits that make the changes, for a WorkspaceEdit (one undo step) or applyEdits. */
 export function configEdits(source: string, changes: Readonly<Record<string, ConfigChange>>, document: ConfigDocument = parseConfigDocument(source)): TextEdit[] {
   if (!document.classFound) throw new ConfigError(`This file has no "class ${CONFIG_CLASS}:", so it is not a Ctrl-World training config.`, 'Open the config_*.py that train_wm.py imports.');
+  // An edit would bury Python's own error under ours, or be made at the wrong place: say so and change nothing.
+  if (document.syntaxError) {
+    throw new ConfigError(`This file cannot be edited: ${describeProblem(document.syntaxError)}. Nothing was changed.`, 'Fix that line first.');
+  }
   const edits: TextEdit[] = [];
   const inserted: string[] = [];
   // Table order for inserted lines, so a profile adds missing fields in a stable, grouped order.
@@ -39,6 +43,11 @@ export function configEdits(source: string, changes: Readonly<Record<string, Con
   for (const name of names) {
     const change = changes[name]!;
     const spec = fieldSpec(name);
+    const branch = document.conditional.get(name);
+    if (branch) {
+      // A plain assignment would be overridden (or override) depending on the condition: only the user knows which.
+      throw new ConfigError(`${name} is set conditionally (${describeProblem(branch)}); nothing was changed.`, 'Edit that block by hand.');
+    }
     const existing = document.effective.get(name);
     // The same value written differently (1.0 for 1, "x" for 'x') is left as the user wrote it.
     if (change !== RESET && existing?.form === 'literal' && configValuesEqual(existing.value, change)) continue;

@@ -1,6 +1,7 @@
 // Evaluates the right-hand side of a wm_args assignment the way Python would, for the subset configs use:
 // literals, f-strings, lists, names of earlier fields and arithmetic. Anything else is reported, never guessed.
 import { logicalLines, type Token } from './pythonLexer';
+import { MAX_NESTING, nestingDepth } from './pythonSyntax';
 import { formatPythonStr } from './pythonText';
 import type { ConfigValue } from './types';
 
@@ -20,10 +21,14 @@ export function evaluate(tokens: readonly Token[], source: string, scope: Scope)
   const evaluator = new Evaluator(tokens, source, scope);
   try {
     if (tokens.length === 0) throw new NotUnderstood('no value');
+    // The evaluator recurses once per bracket or prefix operator: bound it before it can exhaust the stack.
+    if (nestingDepth(tokens) > MAX_NESTING) throw new NotUnderstood(`a value nested more than ${MAX_NESTING} brackets deep`);
     const value = evaluator.expression();
     if (evaluator.position < tokens.length) throw new NotUnderstood(`unexpected "${tokens[evaluator.position]!.text}"`);
     return { ok: true, value, form: evaluator.form(), references: [...evaluator.references] };
   } catch (error) {
+    // `- - - … 1` or `not not … x` recurse without brackets; a stack overflow is reported like any unreadable value.
+    if (error instanceof RangeError) return { ok: false, reason: 'a value too deeply nested to read', references: [...evaluator.references] };
     if (!(error instanceof NotUnderstood)) throw error;
     return { ok: false, reason: error.message, references: [...evaluator.references] };
   }

@@ -3,6 +3,7 @@
 import { evaluate, type Scope, type ValueForm } from './evaluate';
 import { fieldSpec } from './fields';
 import { logicalLines, type LogicalLine, type Token } from './pythonLexer';
+import { pythonSyntaxProblem } from './pythonSyntax';
 import type { ConfigValue, ParsedConfig } from './types';
 
 export const CONFIG_CLASS = 'wm_args';
@@ -41,6 +42,10 @@ export interface ConfigDocument {
   readonly effective: ReadonlyMap<string, Assignment>;
   readonly values: Record<string, ConfigValue>;
   readonly problems: readonly SourceProblem[];
+  /** Fields assigned inside an if/for/while/try/with block of the class: which value wins depends on a condition. */
+  readonly conditional: ReadonlyMap<string, SourceProblem>;
+  /** Why Python would refuse to compile the file; no edit is made while there is one. */
+  readonly syntaxError?: SourceProblem;
   /** Offset just after the line of the last class-level assignment: where a missing field is inserted. */
   readonly insertAt: number;
   readonly eol: string;
@@ -61,11 +66,13 @@ export function parseConfigDocument(source: string): ConfigDocument {
   const classIndex = lines.findIndex(isConfigClass);
   if (classIndex < 0) {
     return { classFound: false, classLine: 0, bodyIndent: '    ', assignments: [], effective: new Map(), values: {}, insertAt: source.length, eol,
+      conditional: new Map(), syntaxError: syntaxError(lines, source),
       problems: [{ line: 0, text: `class ${CONFIG_CLASS}`, reason: `no "class ${CONFIG_CLASS}:" in this file, so it is not a Ctrl-World training config` }] };
   }
   const classLine = lines[classIndex]!;
   const scope = moduleScope(lines.slice(0, classIndex), source);
   const problems: SourceProblem[] = [];
+  const conditional = new Map<string, SourceProblem>();
   const assignments: Assignment[] = [];
   const body = classBody(lines, classIndex);
   const bodyIndent = body.length > 0 ? source.slice(body[0]!.start - body[0]!.indent, body[0]!.start) : '    ';
@@ -82,6 +89,15 @@ export function parseConfigDocument(source: string): ConfigDocument {
     }
     const statement = classifyStatement(line);
     if (statement.kind === 'skip') continue;
+    if (statement.kind === 'block') {
+      problems.push(problemAt(line, source, 'a statement that is not a plain assignment'));
+      for (const [name, at] of blockAssignments(line, nested)) {
+        const problem = problemAt(at, source, `${name} is assigned inside this "${statement.keyword}" block, so its value depends on a condition`);
+        if (!conditional.has(name)) conditional.set(name, problem);
+        problems.push(problem);
+      }
+      continue;
+    }
     if (statement.kind === 'method') {
       problems.push(...runtimeOverrides(nested, source, statement.name));
       continue;
@@ -108,7 +124,32 @@ export function parseConfigDocument(source: string): ConfigDocument {
   }
   const effective = new Map(assignments.map((assignment) => [assignment.name, assignment]));
   const values = Object.fromEntries([...effective].map(([name, assignment]) => [name, assignment.value]));
-  return { classFound: true, classLine: classLine.line, bodyIndent, assignments, effective, values, problems, insertAt, eol };
+  const syntax = syntaxError(lines, source);
+  // One entry per line: an unterminated string is already reported as unreadable where it is.
+  if (syntax && !problems.some((problem) => problem.line === syntax.line)) problems.push(syntax);
+  problems.sort((a, b) => a.line - b.line);
+  return { classFound: true, classLine: classLine.line, bodyIndent, assignments, effective, values, problems, conditional, syntaxError: syntax, insertAt, eol };
+}
+
+function syntaxError(lines: readonly LogicalLine[], source: string): SourceProblem | undefined {
+  const problem = pythonSyntaxProblem(lines);
+  const line = problem && lines.find((candidate) => candidate.line === problem.line);
+  return problem && line ? problemAt(line, source, `Python cannot parse this: ${problem.reason}`) : undefined;
+}
+
+/** Statements that start a block whose assignments run only on some paths (or several times). */
+const BLOCK_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'match', 'case']);
+
+/** Names assigned by a block: in its nested lines, or after the ":" of a one-line block (`if x: a = 1`). */
+function blockAssignments(header: LogicalLine, nested: readonly LogicalLine[]): Array<[string, LogicalLine]> {
+  const colon = topLevelIndexes(header.tokens, ':')[0];
+  const inline = colon !== undefined && colon < header.tokens.length - 1
+    ? [{ ...header, tokens: header.tokens.slice(colon + 1) }] : [];
+  return [...inline, ...nested].flatMap((line): Array<[string, LogicalLine]> => {
+    const [name, next] = line.tokens;
+    const assigns = name?.type === 'name' && (next?.text === '=' || (next?.text === ':' && topLevelIndexes(line.tokens, '=').length > 0));
+    return assigns ? [[name.text, line]] : [];
+  });
 }
 
 function isConfigClass(line: LogicalLine): boolean {
@@ -142,6 +183,7 @@ type Statement =
   | { kind: 'assignment'; nameToken: Token; valueTokens: Token[] }
   | { kind: 'method'; name: string }
   | { kind: 'skip' }
+  | { kind: 'block'; keyword: string }
   | { kind: 'problem'; reason: string };
 
 function classifyStatement(line: LogicalLine): Statement {
@@ -152,6 +194,9 @@ function classifyStatement(line: LogicalLine): Statement {
   }
   if (first.text === '@' || first.text === 'pass' || (first.type === 'string' && tokens.length === 1)) return { kind: 'skip' };
   if (first.type !== 'name') return { kind: 'problem', reason: 'a statement that is not an assignment' };
+  // match and case are soft keywords: `match: int = 3` is still an annotated assignment.
+  const softName = (first.text === 'match' || first.text === 'case') && (tokens[1]?.text === ':' || tokens[1]?.text === '=');
+  if (BLOCK_KEYWORDS.has(first.text) && tokens[1]?.text !== '=' && !softName) return { kind: 'block', keyword: first.text };
   const equals = topLevelIndexes(tokens, '=');
   if (tokens[1]?.text === '=' || tokens[1]?.text === ':') {
     if (equals.length === 0) return { kind: 'problem', reason: 'an annotation without a value' };

@@ -3,7 +3,7 @@
 import { checkField, type FieldIssues } from './checkField';
 import { deriveFigures, memoryRemedies } from './derive';
 import { resolveEnvironment } from './environment';
-import { FIELDS } from './fields';
+import { FIELDS, fieldSpec } from './fields';
 import type { ConfigDocument } from './parse';
 import type { ConfigIssue, ConfigValue, TrainingEnvironment } from './types';
 
@@ -16,7 +16,9 @@ export function validateConfig(values: Record<string, ConfigValue>, env: Trainin
   const result: FieldIssues = { errors: [], warnings: [] };
   for (const spec of FIELDS) checkField(spec, values[spec.name], result);
   const invalid = new Set(result.errors.map((issue) => issue.field));
-  const usable = (...fields: string[]) => fields.every((field) => !invalid.has(field) && values[field] !== undefined);
+  // A number field whose value is an unevaluated expression cannot take part in arithmetic (NaN in every message).
+  const usable = (...fields: string[]) => fields.every((field) => !invalid.has(field) && values[field] !== undefined
+    && (!isNumberField(field) || (typeof values[field] === 'number' && Number.isFinite(values[field]))));
   if (usable('max_train_steps', 'checkpointing_steps')) checkCheckpoints(values, result);
   if (usable('max_train_steps', 'validation_steps', 'video_num')) checkValidation(values, result);
   if (usable('width', 'height')) checkFrameSize(values, result);
@@ -27,13 +29,33 @@ export function validateConfig(values: Record<string, ConfigValue>, env: Trainin
     result.warnings.push({ field: 'action_dim', message: `action_dim is ${String(values.action_dim)}, but Flexiv actions have 7 values (pose and gripper) and the converter writes 7.`, fix: { title: 'Set action_dim to 7', changes: { action_dim: 7 } } });
   }
   if (values.debug === true) checkDebug(values, result);
+  checkFiniteFigures(values, env, result);
   return result;
+}
+
+function isNumberField(field: string): boolean {
+  const kind = fieldSpec(field)?.kind;
+  return kind === 'int' || kind === 'float';
+}
+
+/** Finite values can still overflow together (1e300 steps x seconds per step): such figures are not shown as Infinity. */
+function checkFiniteFigures(values: Record<string, ConfigValue>, env: TrainingEnvironment, result: FieldIssues): void {
+  const broken = Object.entries(deriveFigures(values, env)).filter(([, figure]) => !Number.isFinite(figure)).map(([name]) => name);
+  if (broken.length === 0) return;
+  const inputs = ['max_train_steps', 'train_batch_size', 'gradient_accumulation_steps', 'checkpointing_steps', 'validation_steps', 'video_num']
+    .map((field) => `${field} ${String(values[field])}`).join(', ');
+  result.errors.push({ field: 'max_train_steps', message: `The figures ${broken.join(', ')} come out as no finite number from ${inputs}. Use values of a realistic size.` });
 }
 
 /** validateConfig plus what only the source shows: values frozen before a later reassignment, unreadable text. */
 export function validateDocument(document: ConfigDocument, env: TrainingEnvironment): ValidationResult {
   const result = validateConfig(document.values, env);
   if (!document.classFound) return { errors: [], warnings: [] };
+  for (const [name, where] of document.conditional) {
+    // Not "not set": the field is there, only on some paths, which no check before launch can follow.
+    result.errors = result.errors.filter((issue) => issue.field !== name || document.values[name] !== undefined);
+    result.warnings.push({ field: name, message: `${name} is set inside a block on line ${where.line + 1}, so its value depends on a condition and is not checked before launch; edit it by hand.` });
+  }
   for (const assignment of document.effective.values()) {
     for (const reference of assignment.references) {
       const source = document.effective.get(reference);

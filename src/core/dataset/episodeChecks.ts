@@ -8,6 +8,10 @@ const BLOCK_ELEMENTS = 1 << 20;
 /** Raw frames are large (0.9 MB at 640x480): only the first and last are read to prove the chunks decode. */
 const RAW_SAMPLE_FRAMES = 2;
 
+/** Recording rates outside this range are reported: cameras and robot controllers record within it. */
+const MIN_FPS = 1;
+const MAX_FPS = 10_000;
+
 export function checkEpisode(episode: EpisodeFile, options: ScanOptions): Problem[] {
   const file = episode.path;
   const problems: Problem[] = episode.issues.map((issue) => problemFromError(file, issue));
@@ -24,6 +28,12 @@ export function checkEpisode(episode: EpisodeFile, options: ScanOptions): Proble
   if (counts.length > 0 && counts.every((count) => count.frames === 0)) {
     problems.push(problem('error', 'zero-length', file, 'no frames: every camera and array is empty.', 'Remove it from the dataset folder.'));
     return problems;
+  }
+  const fps = episode.fps;
+  if (fps !== undefined && !(fps >= MIN_FPS && fps <= MAX_FPS)) {
+    // A rate no recorder uses makes every duration and the conversion's stride meaningless (1e-300 Hz: 1e302 s).
+    problems.push(problem('warning', 'implausible-fps', file, `the file says it was recorded at ${fps} Hz.`,
+      `Durations and the conversion stride use that rate; fix the fps attribute (${MIN_FPS}–${MAX_FPS} Hz is expected).`));
   }
   if (new Set(counts.map((count) => count.frames)).size > 1) {
     problems.push(problem('error', 'frame-count-mismatch', file,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CameraFrames, type Frame } from './cameraFrames';
 import { Hdf5DatasetError, Hdf5Error, Hdf5LookupError } from './errors';
 import { detectLayout, readRootAttributes, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
-import { explainOpenFailure } from './openFailure';
+import { explainOpenFailure, notRegularFile } from './openFailure';
 import { loadHdf5, withDiagnostics, type Hdf5Runtime } from './runtime';
 import { readDatasetInfo, readRows, rowLength, type DatasetInfo, type NumericArray, type RowSelection } from './slice';
 
@@ -45,6 +45,8 @@ export class EpisodeFile {
   static async open(file: string): Promise<EpisodeFile> {
     const runtime = await loadHdf5();
     const absolute = path.resolve(file);
+    const special = await notRegularFile(absolute);
+    if (special) throw special;
     // A failed H5Fopen does not always throw: h5wasm may hand back a File with a negative id.
     const { value: h5file, diagnostics } = withDiagnostics(() => new runtime.h5wasm.File(absolute, 'r'));
     if (!h5file || h5file.file_id < 0n) throw explainOpenFailure(absolute, diagnostics);

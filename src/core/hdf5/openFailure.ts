@@ -26,6 +26,23 @@ export function hasHdf5Signature(file: string, size: number): boolean {
   }
 }
 
+/**
+ * Why `file` is not a regular file HDF5 may open, or undefined when it is one (or is missing: HDF5's own
+ * failure says that). A FIFO or a device named .hdf5 would block the reader forever or read without end.
+ */
+export async function notRegularFile(file: string): Promise<Hdf5FormatError | undefined> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(file);
+  } catch {
+    return undefined;
+  }
+  if (stat.isFile()) return undefined;
+  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket' : 'a device';
+  return new Hdf5FormatError(file, `${path.basename(file)} is ${kind}, not an HDF5 file; it was not opened.`,
+    'Rename or remove it so that it does not end in .hdf5 or .h5.', 'not-hdf5');
+}
+
 /** The typed error for a file that HDF5 could not open, using the file itself and HDF5's own diagnostics. */
 export function explainOpenFailure(file: string, diagnostics: string): Hdf5FormatError {
   const name = path.basename(file);

@@ -1,6 +1,8 @@
 // What a training output folder holds, read in one round trip by remote-kit/outputs.py: checkpoints and
 // validation samples (each marked while still being written), the disk left, and the run that claimed the folder.
+import * as path from 'node:path';
 import { UserFacingError } from '../errors';
+import { isSafeName, resolveInside } from '../insideRoot';
 import type { RemoteHost } from '../remote/remoteHost';
 import { kitJson, runKit } from './kit';
 
@@ -70,7 +72,19 @@ function file(entry: RawEntry): OutputFile {
   return { name: entry.name, path: entry.path, size: entry.size, mtimeMs: Math.round(entry.mtime * 1000), exists: entry.exists, ...(entry.writing ? { writing: entry.writing } : {}) };
 }
 
+/** A name from the host that cannot be a local file name (a separator, "..", control characters). */
+export class UnsafeHostNameError extends UserFacingError {
+  constructor(what: string, name: string, where: string) {
+    super(`The host gave ${what} ${JSON.stringify(name)} in ${where}, which cannot be a local file name; nothing was done with it.`,
+      'Rename it on the host, or check who else writes to that folder.', 'unsafe-host-name');
+  }
+}
+
 export function parseListing(raw: RawListing): OutputListing {
+  // Names become local file names (downloads, the sample cache): checked here, where they enter.
+  for (const entry of [...raw.checkpoints, ...raw.samples]) {
+    if (!isSafeName(entry.name)) throw new UnsafeHostNameError('a file named', entry.name, raw.dir);
+  }
   const checkpoints = raw.checkpoints.map((entry) => ({ ...file(entry), step: entry.numbers[0] })).sort((a, b) => a.step - b.step);
   const samples = raw.samples.map((entry) => ({ ...file(entry), step: entry.numbers[0], index: entry.numbers[1] }))
     .sort((a, b) => b.step - a.step || a.index - b.index);
@@ -139,4 +153,12 @@ export function finishedCheckpoint(listing: OutputListing, step: number): Checkp
     throw new UserFacingError(`checkpoint-${step}.pt is still being written.`, 'Wait until the trainer has finished saving it (the list shows "writing" until then).', 'checkpoint-writing');
   }
   return checkpoint;
+}
+
+/** `{folder}/{output folder's name}/{checkpoint name}`: both names come from the host and must be plain names. */
+export function checkpointDestination(folder: string, outputDir: string, name: string): string {
+  const runFolder = outputDir.split('/').filter(Boolean).pop() ?? 'checkpoints';
+  if (!isSafeName(runFolder)) throw new UnsafeHostNameError('the output folder', runFolder, outputDir);
+  if (!isSafeName(name)) throw new UnsafeHostNameError('the checkpoint', name, outputDir);
+  return resolveInside(folder, path.join(runFolder, name), `The checkpoint ${name} of ${outputDir}`);
 }

@@ -8,6 +8,8 @@ import type { ConvertedEpisodeTarget } from '../../protocol/convertedEpisode';
 import type { TreeSection } from '../treeSection';
 import { remoteFileUri } from '../remoteFiles';
 import type { ConvertedDataset, ConvertedDatasets } from './convertedDatasets';
+import { untrustedMarkdown } from '../markdown';
+import { escapeMarkdown } from '../markdownEscape';
 
 export const CONVERTED_SECTION = 'converted';
 
@@ -125,13 +127,16 @@ function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
   item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
     : warnings > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
     : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-  const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendMarkdown(`**${location.name}** (${report.layout} layout)${location.host ? ` on **${location.host}**` : ''}\n\n`);
-  tooltip.appendMarkdown(`Dataset: \`${report.datasetDir}\`\n\nMeta: \`${report.metaDir}\`\n\n`);
-  if (dataset.config) tooltip.appendMarkdown(`Checked against \`${dataset.config.file}\`\n\n`);
-  for (const problem of report.problems.slice(0, 5)) tooltip.appendMarkdown(`- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${problem.message}\n`);
-  if (report.problems.length > 5) tooltip.appendMarkdown(`- … ${report.problems.length - 5} more in the Problems panel\n`);
-  item.tooltip = tooltip;
+  // Paths and messages name files of the host: escaped, never markup.
+  const e = escapeMarkdown;
+  const problems = report.problems.slice(0, 5).map((problem) => `- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${e(problem.message)}`);
+  if (report.problems.length > 5) problems.push(`- … ${report.problems.length - 5} more in the Problems panel`);
+  item.tooltip = untrustedMarkdown([
+    `**${e(location.name)}** (${report.layout} layout)${location.host ? ` on **${e(location.host)}**` : ''}`,
+    `Dataset: ${e(report.datasetDir)}`, `Meta: ${e(report.metaDir)}`,
+    ...(dataset.config ? [`Checked against ${e(dataset.config.file)}`] : []),
+    ...(problems.length ? [problems.join('\n')] : []),
+  ]);
   return item;
 }
 

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { formatBytes, formatDuration } from '../../core/format';
 import type { EpisodeSummary, Problem } from '../../core/dataset';
 import type { ArrayNode, CameraNode, DatasetNode, DatasetsNode, EpisodeNode, RootMessageNode } from './nodes';
+import { untrustedMarkdown } from '../markdown';
+import { escapeMarkdown } from '../markdownEscape';
 
 const ERROR_ICON = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
 const WARNING_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
@@ -31,18 +33,9 @@ export function episodeLabel(episode: EpisodeSummary): string {
 }
 
 function problemsMarkdown(problems: readonly Problem[]): string {
-  return problems.map((entry) => `- ${entry.severity === 'error' ? '$(error)' : '$(warning)'} ${escape(entry.message)}`).join('\n');
+  return problems.map((entry) => `- ${entry.severity === 'error' ? '$(error)' : '$(warning)'} ${escapeMarkdown(entry.message)}`).join('\n');
 }
 
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|]/g, (match) => `\\${match}`);
-}
-
-function markdown(lines: string[]): vscode.MarkdownString {
-  const result = new vscode.MarkdownString(lines.join('\n\n'), true);
-  result.isTrusted = false;
-  return result;
-}
 
 export function treeItem(node: DatasetsNode): vscode.TreeItem {
   switch (node.kind) {
@@ -60,8 +53,8 @@ function datasetItem({ dataset, episodes }: DatasetNode): vscode.TreeItem {
   const shown = episodes.length === dataset.episodes.length ? plural(dataset.episodes.length, 'episode') : `${episodes.length} of ${plural(dataset.episodes.length, 'episode')}`;
   const problems = problemCount(dataset.errors, dataset.warnings);
   item.description = [shown, plural(dataset.frames, 'frame'), formatLength(dataset.durationSeconds), formatBytes(dataset.sizeBytes), problems].filter(Boolean).join(' · ');
-  item.tooltip = markdown([
-    `**${escape(dataset.name)}** — ${escape(dataset.folder)}`,
+  item.tooltip = untrustedMarkdown([
+    `**${escapeMarkdown(dataset.name)}** — ${escapeMarkdown(dataset.folder)}`,
     `${plural(dataset.episodes.length, 'episode')}, ${plural(dataset.frames, 'frame')} (${formatLength(dataset.durationSeconds)}), ${formatBytes(dataset.sizeBytes)} on disk`,
     problems ? `$(warning) ${problems}: see the episodes marked below, or the Problems panel.` : '$(check) No problems found.',
   ]);
@@ -82,13 +75,13 @@ function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeIt
     formatBytes(episode.sizeBytes),
   ].join(' · ');
   const rate = `${episode.fps} fps${episode.fpsFromFile ? ' (from the file)' : ' (ctrlWorld.datasetFps)'}`;
-  item.tooltip = markdown([
-    `**${escape(datasetName)}/${escape(path.basename(episode.path))}**`,
+  item.tooltip = untrustedMarkdown([
+    `**${escapeMarkdown(datasetName)}/${escapeMarkdown(path.basename(episode.path))}**`,
     episode.readable
       ? `${plural(episode.frames, 'frame')} at ${rate} = ${formatLength(duration)} · ${formatBytes(episode.sizeBytes)} · ${plural(episode.cameras.length, 'camera')}`
       : `${formatBytes(episode.sizeBytes)} · cannot be opened`,
     episode.problems.length ? problemsMarkdown(episode.problems) : '$(check) No problems found.',
-    ...(flag ? [`$(flag) Flagged: ${escape(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`] : []),
+    ...(flag ? [`$(flag) Flagged: ${escapeMarkdown(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`] : []),
   ]);
   item.iconPath = errors ? ERROR_ICON : warnings ? WARNING_ICON : new vscode.ThemeIcon('file-media');
   // The flag state picks the menu: Flag on an unflagged episode, Unflag on a flagged one.
@@ -108,8 +101,8 @@ function cameraItem({ episode, camera }: CameraNode): vscode.TreeItem {
   item.id = `camera:${episode.path}:${camera.name}`;
   item.description = cameraDescription(camera);
   const cameraProblems = episode.problems.filter((entry) => entry.message.includes(camera.name));
-  item.tooltip = markdown([
-    `**${escape(camera.name)}** of ${escape(episodeLabel(episode))}`,
+  item.tooltip = untrustedMarkdown([
+    `**${escapeMarkdown(camera.name)}** of ${escapeMarkdown(episodeLabel(episode))}`,
     `${plural(camera.frames, 'frame')}, ${camera.width > 0 ? `${camera.height} x ${camera.width} pixels (height x width)` : 'image size unknown'}, stored as ${camera.encoding === 'jpeg' ? 'JPEG' : 'raw RGB'}, ${camera.filter ? `${camera.filter} compression` : 'no compression filter'}`,
     ...(cameraProblems.length ? [problemsMarkdown(cameraProblems)] : []),
     'Click to open the episode preview at this camera.',
@@ -124,7 +117,7 @@ function arrayItem({ episode, name, array }: ArrayNode): vscode.TreeItem {
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `array:${episode.path}:${name}`;
   item.description = `(${array.shape.join(', ')}) ${array.dtype}`;
-  item.tooltip = markdown([`**${escape(name)}** of ${escape(episodeLabel(episode))}: shape (${array.shape.join(', ')}), ${array.dtype}`]);
+  item.tooltip = untrustedMarkdown([`**${escapeMarkdown(name)}** of ${escapeMarkdown(episodeLabel(episode))}: shape (${array.shape.join(', ')}), ${array.dtype}`]);
   item.iconPath = new vscode.ThemeIcon('symbol-array');
   item.contextValue = 'array';
   return item;
@@ -134,7 +127,7 @@ function rootMessageItem({ root, message, severity }: RootMessageNode): vscode.T
   const item = new vscode.TreeItem(path.basename(root.folder) || root.folder, vscode.TreeItemCollapsibleState.None);
   item.id = `root:${root.folder}`;
   item.description = message;
-  item.tooltip = markdown([`${escape(root.folder)} ${escape(message)}.`, 'Change it in the ctrlWorld.datasetFolders setting (click to open it).']);
+  item.tooltip = untrustedMarkdown([`${escapeMarkdown(root.folder)} ${escapeMarkdown(message)}.`, 'Change it in the ctrlWorld.datasetFolders setting (click to open it).']);
   item.iconPath = severity === 'error' ? ERROR_ICON : severity === 'warning' ? WARNING_ICON : new vscode.ThemeIcon('folder');
   item.contextValue = 'datasetRoot';
   item.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['ctrlWorld.datasetFolders'] };

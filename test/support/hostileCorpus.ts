@@ -1,0 +1,174 @@
+// A corpus of hostile inputs, generated at test time (h5py episodes, records, configs, a FIFO): each case builds
+// its files in a fresh folder and gives the CLI arguments to run on them and what must come out.
+import { chmod, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { convertDataset, DEFAULT_CONVERT_OPTIONS } from '../../src/core/convert';
+import { readConfigFixture } from './configFixtures';
+import { runProcess, writeEpisodes } from './fixtures';
+
+export interface HostileCase {
+  readonly name: string;
+  /** Writes the inputs under `dir` and returns the CLI's arguments. */
+  readonly build: (dir: string) => Promise<string[]>;
+  readonly exitCode: number;
+  readonly output: RegExp;
+  /** Checks after the run (nothing outside touched, the link kept…). */
+  readonly after?: (dir: string) => Promise<void>;
+}
+
+const SMALL = { frames: 70, height: 16, width: 24 };
+const flexiv = readConfigFixture('config_flexiv.py');
+const withField = (field: string, text: string) => flexiv.replace(new RegExp(`^( *)${field}\\s*=.*$`, 'm'), `$1${text}`);
+const options = { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv', split: { kind: 'ratio' as const, ratio: 0, seed: 0 } };
+
+async function expectFile(file: string, text: string): Promise<void> {
+  if ((await readFile(file, 'utf8')) !== text) throw new Error(`${file} was changed`);
+}
+
+export const HOSTILE_CASES: readonly HostileCase[] = [
+  {
+    name: 'record names ../../victim',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
+      await mkdir(path.join(dir, 'victim'));
+      await writeFile(path.join(dir, 'victim', 'precious.txt'), 'keep');
+      const record = path.join(summary.datasetDir, '.ctrlworld-convert.json');
+      const manifest = JSON.parse(await readFile(record, 'utf8'));
+      manifest.episodes['gone.hdf5'] = { sizeBytes: 1, mtimeMs: 1, options: 'x', annotation: '../../victim/precious.txt' };
+      await writeFile(record, JSON.stringify(manifest));
+      return ['convert', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--name', 'flexiv', '--val-ratio', '0', '--meta-only'];
+    },
+    exitCode: 1,
+    output: /is not inside .*nothing was changed/,
+    after: (dir) => expectFile(path.join(dir, 'victim', 'precious.txt'), 'keep'),
+  },
+  {
+    name: 'annotation latent path /etc/passwd',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
+      const file = path.join(summary.datasetDir, 'annotation', 'train', '0.json');
+      const annotation = JSON.parse(await readFile(file, 'utf8'));
+      annotation.latent_videos[0].latent_video_path = '/etc/passwd';
+      await writeFile(file, JSON.stringify(annotation));
+      return ['check-converted', path.join(dir, 'out'), '--name', 'flexiv', '--meta', summary.metaDir.replace(/\/flexiv$/, '')];
+    },
+    exitCode: 1,
+    output: /path-outside-root/,
+  },
+  {
+    name: 'foreign non-empty output',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      await mkdir(path.join(dir, 'out', 'flexiv'), { recursive: true });
+      await writeFile(path.join(dir, 'out', 'flexiv', 'mine.txt'), 'keep');
+      return ['convert', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--name', 'flexiv', '--meta-only'];
+    },
+    exitCode: 1,
+    output: /no conversion of this extension wrote.*--replace/,
+  },
+  {
+    name: 'output inside the input',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      return ['convert', path.join(dir, 'in'), '--out', path.join(dir, 'in', 'out'), '--name', 'flexiv', '--meta-only'];
+    },
+    exitCode: 1,
+    output: /lies inside the episodes folder/,
+  },
+  {
+    name: 'config: symlink to a 600 file',
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'real.py'), flexiv);
+      await chmod(path.join(dir, 'real.py'), 0o600);
+      await symlink(path.join(dir, 'real.py'), path.join(dir, 'config.py'));
+      return ['config', 'set', path.join(dir, 'config.py'), 'train_batch_size=2'];
+    },
+    exitCode: 0,
+    output: /train_batch_size = 2/,
+  },
+  {
+    name: 'config: hard link',
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'a.py'), flexiv);
+      await link(path.join(dir, 'a.py'), path.join(dir, 'b.py'));
+      return ['config', 'set', path.join(dir, 'a.py'), 'train_batch_size=2'];
+    },
+    exitCode: 0,
+    output: /train_batch_size = 2/,
+  },
+  {
+    name: 'config: field in if/else',
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'c.py'), withField('video_num', 'if True:\n        video_num = 3\n    else:\n        video_num = 1'));
+      return ['config', 'set', path.join(dir, 'c.py'), 'video_num=2'];
+    },
+    exitCode: 1,
+    output: /set conditionally/,
+  },
+  {
+    name: 'config: Python cannot parse',
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'c.py'), withField('video_num', 'video_num = (3'));
+      return ['config', 'set', path.join(dir, 'c.py'), 'train_batch_size=2'];
+    },
+    exitCode: 1,
+    output: /cannot be edited: .*never closed/,
+  },
+  {
+    name: 'config: 20,000 nested parentheses',
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'c.py'), withField('video_num', `video_num = ${'('.repeat(20_000)}3${')'.repeat(20_000)}`));
+      return ['config', 'set', path.join(dir, 'c.py'), 'train_batch_size=2'];
+    },
+    exitCode: 1,
+    output: /more than 200 nested brackets/,
+  },
+  {
+    name: "config: max_train_steps = float('nan')",
+    build: async (dir) => {
+      await writeFile(path.join(dir, 'c.py'), withField('max_train_steps', "max_train_steps = float('nan')"));
+      return ['config', 'check', path.join(dir, 'c.py')];
+    },
+    exitCode: 1,
+    output: /max_train_steps is float\('nan'\), which is not a finite number/,
+  },
+  {
+    name: 'frame on a FIFO named .hdf5',
+    build: async (dir) => {
+      await runProcess('/usr/bin/mkfifo', [path.join(dir, 'pipe.hdf5')]);
+      return ['frame', path.join(dir, 'pipe.hdf5'), 'cam_high', '0', '--out', path.join(dir, 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /pipe\.hdf5 is a named pipe \(FIFO\), not an HDF5 file/,
+  },
+  {
+    name: 'validate: newline in a file name',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'bad\nerror   forged.hdf5', ...SMALL, not_hdf5: true }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /^error +not-hdf5 +in\/bad\\nerror {3}forged\.hdf5 is not/m,
+  },
+  {
+    name: 'validate: fps=1e-300',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'slow.hdf5', ...SMALL, fps_attr: 1e-300 }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 0,
+    output: /warning implausible-fps .*1e-300 Hz/,
+  },
+  {
+    name: 'frame --out under a file (unwritable)',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep.hdf5', ...SMALL }]);
+      await writeFile(path.join(dir, 'blocker'), '');
+      return ['frame', path.join(dir, 'in', 'ep.hdf5'), 'cam_high', '0', '--out', path.join(dir, 'blocker', 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /Cannot write to .*blocker\/f\.jpg/,
+  },
+];
