@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `npm run demo`: everything needed to try the extension in a real VS Code in the browser, on a generated
-# demo dataset. Prints the URL to open; Ctrl+C stops it. DEMO_PORT picks the port (default 8080).
+# demo dataset. Prints the URL to open; Ctrl+C stops it. DEMO_PORT picks the port (default 8080), DEMO_DIR the folder
+# the demo's workspace, GPU host and VS Code state go to (default .demo), and DEMO_SKIP_BUILD=1 starts it with the
+# VSIX already in out/ without the set-up and packaging (for the end-to-end test, which packages first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${DEMO_PORT:-8080}"
-DEMO=.demo
+DEMO="${DEMO_DIR:-.demo}"
 WORKSPACE="$DEMO/workspace"
 
-bash scripts/setup.sh
-npm run --silent package
+if [ "${DEMO_SKIP_BUILD:-}" != 1 ]; then
+  bash scripts/setup.sh
+  npm run --silent package
+fi
 
 if [ ! -d "$WORKSPACE/datasets/flexiv_1113" ]; then
   echo "demo: generating the demo Flexiv dataset"
