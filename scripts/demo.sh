@@ -34,13 +34,15 @@ if [ ! -d "$GPU_HOST/Ctrl-World" ]; then
 fi
 gpu_host_abs=$(cd "$GPU_HOST" && pwd)
 mkdir -p "$WORKSPACE/.vscode" "$DEMO/user-data/User" "$DEMO/extensions"
+# The simulated host's tools reach the extension through its environment setup, as a conda environment would on a
+# real host: code-server gives the extension host the PATH of a login shell, not the PATH it was started with.
 cat > "$WORKSPACE/.vscode/settings.json" <<JSON
 {
   "ctrlWorld.datasetFolders": ["datasets"],
   "ctrlWorld.ssh.defaultHost": "local",
   "ctrlWorld.remote.ctrlWorldFolder": "$gpu_host_abs/Ctrl-World",
   "ctrlWorld.remote.registryFolder": "$gpu_host_abs/registry",
-  "ctrlWorld.remote.envSetup": "export PYTHONPATH=$gpu_host_abs/site",
+  "ctrlWorld.remote.envSetup": "export PATH=\"$gpu_host_abs/bin:\$PATH\" PYTHONPATH=\"$gpu_host_abs/site\"",
   "ctrlWorld.training.checkpointSizeGb": 0.01
 }
 JSON
@@ -64,5 +66,5 @@ echo "(the Ctrl-World icon is in the activity bar; Ctrl+C here stops the demo)"
 echo "Training: Start Flexiv Training on \"This machine\" uses a SIMULATED GPU host (fake nvidia-smi and accelerate, a"
 echo "stand-in trainer that trains nothing) in $GPU_HOST."
 echo
-PATH="$gpu_host_abs/bin:$PATH" exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
+exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
   --disable-telemetry --disable-update-check --disable-workspace-trust "$workspace_abs"
