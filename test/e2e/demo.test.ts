@@ -23,6 +23,9 @@ after(async () => {
   await demo?.close();
 });
 
+/** The run's name: the output folder of the demo's config_flexiv.py, the default answer. */
+const RUN_NAME = 'flexiv_finetune';
+const runRow = () => workbench.treeRow('Runs', RUN_NAME);
 const quickInput = () => workbench.page.locator('.quick-input-widget');
 const errorToast = () => workbench.page.locator('.notification-toast', { has: workbench.page.locator('.codicon-error') });
 
@@ -89,21 +92,19 @@ test('Start Flexiv Training on This machine with the default answers: a running 
   await acceptDefault('Offline');
   await acceptDefault('Start training', 120_000);
 
-  const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: /running/ }).first();
-  await runRow.waitFor({ timeout: 90_000 });
-  await runRow.locator('.monaco-tl-twistie').click();
-  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: /checkpoint-\d+\.pt/ }).first().waitFor({ timeout: 90_000 });
+  await runRow().locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 90_000 });
+  await workbench.expandTreeRow('Runs', RUN_NAME);
+  await workbench.treeRow('Runs', /checkpoint-\d+\.pt/).waitFor({ timeout: 90_000 });
 });
 
 test('the run\'s dashboard shows the demo host\'s two GPUs, the Sample Preview a validation video, Stop Run ends it', async () => {
-  const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: /running/ }).first();
   const dashboard = await clickUntilOpen(async () => {
-    await runRow.hover();
-    await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
+    await runRow().hover();
+    await runRow().locator('.action-label[aria-label="Open Run Dashboard"]').click();
   }, (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs), [20_000, 20_000, 60_000]);
   await waitFor('two GPUs of the run', async () => ((await dashboard.locator('.gpu-row:not(.not-in-run)').count()) === 2 ? true : undefined), 60_000, 500);
 
-  await runRow.click();
+  await runRow().click();
   const preview = await webviewFrame('.preview-step', 120_000);
   await preview.locator('video').waitFor({ timeout: 30_000 });
 
@@ -111,5 +112,5 @@ test('the run\'s dashboard shows the demo host\'s two GPUs, the Sample Preview a
   await acceptDefault(/This machine · running/);
   await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Stop Run' }).click({ timeout: 30_000 });
   await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
-  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: /stopped/ }).first().waitFor({ timeout: 60_000 });
+  await runRow().locator('.label-description', { hasText: /stopped/ }).waitFor({ timeout: 60_000 });
 });
