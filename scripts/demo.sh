@@ -66,5 +66,6 @@ echo "(the Ctrl-World icon is in the activity bar; Ctrl+C here stops the demo)"
 echo "Training: Start Flexiv Training on \"This machine\" uses a SIMULATED GPU host (fake nvidia-smi and accelerate, a"
 echo "stand-in trainer that trains nothing) in $GPU_HOST."
 echo
-exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust "$workspace_abs"
+exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" \
+  --extensions-dir "$DEMO/extensions" --disable-telemetry --disable-update-check --disable-workspace-trust \
+  "$workspace_abs"

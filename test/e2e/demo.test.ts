@@ -27,7 +27,9 @@ after(async () => {
 const RUN_NAME = 'flexiv_finetune';
 const runRow = () => workbench.treeRow('Runs', RUN_NAME);
 const quickInput = () => workbench.page.locator('.quick-input-widget');
-const errorToast = () => workbench.page.locator('.notification-toast', { has: workbench.page.locator('.codicon-error') });
+const errorToast = () => workbench.page.locator('.notification-toast', {
+  has: workbench.page.locator('.codicon-error'),
+});
 
 /** Waits for a quick-input row and accepts the active one with Enter; an error notification instead fails at once. */
 async function acceptDefault(expectedRow: string | RegExp, timeoutMs = 60_000): Promise<void> {
@@ -36,7 +38,9 @@ async function acceptDefault(expectedRow: string | RegExp, timeoutMs = 60_000): 
     row.waitFor({ timeout: timeoutMs }).then(() => 'listed'),
     errorToast().first().waitFor({ timeout: timeoutMs }).then(() => 'error'),
   ]).catch(() => 'timeout');
-  if (outcome === 'error') assert.fail(`instead of "${String(expectedRow)}": ${await errorToast().first().innerText()}`);
+  if (outcome === 'error') {
+    assert.fail(`instead of "${String(expectedRow)}": ${await errorToast().first().innerText()}`);
+  }
   if (outcome === 'timeout') {
     const rows = await quickInput().locator('.monaco-list-row').allInnerTexts().catch(() => []);
     assert.fail(`no "${String(expectedRow)}" within ${timeoutMs} ms; the quick input lists ${JSON.stringify(rows)}`);
@@ -61,7 +65,7 @@ function webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
   }, timeoutMs, 300);
 }
 
-test('the demo dataset is listed, an episode plays in the Episode Preview, the config opens in the config editor', async () => {
+test('the demo dataset is listed, an episode plays in its preview, the config opens in the config editor', async () => {
   await workbench.openCtrlWorld();
   await workbench.treeRow('Datasets', /flexiv_1113.*episodes/).waitFor({ timeout: 60_000 });
   await workbench.expandTreeRow('Datasets', 'flexiv_1113');
@@ -97,12 +101,13 @@ test('Start Flexiv Training on This machine with the default answers: a running 
   await workbench.treeRow('Runs', /checkpoint-\d+\.pt/).waitFor({ timeout: 90_000 });
 });
 
-test('the run\'s dashboard shows the demo host\'s two GPUs, the Sample Preview a validation video, Stop Run ends it', async () => {
+test('the dashboard shows the host\'s two GPUs, the Sample Preview a validation video, Stop Run ends it', async () => {
   const dashboard = await clickUntilOpen(async () => {
     await runRow().hover();
     await runRow().locator('.action-label[aria-label="Open Run Dashboard"]').click();
   }, (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs), [20_000, 20_000, 60_000]);
-  await waitFor('two GPUs of the run', async () => ((await dashboard.locator('.gpu-row:not(.not-in-run)').count()) === 2 ? true : undefined), 60_000, 500);
+  const gpusOfRun = dashboard.locator('.gpu-row:not(.not-in-run)');
+  await waitFor('two GPUs of the run', async () => ((await gpusOfRun.count()) === 2 ? true : undefined), 60_000, 500);
 
   await runRow().click();
   const preview = await webviewFrame('.preview-step', 120_000);

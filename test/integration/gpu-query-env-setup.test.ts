@@ -9,6 +9,7 @@ import { RemoteHost } from '../../src/core/remote/remoteHost';
 import { queryGpus } from '../../src/core/remote/gpus';
 import { REPO_ROOT, tempDir } from '../support/fixtures';
 
+const A100 = 'NVIDIA A100-SXM4-80GB';
 let work: { dir: string; cleanup: () => Promise<void> };
 let bin: string;
 
@@ -16,19 +17,20 @@ before(async () => {
   work = await tempDir('cwf-gpu-env-');
   bin = path.join(work.dir, 'bin');
   await cp(path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'bin'), bin, { recursive: true });
-  await writeFile(path.join(bin, 'fake-gpus.json'), JSON.stringify({ count: 2, name: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81920 }));
+  await writeFile(path.join(bin, 'fake-gpus.json'), JSON.stringify({ count: 2, name: A100, memoryMiB: 81920 }));
 });
 
 after(async () => {
   await work?.cleanup();
 });
 
-const hostWith = (envSetup: string) => new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST, envSetup);
+const hostWith = (envSetup: string) => new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST,
+  envSetup);
 
-test('nvidia-smi put on the PATH by the environment setup answers, and what the setup prints is not read as GPUs', async () => {
+test('nvidia-smi put on the PATH by the environment setup answers; its output is not read as GPUs', async () => {
   assert.ok(!(process.env.PATH ?? '').split(':').includes(bin));
   const gpus = await queryGpus(hostWith(`echo activating; export PATH="${bin}:$PATH"`));
-  assert.deepEqual(gpus.map((gpu) => [gpu.index, gpu.name, gpu.memoryTotalMiB]), [[0, 'NVIDIA A100-SXM4-80GB', 81920], [1, 'NVIDIA A100-SXM4-80GB', 81920]]);
+  assert.deepEqual(gpus.map((gpu) => [gpu.index, gpu.name, gpu.memoryTotalMiB]), [[0, A100, 81920], [1, A100, 81920]]);
 });
 
 test('an environment setup that fails is named as the cause, not nvidia-smi', async () => {

@@ -22,7 +22,9 @@ export async function startDemo(): Promise<Demo> {
   // The test layer packages the VSIX before the e2e tests run: the demo starts from that one instead of repackaging.
   const env = { ...process.env, DEMO_PORT: String(port), DEMO_DIR: dir, DEMO_SKIP_BUILD: '1' };
   // Its own process group: npm, demo.sh and the code-server it becomes (with its extension host) stop together.
-  const demo = spawn('npm', ['run', '--silent', 'demo'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const demo = spawn('npm', ['run', '--silent', 'demo'], {
+    cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
   let output = '';
   demo.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   demo.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -35,12 +37,13 @@ export async function startDemo(): Promise<Demo> {
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm run demo printed no URL within 120 s:\n${output}`)), 120_000);
+      const fail = (why: string) => reject(new Error(`npm run demo ${why}:\n${output}`));
+      const timer = setTimeout(() => fail('printed no URL within 120 s'), 120_000);
       demo.stdout.on('data', () => {
         const match = URL_LINE.exec(output);
         if (match) { clearTimeout(timer); resolve(match[1]); }
       });
-      demo.on('exit', (code) => { clearTimeout(timer); reject(new Error(`npm run demo exited with ${code}:\n${output}`)); });
+      demo.on('exit', (code) => { clearTimeout(timer); fail(`exited with ${code}`); });
     });
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, demo, () => output);
     const workbench = await Workbench.attach({ url, userDataDir: path.join(dir, 'user-data') }, stop);

@@ -275,7 +275,8 @@ function findFiles(dir: string, match: (file: string) => boolean): string[] {
   });
 }
 
-export async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+export async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000)
+  : Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${log()}`);
