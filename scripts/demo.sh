@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # `npm run demo`: everything needed to try the extension in a real VS Code in the browser, on a generated
-# demo dataset. Prints the URL to open; Ctrl+C stops it. DEMO_PORT picks the port (default 8080).
+# demo dataset. Prints the URL to open; Ctrl+C stops it. DEMO_PORT picks the port (default 8080), DEMO_DIR the folder
+# the demo's workspace, GPU host and VS Code state go to (default .demo), and DEMO_SKIP_BUILD=1 starts it with the
+# VSIX already in out/ without the set-up and packaging (for the end-to-end test, which packages first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${DEMO_PORT:-8080}"
-DEMO=.demo
+DEMO="${DEMO_DIR:-.demo}"
 WORKSPACE="$DEMO/workspace"
 
-bash scripts/setup.sh
-npm run --silent package
+if [ "${DEMO_SKIP_BUILD:-}" != 1 ]; then
+  bash scripts/setup.sh
+  npm run --silent package
+fi
 
 if [ ! -d "$WORKSPACE/datasets/flexiv_1113" ]; then
   echo "demo: generating the demo Flexiv dataset"
@@ -30,13 +34,15 @@ if [ ! -d "$GPU_HOST/Ctrl-World" ]; then
 fi
 gpu_host_abs=$(cd "$GPU_HOST" && pwd)
 mkdir -p "$WORKSPACE/.vscode" "$DEMO/user-data/User" "$DEMO/extensions"
+# The simulated host's tools reach the extension through its environment setup, as a conda environment would on a
+# real host: code-server gives the extension host the PATH of a login shell, not the PATH it was started with.
 cat > "$WORKSPACE/.vscode/settings.json" <<JSON
 {
   "ctrlWorld.datasetFolders": ["datasets"],
   "ctrlWorld.ssh.defaultHost": "local",
   "ctrlWorld.remote.ctrlWorldFolder": "$gpu_host_abs/Ctrl-World",
   "ctrlWorld.remote.registryFolder": "$gpu_host_abs/registry",
-  "ctrlWorld.remote.envSetup": "export PYTHONPATH=$gpu_host_abs/site",
+  "ctrlWorld.remote.envSetup": "export PATH=\"$gpu_host_abs/bin:\$PATH\" PYTHONPATH=\"$gpu_host_abs/site\"",
   "ctrlWorld.training.checkpointSizeGb": 0.01
 }
 JSON
@@ -60,5 +66,6 @@ echo "(the Ctrl-World icon is in the activity bar; Ctrl+C here stops the demo)"
 echo "Training: Start Flexiv Training on \"This machine\" uses a SIMULATED GPU host (fake nvidia-smi and accelerate, a"
 echo "stand-in trainer that trains nothing) in $GPU_HOST."
 echo
-PATH="$gpu_host_abs/bin:$PATH" exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" --extensions-dir "$DEMO/extensions" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust "$workspace_abs"
+exec "$code_server" --config "$DEMO/code-server.yaml" --user-data-dir "$DEMO/user-data" \
+  --extensions-dir "$DEMO/extensions" --disable-telemetry --disable-update-check --disable-workspace-trust \
+  "$workspace_abs"

@@ -34,7 +34,9 @@ async function registryFrom(args: ParsedArgs): Promise<RunRegistry> {
   const host = stringOption(args, 'host');
   if (!host) throw new UsageError('--host is required');
   const runner = new CommandRunner({ sshConfigFile: stringOption(args, 'ssh-config'), controlDir: await ensurePrivateDir(defaultControlDir()), controlPersistSeconds: 120 });
-  return new RunRegistry(new RemoteHost(runner, host === 'local' ? LOCAL_HOST : sshHost(host)), stringOption(args, 'registry') ?? DEFAULT_REGISTRY_ROOT);
+  const target = host === 'local' ? LOCAL_HOST : sshHost(host);
+  const remote = new RemoteHost(runner, target, stringOption(args, 'env-setup'));
+  return new RunRegistry(remote, stringOption(args, 'registry') ?? DEFAULT_REGISTRY_ROOT);
 }
 
 function gpuList(args: ParsedArgs): number[] | undefined {

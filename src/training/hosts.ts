@@ -33,7 +33,7 @@ export class TrainingHosts implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly settings: Settings, private readonly state: vscode.Memento, readonly secrets: vscode.SecretStorage) {
-    // A new SSH config file or registry folder means new connections and registries.
+    // A new SSH config file, registry folder or environment setup means new connections and registries.
     this.subscription = settings.onDidChange(() => {
       this.runnerPromise = undefined;
       this.registries.clear();
@@ -49,7 +49,8 @@ export class TrainingHosts implements vscode.Disposable {
   async registry(key: string): Promise<RunRegistry> {
     const existing = this.registries.get(key);
     if (existing) return existing;
-    const registry = new RunRegistry(new RemoteHost(await this.runner(), targetFor(key)), this.settings.remoteRegistryFolder);
+    const host = new RemoteHost(await this.runner(), targetFor(key), this.settings.remoteEnvSetup);
+    const registry = new RunRegistry(host, this.settings.remoteRegistryFolder);
     this.registries.set(key, registry);
     return registry;
   }

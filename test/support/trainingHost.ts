@@ -56,7 +56,7 @@ export async function processesOfRun(runId: string): Promise<number[]> {
 }
 
 /** Safety net for failed tests: no stand-in trainer of this host's registry outlives its test. */
-async function killRunsOf(registryRoot: string): Promise<void> {
+export async function killRunsOf(registryRoot: string): Promise<void> {
   const runIds = await readdir(path.join(registryRoot, 'runs')).catch(() => [] as string[]);
   for (const runId of runIds) {
     for (const pid of await processesOfRun(runId)) {

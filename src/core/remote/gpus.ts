@@ -71,12 +71,14 @@ export function combineGpuQueries(gpuCsv: string, appsCsv: string): GpuInfo[] {
   }));
 }
 
-/** Both queries in one round trip. */
+/** Both queries in one round trip, in the host's training environment: that may be what puts nvidia-smi on the PATH. */
 export async function queryGpus(host: RemoteHost, signal?: AbortSignal): Promise<GpuInfo[]> {
   const script = `nvidia-smi ${GPU_QUERY} ${CSV} || exit $?; echo '${SEPARATOR}'; nvidia-smi ${COMPUTE_APPS_QUERY} ${CSV}`;
-  const result = await host.exec(['sh', '-c', script], { signal, timeoutMs: 30_000 });
+  const result = await host.execInEnvironment(['sh', '-c', script], { signal, timeoutMs: 30_000 });
   if (result.code === 127) {
-    throw new GpuQueryError(`nvidia-smi was not found on ${host.label}.`, 'Check that this is a GPU host with the NVIDIA driver installed, and that nvidia-smi is on the PATH of a non-interactive shell.', 'no-nvidia-smi');
+    throw new GpuQueryError(`nvidia-smi was not found on ${host.label}.`,
+      'Check that this is a GPU host with the NVIDIA driver installed, and that nvidia-smi is on the PATH of a '
+      + 'non-interactive shell or put there by the ctrlWorld.remote.envSetup setting.', 'no-nvidia-smi');
   }
   if (result.code !== 0) {
     const detail = (result.stderr || result.stdout).trim().split('\n').pop() ?? '';

@@ -1,12 +1,22 @@
-// One host as the rest of the code sees it: the runner bound to a target, with the remote home resolved once.
+// One host as the rest of the code sees it: the runner bound to a target, with the remote home resolved once and
+// the command that sets up its training environment.
 import { CommandRunner, hostLabel, type ExecOptions, type ExecResult, type HostTarget } from './runner';
 import { UserFacingError } from '../errors';
 import * as os from 'node:os';
 
+/** The wrapper's exit status when the environment setup itself failed (the kit launcher uses the same). */
+const ENV_SETUP_FAILED = 96;
+// `command eval`: a failing `.` (a missing activate script) would otherwise end the shell before `||` sees it.
+const IN_ENVIRONMENT = `command eval "$1" >&2 || exit ${ENV_SETUP_FAILED}; shift; exec "$@"`;
+
 export class RemoteHost {
   private homePromise?: Promise<string>;
 
-  constructor(readonly runner: CommandRunner, readonly target: HostTarget) {}
+  /**
+   * `envSetup` is the shell command that makes the host's training tools reachable (activating a conda
+   * environment, `module load`): a non-interactive shell has only the PATH of its login, not of the user's terminal.
+   */
+  constructor(readonly runner: CommandRunner, readonly target: HostTarget, readonly envSetup = '') {}
 
   get label(): string {
     return hostLabel(this.target);
@@ -19,6 +29,21 @@ export class RemoteHost {
 
   exec(args: readonly string[], options?: ExecOptions): Promise<ExecResult> {
     return this.runner.exec(this.target, args, options);
+  }
+
+  /**
+   * Runs a command after the environment setup, for commands of the training tools (nvidia-smi) that the setup may be
+   * what puts on the PATH. The setup's own output goes to stderr, so the command's stdout stays its own.
+   */
+  async execInEnvironment(args: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    if (!this.envSetup) return this.exec(args, options);
+    const result = await this.exec(['sh', '-c', IN_ENVIRONMENT, 'sh', this.envSetup, ...args], options);
+    if (result.code === ENV_SETUP_FAILED) {
+      const detail = result.stderr.trim().split('\n').pop() ?? '';
+      throw new UserFacingError(`The environment setup command failed on ${this.label}: ${detail}`,
+        'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
+    }
+    return result;
   }
 
   /** The remote $HOME, asked once: paths given as ~/... are expanded here, as quoted arguments never expand ~. */

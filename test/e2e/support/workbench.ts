@@ -48,6 +48,13 @@ export interface WorkbenchOptions {
   readonly viewport?: { width: number; height: number };
 }
 
+/** A running code-server as the browser sees it: its workbench URL, and its user-data folder for reading logs. */
+export interface ServerAddress {
+  readonly url: string;
+  readonly userDataDir: string;
+  readonly viewport?: { width: number; height: number };
+}
+
 export class Workbench {
   private constructor(
     readonly page: Page,
@@ -89,14 +96,24 @@ export class Workbench {
     server.stderr?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, () => serverLog);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
-    await page.goto(url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    const workbench = new Workbench(page, url, userDataDir, async () => {
-      await browser.close().catch(() => undefined);
+    return Workbench.attach({ url, userDataDir, viewport: options.viewport }, async () => {
       await stopProcess(server);
       await cleanup();
+    });
+  }
+
+  /**
+   * Opens a code-server that is already serving `url` (the demo's) in Chromium; `stopServer` runs after the browser
+   * closes, on close().
+   */
+  static async attach(server: ServerAddress, stopServer: () => Promise<void>): Promise<Workbench> {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const page = await browser.newPage({ viewport: server.viewport ?? { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const workbench = new Workbench(page, server.url, server.userDataDir, async () => {
+      await browser.close().catch(() => undefined);
+      await stopServer();
     });
     await workbench.dismissNotifications();
     return workbench;
@@ -258,7 +275,8 @@ function findFiles(dir: string, match: (file: string) => boolean): string[] {
   });
 }
 
-async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+export async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000)
+  : Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${log()}`);
@@ -277,7 +295,7 @@ async function waitForHttp(url: string, server: ChildProcess, log: () => string,
  * Stops code-server and every process of its group, and returns once they are all gone: a child still writing into
  * the user-data folder would make removing it fail.
  */
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   const group = child.pid;
   if (group === undefined) return;
   /** Signals every process of the group; false once none is left. */
