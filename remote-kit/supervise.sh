@@ -31,7 +31,9 @@ if ! cd "$workdir"; then
   exit 127
 fi
 if [ -n "${CWF_ENV_SETUP:-}" ]; then
-  if ! eval "$CWF_ENV_SETUP" >> "$log" 2>&1; then
+  # As bash users write it: `source` where /bin/sh is dash; `command eval` so a failing `.` is caught, not fatal.
+  source() { . "$@"; }
+  if ! command eval "$CWF_ENV_SETUP" >> "$log" 2>&1; then
     echo "Ctrl-World Flexiv: the environment setup command failed: $CWF_ENV_SETUP" >> "$log"
     finish 126
     exit 126

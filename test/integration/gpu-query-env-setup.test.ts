@@ -40,3 +40,11 @@ test('an environment setup that fails is named as the cause, not nvidia-smi', as
     return true;
   });
 });
+
+test('a setup written for bash (`source …`) works where /bin/sh is dash, and its failure is caught', async () => {
+  const activate = path.join(work.dir, 'activate');
+  await writeFile(activate, `export PATH="${bin}:$PATH"\n`);
+  const gpus = await queryGpus(hostWith(`source ${activate}`));
+  assert.equal(gpus.length, 2);
+  await assert.rejects(queryGpus(hostWith('source /nonexistent/activate')), /environment setup command failed/);
+});

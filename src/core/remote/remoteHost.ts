@@ -5,9 +5,14 @@ import { UserFacingError } from '../errors';
 import * as os from 'node:os';
 
 /** The wrapper's exit status when the environment setup itself failed (the kit launcher uses the same). */
-const ENV_SETUP_FAILED = 96;
-// `command eval`: a failing `.` (a missing activate script) would otherwise end the shell before `||` sees it.
-const IN_ENVIRONMENT = `command eval "$1" >&2 || exit ${ENV_SETUP_FAILED}; shift; exec "$@"`;
+export const ENV_SETUP_FAILED = 96;
+/**
+ * Runs the user's environment setup (its text follows) in any POSIX sh as a bash user wrote it: `source` works where
+ * /bin/sh is dash (it has only `.`), and `command eval` keeps a failing `.` (a missing activate script) from ending
+ * the shell before `||` sees it. remote-kit/supervise.sh does the same for training.
+ */
+export const RUN_ENV_SETUP = 'source() { . "$@"; }; command eval';
+const IN_ENVIRONMENT = `${RUN_ENV_SETUP} "$1" >&2 || exit ${ENV_SETUP_FAILED}; shift; exec "$@"`;
 
 export class RemoteHost {
   private homePromise?: Promise<string>;

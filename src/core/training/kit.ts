@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ExecResult } from '../remote/runner';
-import type { RemoteHost } from '../remote/remoteHost';
+import { ENV_SETUP_FAILED, RUN_ENV_SETUP, type RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 
 export const KIT_FILES = [
@@ -87,13 +87,14 @@ export async function runKit(host: RemoteHost, registryRoot: string, script: Kit
 
 /** The command line that runs a kit script with the host's python3 after the environment setup; exit 97: no kit. */
 export function kitArgv(dir: string, script: KitScript, args: readonly string[], envSetup?: string): string[] {
-  const launcher = 'k=$1; s=$2; setup=$3; shift 3; test -f "$k/.complete" || exit 97; if [ -n "$setup" ]; then eval "$setup" >&2 || exit 96; fi; exec python3 "$k/$s" "$@"';
+  const setup = `if [ -n "$setup" ]; then ${RUN_ENV_SETUP} "$setup" >&2 || exit ${ENV_SETUP_FAILED}; fi`;
+  const launcher = `k=$1; s=$2; setup=$3; shift 3; test -f "$k/.complete" || exit 97; ${setup}; exec python3 "$k/$s" "$@"`;
   return ['sh', '-c', launcher, 'sh', dir, script, envSetup ?? '', ...args];
 }
 
 /** The launcher's own failures (environment setup, no python3) as errors that say what to fix. */
 export function kitLaunchFailure(host: RemoteHost, code: number, stderr: string): UserFacingError | undefined {
-  if (code === 96) {
+  if (code === ENV_SETUP_FAILED) {
     return new UserFacingError(`The environment setup command failed on ${host.label}: ${stderr.trim().split('\n').pop() ?? ''}`, 'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
   }
   if (code === 127 && /python3/.test(stderr)) {
