@@ -5,3 +5,5 @@ export { checkConvertOptions, ConvertOptionsError } from './options';
 export { resolveStride, strideProblem } from './annotation';
 export * from './layout';
 export { configData, cfgFor, type ConfigData } from './fromConfig';
+export * from './stateSource';
+export { quaternionToEuler } from './poseRows';
