@@ -158,6 +158,13 @@ test('the CLI prints exactly the contract\'s keys, and a foreign file in the way
   const usage: string[] = [];
   assert.equal(await runCli(['convert', input, '--out', out2, '--name', 'x', '--json'], { out: () => undefined, err: (text) => usage.push(text) }, 'test'), 2);
   assert.match(usage.join(''), /--meta-only/);
+  const replaced: string[] = [];
+  assert.equal(await runCli(['convert', input, '--out', out2, '--name', 'x', '--state', 'qpos', '--meta-only'], { out: () => undefined, err: (text) => replaced.push(text) }, 'test'), 2);
+  assert.match(replaced.join(''), /--state is gone: .*--pose qpos --pose-format joints/);
+  const warned: string[] = [];
+  const jointsRun = ['convert', input, '--out', path.join(dir, 'cli_joints'), '--name', 'j', '--pose', 'qpos', '--pose-format', 'joints', '--meta-only', '--json'];
+  assert.equal(await runCli(jointsRun, { out: () => undefined, err: (text) => warned.push(text) }, 'test'), 0);
+  assert.match(warned.join(''), /^warning: qpos is taken as joint angles/);
 });
 
 test('joint angles are taken only when chosen, with a warning; no pose array is an error naming the file', async () => {
