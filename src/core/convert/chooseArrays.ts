@@ -14,7 +14,10 @@ export interface ArrayChoice {
   readonly warnings: string[];
 }
 
-export async function chooseArrays(files: readonly string[], options: Pick<ConvertOptions, 'pose' | 'gripper' | 'stateDim'>): Promise<ArrayChoice> {
+export async function chooseArrays(
+  files: readonly string[],
+  options: Pick<ConvertOptions, 'pose' | 'gripper' | 'stateDim'>,
+): Promise<ArrayChoice> {
   let firstFailure = '';
   for (const file of files) {
     let episode: EpisodeFile;
@@ -36,7 +39,14 @@ export async function chooseArrays(files: readonly string[], options: Pick<Conve
       episode.close();
     }
   }
-  const shown = files.slice(0, SHOWN).map((file) => path.basename(file)).join(', ') + (files.length > SHOWN ? ', …' : '');
-  throw new UserFacingError(`None of ${shown} opens, so the pose and gripper arrays cannot be checked (${firstFailure.replace(/\.$/, '')}).`,
-    'Fix or remove those files (the Datasets view lists what is wrong with them).', 'state-arrays');
+  const shown =
+    files
+      .slice(0, SHOWN)
+      .map((file) => path.basename(file))
+      .join(', ') + (files.length > SHOWN ? ', …' : '');
+  throw new UserFacingError(
+    `None of ${shown} opens, so the pose and gripper arrays cannot be checked (${firstFailure.replace(/\.$/, '')}).`,
+    'Fix or remove those files (the Datasets view lists what is wrong with them).',
+    'state-arrays',
+  );
 }

@@ -19,9 +19,13 @@ export function quaternionToEuler(w: number, x: number, y: number, z: number): [
 /** One row of the pose array as upstream's 6 numbers (or the first `jointColumns` joint angles). */
 export function poseRow(row: readonly number[], format: PoseFormat, jointColumns: number): number[] {
   switch (format) {
-    case 'euler': return row.slice(0, 6);
-    case 'quat-wxyz': return [...row.slice(0, 3), ...quaternionToEuler(row[3]!, row[4]!, row[5]!, row[6]!)];
-    case 'quat-xyzw': return [...row.slice(0, 3), ...quaternionToEuler(row[6]!, row[3]!, row[4]!, row[5]!)];
-    case 'joints': return row.slice(0, jointColumns);
+    case 'euler':
+      return row.slice(0, 6);
+    case 'quat-wxyz':
+      return [...row.slice(0, 3), ...quaternionToEuler(row[3]!, row[4]!, row[5]!, row[6]!)];
+    case 'quat-xyzw':
+      return [...row.slice(0, 3), ...quaternionToEuler(row[6]!, row[3]!, row[4]!, row[5]!)];
+    case 'joints':
+      return row.slice(0, jointColumns);
   }
 }
