@@ -84,6 +84,8 @@ def load_tasks(dataset_dir, episodes_dir, splits=("train", "val")):
                     "annotation": path,
                     "episode": inside(episodes_dir, source["file"], path),
                     "cameras": list(source["cameras"]),
+                    # Annotations written before the order was recorded took raw frames as RGB.
+                    "raw_color_order": source.get("raw_color_order", "rgb"),
                     "stride": int(source["stride"]),
                     "frames": int(annotation["video_length"]),
                     "height": int(source.get("height", 192)),
@@ -202,12 +204,13 @@ def camera_dataset(h5file, camera):
     return h5file[path]
 
 
-def decode_frames(dataset, indices):
-    """uint8 (N, H, W, 3) RGB frames: raw (T, H, W, 3) rows, or JPEG bytes per frame (zero-padded rows or vlen)."""
+def decode_frames(dataset, indices, raw_color_order="rgb"):
+    """uint8 (N, H, W, 3) RGB frames: raw (T, H, W, 3) rows (BGR ones reversed), or JPEG bytes per frame."""
     import numpy as np
 
     if dataset.ndim == 4:
-        return np.stack([dataset[i] for i in indices]).astype(np.uint8, copy=False)
+        frames = np.stack([dataset[i] for i in indices]).astype(np.uint8, copy=False)
+        return np.ascontiguousarray(frames[..., ::-1]) if raw_color_order == "bgr" else frames
     from PIL import Image
 
     frames = []
@@ -247,14 +250,14 @@ def load_vae(svd_path, device):
     return vae, torch
 
 
-def encode_view(vae, torch, dataset, indices, height, width, batch, device):
+def encode_view(vae, torch, dataset, indices, height, width, batch, device, raw_color_order="rgb"):
     """float32 (T, 4, height/8, width/8) latents of the frames `indices` of one camera, `batch` frames at a time."""
     import torch.nn.functional as functional
 
     latents = []
     with torch.no_grad():
         for part in chunks(indices, batch):
-            x = torch.from_numpy(to_model_range(decode_frames(dataset, part))).to(device)
+            x = torch.from_numpy(to_model_range(decode_frames(dataset, part, raw_color_order))).to(device)
             x = functional.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)
             latents.append(vae.encode(x.to(vae.dtype)).latent_dist.sample().mul_(vae.config.scaling_factor).float().cpu())
     return torch.cat(latents, dim=0).contiguous()
@@ -279,7 +282,7 @@ def encode_task(vae, torch, task, batch, device):
             if len(indices) != task["frames"]:
                 raise EncodeError("length-mismatch", "%s: camera %s gives %d frames at stride %d, the annotation says %d; convert the dataset again."
                                   % (task["episode"], camera, len(indices), task["stride"], task["frames"]))
-            latents = encode_view(vae, torch, dataset, indices, task["height"], task["width"], batch, device)
+            latents = encode_view(vae, torch, dataset, indices, task["height"], task["width"], batch, device, task["raw_color_order"])
             expected = latent_shape(task["frames"], task["height"], task["width"])
             if tuple(latents.shape) != expected or latents.dtype != torch.float32:
                 raise EncodeError("bad-latent", "the VAE gave %s %s, expected %s float32." % (tuple(latents.shape), latents.dtype, expected))

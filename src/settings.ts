@@ -5,6 +5,11 @@ import * as os from 'node:os';
 import { DEFAULT_ENVIRONMENT } from './core/config/environment';
 import type { TrainingEnvironment } from './core/config/types';
 import type { ScanOptions } from './core/dataset/types';
+import { UserFacingError } from './core/errors';
+import {
+  COLOR_ORDERS, parseGripperChoice, parsePoseChoice, POSE_FORMATS, StateChoiceError,
+  type ColorOrder, type GripperChoice, type PoseChoice, type PoseFormat,
+} from './core/convert/stateSource';
 
 const SECTION = 'ctrlWorld';
 
@@ -50,6 +55,12 @@ export class Settings implements vscode.Disposable {
   /** The action and qpos width the training config expects (its `action_dim`). */
   get datasetActionDim(): number {
     return Math.round(positiveNumber(this.config.get<number>('datasetActionDim', 7), 7));
+  }
+
+  /** Channel order of raw (T, H, W, 3) camera frames, for the Episode Preview and the latent encoder. */
+  get datasetRawColorOrder(): ColorOrder {
+    const value = this.config.get<string>('datasetRawColorOrder', 'rgb');
+    return (COLOR_ORDERS as readonly string[]).includes(value) ? (value as ColorOrder) : 'rgb';
   }
 
   /** The dataset settings as the scan and the validation take them (Datasets view, Episode Preview). */
@@ -173,9 +184,16 @@ export class Settings implements vscode.Disposable {
     return this.config.get<string>('convert.task', '').trim();
   }
 
-  /** The HDF5 array holding the 7-D robot state. */
-  get convertStateArray(): string {
-    return this.config.get<string>('convert.stateArray', 'qpos').trim() || 'qpos';
+  /** The end-effector pose array and its format; throws naming the setting when they do not go together. */
+  get convertPose(): PoseChoice | 'auto' {
+    const format = this.config.get<string>('convert.poseFormat', 'auto');
+    const known = (POSE_FORMATS as readonly string[]).includes(format) ? (format as PoseFormat) : 'auto';
+    return settingValue('ctrlWorld.convert.poseArray', () => parsePoseChoice(this.config.get<string>('convert.poseArray', ''), known));
+  }
+
+  /** The gripper array (`gripper_width`, `action[6]`); throws naming the setting when it cannot be read. */
+  get convertGripper(): GripperChoice | 'auto' {
+    return settingValue('ctrlWorld.convert.gripperArray', () => parseGripperChoice(this.config.get<string>('convert.gripperArray', '')));
   }
 
   get convertValidationRatio(): number {
@@ -192,6 +210,15 @@ export class Settings implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+  }
+}
+
+function settingValue<T>(setting: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof StateChoiceError) throw new UserFacingError(`The setting ${setting}: ${error.message}`, error.hint, 'settings');
+    throw error;
   }
 }
 

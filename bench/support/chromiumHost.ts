@@ -127,7 +127,7 @@ export async function startPreviewHost(episodeFile: string): Promise<PreviewHost
       stream?.end();
       stream = undefined;
       outbox = [];
-      session = new PreviewSession(episodeFile, {}, { post, log, flag: async () => null, scanOptions: () => DEFAULT_SCAN_OPTIONS, frameCacheMB: () => 256 });
+      session = new PreviewSession(episodeFile, {}, { post, log, flag: async () => null, scanOptions: () => DEFAULT_SCAN_OPTIONS, rawColorOrder: () => 'rgb', frameCacheMB: () => 256 });
       response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE(path.basename(episodeFile)));
     } else if (url === '/shim.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(PAGE_SHIM);

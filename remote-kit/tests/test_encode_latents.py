@@ -68,6 +68,15 @@ class FramesTest(unittest.TestCase):
             self.assertEqual(frames.dtype, np.uint8)
             np.testing.assert_array_equal(frames, stored[[0, 3, 6]])
 
+    def test_bgr_raw_frames_are_reversed_to_rgb_and_jpeg_frames_are_not(self):
+        with h5py.File(os.path.join(self.dir, "raw.hdf5"), "r") as f:
+            stored = f["observations/images/cam_left_wrist"][()]
+            bgr = enc.decode_frames(enc.camera_dataset(f, "cam_left_wrist"), [0, 3], "bgr")
+        np.testing.assert_array_equal(bgr, stored[[0, 3]][..., ::-1])
+        with h5py.File(os.path.join(self.dir, "jpeg.hdf5"), "r") as f:
+            dataset = enc.camera_dataset(f, "cam_left_wrist")
+            np.testing.assert_array_equal(enc.decode_frames(dataset, [1], "bgr"), enc.decode_frames(dataset, [1]))
+
     def test_jpeg_frames_decode_to_rgb_whether_padded_or_vlen(self):
         with h5py.File(os.path.join(self.dir, "jpeg.hdf5"), "r") as f:
             row = f["observations/images/cam_left_wrist"][3]

@@ -1,6 +1,9 @@
 // `convert` and `check-converted`: the conversion to Ctrl-World's training layout, and its checks, from a terminal.
 import * as path from 'node:path';
-import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions, type SplitRule } from '../core/convert';
+import {
+  COLOR_ORDERS, convertDataset, DEFAULT_CONVERT_OPTIONS, describeStateChoice, parseGripperChoice, parsePoseChoice, POSE_FORMATS, StateChoiceError,
+  type ColorOrder, type ConvertOptions, type PoseFormat, type SplitRule,
+} from '../core/convert';
 import { checkConverted } from '../core/convert/check';
 import { printable } from '../core/format';
 import { progressLine } from './progress';
@@ -34,10 +37,36 @@ function convertOptions(args: ParsedArgs, name: string): ConvertOptions {
     numFrames: numberOption(args, 'num-frames', d.numFrames, whole(1), 'a whole number from 1'),
     width: numberOption(args, 'width', d.width, whole(8), 'a whole number from 8'),
     height: numberOption(args, 'height', d.height, whole(8), 'a whole number from 8'),
-    stateArray: stringOption(args, 'state') ?? d.stateArray,
+    ...stateOptions(args),
     task: stringOption(args, 'task') ?? d.task,
     defaultFps: numberOption(args, 'fps', d.defaultFps, (value) => value > 0, 'a positive number'),
   };
+}
+
+function choiceOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
+  const text = stringOption(args, name);
+  if (text === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(text)) throw new UsageError(`--${name} must be ${allowed.join(', ')}, not "${text}"`);
+  return text as T;
+}
+
+/** --pose NAME [--pose-format F] and --gripper NAME[COLUMN]: upstream's action condition; --color-order for raw frames. */
+function stateOptions(args: ParsedArgs): Pick<ConvertOptions, 'pose' | 'gripper' | 'rawColorOrder'> {
+  if (stringOption(args, 'state') !== undefined) {
+    throw new UsageError('--state is gone: name the end-effector pose with --pose (e.g. tcp_pose) and the gripper with --gripper; '
+      + 'for joint angles pass --pose qpos --pose-format joints');
+  }
+  const format = choiceOf<PoseFormat | 'auto'>(args, 'pose-format', [...POSE_FORMATS, 'auto'], 'auto');
+  try {
+    return {
+      pose: parsePoseChoice(stringOption(args, 'pose') ?? '', format),
+      gripper: parseGripperChoice(stringOption(args, 'gripper') ?? ''),
+      rawColorOrder: choiceOf<ColorOrder>(args, 'color-order', COLOR_ORDERS, DEFAULT_CONVERT_OPTIONS.rawColorOrder),
+    };
+  } catch (error) {
+    if (error instanceof StateChoiceError) throw new UsageError(`${error.message} ${error.hint}`);
+    throw error;
+  }
 }
 
 export const convertCommand: CliCommand = {
@@ -45,11 +74,13 @@ export const convertCommand: CliCommand = {
   summary: 'Convert a folder of HDF5 episodes to Ctrl-World annotations, stat.json and sample lists (--meta-only).',
   usage: 'convert <hdf5-dir> --out <root> --name <dataset> [--meta <meta-root>] [--val-ratio 0.1] [--seed 0 | --val-every K] '
     + '[--stride N] [--target-fps 5] [--down-sample 3] [--num-frames 5] [--views cam_high,cam_left_wrist,cam_right_wrist] '
-    + '[--state qpos] [--task TEXT] [--fps 30] [--width 320] [--height 192] [--replace] --meta-only [--json]',
+    + '[--pose tcp_pose] [--pose-format auto|euler|quat-wxyz|quat-xyzw|joints] [--gripper gripper_width|action[6]] '
+    + '[--color-order rgb|bgr] [--task TEXT] [--fps 30] [--width 320] [--height 192] [--replace] --meta-only [--json]',
   options: {
     out: { type: 'string' }, name: { type: 'string' }, meta: { type: 'string' }, 'val-ratio': { type: 'string' }, seed: { type: 'string' },
     'val-every': { type: 'string' }, stride: { type: 'string' }, 'target-fps': { type: 'string' }, 'down-sample': { type: 'string' },
-    'num-frames': { type: 'string' }, views: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' }, fps: { type: 'string' },
+    'num-frames': { type: 'string' }, views: { type: 'string' }, state: { type: 'string' }, pose: { type: 'string' }, 'pose-format': { type: 'string' },
+    gripper: { type: 'string' }, 'color-order': { type: 'string' }, task: { type: 'string' }, fps: { type: 'string' },
     width: { type: 'string' }, height: { type: 'string' }, 'meta-only': { type: 'boolean' }, replace: { type: 'boolean' },
   },
   async run(args, io) {
@@ -66,10 +97,13 @@ export const convertCommand: CliCommand = {
       input, outRoot: out, metaRoot: stringOption(args, 'meta'), options: convertOptions(args, name), replace: args.values.replace === true,
       onProgress: progress.update,
     }).finally(progress.finish);
+    // On stderr, so that --json keeps stdout to its documented keys.
+    for (const warning of summary.warnings) io.err(`warning: ${warning}`);
     if (args.values.json) {
       printJson(io, { episodes: summary.episodes, train: summary.train, val: summary.val, skipped: summary.skipped.map(({ file, reason }) => ({ file, reason })) });
       return 0;
     }
+    io.out(`States: ${describeStateChoice(summary.choice)}.`);
     io.out(`${summary.episodes} episodes converted (${summary.train} train, ${summary.val} val), ${summary.frames} video frames, `
       + `${summary.trainSamples} train and ${summary.valSamples} val samples; ${summary.written} annotations written, ${summary.reused} already done.`);
     for (const entry of summary.skipped) io.out(`skipped ${printable(entry.file)}: ${printable(entry.reason)}`);

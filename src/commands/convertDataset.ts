@@ -8,10 +8,14 @@ import { EpisodeFile } from '../core/hdf5';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, OutputNotOursError, type ConvertOptions, type ConvertSummary } from '../core/convert';
 import type { Settings } from '../settings';
 import { findTrainingConfig, type ConvertedDatasets } from '../views/converted/convertedDatasets';
-import { askName, askOutput, askSize, askSplit, askStride, askViews } from './convertPrompts';
+import { askColorOrder, askName, askOutput, askSize, askSplit, askStates, askStride, askViews } from './convertPrompts';
+import type { ArrayInfo } from '../core/hdf5';
 
 interface FirstEpisode {
   readonly cameras: string[];
+  /** Cameras stored as raw frames, whose channel order must be known. */
+  readonly rawCameras: string[];
+  readonly arrays: readonly ArrayInfo[];
   readonly fps: number;
   readonly count: number;
 }
@@ -51,14 +55,19 @@ export class ConvertDatasetCommand {
     if (stride === undefined) return;
     const size = await askSize(config?.data.width ?? 320, config?.data.height ?? 192, Boolean(config));
     if (!size) return;
+    const stateDim = config?.data.actionDim ?? DEFAULT_CONVERT_OPTIONS.stateDim;
+    const states = await askStates(first.arrays, this.settings.convertPose, this.settings.convertGripper, stateDim);
+    if (!states) return;
+    const rawViews = views.some((view) => first.rawCameras.includes(view));
+    const rawColorOrder = rawViews ? await askColorOrder(this.settings.datasetRawColorOrder) : this.settings.datasetRawColorOrder;
+    if (!rawColorOrder) return;
     const options: ConvertOptions = {
       ...DEFAULT_CONVERT_OPTIONS,
       name, split, views, downSample, ...size,
       stride: stride === 'auto' ? undefined : stride,
       targetFps: this.settings.convertTargetFps,
       numFrames: config?.data.numFrames ?? DEFAULT_CONVERT_OPTIONS.numFrames,
-      stateDim: config?.data.actionDim ?? DEFAULT_CONVERT_OPTIONS.stateDim,
-      stateArray: this.settings.convertStateArray,
+      stateDim, pose: states.pose, gripper: states.gripper, rawColorOrder,
       task: this.settings.convertTask,
     };
     await this.convert(input, output, options, first.count);
@@ -106,10 +115,11 @@ export class ConvertDatasetCommand {
     this.log.info(`Converted ${summary.datasetDir}: ${summary.episodes} of ${count} episodes (${summary.train} train, ${summary.val} val), ${summary.frames} video frames, `
       + `${summary.trainSamples} train / ${summary.valSamples} val samples; ${summary.written} annotations written, ${summary.reused} already done, ${summary.removed} removed.`);
     for (const entry of summary.skipped) this.log.warn(`Skipped ${entry.file}: ${entry.reason}`);
+    for (const warning of summary.warnings) this.log.warn(warning);
     const skipped = summary.skipped.length ? `; ${summary.skipped.length} skipped (${summary.skipped.slice(0, 2).map((entry) => `${entry.file}: ${entry.reason}`).join('; ')}${summary.skipped.length > 2 ? '; …' : ''})` : '';
     const message = `Converted ${path.basename(summary.datasetDir)}: ${summary.episodes} episodes (${summary.train} train, ${summary.val} val), ${summary.frames} frames, `
-      + `${summary.trainSamples + summary.valSamples} samples${skipped}. Latents are encoded on the GPU host.`;
-    const show = summary.skipped.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      + `${summary.trainSamples + summary.valSamples} samples${skipped}. Latents are encoded on the GPU host.${summary.warnings.map((w) => ` ${w}`).join('')}`;
+    const show = summary.skipped.length || summary.warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(message, 'Show Details', 'Open stat.json').then((choice) => {
       if (choice === 'Show Details') this.log.show(true);
       if (choice === 'Open stat.json') void vscode.window.showTextDocument(vscode.Uri.file(path.join(summary.metaDir, 'stat.json')));
@@ -155,7 +165,10 @@ async function firstEpisode(folder: string): Promise<FirstEpisode | undefined> {
     try {
       const episode = await EpisodeFile.open(entry.path);
       try {
-        return { cameras: episode.cameras.map((camera) => camera.name), fps: episode.fps ?? DEFAULT_CONVERT_OPTIONS.defaultFps, count: entries.length };
+        return {
+          cameras: episode.cameras.map((camera) => camera.name), rawCameras: episode.cameras.filter((camera) => camera.encoding === 'raw').map((camera) => camera.name),
+          arrays: episode.arrays, fps: episode.fps ?? DEFAULT_CONVERT_OPTIONS.defaultFps, count: entries.length,
+        };
       } finally {
         episode.close();
       }
@@ -163,5 +176,5 @@ async function firstEpisode(folder: string): Promise<FirstEpisode | undefined> {
       // An unreadable first file: try the next; conversion itself lists it as skipped.
     }
   }
-  return entries.length ? { cameras: [], fps: DEFAULT_CONVERT_OPTIONS.defaultFps, count: entries.length } : undefined;
+  return entries.length ? { cameras: [], rawCameras: [], arrays: [], fps: DEFAULT_CONVERT_OPTIONS.defaultFps, count: entries.length } : undefined;
 }

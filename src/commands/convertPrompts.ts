@@ -1,9 +1,13 @@
 // The choices of "Convert Dataset", one quick pick or input each, every one with a default that Enter accepts.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { DEFAULT_VIEWS, defaultMetaRoot, resolveStride, strideProblem, type ConfigData, type SplitRule } from '../core/convert';
+import {
+  DEFAULT_VIEWS, defaultMetaRoot, describeStateChoice, jointsWarning, resolveStateChoice, resolveStride, StateChoiceError, strideProblem,
+  type ColorOrder, type ConfigData, type GripperChoice, type PoseChoice, type SplitRule, type StateChoice,
+} from '../core/convert';
+import type { ArrayInfo } from '../core/hdf5';
 
-const TOTAL_STEPS = 6;
+const TOTAL_STEPS = 8;
 
 interface Pick<T> extends vscode.QuickPickItem {
   readonly value?: T;
@@ -140,4 +144,45 @@ export function askSize(width: number, height: number, fromConfig: boolean): Pro
       },
     },
   ]);
+}
+
+/** The arrays of upstream's action condition: the detected pose and gripper, another pose array, or joint angles. */
+export function askStates(arrays: readonly ArrayInfo[], pose: PoseChoice | 'auto', gripper: GripperChoice | 'auto', stateDim: number)
+  : Promise<StateChoice | undefined> {
+  const items: Array<Pick<StateChoice>> = [];
+  const tryResolve = (p: PoseChoice | 'auto', g: GripperChoice | 'auto') => {
+    try {
+      return resolveStateChoice(arrays, p, g, stateDim);
+    } catch (error) {
+      if (error instanceof StateChoiceError) return error;
+      throw error;
+    }
+  };
+  const detected = tryResolve(pose, gripper);
+  if (!(detected instanceof StateChoiceError) && detected.pose.format !== 'joints') {
+    items.push({ label: describeStateChoice(detected), description: 'end-effector pose + gripper, as the pre-trained action encoder expects', value: detected });
+  }
+  for (const array of arrays.filter((info) => info.shape.length === 2 && (info.shape[1] ?? 0) >= 6)) {
+    if (!(detected instanceof StateChoiceError) && detected.pose.array === array.name && detected.pose.format !== 'joints') continue;
+    for (const format of ['euler', 'quat-wxyz', 'quat-xyzw'] as const) {
+      const choice = tryResolve({ array: array.name, format }, gripper);
+      if (choice instanceof StateChoiceError || (format !== 'euler' && (array.shape[1] ?? 0) < 7)) continue;
+      items.push({ label: describeStateChoice(choice), description: `${array.dataset} as ${format}`, value: choice });
+    }
+  }
+  const joints = tryResolve({ array: 'qpos', format: 'joints' }, gripper);
+  if (!(joints instanceof StateChoiceError)) {
+    items.push({ label: `$(warning) Joint angles: ${describeStateChoice(joints)}`, description: 'not what the pre-trained action encoder expects', detail: jointsWarning('qpos'), value: joints });
+  }
+  const placeHolder = detected instanceof StateChoiceError ? `${detected.message} ${detected.hint}` : 'Written as observation.state.cartesian_position and gripper_position';
+  return choose(7, 'action condition (pose and gripper)', items, placeHolder);
+}
+
+/** Channel order of raw frames: asked only when a view camera stores raw frames. */
+export function askColorOrder(current: ColorOrder): Promise<ColorOrder | undefined> {
+  const other: ColorOrder = current === 'rgb' ? 'bgr' : 'rgb';
+  return choose(8, 'channel order of raw frames', [
+    { label: current.toUpperCase(), description: 'ctrlWorld.datasetRawColorOrder: the order the Episode Preview shows', value: current },
+    { label: other.toUpperCase(), description: other === 'bgr' ? 'as OpenCV captures frames (the hand-over converter assumed BGR)' : 'red, green, blue', value: other },
+  ], 'Check the Episode Preview: swapped red and blue mean the other order');
 }

@@ -9,6 +9,8 @@ export interface PreviewCamera {
   readonly height: number;
   readonly width: number;
   readonly encoding: 'raw' | 'jpeg';
+  /** Raw cameras: the channel order the frames were read in (the host sends them as RGB either way). */
+  readonly colorOrder?: 'rgb' | 'bgr';
 }
 
 /** One numeric array of the episode (qpos, action), one row per frame. */

@@ -76,11 +76,12 @@ test('"Convert Dataset" from the palette converts the demo dataset\'s metadata w
   await workbench.runCommand('Ctrl-World: Convert Dataset');
   await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: '9 episodes' }).waitFor({ timeout: 30_000 });
   await acceptDefault('episodes to convert');
-  for (const step of ['(1/6)', '(2/6)', '(3/6)', '(4/6)', '(5/6)', '(6/6)']) await acceptDefault(step);
+  // JPEG cameras: no channel-order step (8/8).
+  for (const step of ['(1/8)', '(2/8)', '(3/8)', '(4/8)', '(5/8)', '(6/8)', '(7/8)']) await acceptDefault(step);
 
   const summary = workbench.notification(/Converted flexiv_1113: 6 episodes \(5 train, 1 val\), 165 frames, \d+ samples; 3 skipped/);
   await summary.waitFor({ timeout: 60_000 });
-  assert.match(await summary.innerText(), /episode_6\.hdf5: action has NaN or Inf values/);
+  assert.match(await summary.innerText(), /episode_6\.hdf5: tcp_pose has NaN or Inf values/);
 
   const meta = path.join(workspace, 'dataset_example', 'flexiv_data_meta_info', 'flexiv_1113');
   assert.deepEqual((await readdir(meta)).sort(), ['stat.json', 'train_sample.json', 'val_sample.json']);

@@ -30,7 +30,7 @@ before(async () => {
   const input = path.join(dir, 'episodes');
   await writeEpisodes(input, Array.from({ length: 5 }, (_, i) => ({ path: `episode_${i}.hdf5`, frames: 60 + 6 * i, seed: i, height: 16, width: 24 })));
   pristine = path.join(dir, 'pristine');
-  await convertDataset({ input, outRoot: path.join(pristine, 'data'), metaRoot: path.join(pristine, 'meta'), options: { ...DEFAULT_CONVERT_OPTIONS, name, split: { kind: 'every', k: 2 } } });
+  await convertDataset({ input, outRoot: path.join(pristine, 'data'), metaRoot: path.join(pristine, 'meta'), options: { ...DEFAULT_CONVERT_OPTIONS, name, split: { kind: 'every', k: 2 }, pose: { array: 'qpos', format: 'joints' } } });
 });
 after(() => cleanup?.());
 

@@ -23,7 +23,7 @@ test('the encoder reads the converter\'s annotations as tasks: episode file, cam
   t.after(cleanup);
   const input = path.join(dir, 'raw');
   await writeEpisodes(input, [{ path: 'a/episode_0.hdf5', frames: 64, height: 16, width: 24, fps_attr: 15 }, { path: 'episode_1.hdf5', frames: 90, height: 16, width: 24 }]);
-  const options = { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv_1113', views: ['cam_right_wrist', 'cam_high', 'cam_left_wrist'], split: { kind: 'ratio' as const, ratio: 0, seed: 0 } };
+  const options = { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv_1113', pose: { array: 'qpos', format: 'joints' as const }, views: ['cam_right_wrist', 'cam_high', 'cam_left_wrist'], split: { kind: 'ratio' as const, ratio: 0, seed: 0 } };
   const summary = await convertDataset({ input, outRoot: path.join(dir, 'data'), options });
   const script = `import json, sys; sys.path.insert(0, ${JSON.stringify(KIT)}); import encode_latents as e; print(json.dumps(e.load_tasks(sys.argv[1], sys.argv[2])))`;
   const tasks = JSON.parse(await runProcess(SYSTEM_PYTHON, ['-c', script, summary.datasetDir, '/srv/episodes'])) as Array<Record<string, unknown>>;

@@ -30,7 +30,7 @@ before(async () => {
   input = path.join(sshd.dir, 'local', 'episodes');
   local = path.join(sshd.dir, 'local', 'flexiv_data');
   await writeEpisodes(input, [0, 1, 2].map((i) => ({ path: `episode_${i}.hdf5`, frames: 60, height: 16, width: 24, seed: i })));
-  await convertDataset({ input, outRoot: local, options: { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv_1113' } });
+  await convertDataset({ input, outRoot: local, options: { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv_1113', pose: { array: 'qpos', format: 'joints' } } });
   await mkdir(path.join(remote(), 'svd', 'vae'), { recursive: true });
 });
 

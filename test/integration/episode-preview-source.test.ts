@@ -14,7 +14,7 @@ import { frameCodeOfRgb, frameCodeSamplePoints, decodeFrameCode } from '../suppo
 
 let dir: string;
 let cleanup: () => Promise<void>;
-const options = { defaultFps: 30 };
+const options = { defaultFps: 30, rawColorOrder: 'rgb' as const };
 
 before(async () => {
   ({ dir, cleanup } = await tempDir());
@@ -115,6 +115,7 @@ test('a preview session sends the episode, its first frame and then its problems
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     flag: async () => ({ reason: 'blocked camera', flaggedAt: '2026-01-01T00:00:00.000Z' }),
     scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+    rawColorOrder: () => 'rgb' as const,
     frameCacheMB: () => 128,
   });
   try {
@@ -155,6 +156,7 @@ test('a preview session of a file that is not an episode answers ready with the 
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     flag: async () => null,
     scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+    rawColorOrder: () => 'rgb' as const,
     frameCacheMB: () => 128,
   });
   await session.ready();
@@ -162,4 +164,22 @@ test('a preview session of a file that is not an episode answers ready with the 
   assert.equal(posted.length, 1);
   assert.equal(posted[0]!.type, 'failed');
   assert.match((posted[0] as { message: string }).message, /not-hdf5\.hdf5 is not an HDF5 file/);
+});
+
+test('raw frames stored BGR show swapped until the preview reads them as BGR', async () => {
+  await writeEpisodes(dir, [{ path: 'bgr.hdf5', frames: 4, height: 8, width: 12, encoding: 'raw', raw_bgr: true }]);
+  const script = 'import h5py,sys,json\nf=h5py.File(sys.argv[1],"r")\nprint(json.dumps(f["observations/images/cam_high"][2].ravel().tolist()))';
+  const stored = JSON.parse(await runProcess(SYSTEM_PYTHON, ['-c', script, path.join(dir, 'bgr.hdf5')])) as number[];
+  const rgbOrder = Array.from({ length: stored.length }, (_, i) => stored[i - (i % 3) + 2 - (i % 3)]!);
+  for (const [order, expected] of [['rgb', stored], ['bgr', rgbOrder]] as const) {
+    const source = await openPreviewSource(path.join(dir, 'bgr.hdf5'), { defaultFps: 30, rawColorOrder: order });
+    try {
+      assert.equal(source.episode.cameras[0]!.colorOrder, order);
+      const image = source.readFrameSet(2)[0]!;
+      assert.equal(image.kind, 'raw');
+      assert.deepEqual(Array.from((image as { bytes: Uint8Array }).bytes), expected, `read as ${order}`);
+    } finally {
+      source.close();
+    }
+  }
 });

@@ -23,7 +23,8 @@ export interface EpisodeSpec {
   chunk_frames?: number;
   action_dim?: number;
   qpos_dim?: number;
-  arrays?: Array<'qpos' | 'qvel' | 'effort'>;
+  arrays?: Array<'qpos' | 'qvel' | 'effort' | 'tcp_pose' | 'gripper_width'>;
+  raw_bgr?: boolean;
   nan_in?: Record<string, number[]>;
   inf_in?: Record<string, number[]>;
   fps_attr?: number | null;

@@ -85,7 +85,8 @@ export class CameraGrid {
     canvas.height = camera.height;
     canvas.setAttribute('aria-label', `${camera.name} camera`);
     const label = document.createElement('figcaption');
-    label.textContent = `${camera.name} · ${camera.width}x${camera.height} · ${camera.encoding}`;
+    const order = camera.colorOrder ? ` ${camera.colorOrder.toUpperCase()}` : '';
+    label.textContent = `${camera.name} · ${camera.width}x${camera.height} · ${camera.encoding}${order}`;
     const note = document.createElement('div');
     note.className = 'camera-note';
     note.hidden = true;

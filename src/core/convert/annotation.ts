@@ -1,7 +1,8 @@
-// Builds one episode's annotation: states at the video rate, and the raw-rate arrays train_wm indexes by
-// `frame * down_sample`, thinned so that row `frame * down_sample` is the state of video frame `frame`.
+// Builds one episode's annotation: states (pose + gripper) at the video rate, and the raw-rate arrays train_wm
+// indexes by `frame * down_sample`, thinned so that row `frame * down_sample` is the state of video frame `frame`.
 import { latentPath, videoPath, type Annotation } from './layout';
 import type { EpisodeData } from './readEpisode';
+import type { StateChoice } from './stateSource';
 import type { ConvertOptions, Split } from './types';
 
 export type StrideOptions = Pick<ConvertOptions, 'stride' | 'targetFps' | 'downSample'>;
@@ -37,17 +38,19 @@ export interface AnnotationInput {
   readonly file: string;
   readonly data: EpisodeData;
   readonly stride: number;
-  readonly options: Pick<ConvertOptions, 'downSample' | 'views' | 'stateArray' | 'width' | 'height'>;
+  readonly options: Pick<ConvertOptions, 'downSample' | 'views' | 'width' | 'height' | 'rawColorOrder'>;
+  readonly choice: StateChoice;
 }
 
-export function buildAnnotation({ id, split, file, data, stride, options }: AnnotationInput): Annotation {
+export function buildAnnotation({ id, split, file, data, stride, options, choice }: AnnotationInput): Annotation {
   const stateStride = stride / options.downSample;
   const states = everyNth(data.states, stride);
   const raw = everyNth(data.states, stateStride);
   const pose = (rows: readonly number[][]) => rows.map((row) => row.slice(0, -1));
-  const gripper = (rows: readonly number[][]) => rows.map((row) => row[row.length - 1]!);
+  const gripperOf = (rows: readonly number[][]) => rows.map((row) => row[row.length - 1]!);
   const views = options.views.map((_, view) => view);
-  const annotation: Annotation = {
+  const { gripper } = choice;
+  return {
     texts: [data.task],
     episode_id: id,
     success: 1,
@@ -58,23 +61,21 @@ export function buildAnnotation({ id, split, file, data, stride, options }: Anno
     latent_videos: views.map((view) => ({ latent_video_path: latentPath(split, id, view) })),
     states,
     'observation.state.cartesian_position': pose(raw),
-    'observation.state.gripper_position': gripper(raw),
-    'observation.state.joint_position': raw,
+    'observation.state.gripper_position': gripperOf(raw),
+    // train_wm reads only its length: the pose and gripper stand in when the episode has no joint angles.
+    'observation.state.joint_position': data.joints ? everyNth(data.joints, stateStride) : raw,
     source: {
       file,
       fps: data.fps,
       stride,
       state_stride: stateStride,
-      state_array: options.stateArray,
+      pose_array: choice.pose.array,
+      pose_format: choice.pose.format,
+      gripper_array: gripper.column === undefined ? gripper.array : `${gripper.array}[${gripper.column}]`,
       cameras: [...options.views],
+      raw_color_order: options.rawColorOrder,
       width: options.width,
       height: options.height,
     },
   };
-  if (data.actions) {
-    const actions = everyNth(data.actions, stateStride);
-    annotation['action.cartesian_position'] = pose(actions);
-    annotation['action.gripper_position'] = gripper(actions);
-  }
-  return annotation;
 }

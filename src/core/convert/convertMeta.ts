@@ -7,11 +7,12 @@ import { throwIfAborted, UserFacingError } from '../errors';
 import { findEpisodeFiles, type EpisodeFileEntry } from '../dataset';
 import { flaggedEpisodes } from '../dataset/flags';
 import { buildAnnotation, resolveStride, strideProblem } from './annotation';
+import { chooseArrays } from './chooseArrays';
 import { annotationPath, datasetDir as datasetFolder, defaultMetaRoot, sampleFile, STAT_FILE, type Annotation, type SampleEntry } from './layout';
 import { episodeId, optionsFingerprint, sha256, writeManifest, type Manifest, type ManifestEntry } from './manifest';
 import { checkConvertOptions } from './options';
 import { prepareOutput } from './outputGuard';
-import { EpisodeNotConvertible, readEpisodeForConversion, type EpisodeData } from './readEpisode';
+import { EpisodeNotConvertible, readEpisodeForConversion, type EpisodeData, type ReadOptions } from './readEpisode';
 import { framesNeeded, sampleEntries } from './samples';
 import { splitEpisodes } from './split';
 import { stateStatistics } from './stats';
@@ -51,8 +52,10 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
     throw new UserFacingError(`No HDF5 episodes (*.hdf5, *.h5) were found in ${input}.`, 'Choose the folder that holds the episodes.', 'no-episodes');
   }
   const manifest = await prepareOutput({ input, dataset, metaDir, replace: request.replace });
+  const { choice, warnings } = await chooseArrays(entries.map((entry) => entry.path), options);
   manifest.input = input;
-  const fingerprint = optionsFingerprint(options);
+  const fingerprint = optionsFingerprint({ ...options, ...choice });
+  const reading = { ...options, choice };
   const flagged = await flaggedEpisodes(entries.map((entry) => entry.path));
   const skipped: SkippedEpisode[] = [];
   const candidates: Candidate[] = [];
@@ -73,7 +76,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
     } else if (unchanged && cached.annotation && (await fileHash(ownFile(dataset, cached.annotation))) === cached.sha256) {
       candidates.push({ entry, cached });
     } else {
-      const outcome = await readCandidate(entry, options);
+      const outcome = await readCandidate(entry, reading);
       if ('reason' in outcome) {
         skipped.push({ file: entry.relative, reason: outcome.reason });
         // The earlier annotation stays listed so that removeDeparted deletes it.
@@ -103,8 +106,8 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
         written.reused++;
         continue;
       }
-      const data = candidate.data ?? (await readCandidateData(candidate.entry, options));
-      const annotation = buildAnnotation({ id, split, file, data, stride: resolveStride(data.fps, options), options });
+      const data = candidate.data ?? (await readCandidateData(candidate.entry, reading));
+      const annotation = buildAnnotation({ id, split, file, data, stride: resolveStride(data.fps, options), options, choice });
       const relative = annotationPath(split, id);
       const text = `${JSON.stringify(annotation)}\n`;
       if ((await fileHash(path.join(dataset, relative))) !== sha256(text)) {
@@ -128,7 +131,7 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   if (train.length === 0) {
     const reasons = skipped.slice(0, 3).map((entry) => `${entry.file}: ${entry.reason}`).join('; ');
     throw new UserFacingError(`No episode of ${input} could be converted for training${reasons ? ` (${reasons})` : ''}.`,
-      'Fix or unflag episodes, or check the camera names and the state array in the conversion options.', 'nothing-converted');
+      'Fix or unflag episodes, or check the camera names and the pose and gripper arrays in the conversion options.', 'nothing-converted');
   }
   const samples = (episodes: typeof train): SampleEntry[] => episodes.flatMap(({ id, annotation }) => sampleEntries(id, annotation.video_length, options.numFrames, options.startInterval));
   const trainSamples = samples(train);
@@ -150,10 +153,12 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
     removed: written.removed,
     datasetDir: dataset,
     metaDir,
+    choice,
+    warnings,
   };
 }
 
-async function readCandidate(entry: EpisodeFileEntry, options: ConvertOptions): Promise<{ data: EpisodeData } | { reason: string }> {
+async function readCandidate(entry: EpisodeFileEntry, options: ConvertOptions & ReadOptions): Promise<{ data: EpisodeData } | { reason: string }> {
   try {
     return { data: await readCandidateData(entry, options) };
   } catch (error) {
@@ -162,7 +167,7 @@ async function readCandidate(entry: EpisodeFileEntry, options: ConvertOptions): 
   }
 }
 
-async function readCandidateData(entry: EpisodeFileEntry, options: ConvertOptions): Promise<EpisodeData> {
+async function readCandidateData(entry: EpisodeFileEntry, options: ConvertOptions & ReadOptions): Promise<EpisodeData> {
   const data = await readEpisodeForConversion(entry.path, options);
   const stride = resolveStride(data.fps, options);
   const problem = strideProblem(stride, options.downSample);

@@ -6,3 +6,5 @@ export { OutputNotOursError } from './outputGuard';
 export { resolveStride, strideProblem } from './annotation';
 export * from './layout';
 export { configData, cfgFor, type ConfigData } from './fromConfig';
+export * from './stateSource';
+export { quaternionToEuler } from './poseRows';

@@ -1,5 +1,6 @@
 // Where the converted layout keeps each file, as dataset_droid_exp33.py reads it, and the annotation's keys.
 import * as path from 'node:path';
+import type { ColorOrder, PoseFormat } from './stateSource';
 import type { Split } from './types';
 
 export const SPLITS: readonly Split[] = ['train', 'val'];
@@ -51,13 +52,12 @@ export interface Annotation {
   raw_length: number;
   videos: Array<{ video_path: string }>;
   latent_videos: Array<{ latent_video_path: string }>;
-  /** The 7-D state at the video rate. */
+  /** The 7-D state at the video rate: cartesian_position and gripper_position side by side, as upstream writes it. */
   states: number[][];
+  /** x, y, z, roll, pitch, yaw: what train_wm concatenates with the gripper into the action condition. */
   'observation.state.cartesian_position': number[][];
   'observation.state.gripper_position': number[];
   'observation.state.joint_position': number[][];
-  'action.cartesian_position'?: number[][];
-  'action.gripper_position'?: number[];
   /** Where the episode came from and how it was sampled: what the latent encoder and the checks need. */
   source: AnnotationSource;
 }
@@ -70,9 +70,14 @@ export interface AnnotationSource {
   stride: number;
   /** Recorded frames per row of the `observation.state.*` arrays (stride / down_sample). */
   state_stride: number;
-  state_array: string;
+  /** The arrays the states were made of: `tcp_pose`, its format (`quat-wxyz`…) and `gripper_width` or `action[6]`. */
+  pose_array: string;
+  pose_format: PoseFormat;
+  gripper_array: string;
   /** Camera of view 0, 1, 2. */
   cameras: string[];
+  /** How the latent encoder reads raw frames' channels (JPEG frames are RGB once decoded). */
+  raw_color_order: ColorOrder;
   width: number;
   height: number;
 }

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../atomicWrite';
 import { UserFacingError } from '../errors';
 import { resolveInside } from '../insideRoot';
 import { MANIFEST_FILE } from './layout';
+import type { StateChoice } from './stateSource';
 import type { ConvertOptions, Split } from './types';
 
 export interface ManifestEntry {
@@ -83,9 +84,10 @@ export function episodeId(manifest: Manifest, file: string): number {
 }
 
 /** Everything that changes an annotation's content, so that changing any of it redoes the annotations. */
-export function optionsFingerprint(options: ConvertOptions): string {
-  const { views, stride, targetFps, downSample, width, height, stateArray, task, defaultFps, stateDim } = options;
-  return sha256(JSON.stringify({ views, stride, targetFps, downSample, width, height, stateArray, task, defaultFps, stateDim })).slice(0, 16);
+export function optionsFingerprint(options: ConvertOptions & { readonly pose: StateChoice['pose']; readonly gripper: StateChoice['gripper'] }): string {
+  const { views, stride, targetFps, downSample, width, height, pose, gripper, rawColorOrder, task, defaultFps, stateDim } = options;
+  const fields = { views, stride, targetFps, downSample, width, height, pose, gripper, rawColorOrder, task, defaultFps, stateDim };
+  return sha256(JSON.stringify(fields)).slice(0, 16);
 }
 
 export function sha256(text: string): string {

@@ -1,4 +1,5 @@
 // What a conversion takes (its options) and gives back (its summary), shared by the command, the CLI and tests.
+import type { ColorOrder, GripperChoice, PoseChoice, StateChoice } from './stateSource';
 
 /** How episodes are divided into training and validation. */
 export type SplitRule =
@@ -24,8 +25,12 @@ export interface ConvertOptions {
   readonly numFrames: number;
   /** Distance between the start frames of consecutive samples of one episode. */
   readonly startInterval: number;
-  /** The array that holds the 7-D robot state (`qpos`, or `action` for recorders that store poses there). */
-  readonly stateArray: string;
+  /** The end-effector pose upstream's action condition is made of; 'auto': found by its name (tcp_pose, ee_pose…). */
+  readonly pose: PoseChoice | 'auto';
+  /** The gripper value appended to the pose; 'auto': found by its name (gripper_width…) or beside the pose. */
+  readonly gripper: GripperChoice | 'auto';
+  /** Channel order of raw frames, recorded for the latent encoder (JPEG frames decode to RGB by themselves). */
+  readonly rawColorOrder: ColorOrder;
   /** Instruction for every episode; empty: each file's `task` attribute. */
   readonly task: string;
   /** Recording rate of files without an fps attribute. */
@@ -45,7 +50,9 @@ export const DEFAULT_CONVERT_OPTIONS: Omit<ConvertOptions, 'name'> = {
   height: 192,
   numFrames: 5,
   startInterval: 1,
-  stateArray: 'qpos',
+  pose: 'auto',
+  gripper: 'auto',
+  rawColorOrder: 'rgb',
   task: '',
   defaultFps: 30,
   stateDim: 7,
@@ -90,4 +97,8 @@ export interface ConvertSummary {
   readonly datasetDir: string;
   /** `{meta}/{name}`: stat.json and the sample lists. */
   readonly metaDir: string;
+  /** The arrays the states were made of ('auto' resolved). */
+  readonly choice: StateChoice;
+  /** What the user should know about the result, e.g. that joint angles stand where a pose is expected. */
+  readonly warnings: readonly string[];
 }

@@ -6,6 +6,7 @@ import { EpisodeFile, type CameraInfo } from '../hdf5';
 import { checkEpisode } from '../dataset/episodeChecks';
 import type { ScanOptions } from '../dataset/types';
 import type { FrameImage, PreviewCamera, PreviewEpisode, PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
+import type { ColorOrder } from '../convert/stateSource';
 import { nonFiniteRanges } from './problemRanges';
 
 /** The arrays plotted under the cameras, in this order. */
@@ -29,6 +30,8 @@ export interface PreviewSource {
 export interface PreviewSourceOptions {
   /** The rate to use when the file has no fps attribute (the dataset fps setting). */
   readonly defaultFps: number;
+  /** Channel order of raw frames (the dataset setting); BGR rows are reversed so that a wrong choice is visible. */
+  readonly rawColorOrder: ColorOrder;
 }
 
 /** Opens the episode once; throws the reader's user-facing error when the file cannot be opened at all. */
@@ -48,7 +51,10 @@ class EpisodePreviewSource implements PreviewSource {
   /** Problems with a frame range, found while opening: NaN/Inf rows, cameras shorter than the episode. */
   private readonly located: PreviewProblem[] = [];
 
+  private readonly rawColorOrder: ColorOrder;
+
   constructor(private readonly file: EpisodeFile, options: PreviewSourceOptions) {
+    this.rawColorOrder = options.rawColorOrder;
     this.cameras = file.cameras;
     const problems: PreviewProblem[] = file.issues.map((issue) => ({ severity: 'error', message: issue.fullMessage }));
     const located = this.located;
@@ -73,7 +79,7 @@ class EpisodePreviewSource implements PreviewSource {
       name: path.basename(file.path),
       frameCount,
       fps: file.fps ?? options.defaultFps,
-      cameras: this.cameras.map(toPreviewCamera),
+      cameras: this.cameras.map((camera) => toPreviewCamera(camera, options.rawColorOrder)),
       series,
       problems,
       // Flags live beside the dataset, not in the file: the session fills this in when it sends the episode.
@@ -87,7 +93,8 @@ class EpisodePreviewSource implements PreviewSource {
       try {
         const frame = this.file.readFrame(camera.name, index);
         const bytes = compact(frame.bytes);
-        return frame.encoding === 'jpeg' ? { kind: 'jpeg', bytes } : { kind: 'raw', bytes, width: frame.width, height: frame.height };
+        if (frame.encoding === 'jpeg') return { kind: 'jpeg', bytes };
+        return { kind: 'raw', bytes: this.rawColorOrder === 'bgr' ? bgrToRgb(bytes) : bytes, width: frame.width, height: frame.height };
       } catch (error) {
         return { kind: 'missing', message: describeError(error) };
       }
@@ -108,9 +115,10 @@ class EpisodePreviewSource implements PreviewSource {
   }
 }
 
-function toPreviewCamera(camera: CameraInfo): PreviewCamera {
+function toPreviewCamera(camera: CameraInfo, rawColorOrder: ColorOrder): PreviewCamera {
   const known = camera.width > 0 && camera.height > 0;
   return {
+    ...(camera.encoding === 'raw' ? { colorOrder: rawColorOrder } : {}),
     name: camera.name,
     frames: camera.frames,
     width: known ? camera.width : FALLBACK_SIZE.width,
@@ -126,6 +134,17 @@ function shortCameraProblems(cameras: readonly CameraInfo[], frameCount: number)
     message: `${camera.name} has ${camera.frames} frames, the episode ${frameCount}: it shows no picture from frame ${camera.frames} on.`,
     frames: { first: camera.frames, last: frameCount - 1 },
   }));
+}
+
+/** A copy of interleaved 3-channel rows with the first and third channel exchanged. */
+export function bgrToRgb(bytes: Uint8Array): Uint8Array {
+  const swapped = new Uint8Array(bytes.length);
+  for (let i = 0; i + 2 < bytes.length; i += 3) {
+    swapped[i] = bytes[i + 2]!;
+    swapped[i + 1] = bytes[i + 1]!;
+    swapped[i + 2] = bytes[i]!;
+  }
+  return swapped;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ScanOptions } from '../dataset/types';
 import type { EpisodePreviewHostMessage, FrameImage, PreviewFlag, PreviewProblem, PreviewViewState } from '../../protocol/episodePreview';
 import { openPreviewSource, type PreviewSource } from './episodeSource';
 import { FrameFeed } from './frameFeed';
+import type { ColorOrder } from '../convert/stateSource';
 
 /** Encoded frames the host keeps for re-requests (stepping back, loops): a few seconds of three JPEG cameras. */
 const HOST_CACHE_BYTES = 64 * 2 ** 20;
@@ -18,6 +19,8 @@ export interface PreviewSessionHost {
   /** The episode's flag as stored now. */
   flag(): Promise<PreviewFlag | null>;
   readonly scanOptions: () => ScanOptions;
+  /** Channel order of raw frames, taken when the episode opens. */
+  readonly rawColorOrder: () => ColorOrder;
   readonly frameCacheMB: () => number;
 }
 
@@ -81,7 +84,7 @@ export class PreviewSession {
 
   private async load(): Promise<PreviewSource> {
     const started = performance.now();
-    const source = await openPreviewSource(this.file, { defaultFps: this.host.scanOptions().defaultFps });
+    const source = await openPreviewSource(this.file, { defaultFps: this.host.scanOptions().defaultFps, rawColorOrder: this.host.rawColorOrder() });
     if (this.disposed) {
       source.close();
       return source;

@@ -22,7 +22,9 @@ export interface PreviewDependencies {
 
 export class EpisodePreviewPanel extends Disposable {
   private readonly channel: WebviewChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage>;
-  private readonly session: PreviewSession;
+  private session: PreviewSession;
+  /** The raw frames' channel order the session opened with: a change of the setting opens the episode again. */
+  private colorOrder: string;
   /** When the webview first said `ready` after `openedAt`. */
   private readyAt: number | undefined;
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
@@ -41,13 +43,17 @@ export class EpisodePreviewPanel extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ctrl-world.svg');
     this.channel = this.register(new WebviewChannel(panel.webview, (message) => this.onMessage(message), reportFailures(deps.log, 'Episode Preview')));
     // The episode opens while the webview loads, so the first frame can go out with it.
-    this.session = new PreviewSession(file, start, {
-      post: (message) => this.channel.post(message),
-      log: deps.log,
-      flag: async () => (await deps.flags.get(file)) ?? null,
-      scanOptions: () => deps.settings.datasetScanOptions,
-      frameCacheMB: () => deps.settings.previewFrameCacheMB,
-    });
+    this.colorOrder = deps.settings.datasetRawColorOrder;
+    this.session = this.openSession(start);
+    this.register(deps.settings.onDidChange(() => {
+      if (deps.settings.datasetRawColorOrder === this.colorOrder) return;
+      // Frames already sent and cached were read in the old order: start over, the webview keeps its frame.
+      this.colorOrder = deps.settings.datasetRawColorOrder;
+      this.session.dispose();
+      this.channel.reset();
+      this.session = this.openSession({});
+      this.render();
+    }));
     this.register(panel.onDidChangeViewState(() => {
       // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
       if (!panel.visible) {
@@ -63,6 +69,23 @@ export class EpisodePreviewPanel extends Disposable {
       this.session.dispose();
       this.disposedEmitter.fire();
     }));
+    this.render();
+  }
+
+  private openSession(start: PreviewStart): PreviewSession {
+    const { deps, file } = this;
+    return new PreviewSession(file, start, {
+      post: (message) => this.channel.post(message),
+      log: deps.log,
+      flag: async () => (await deps.flags.get(file)) ?? null,
+      scanOptions: () => deps.settings.datasetScanOptions,
+      rawColorOrder: () => deps.settings.datasetRawColorOrder,
+      frameCacheMB: () => deps.settings.previewFrameCacheMB,
+    });
+  }
+
+  private render(): void {
+    const { panel, deps, file } = this;
     panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true, blobWorkers: true });
   }
 
