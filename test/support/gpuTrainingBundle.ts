@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     execFileSync('tar', ['-x', '-C', path.join(out, name)], { input: archive });
   }
   const episodes = path.join(out, 'episodes', DATASET);
-  await writeEpisodes(episodes, Array.from({ length: 6 }, (_, i) => ({ path: `episode_${i}.hdf5`, frames: 90, height: 120, width: 160, seed: i, task: 'pick up the red block' })));
+  await writeEpisodes(episodes, Array.from({ length: 6 }, (_, i) => ({ path: `episode_${i}.hdf5`, frames: 90, height: 120, width: 160, seed: i, task: 'pick up the red block', arrays: ['qpos', 'qvel', 'effort', 'tcp_pose', 'gripper_width'] })));
   await runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'convert', episodes, '--out', path.join(out, 'data'), '--name', DATASET,
     '--meta', path.join(out, 'meta'), '--val-every', '3', '--meta-only']);
 
