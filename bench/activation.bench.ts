@@ -6,11 +6,17 @@ import { tempDir } from '../test/support/fixtures';
 
 const RELOADS = 5;
 
-async function activationFigures(workbench: Workbench, count: number): Promise<Array<{ activate: number; total: number }>> {
+async function activationFigures(
+  workbench: Workbench,
+  count: number,
+): Promise<Array<{ activate: number; total: number }>> {
   const pattern = /Activated in ([\d.]+) ms \(module load \+ activate: ([\d.]+) ms\)/g;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const figures = [...workbench.extensionLog().matchAll(pattern)].map((m) => ({ activate: Number(m[1]), total: Number(m[2]) }));
+    const figures = [...workbench.extensionLog().matchAll(pattern)].map((m) => ({
+      activate: Number(m[1]),
+      total: Number(m[2]),
+    }));
     if (figures.length >= count) return figures;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -33,12 +39,19 @@ async function main(): Promise<void> {
     }
     const figures = await activationFigures(workbench, RELOADS);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    console.log(`activate() alone: median ${median(figures.map((f) => f.activate)).toFixed(1)} ms over ${figures.length} activations`);
-    console.log(`first line of the bundle to activate() returning (includes VS Code preparing the extension context): median ${median(figures.map((f) => f.total)).toFixed(1)} ms (${figures.map((f) => f.total.toFixed(0)).join(', ')})`);
+    console.log(
+      `activate() alone: median ${median(figures.map((f) => f.activate)).toFixed(1)} ms over ${figures.length} activations`,
+    );
+    console.log(
+      `first line of the bundle to activate() returning (includes VS Code preparing the extension context): median ${median(figures.map((f) => f.total)).toFixed(1)} ms (${figures.map((f) => f.total.toFixed(0)).join(', ')})`,
+    );
   } finally {
     await workbench.close();
     await cleanup();
   }
 }
 
-void main().catch((error) => { console.error(error); process.exitCode = 1; });
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -6,7 +6,9 @@ import { setConfigValue } from '../src/core/config';
 import { buildEditorState } from '../src/views/config/viewModel';
 
 const flexiv = readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'configs', 'config_flexiv.py'), 'utf8');
-const extra = Array.from({ length: 2000 }, (_, i) => `    rollout_field_${i} = [${i}, ${i + 1}]  # rollout only`).join('\n');
+const extra = Array.from({ length: 2000 }, (_, i) => `    rollout_field_${i} = [${i}, ${i + 1}]  # rollout only`).join(
+  '\n',
+);
 const long = flexiv.replace('    # save\n', `${extra}\n    # save\n`);
 
 function median(run: () => void, times: number): number {
@@ -21,9 +23,24 @@ function median(run: () => void, times: number): number {
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 }
 
-for (const [name, source] of [['config_flexiv.py', flexiv], ['config_flexiv.py + 2,000 attributes', long]] as const) {
+for (const [name, source] of [
+  ['config_flexiv.py', flexiv],
+  ['config_flexiv.py + 2,000 attributes', long],
+] as const) {
   const lines = source.split('\n').length;
-  const state = median(() => buildEditorState({ source, fileName: 'config_flexiv.py', environment: { gpus: 8 }, environmentSource: 'settings', profiles: [] }), 50);
+  const state = median(
+    () =>
+      buildEditorState({
+        source,
+        fileName: 'config_flexiv.py',
+        environment: { gpus: 8 },
+        environmentSource: 'settings',
+        profiles: [],
+      }),
+    50,
+  );
   const edit = median(() => setConfigValue(source, 'train_batch_size', 8), 50);
-  console.log(`${name} (${lines} lines): form state (parse, validate, figures) median ${state.toFixed(2)} ms; in-place edit median ${edit.toFixed(2)} ms`);
+  console.log(
+    `${name} (${lines} lines): form state (parse, validate, figures) median ${state.toFixed(2)} ms; in-place edit median ${edit.toFixed(2)} ms`,
+  );
 }

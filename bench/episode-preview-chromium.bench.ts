@@ -4,7 +4,16 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../test/e2e/support/workbench';
 import { waitForCounters } from '../test/e2e/support/episodePreview';
 import { startPreviewHost } from './support/chromiumHost';
-import { EPISODE, cachedEpisode, describeEpisode, load, measurePlayback, measureSeeks, median, waitForQuiet } from './support/previewMeasures';
+import {
+  EPISODE,
+  cachedEpisode,
+  describeEpisode,
+  load,
+  measurePlayback,
+  measureSeeks,
+  median,
+  waitForQuiet,
+} from './support/previewMeasures';
 import * as path from 'node:path';
 
 const OPENS = 6;
@@ -14,7 +23,11 @@ async function main(): Promise<void> {
   console.log(`episode: ${describeEpisode()}; webview bundle alone in Chromium; load average at start ${load()}`);
   const host = await startPreviewHost(path.join(dir, 'flexiv', EPISODE));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-  const stop = () => void browser.close().then(() => host.close()).finally(() => process.exit(130));
+  const stop = () =>
+    void browser
+      .close()
+      .then(() => host.close())
+      .finally(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     // The size of an editor area beside the side bar in a 1600x1000 window.
@@ -25,9 +38,13 @@ async function main(): Promise<void> {
       const opened = Date.now();
       await page.goto(host.url);
       await waitForCounters(page.mainFrame(), (c) => c.painted >= 1, 30_000);
-      firstFrames.push(Number(await page.evaluate(() => document.getElementById('app')!.dataset.firstPaintAt)) - opened);
+      firstFrames.push(
+        Number(await page.evaluate(() => document.getElementById('app')!.dataset.firstPaintAt)) - opened,
+      );
     }
-    console.log(`first frame from opening the page (a new preview each time; the first also loads h5wasm): ${firstFrames[0]} ms first, then median ${median(firstFrames.slice(1))} ms (${firstFrames.slice(1).join(', ')})`);
+    console.log(
+      `first frame from opening the page (a new preview each time; the first also loads h5wasm): ${firstFrames[0]} ms first, then median ${median(firstFrames.slice(1))} ms (${firstFrames.slice(1).join(', ')})`,
+    );
     await page.waitForTimeout(1500);
     for (const speed of [1, 2]) console.log(await measurePlayback(page, page.mainFrame(), speed, 10));
     console.log(await measureSeeks(page, page.mainFrame()));
@@ -39,4 +56,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((error) => { console.error(error); process.exitCode = 1; });
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

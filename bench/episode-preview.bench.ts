@@ -4,7 +4,16 @@
 import type { Frame } from 'playwright-core';
 import { Workbench } from '../test/e2e/support/workbench';
 import { episodePreviewFrame, waitForCounters } from '../test/e2e/support/episodePreview';
-import { EPISODE, cachedEpisode, describeEpisode, load, measurePlayback, measureSeeks, median, waitForQuiet } from './support/previewMeasures';
+import {
+  EPISODE,
+  cachedEpisode,
+  describeEpisode,
+  load,
+  measurePlayback,
+  measureSeeks,
+  median,
+  waitForQuiet,
+} from './support/previewMeasures';
 
 const WARM_OPENS = 5;
 
@@ -21,12 +30,16 @@ async function openFromPalette(workbench: Workbench): Promise<{ frame: Frame; br
 }
 
 function hostFirstFrameTimes(workbench: Workbench): number[] {
-  return [...workbench.extensionLog().matchAll(/first frame of \S+ on screen (\d+) ms after the command/g)].map((m) => Number(m[1]));
+  return [...workbench.extensionLog().matchAll(/first frame of \S+ on screen (\d+) ms after the command/g)].map((m) =>
+    Number(m[1]),
+  );
 }
 
 /** Of those, the part spent before the webview said it was ready (VS Code creating it, the bundle loading). */
 function hostReadyTimes(workbench: Workbench): number[] {
-  return [...workbench.extensionLog().matchAll(/on screen \d+ ms after the command \(webview ready after (\d+) ms\)/g)].map((m) => Number(m[1]));
+  return [
+    ...workbench.extensionLog().matchAll(/on screen \d+ ms after the command \(webview ready after (\d+) ms\)/g),
+  ].map((m) => Number(m[1]));
 }
 
 async function main(): Promise<void> {
@@ -49,10 +62,16 @@ async function main(): Promise<void> {
       frame = opened.frame;
     }
     const host = hostFirstFrameTimes(workbench);
-    console.log(`first frame, first preview of the window: ${host[0]} ms from the command (host clock), ${cold.browserMs} ms from the Enter key`);
-    console.log(`first frame, later previews: median ${median(host.slice(1))} ms from the command (host clock; ${host.slice(1).join(', ')}), median ${median(warm)} ms from the Enter key (${warm.join(', ')})`);
+    console.log(
+      `first frame, first preview of the window: ${host[0]} ms from the command (host clock), ${cold.browserMs} ms from the Enter key`,
+    );
+    console.log(
+      `first frame, later previews: median ${median(host.slice(1))} ms from the command (host clock; ${host.slice(1).join(', ')}), median ${median(warm)} ms from the Enter key (${warm.join(', ')})`,
+    );
     const ready = hostReadyTimes(workbench);
-    console.log(`of which the webview loading (command to its "ready"): ${ready.join(', ')} ms; the rest is reading, sending, decoding and painting the first frame set`);
+    console.log(
+      `of which the webview loading (command to its "ready"): ${ready.join(', ')} ms; the rest is reading, sending, decoding and painting the first frame set`,
+    );
     await workbench.page.waitForTimeout(1500);
     for (const speed of [1, 2]) console.log(await measurePlayback(workbench.page, frame, speed, 10));
     console.log(await measureSeeks(workbench.page, frame));
@@ -63,4 +82,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((error) => { console.error(error); process.exitCode = 1; });
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -44,28 +44,56 @@ async function main(): Promise<void> {
   const { dir, cleanup } = await tempDir('cwf-bench-large-');
   try {
     const generating = performance.now();
-    const [file] = await writeEpisodes(dir, [{ path: 'episode_large.hdf5', frames: FRAMES, height: HEIGHT, width: WIDTH, encoding: 'raw', seed: 1 }], 30 * 60_000);
+    const [file] = await writeEpisodes(
+      dir,
+      [{ path: 'episode_large.hdf5', frames: FRAMES, height: HEIGHT, width: WIDTH, encoding: 'raw', seed: 1 }],
+      30 * 60_000,
+    );
     const size = statSync(file!).size;
-    console.log(`Generated ${path.basename(file!)}: ${(size / 1e9).toFixed(2)} GB, ${CAMERAS} raw cameras ${WIDTH}x${HEIGHT}, ${FRAMES} frames, in ${((performance.now() - generating) / 1000).toFixed(0)} s (page cache warm).`);
+    console.log(
+      `Generated ${path.basename(file!)}: ${(size / 1e9).toFixed(2)} GB, ${CAMERAS} raw cameras ${WIDTH}x${HEIGHT}, ${FRAMES} frames, in ${((performance.now() - generating) / 1000).toFixed(0)} s (page cache warm).`,
+    );
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '-e', MEASURE, file!], { cwd: REPO_ROOT });
-      runs.push(JSON.parse(stdout) as { loadMs: number; rssLoad: number; openAndLastMs: number; rssGrowth: number; bytes: number; otherLastMs: number; againMs: number; rssTotal: number });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--expose-gc', '--import', 'tsx', '-e', MEASURE, file!],
+        { cwd: REPO_ROOT },
+      );
+      runs.push(
+        JSON.parse(stdout) as {
+          loadMs: number;
+          rssLoad: number;
+          openAndLastMs: number;
+          rssGrowth: number;
+          bytes: number;
+          otherLastMs: number;
+          againMs: number;
+          rssTotal: number;
+        },
+      );
     }
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
     for (const [i, run] of runs.entries()) {
-      console.log(`  run ${i + 1}: first open + last frame ${run.openAndLastMs.toFixed(1)} ms (${run.bytes} bytes), RSS growth ${mb(run.rssGrowth)}; `
-        + `last frame of the other cameras ${run.otherLastMs.toFixed(1)} ms; open again + last frame ${run.againMs.toFixed(1)} ms; `
-        + `h5wasm load ${run.loadMs.toFixed(0)} ms, +${mb(run.rssLoad)}; process RSS ${mb(run.rssTotal)}`);
+      console.log(
+        `  run ${i + 1}: first open + last frame ${run.openAndLastMs.toFixed(1)} ms (${run.bytes} bytes), RSS growth ${mb(run.rssGrowth)}; ` +
+          `last frame of the other cameras ${run.otherLastMs.toFixed(1)} ms; open again + last frame ${run.againMs.toFixed(1)} ms; ` +
+          `h5wasm load ${run.loadMs.toFixed(0)} ms, +${mb(run.rssLoad)}; process RSS ${mb(run.rssTotal)}`,
+      );
     }
     const best = runs.reduce((a, b) => (a.openAndLastMs < b.openAndLastMs ? a : b));
     const worstRss = Math.max(...runs.map((run) => run.rssGrowth));
-    console.log(`Open a ${(size / 1e9).toFixed(1)} GB raw episode + read its last frame: best ${best.openAndLastMs.toFixed(1)} ms the first time in a process, `
-      + `${Math.min(...runs.map((run) => run.againMs)).toFixed(1)} ms once HDF5's code is compiled (target < 200 ms); RSS growth at most ${mb(worstRss)} (target < 150 MB)`);
+    console.log(
+      `Open a ${(size / 1e9).toFixed(1)} GB raw episode + read its last frame: best ${best.openAndLastMs.toFixed(1)} ms the first time in a process, ` +
+        `${Math.min(...runs.map((run) => run.againMs)).toFixed(1)} ms once HDF5's code is compiled (target < 200 ms); RSS growth at most ${mb(worstRss)} (target < 150 MB)`,
+    );
   } finally {
     await cleanup();
     console.log('The generated episode was deleted.');
   }
 }
 
-void main().catch((error) => { console.error(error); process.exitCode = 1; });
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -39,9 +39,15 @@ async function main(): Promise<void> {
   const { metrics, lines } = runs[0];
   const snapshot = metrics.snapshot();
   const ms = median(runs.map((run) => run.ms));
-  console.log(`log: ${STEPS.toLocaleString('en-US')} steps, ${lines.toLocaleString('en-US')} lines (carriage returns and newlines), ${mb.toFixed(1)} MiB`);
-  console.log(`parse + series in memory: median ${ms.toFixed(0)} ms over ${ROUNDS} rounds = ${Math.round(lines / (ms / 1000)).toLocaleString('en-US')} lines/s, ${(mb / (ms / 1000)).toFixed(0)} MiB/s`);
-  console.log(`series: ${snapshot.loss.steps.length} train_loss points, ${snapshot.rate.steps.length.toLocaleString('en-US')} step-rate points; heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`);
+  console.log(
+    `log: ${STEPS.toLocaleString('en-US')} steps, ${lines.toLocaleString('en-US')} lines (carriage returns and newlines), ${mb.toFixed(1)} MiB`,
+  );
+  console.log(
+    `parse + series in memory: median ${ms.toFixed(0)} ms over ${ROUNDS} rounds = ${Math.round(lines / (ms / 1000)).toLocaleString('en-US')} lines/s, ${(mb / (ms / 1000)).toFixed(0)} MiB/s`,
+  );
+  console.log(
+    `series: ${snapshot.loss.steps.length} train_loss points, ${snapshot.rate.steps.length.toLocaleString('en-US')} step-rate points; heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MiB`,
+  );
 
   const training = await startTrainingHost();
   try {
@@ -68,9 +74,12 @@ async function main(): Promise<void> {
       }
       remoteMetrics.ingest(parser.end());
       remote.push(performance.now() - started);
-      if (remoteMetrics.snapshot().loss.steps.length !== snapshot.loss.steps.length) throw new Error('the remote ingest lost points');
+      if (remoteMetrics.snapshot().loss.steps.length !== snapshot.loss.steps.length)
+        throw new Error('the remote ingest lost points');
     }
-    console.log(`whole log over SSH (sshd on 127.0.0.1, ${chunks} reads of up to 1 MiB by byte offset) + parse + series: median ${median(remote).toFixed(0)} ms`);
+    console.log(
+      `whole log over SSH (sshd on 127.0.0.1, ${chunks} reads of up to 1 MiB by byte offset) + parse + series: median ${median(remote).toFixed(0)} ms`,
+    );
     const polls: number[] = [];
     let offset = bytes.length;
     for (let round = 0; round < 10; round++) {
@@ -79,13 +88,19 @@ async function main(): Promise<void> {
       const started = performance.now();
       const chunk = await training.registry.readLog(record, offset, CHUNK);
       polls.push(performance.now() - started);
-      if (chunk.bytes.length !== more.length) throw new Error(`an incremental read brought ${chunk.bytes.length} bytes, not ${more.length}`);
+      if (chunk.bytes.length !== more.length)
+        throw new Error(`an incremental read brought ${chunk.bytes.length} bytes, not ${more.length}`);
       offset = chunk.nextOffset;
     }
-    console.log(`one incremental poll of a ${(bytes.length / 1048576).toFixed(1)} MiB log that grew by 400 B: reads exactly 400 B, median ${median(polls).toFixed(1)} ms per round trip`);
+    console.log(
+      `one incremental poll of a ${(bytes.length / 1048576).toFixed(1)} MiB log that grew by 400 B: reads exactly 400 B, median ${median(polls).toFixed(1)} ms per round trip`,
+    );
   } finally {
     await training.stop();
   }
 }
 
-void main().catch((error) => { console.error(error); process.exitCode = 1; });
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -3,7 +3,15 @@
 import * as path from 'node:path';
 import { sampleQuality } from '../src/core/quality/sampleQuality';
 
-const video = path.join(__dirname, '..', 'test', 'fixtures', 'gpu-host', 'reference', 'upstream-4c713d1-train_steps_5_0.mp4');
+const video = path.join(
+  __dirname,
+  '..',
+  'test',
+  'fixtures',
+  'gpu-host',
+  'reference',
+  'upstream-4c713d1-train_steps_5_0.mp4',
+);
 
 async function main(): Promise<void> {
   const times: number[] = [];
@@ -14,7 +22,9 @@ async function main(): Promise<void> {
   }
   const [first, ...rest] = times;
   rest.sort((a, b) => a - b);
-  console.log(`quality of one 1920x384, 11-frame validation video: first ${first!.toFixed(0)} ms, then median ${rest[Math.floor(rest.length / 2)]!.toFixed(0)} ms (min ${rest[0]!.toFixed(0)}, max ${rest[rest.length - 1]!.toFixed(0)}); target < 1000 ms`);
+  console.log(
+    `quality of one 1920x384, 11-frame validation video: first ${first!.toFixed(0)} ms, then median ${rest[Math.floor(rest.length / 2)]!.toFixed(0)} ms (min ${rest[0]!.toFixed(0)}, max ${rest[rest.length - 1]!.toFixed(0)}); target < 1000 ms`,
+  );
 }
 
 void main();

@@ -8,6 +8,7 @@ first and last frame of a raw camera. Prints one JSON line: {"episodes": N, "fra
 where seconds is the time spent scanning after imports.
 Run with Debian's /usr/bin/python3 (python3-h5py, python3-numpy, python3-hdf5plugin for Blosc/LZ4/Bitshuffle).
 """
+
 import json
 import os
 import re
@@ -87,7 +88,12 @@ def scan_episode(path):
         images = f.get("observations/images")
         for index, name in enumerate(images.keys() if isinstance(images, h5py.Group) else []):
             dataset = images[name]
-            camera = {"name": name, "frames": dataset.shape[0], "filter": dataset.compression, "dtype": str(dataset.dtype)}
+            camera = {
+                "name": name,
+                "frames": dataset.shape[0],
+                "filter": dataset.compression,
+                "dtype": str(dataset.dtype),
+            }
             if dataset.ndim == 4:
                 camera.update(height=dataset.shape[1], width=dataset.shape[2])
                 for i in sample_indices(dataset.shape[0], 2):
@@ -108,7 +114,11 @@ def scan_episode(path):
             dataset = f.get(key)
             if not isinstance(dataset, h5py.Dataset):
                 continue
-            summary["arrays"][key.split("/")[-1]] = {"shape": dataset.shape, "dtype": str(dataset.dtype), "filter": dataset.compression}
+            summary["arrays"][key.split("/")[-1]] = {
+                "shape": dataset.shape,
+                "dtype": str(dataset.dtype),
+                "filter": dataset.compression,
+            }
             if dataset.dtype.kind == "f" and not np.isfinite(dataset[()]).all():
                 summary["problems"] += 1
         source = summary["arrays"].get("action") or summary["arrays"].get("qpos")
@@ -121,8 +131,16 @@ def main():
     start = time.perf_counter()
     episodes = [scan_episode(path) for path in find_episodes(root)]
     seconds = time.perf_counter() - start
-    print(json.dumps({"episodes": len(episodes), "frames": sum(e["frames"] for e in episodes),
-                      "problems": sum(e["problems"] for e in episodes), "seconds": seconds}))
+    print(
+        json.dumps(
+            {
+                "episodes": len(episodes),
+                "frames": sum(e["frames"] for e in episodes),
+                "problems": sum(e["problems"] for e in episodes),
+                "seconds": seconds,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

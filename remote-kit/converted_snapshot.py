@@ -12,6 +12,7 @@ never read. Standard library only (3.6+).
   {"dirs": {folder: [names]}, "texts": {file: text}, "unreadable": {file: reason},
    "latents": {file: {"size", "entries": [[name, size]], "pickle": base64} or {"error": reason}}}
 """
+
 import base64
 import gzip
 import json
@@ -81,7 +82,9 @@ def snapshot_of(root, name, meta_root, cfg):
     snapshot = {"dirs": {}, "texts": {}, "unreadable": {}, "latents": {}}
     for child in list_folder(root, snapshot) or []:
         folder = os.path.join(root, child)
-        if child == name or (os.path.isdir(os.path.join(folder, "annotation")) and os.path.isdir(os.path.join(folder, "latent_videos"))):
+        if child == name or (
+            os.path.isdir(os.path.join(folder, "annotation")) and os.path.isdir(os.path.join(folder, "latent_videos"))
+        ):
             walk(folder, snapshot)
     for meta in sorted({name, cfg}):
         folder = os.path.join(meta_root, meta)

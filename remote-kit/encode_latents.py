@@ -13,6 +13,7 @@ process per GPU takes episodes from a shared queue. Progress goes to stdout, one
     CWF-ENCODE {"event": "process" | "start" | "episode" | "end" | "error", ...}
 Frame preparation and file bookkeeping import without torch (tests run them with numpy alone).
 """
+
 import argparse
 import io
 import json
@@ -32,6 +33,7 @@ LOCK_FILE = ".encode.lock"
 
 # ---------------------------------------------------------------- progress
 
+
 def emit(event, **fields):
     """One machine-readable progress line; the extension parses these and ignores everything else."""
     fields["event"] = event
@@ -49,18 +51,24 @@ class EncodeError(Exception):
 
 # ---------------------------------------------------------------- tasks (file bookkeeping)
 
+
 def latent_shape(frames, height, width):
     return (frames, LATENT_CHANNELS, height // VAE_FACTOR, width // VAE_FACTOR)
 
 
 def inside(root, relative, where):
     """root/relative when it stays inside root; annotations are data, so an absolute or climbing path is refused."""
-    bad = not isinstance(relative, str) or not relative or "\0" in relative or "\\" in relative or os.path.isabs(relative)
+    bad = (
+        not isinstance(relative, str) or not relative or "\0" in relative or "\\" in relative or os.path.isabs(relative)
+    )
     full = os.path.normpath(os.path.join(root, relative)) if not bad else ""
     top = os.path.normpath(root)
     if bad or os.path.commonpath([top, full]) != top or full == top:
-        raise EncodeError("path-outside-root", "%s names the path %r, which is not inside %s; nothing was written. "
-                          "Convert the dataset again." % (where, relative, root))
+        raise EncodeError(
+            "path-outside-root",
+            "%s names the path %r, which is not inside %s; nothing was written. "
+            "Convert the dataset again." % (where, relative, root),
+        )
     return full
 
 
@@ -78,29 +86,42 @@ def load_tasks(dataset_dir, episodes_dir, splits=("train", "val")):
                 with open(path) as handle:
                     annotation = json.load(handle)
                 source = annotation["source"]
-                tasks.append({
-                    "id": str(annotation["episode_id"]),
-                    "split": split,
-                    "annotation": path,
-                    "episode": inside(episodes_dir, source["file"], path),
-                    "cameras": list(source["cameras"]),
-                    # Annotations written before the order was recorded took raw frames as RGB.
-                    "raw_color_order": source.get("raw_color_order", "rgb"),
-                    "stride": int(source["stride"]),
-                    "frames": int(annotation["video_length"]),
-                    "height": int(source.get("height", 192)),
-                    "width": int(source.get("width", 320)),
-                    "outputs": [inside(dataset_dir, entry["latent_video_path"], path) for entry in annotation["latent_videos"]],
-                })
+                tasks.append(
+                    {
+                        "id": str(annotation["episode_id"]),
+                        "split": split,
+                        "annotation": path,
+                        "episode": inside(episodes_dir, source["file"], path),
+                        "cameras": list(source["cameras"]),
+                        # Annotations written before the order was recorded took raw frames as RGB.
+                        "raw_color_order": source.get("raw_color_order", "rgb"),
+                        "stride": int(source["stride"]),
+                        "frames": int(annotation["video_length"]),
+                        "height": int(source.get("height", 192)),
+                        "width": int(source.get("width", 320)),
+                        "outputs": [
+                            inside(dataset_dir, entry["latent_video_path"], path)
+                            for entry in annotation["latent_videos"]
+                        ],
+                    }
+                )
             except (OSError, ValueError, KeyError, TypeError) as error:
-                raise EncodeError("bad-annotation", "%s cannot be used (%s: %s); convert the dataset again." % (path, type(error).__name__, error))
+                raise EncodeError(
+                    "bad-annotation",
+                    "%s cannot be used (%s: %s); convert the dataset again." % (path, type(error).__name__, error),
+                )
     return tasks
 
 
 class _TensorHeader(pickle.Unpickler):
     """Reads torch.save's data.pkl without torch: the tensor's shape and its storage's dtype, nothing executed."""
 
-    DTYPES = {"FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16", "BFloat16Storage": "bfloat16"}
+    DTYPES = {
+        "FloatStorage": "float32",
+        "DoubleStorage": "float64",
+        "HalfStorage": "float16",
+        "BFloat16Storage": "bfloat16",
+    }
 
     def find_class(self, module, name):
         if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
@@ -134,7 +155,16 @@ def latent_info(path):
             if not stored or max(stored) < elements * itemsize:
                 return None
             return header["shape"], header["dtype"]
-    except (OSError, zipfile.BadZipFile, pickle.UnpicklingError, EOFError, KeyError, ValueError, TypeError, AttributeError):
+    except (
+        OSError,
+        zipfile.BadZipFile,
+        pickle.UnpicklingError,
+        EOFError,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+    ):
         return None
 
 
@@ -166,7 +196,11 @@ def acquire_lock(dataset_dir):
         with open(path) as handle:
             owner = json.load(handle)
         if owner.get("host") == socket.gethostname() and _alive(int(owner.get("pid", 0))):
-            raise EncodeError("busy", "Another encoder (pid %s) is working on %s; wait for it or stop it first." % (owner["pid"], dataset_dir))
+            raise EncodeError(
+                "busy",
+                "Another encoder (pid %s) is working on %s; wait for it or stop it first."
+                % (owner["pid"], dataset_dir),
+            )
     except (OSError, ValueError):
         pass
     atomic_save(path, lambda temp: _write_text(temp, json.dumps({"pid": os.getpid(), "host": socket.gethostname()})))
@@ -191,6 +225,7 @@ def _write_text(path, text):
 
 
 # ---------------------------------------------------------------- frames (numpy only)
+
 
 def frame_indices(count, stride):
     """The recorded frames a video keeps: 0, stride, 2 x stride, … (upstream's frames[::stride])."""
@@ -235,10 +270,11 @@ def to_model_range(frames):
 
 def chunks(items, size):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # ---------------------------------------------------------------- encoding (torch from here on)
+
 
 def load_vae(svd_path, device):
     import torch
@@ -259,7 +295,9 @@ def encode_view(vae, torch, dataset, indices, height, width, batch, device, raw_
         for part in chunks(indices, batch):
             x = torch.from_numpy(to_model_range(decode_frames(dataset, part, raw_color_order))).to(device)
             x = functional.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)
-            latents.append(vae.encode(x.to(vae.dtype)).latent_dist.sample().mul_(vae.config.scaling_factor).float().cpu())
+            latents.append(
+                vae.encode(x.to(vae.dtype)).latent_dist.sample().mul_(vae.config.scaling_factor).float().cpu()
+            )
     return torch.cat(latents, dim=0).contiguous()
 
 
@@ -271,7 +309,9 @@ def encode_task(vae, torch, task, batch, device):
     except ImportError:
         pass
     if not os.path.isfile(task["episode"]):
-        raise EncodeError("no-episode", "%s does not exist; upload the episodes or point --episodes at them." % task["episode"])
+        raise EncodeError(
+            "no-episode", "%s does not exist; upload the episodes or point --episodes at them." % task["episode"]
+        )
     encoded = 0
     with h5py.File(task["episode"], "r") as h5file:
         for camera, output in zip(task["cameras"], task["outputs"]):
@@ -280,12 +320,20 @@ def encode_task(vae, torch, task, batch, device):
             dataset = camera_dataset(h5file, camera)
             indices = frame_indices(dataset.shape[0], task["stride"])
             if len(indices) != task["frames"]:
-                raise EncodeError("length-mismatch", "%s: camera %s gives %d frames at stride %d, the annotation says %d; convert the dataset again."
-                                  % (task["episode"], camera, len(indices), task["stride"], task["frames"]))
-            latents = encode_view(vae, torch, dataset, indices, task["height"], task["width"], batch, device, task["raw_color_order"])
+                raise EncodeError(
+                    "length-mismatch",
+                    "%s: camera %s gives %d frames at stride %d, the annotation says %d; convert the dataset again."
+                    % (task["episode"], camera, len(indices), task["stride"], task["frames"]),
+                )
+            latents = encode_view(
+                vae, torch, dataset, indices, task["height"], task["width"], batch, device, task["raw_color_order"]
+            )
             expected = latent_shape(task["frames"], task["height"], task["width"])
             if tuple(latents.shape) != expected or latents.dtype != torch.float32:
-                raise EncodeError("bad-latent", "the VAE gave %s %s, expected %s float32." % (tuple(latents.shape), latents.dtype, expected))
+                raise EncodeError(
+                    "bad-latent",
+                    "the VAE gave %s %s, expected %s float32." % (tuple(latents.shape), latents.dtype, expected),
+                )
             atomic_save(output, lambda temp: torch.save(latents, temp))
             if not view_done(output, task["frames"], task["height"], task["width"]):
                 raise EncodeError("bad-latent", "%s does not read back as a %s float32 tensor." % (output, expected))
@@ -298,7 +346,14 @@ def worker(device, svd_path, batch, tasks, results):
     try:
         vae, torch = load_vae(svd_path, device)
     except Exception as error:  # a missing module or model is fatal for every episode: say it once
-        results.put({"fatal": True, "code": "load-failed", "message": "%s: %s" % (type(error).__name__, error), "device": device})
+        results.put(
+            {
+                "fatal": True,
+                "code": "load-failed",
+                "message": "%s: %s" % (type(error).__name__, error),
+                "device": device,
+            }
+        )
         return
     while True:
         try:
@@ -309,12 +364,39 @@ def worker(device, svd_path, batch, tasks, results):
         started = time.time()
         try:
             views = encode_task(vae, torch, task, batch, device)
-            results.put({"id": task["id"], "split": task["split"], "status": "encoded", "views": views, "frames": task["frames"],
-                         "seconds": round(time.time() - started, 3), "device": device})
+            results.put(
+                {
+                    "id": task["id"],
+                    "split": task["split"],
+                    "status": "encoded",
+                    "views": views,
+                    "frames": task["frames"],
+                    "seconds": round(time.time() - started, 3),
+                    "device": device,
+                }
+            )
         except EncodeError as error:
-            results.put({"id": task["id"], "split": task["split"], "status": "failed", "code": error.code, "reason": str(error), "device": device})
+            results.put(
+                {
+                    "id": task["id"],
+                    "split": task["split"],
+                    "status": "failed",
+                    "code": error.code,
+                    "reason": str(error),
+                    "device": device,
+                }
+            )
         except Exception as error:
-            results.put({"id": task["id"], "split": task["split"], "status": "failed", "code": "error", "reason": "%s: %s" % (type(error).__name__, error), "device": device})
+            results.put(
+                {
+                    "id": task["id"],
+                    "split": task["split"],
+                    "status": "failed",
+                    "code": "error",
+                    "reason": "%s: %s" % (type(error).__name__, error),
+                    "device": device,
+                }
+            )
 
 
 def multiprocessing_name():
@@ -340,14 +422,20 @@ def check_modules():
     missing = [name for name in ("numpy", "h5py", "PIL", "torch", "diffusers") if importlib_spec(name) is None]
     if missing:
         packages = " ".join({"PIL": "pillow"}.get(name, name) for name in missing)
-        raise EncodeError("missing-module", "%s not installed in this Python environment (%s); run: pip install %s"
-                          % (", ".join(missing) + (" is" if len(missing) == 1 else " are"), sys.executable, packages))
+        raise EncodeError(
+            "missing-module",
+            "%s not installed in this Python environment (%s); run: pip install %s"
+            % (", ".join(missing) + (" is" if len(missing) == 1 else " are"), sys.executable, packages),
+        )
 
 
 def run(args):
     dataset_dir = os.path.abspath(args.dataset)
     if not os.path.isdir(os.path.join(dataset_dir, "annotation")):
-        raise EncodeError("no-dataset", "%s has no annotation folder; convert the dataset (metadata) and upload it first." % dataset_dir)
+        raise EncodeError(
+            "no-dataset",
+            "%s has no annotation folder; convert the dataset (metadata) and upload it first." % dataset_dir,
+        )
     if not os.path.isdir(os.path.join(args.svd, "vae")):
         raise EncodeError("no-vae", "%s has no vae/ folder; point --svd at stable-video-diffusion-img2vid." % args.svd)
     check_modules()
@@ -367,8 +455,10 @@ def run(args):
         task_queue, results = context.Queue(), context.Queue()
         for task in todo:
             task_queue.put(task)
-        workers = [context.Process(target=worker, args=(device, args.svd, args.batch, task_queue, results), daemon=True)
-                   for device in chosen[: len(todo)]]
+        workers = [
+            context.Process(target=worker, args=(device, args.svd, args.batch, task_queue, results), daemon=True)
+            for device in chosen[: len(todo)]
+        ]
         for process in workers:
             process.start()
         finished, reported = set(), 0
@@ -379,11 +469,17 @@ def run(args):
                 for process in workers:
                     if not process.is_alive() and process.exitcode != 0 and process.name not in finished:
                         finished.add(process.name)
-                        emit("error", code="worker-died", message="the worker process %s ended with status %s (out of memory?); its episode stays to do."
-                             % (process.name, process.exitcode))
+                        emit(
+                            "error",
+                            code="worker-died",
+                            message="the worker process %s ended with status %s (out of memory?); its episode stays to do."
+                            % (process.name, process.exitcode),
+                        )
                 continue
             if message.get("fatal"):
-                raise EncodeError(message["code"], "The VAE could not be loaded on %s: %s" % (message["device"], message["message"]))
+                raise EncodeError(
+                    message["code"], "The VAE could not be loaded on %s: %s" % (message["device"], message["message"])
+                )
             if message.get("worker_done"):
                 finished.add(message["worker"])
                 continue
@@ -401,13 +497,20 @@ def run(args):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Encode SVD-VAE latents for a converted Ctrl-World dataset.")
-    parser.add_argument("--dataset", required=True, help="the converted dataset folder: <dataset_root_path>/<dataset_name>")
-    parser.add_argument("--episodes", required=True, help="the folder of HDF5 episodes the annotations' source.file is relative to")
+    parser.add_argument(
+        "--dataset", required=True, help="the converted dataset folder: <dataset_root_path>/<dataset_name>"
+    )
+    parser.add_argument(
+        "--episodes", required=True, help="the folder of HDF5 episodes the annotations' source.file is relative to"
+    )
     parser.add_argument("--svd", required=True, help="the stable-video-diffusion-img2vid folder (its vae/ is loaded)")
     parser.add_argument("--gpus", default="0", help="comma-separated GPU indices, one worker each; 'cpu' for the CPU")
     parser.add_argument("--batch", type=int, default=64, help="frames per VAE call (upstream: 64)")
-    parser.add_argument("--new-session", action="store_true",
-                        help="run in a process group of its own and say its id first, so that a remote caller can stop every worker")
+    parser.add_argument(
+        "--new-session",
+        action="store_true",
+        help="run in a process group of its own and say its id first, so that a remote caller can stop every worker",
+    )
     return parser.parse_args(argv)
 
 

@@ -10,6 +10,7 @@ train_steps_S_I.mp4.tmp.mp4, ...), when its size or time changes during a short 
 less than SETTLE_SECONDS ago: torch.save streams several GB into the final name, so a file that is there is not
 yet a file that is done. A partial with no final file yet is listed too, as the save under way.
 """
+
 import json
 import os
 import re
@@ -78,8 +79,17 @@ def entries(folder, files, later, final, partial, settle, now):
         else:
             size, mtime, groups = partials[name]
             writing = "partial"
-        result.append({"name": name, "path": os.path.join(folder, name), "size": size, "mtime": mtime,
-                       "numbers": [int(group) for group in groups], "writing": writing, "exists": name in finals})
+        result.append(
+            {
+                "name": name,
+                "path": os.path.join(folder, name),
+                "size": size,
+                "mtime": mtime,
+                "numbers": [int(group) for group in groups],
+                "writing": writing,
+                "exists": name in finals,
+            }
+        )
     return result
 
 
@@ -109,15 +119,19 @@ def main(folder, settle="10", second_look="1"):
         now = time.time()
     else:
         later = first
-    print(json.dumps({
-        "dir": folder,
-        "exists": os.path.isdir(folder),
-        "checkpoints": entries(folder, first[0], later[0], CHECKPOINT, CHECKPOINT_PARTIAL, settle, now),
-        "samples": entries(samples_dir, first[1], later[1], SAMPLE, SAMPLE_PARTIAL, settle, now),
-        "disk": disk_free(folder),
-        "owner": owner(folder),
-        "now": now,
-    }))
+    print(
+        json.dumps(
+            {
+                "dir": folder,
+                "exists": os.path.isdir(folder),
+                "checkpoints": entries(folder, first[0], later[0], CHECKPOINT, CHECKPOINT_PARTIAL, settle, now),
+                "samples": entries(samples_dir, first[1], later[1], SAMPLE, SAMPLE_PARTIAL, settle, now),
+                "disk": disk_free(folder),
+                "owner": owner(folder),
+                "now": now,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Reads a JSON request on stdin and prints one JSON answer. Standard library only 
   disk [path]             -> {path: {"freeBytes", "totalBytes", "checked"}}   (the nearest existing folder is measured)
   git path                -> {"commit", "dirty"} or null
 """
+
 import glob
 import json
 import os
@@ -37,11 +38,13 @@ def read_file(path):
 def package_version(name):
     try:
         from importlib import metadata
+
         return metadata.version(name)
     except Exception:
         pass
     try:
         import pkg_resources
+
         return pkg_resources.get_distribution(name).version
     except Exception:
         return None
@@ -72,11 +75,17 @@ def disk_free(path):
 
 def git_state(path):
     try:
-        commit = subprocess.run(["git", "-C", path, "rev-parse", "HEAD"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+        commit = subprocess.run(
+            ["git", "-C", path, "rev-parse", "HEAD"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20
+        )
         if commit.returncode != 0:
             return None
-        status = subprocess.run(["git", "-C", path, "status", "--porcelain", "--untracked-files=no"], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, timeout=60)
+        status = subprocess.run(
+            ["git", "-C", path, "status", "--porcelain", "--untracked-files=no"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=60,
+        )
         return {"commit": commit.stdout.decode().strip(), "dirty": bool(status.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return None
@@ -88,8 +97,10 @@ def main():
         "python": sys.version.split()[0],
         "paths": {key: path_info(value) for key, value in request.get("paths", {}).items()},
         "files": {key: read_file(value) for key, value in request.get("files", {}).items()},
-        "globs": {key: [{"path": match, "size": os.path.getsize(match)} for match in sorted(glob.glob(value))]
-                  for key, value in request.get("globs", {}).items()},
+        "globs": {
+            key: [{"path": match, "size": os.path.getsize(match)} for match in sorted(glob.glob(value))]
+            for key, value in request.get("globs", {}).items()
+        },
         "packages": {name: package_version(name) for name in request.get("packages", [])},
         "commands": {name: shutil.which(name) for name in request.get("commands", [])},
         "ports": {str(port): port_free(int(port)) for port in request.get("ports", [])},

@@ -6,6 +6,7 @@ Copied by the extension to <root>/kit/<version>/; every command prints one JSON 
   runs.py list ROOT [RUN_ID] [TAIL_BYTES]
   runs.py stop ROOT RUN_ID GRACE_SECONDS
 """
+
 import fcntl
 import glob
 import json
@@ -142,7 +143,9 @@ def load(run_dir, tail_bytes):
             if state == "failed":
                 record["lastLines"] = last_lines(os.path.join(run_dir, "train.log"))
                 if code is None:
-                    record["failure"] = "The run's processes are gone without an exit status (killed, or the host rebooted)."
+                    record["failure"] = (
+                        "The run's processes are gone without an exit status (killed, or the host rebooted)."
+                    )
             write_atomic(os.path.join(run_dir, "run.json"), json.dumps(record, indent=2))
     log = os.path.join(run_dir, "train.log")
     size = os.path.getsize(log) if os.path.exists(log) else 0
@@ -181,7 +184,10 @@ def claim_output(request, record):
             fail("output-in-use", "Run %s is %s in %s." % (owner.get("runId"), owner_state, output))
     checkpoints = sorted(glob.glob(os.path.join(output, "checkpoint-*.pt")))
     if checkpoints:
-        fail("output-has-checkpoints", "%s already holds %s; a new run would overwrite it." % (output, os.path.basename(checkpoints[-1])))
+        fail(
+            "output-has-checkpoints",
+            "%s already holds %s; a new run would overwrite it." % (output, os.path.basename(checkpoints[-1])),
+        )
     handle.seek(0)
     handle.truncate()
     handle.write(json.dumps({"runId": record["runId"], "runDir": record["runDir"], "claimedAt": now()}))
@@ -204,8 +210,14 @@ def start_supervisor(request, run_dir, env_lines):
         os.mkfifo(fifo, 0o600)
         marker = "%s=%s" % (RUN_MARKER, shlex.quote(request["runId"]))
         command = marker + " " + " ".join(shlex.quote(arg) for arg in base + [fifo, "--"] + request["argv"])
-        subprocess.run(["tmux", "new-session", "-d", "-s", "cwf-" + request["runId"], command], check=True,
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", "cwf-" + request["runId"], command],
+            check=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=30,
+        )
         deadline = time.time() + 15
         while True:
             try:
@@ -220,9 +232,16 @@ def start_supervisor(request, run_dir, env_lines):
             pipe.write(env_lines)
         return
     # The supervisor carries the run's marker from its start, so a sweep for the run's processes finds it too.
-    child = subprocess.Popen(base + ["-", "--"] + request["argv"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True, cwd="/",
-                             env=dict(os.environ, **{RUN_MARKER: request["runId"]}))
+    child = subprocess.Popen(
+        base + ["-", "--"] + request["argv"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+        cwd="/",
+        env=dict(os.environ, **{RUN_MARKER: request["runId"]}),
+    )
     child.stdin.write(env_lines.encode("utf-8"))
     child.stdin.close()
 
@@ -231,8 +250,14 @@ def cmd_launch():
     request = json.loads(sys.stdin.read())
     files = [(run_file_parts(name), text) for name, text in request.get("files", {}).items()]
     run_dir = os.path.join(request["root"], "runs", request["runId"])
-    record = dict(request["record"], runId=request["runId"], runDir=run_dir, logFile=os.path.join(run_dir, "train.log"),
-                  state="starting", bootId=boot_id())
+    record = dict(
+        request["record"],
+        runId=request["runId"],
+        runDir=run_dir,
+        logFile=os.path.join(run_dir, "train.log"),
+        state="starting",
+        bootId=boot_id(),
+    )
     os.makedirs(os.path.dirname(run_dir), exist_ok=True)
     try:
         os.mkdir(run_dir)
@@ -305,7 +330,9 @@ def cmd_stop(root, run_id, grace):
         signal_run(record, run_id, signal.SIGKILL)
         wait_gone(record, run_id, 10)
     if record.get("detach") == "tmux":
-        subprocess.run(["tmux", "kill-session", "-t", "cwf-" + run_id], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["tmux", "kill-session", "-t", "cwf-" + run_id], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
     remaining = sorted(set(marked_processes(run_id)))
     state = load(run_dir, 0)["record"]["state"]
     print(json.dumps({"runId": run_id, "state": state, "signal": used, "remaining": remaining}))

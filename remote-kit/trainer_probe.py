@@ -18,6 +18,7 @@ Answer:
 Standard library only at the top level; the trainer's run happens in a child process so that nothing it imports
 (torch, diffusers) stays in this one.
 """
+
 import ast
 import json
 import os
@@ -28,8 +29,14 @@ import tempfile
 RESULT_PREFIX = "CWF-TRAINER-PROBE "
 CAPTURE_NAME = "__ctrl_world_flexiv_capture__"
 # Import names whose pip package is named otherwise.
-PIP_NAMES = {"PIL": "pillow", "cv2": "opencv-python", "yaml": "pyyaml", "sklearn": "scikit-learn",
-             "skimage": "scikit-image", "google": "protobuf"}
+PIP_NAMES = {
+    "PIL": "pillow",
+    "cv2": "opencv-python",
+    "yaml": "pyyaml",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "google": "protobuf",
+}
 
 
 def read(path):
@@ -74,7 +81,8 @@ def local_module_file(roots, dotted):
 
 def is_local(roots, top):
     return top == "config" or any(
-        os.path.isfile(os.path.join(root, top + ".py")) or os.path.isdir(os.path.join(root, top)) for root in roots)
+        os.path.isfile(os.path.join(root, top + ".py")) or os.path.isdir(os.path.join(root, top)) for root in roots
+    )
 
 
 def imported_modules(script, workdir):
@@ -154,11 +162,18 @@ def validation_schedule(script):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq):
             continue
         left, right = node.left, node.comparators[0]
-        if (isinstance(left, ast.BinOp) and isinstance(left.op, ast.Mod) and isinstance(left.right, ast.Attribute)
-                and left.right.attr == "validation_steps" and isinstance(right, ast.Constant)
-                and isinstance(right.value, int)):
+        if (
+            isinstance(left, ast.BinOp)
+            and isinstance(left.op, ast.Mod)
+            and isinstance(left.right, ast.Attribute)
+            and left.right.attr == "validation_steps"
+            and isinstance(right, ast.Constant)
+            and isinstance(right.value, int)
+        ):
             source = ast.dump(tree)
-            positive = "Compare(left=Name(id='global_step', ctx=Load()), ops=[Gt()], comparators=[Constant(value=0" in source
+            positive = (
+                "Compare(left=Name(id='global_step', ctx=Load()), ops=[Gt()], comparators=[Constant(value=0" in source
+            )
             return {"remainder": right.value, "positiveOnly": positive}
     return None
 
@@ -198,8 +213,10 @@ def load_data(args, found):
         try:
             dataset = cls(args, mode=mode)
             item = dataset[0]
-            result[mode] = {"samples": len(dataset), "shapes": {key: shape_of(item[key]) for key in item
-                                                                if shape_of(item[key]) is not None}}
+            result[mode] = {
+                "samples": len(dataset),
+                "shapes": {key: shape_of(item[key]) for key in item if shape_of(item[key]) is not None},
+            }
         except Exception as error:  # the trainer's own code failing is the finding, whatever it raised
             result[mode] = {"error": "%s: %s" % (type(error).__name__, error), "where": last_frame(error)}
     return result
@@ -218,8 +235,7 @@ def capture(request):
     tree = ast.parse(read(script), filename=script)
     replaced = 0
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "main"
-                and node.args):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "main" and node.args:
             node.func.id = CAPTURE_NAME
             replaced += 1
     if not replaced:
@@ -259,15 +275,20 @@ def run_trainer(request):
         # No GPU is touched: the probe stops before the trainer builds anything.
         env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
         try:
-            done = subprocess.run([sys.executable, os.path.abspath(__file__), "--capture"],
-                                  input=json.dumps(child_request).encode(), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, env=env, timeout=float(request.get("timeout", 240)))
+            done = subprocess.run(
+                [sys.executable, os.path.abspath(__file__), "--capture"],
+                input=json.dumps(child_request).encode(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                timeout=float(request.get("timeout", 240)),
+            )
         except subprocess.TimeoutExpired:
             return {"error": "timeout", "detail": "train_wm.py did not reach main(args) in time."}
     out = done.stdout.decode("utf-8", errors="replace")
     for line in reversed(out.splitlines()):
         if line.startswith(RESULT_PREFIX):
-            return json.loads(line[len(RESULT_PREFIX):])
+            return json.loads(line[len(RESULT_PREFIX) :])
     tail = [line for line in (done.stderr.decode("utf-8", errors="replace") + "\n" + out).splitlines() if line.strip()]
     return {"error": "exit", "code": done.returncode, "detail": "\n".join(tail[-6:])}
 

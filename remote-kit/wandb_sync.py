@@ -4,6 +4,7 @@
 Reads {"dir": path, "apiKey": key or null} on stdin (the key never on a command line) and prints one JSON answer:
 {"code": exit status, "url": the run's page or null, "tail": the last lines wandb printed}. Standard library only.
 """
+
 import json
 import os
 import re
@@ -18,8 +19,15 @@ def main():
     request = json.loads(sys.stdin.read())
     program = shutil.which("wandb")
     if program is None:
-        print(json.dumps({"error": "no-wandb", "message": "The wandb command is not installed in the training "
-                          "environment: pip install wandb there, or set ctrlWorld.remote.envSetup to activate it."}))
+        print(
+            json.dumps(
+                {
+                    "error": "no-wandb",
+                    "message": "The wandb command is not installed in the training "
+                    "environment: pip install wandb there, or set ctrlWorld.remote.envSetup to activate it.",
+                }
+            )
+        )
         return
     if not os.path.isdir(request["dir"]):
         print(json.dumps({"error": "no-run-dir", "message": "%s is not a folder on this host." % request["dir"]}))
@@ -27,8 +35,14 @@ def main():
     env = dict(os.environ)
     if request.get("apiKey"):
         env["WANDB_API_KEY"] = request["apiKey"]
-    done = subprocess.run([program, "sync", request["dir"]], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, env=env, timeout=3600)
+    done = subprocess.run(
+        [program, "sync", request["dir"]],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        timeout=3600,
+    )
     output = done.stdout.decode("utf-8", errors="replace")
     found = RUN_PAGE.search(output)
     lines = [line for line in output.splitlines() if line.strip()]

@@ -58,15 +58,21 @@ await Promise.all([
     minify: production,
     logLevel: 'warning',
     entryPoints: readdirSync(join(root, 'webview-ui'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'shared' && existsSync(join(root, 'webview-ui', entry.name, 'main.ts')))
+      .filter(
+        (entry) =>
+          entry.isDirectory() && entry.name !== 'shared' && existsSync(join(root, 'webview-ui', entry.name, 'main.ts')),
+      )
       .map((entry) => ({ in: join(root, 'webview-ui', entry.name, 'main.ts'), out: entry.name })),
     outdir: join(dist, 'webview'),
   }),
 ]);
 
 // Compression filters for HDF5 (gzip is built in; LZF, Blosc, zstd, bitshuffle, LZ4... are plugins).
-cpSync(join(dirname(require.resolve('h5wasm-plugins/package.json')), 'plugins'), join(dist, 'h5plugins'), { recursive: true });
+cpSync(join(dirname(require.resolve('h5wasm-plugins/package.json')), 'plugins'), join(dist, 'h5plugins'), {
+  recursive: true,
+});
 // The icon font and its CSS, for codicons inside webviews.
 const codicons = join(dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
 mkdirSync(join(dist, 'webview', 'codicons'), { recursive: true });
-for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(codicons, file), join(dist, 'webview', 'codicons', file));
+for (const file of ['codicon.css', 'codicon.ttf'])
+  cpSync(join(codicons, file), join(dist, 'webview', 'codicons', file));

@@ -15,8 +15,12 @@ if (mode !== '--check' && mode !== '--write') {
   console.error('usage: node scripts/format-python.mjs --check | --write');
   process.exit(2);
 }
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.py'], { cwd: root, encoding: 'utf8' })
-  .split('\n').filter((file) => file && !KEEP_AS_WRITTEN.test(file));
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.py'], {
+  cwd: root,
+  encoding: 'utf8',
+})
+  .split('\n')
+  .filter((file) => file && !KEEP_AS_WRITTEN.test(file));
 const ruff = new Workspace({ 'line-length': 120, format: { 'quote-style': 'double' } }, PositionEncoding.Utf16);
 const unformatted = [];
 for (const file of files) {
@@ -30,4 +34,6 @@ if (mode === '--check' && unformatted.length > 0) {
   console.error(`Not formatted (npm run format fixes it): ${unformatted.join(', ')}`);
   process.exit(1);
 }
-console.log(`${files.length} Python files ${mode === '--write' ? `checked, ${unformatted.length} reformatted` : 'formatted'}.`);
+console.log(
+  `${files.length} Python files ${mode === '--write' ? `checked, ${unformatted.length} reformatted` : 'formatted'}.`,
+);

@@ -1,4 +1,5 @@
 """Draws media/icon.png, the 128x128 marketplace icon (run with Debian's python3 and python3-pil)."""
+
 from PIL import Image, ImageDraw
 
 SIZE = 128

@@ -23,14 +23,32 @@ mkdirSync(join(root, 'out'), { recursive: true });
 // The README's screenshots are relative links, which vsce can only turn into absolute ones for a published
 // repository; the packaged README names each screenshot in words instead.
 const packagedReadme = join(root, 'out', 'README.md'); // .vscodeignore lets this one file of out/ in
-writeFileSync(packagedReadme, readFileSync(join(root, 'README.md'), 'utf8').replace(/!\[([^\]]*)\]\([^)]*\)/g, '*(Screenshot: $1.)*'));
+writeFileSync(
+  packagedReadme,
+  readFileSync(join(root, 'README.md'), 'utf8').replace(/!\[([^\]]*)\]\([^)]*\)/g, '*(Screenshot: $1.)*'),
+);
 // Everything is bundled by esbuild, so node_modules stays out of the package.
-run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--readme-path', 'out/README.md', '--out', vsix]);
+run(join(root, 'node_modules', '.bin', 'vsce'), [
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--skip-license',
+  '--readme-path',
+  'out/README.md',
+  '--out',
+  vsix,
+]);
 
-const listing = run(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies']).split('\n').filter(Boolean);
-const forbidden = listing.filter((file) => /^(src|test|bench|webview-ui|scripts|node_modules)\/|\.map$|\.ts$/.test(file));
+const listing = run(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'])
+  .split('\n')
+  .filter(Boolean);
+const forbidden = listing.filter((file) =>
+  /^(src|test|bench|webview-ui|scripts|node_modules)\/|\.map$|\.ts$/.test(file),
+);
 if (forbidden.length > 0) {
-  console.error(`package: the VSIX must not contain sources, tests or maps: ${forbidden.join(', ')}. Fix .vscodeignore.`);
+  console.error(
+    `package: the VSIX must not contain sources, tests or maps: ${forbidden.join(', ')}. Fix .vscodeignore.`,
+  );
   process.exit(1);
 }
 const size = statSync(vsix).size;

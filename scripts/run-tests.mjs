@@ -18,14 +18,17 @@ const args = process.argv.slice(2);
 const grepIndex = args.indexOf('--grep');
 const grep = grepIndex >= 0 ? new RegExp(args.splice(grepIndex, 2)[1]) : undefined;
 const selected = args.length > 0 ? args : Object.keys(LAYERS);
-for (const layer of selected) if (!(layer in LAYERS)) throw new Error(`Unknown test layer "${layer}"; use ${Object.keys(LAYERS).join(', ')}.`);
+for (const layer of selected)
+  if (!(layer in LAYERS)) throw new Error(`Unknown test layer "${layer}"; use ${Object.keys(LAYERS).join(', ')}.`);
 
 function testFiles(dir) {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) return entry === 'support' ? [] : testFiles(full);
-    return entry.endsWith('.test.ts') && (!grep || grep.test(relative(root, full))) ? [full] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((entry) => {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) return entry === 'support' ? [] : testFiles(full);
+      return entry.endsWith('.test.ts') && (!grep || grep.test(relative(root, full))) ? [full] : [];
+    })
+    .sort();
 }
 
 function runLayer(name) {
@@ -35,22 +38,37 @@ function runLayer(name) {
   const work = mkdtempSync(join(tmpdir(), 'cwf-tap-'));
   const tapFile = join(work, 'report.tap');
   console.log(`\n=== ${name} tests (${files.length} files) ===`);
-  const child = spawn(process.execPath, [
-    '--import', 'tsx', '--test',
-    `--test-concurrency=${layer.concurrency}`, `--test-timeout=${layer.timeoutMs}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-    ...files,
-  ], { cwd: root, stdio: 'inherit' });
-  return new Promise((resolve) => child.on('exit', (code) => {
-    const tap = readFileSync(tapFile, 'utf8');
-    rmSync(work, { recursive: true, force: true });
-    const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-    const result = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
-    // A runner that died without reporting failures still fails the layer.
-    if (code !== 0 && result.fail === 0) result.fail = 1;
-    resolve(result);
-  }));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${layer.concurrency}`,
+      `--test-timeout=${layer.timeoutMs}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      const tap = readFileSync(tapFile, 'utf8');
+      rmSync(work, { recursive: true, force: true });
+      const count = (key) => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+      const result = {
+        pass: count('pass'),
+        fail: count('fail') + count('cancelled'),
+        skipped: count('skipped') + count('todo'),
+      };
+      // A runner that died without reporting failures still fails the layer.
+      if (code !== 0 && result.fail === 0) result.fail = 1;
+      resolve(result);
+    }),
+  );
 }
 
 const totals = { pass: 0, fail: 0, skipped: 0 };

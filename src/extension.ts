@@ -20,12 +20,15 @@ export function activate(context: vscode.ExtensionContext): void {
     for (const feature of FEATURES) feature({ context, log, settings, flags, hosts });
   } catch (error) {
     log.error(`Activation failed: ${describeError(error)}`);
-    void vscode.window.showErrorMessage(`Ctrl-World Flexiv could not start: ${describeError(error)}`, 'Show Output')
+    void vscode.window
+      .showErrorMessage(`Ctrl-World Flexiv could not start: ${describeError(error)}`, 'Show Output')
       .then((choice) => choice && log.show());
     return;
   }
   const done = performance.now();
-  log.info(`Activated in ${(done - activateStart).toFixed(1)} ms (module load + activate: ${(done - (globalThis.__ctrlWorldLoadStart ?? activateStart)).toFixed(1)} ms)`);
+  log.info(
+    `Activated in ${(done - activateStart).toFixed(1)} ms (module load + activate: ${(done - (globalThis.__ctrlWorldLoadStart ?? activateStart)).toFixed(1)} ms)`,
+  );
 }
 
 export function deactivate(): void {

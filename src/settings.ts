@@ -7,8 +7,15 @@ import type { TrainingEnvironment } from './core/config/types';
 import type { ScanOptions } from './core/dataset/types';
 import { UserFacingError } from './core/errors';
 import {
-  COLOR_ORDERS, parseGripperChoice, parsePoseChoice, POSE_FORMATS, StateChoiceError,
-  type ColorOrder, type GripperChoice, type PoseChoice, type PoseFormat,
+  COLOR_ORDERS,
+  parseGripperChoice,
+  parsePoseChoice,
+  POSE_FORMATS,
+  StateChoiceError,
+  type ColorOrder,
+  type GripperChoice,
+  type PoseChoice,
+  type PoseFormat,
 } from './core/convert/stateSource';
 
 const SECTION = 'ctrlWorld';
@@ -38,7 +45,9 @@ export class Settings implements vscode.Disposable {
   async addDatasetFolder(folder: string): Promise<void> {
     const current = this.config.get<string[]>('datasetFolders', []);
     if (current.includes(folder)) return;
-    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await this.config.update('datasetFolders', [...current, folder], target);
   }
 
@@ -65,7 +74,11 @@ export class Settings implements vscode.Disposable {
 
   /** The dataset settings as the scan and the validation take them (Datasets view, Episode Preview). */
   get datasetScanOptions(): ScanOptions {
-    return { defaultFps: this.datasetFps, actionDim: this.datasetActionDim, jpegSampleFrames: this.datasetJpegSampleFrames };
+    return {
+      defaultFps: this.datasetFps,
+      actionDim: this.datasetActionDim,
+      jpegSampleFrames: this.datasetJpegSampleFrames,
+    };
   }
 
   get defaultSshHost(): string {
@@ -87,13 +100,19 @@ export class Settings implements vscode.Disposable {
       gpus: this.config.get<number>('training.gpus', DEFAULT_ENVIRONMENT.gpus),
       gpuMemoryGb: this.config.get<number>('training.gpuMemoryGb', DEFAULT_ENVIRONMENT.gpuMemoryGb),
       checkpointSizeGb: this.config.get<number>('training.checkpointSizeGb', DEFAULT_ENVIRONMENT.checkpointSizeGb),
-      referenceSecondsPerStep: this.config.get<number>('training.secondsPerStep', DEFAULT_ENVIRONMENT.referenceSecondsPerStep),
+      referenceSecondsPerStep: this.config.get<number>(
+        'training.secondsPerStep',
+        DEFAULT_ENVIRONMENT.referenceSecondsPerStep,
+      ),
     };
   }
 
   /** Hosts offered when starting training besides the Host entries of the SSH config. */
   get extraSshHosts(): string[] {
-    return this.config.get<string[]>('ssh.hosts', []).map((host) => host.trim()).filter(Boolean);
+    return this.config
+      .get<string[]>('ssh.hosts', [])
+      .map((host) => host.trim())
+      .filter(Boolean);
   }
 
   /** The run registry on each GPU host (run.json, logs, the remote kit). */
@@ -123,7 +142,9 @@ export class Settings implements vscode.Disposable {
     return Math.max(3, this.config.get<number>('runs.refreshIntervalSeconds', 15));
   }
 
-  /** Seconds between looks into an output folder (checkpoints, samples, disk) by dashboards, the preview and the tree. */
+  /**
+   * Seconds between looks into an output folder (checkpoints, samples, disk) by dashboards, the preview and the tree.
+   */
   get dashboardRefreshSeconds(): number {
     return Math.max(2, this.config.get<number>('dashboard.refreshIntervalSeconds', 15));
   }
@@ -152,7 +173,9 @@ export class Settings implements vscode.Disposable {
   /** The folder checkpoints are downloaded into; undefined: ask. */
   get checkpointDownloadFolder(): string | undefined {
     const folder = this.config.get<string>('checkpoints.downloadFolder', '').trim();
-    return folder ? resolveUserPath(folder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir()) : undefined;
+    return folder
+      ? resolveUserPath(folder, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir())
+      : undefined;
   }
 
   get ffmpegPath(): string {
@@ -163,7 +186,10 @@ export class Settings implements vscode.Disposable {
   /** Where training-config profiles (*.yaml) are saved, relative paths against the first workspace folder. */
   get configProfilesFolder(): string {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
-    return resolveUserPath(this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles', base);
+    return resolveUserPath(
+      this.config.get<string>('config.profilesFolder', '.ctrl-world/profiles').trim() || '.ctrl-world/profiles',
+      base,
+    );
   }
 
   /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
@@ -188,12 +214,16 @@ export class Settings implements vscode.Disposable {
   get convertPose(): PoseChoice | 'auto' {
     const format = this.config.get<string>('convert.poseFormat', 'auto');
     const known = (POSE_FORMATS as readonly string[]).includes(format) ? (format as PoseFormat) : 'auto';
-    return settingValue('ctrlWorld.convert.poseArray', () => parsePoseChoice(this.config.get<string>('convert.poseArray', ''), known));
+    return settingValue('ctrlWorld.convert.poseArray', () =>
+      parsePoseChoice(this.config.get<string>('convert.poseArray', ''), known),
+    );
   }
 
   /** The gripper array (`gripper_width`, `action[6]`); throws naming the setting when it cannot be read. */
   get convertGripper(): GripperChoice | 'auto' {
-    return settingValue('ctrlWorld.convert.gripperArray', () => parseGripperChoice(this.config.get<string>('convert.gripperArray', '')));
+    return settingValue('ctrlWorld.convert.gripperArray', () =>
+      parseGripperChoice(this.config.get<string>('convert.gripperArray', '')),
+    );
   }
 
   get convertValidationRatio(): number {
@@ -217,7 +247,8 @@ function settingValue<T>(setting: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof StateChoiceError) throw new UserFacingError(`The setting ${setting}: ${error.message}`, error.hint, 'settings');
+    if (error instanceof StateChoiceError)
+      throw new UserFacingError(`The setting ${setting}: ${error.message}`, error.hint, 'settings');
     throw error;
   }
 }

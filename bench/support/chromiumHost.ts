@@ -79,17 +79,29 @@ const PAGE = (title: string) => `<!DOCTYPE html>
 <script type="module" src="/dist/webview/episodePreview.js"></script>
 </body></html>`;
 
-const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+};
 
 /** One record of the stream: length, JSON with typed arrays replaced by references, then those arrays' bytes. */
 function encode(message: EpisodePreviewHostMessage): Buffer {
   const buffers: Buffer[] = [];
-  const json = Buffer.from(JSON.stringify(message, (_key, value: unknown) => {
-    if (!ArrayBuffer.isView(value)) return value;
-    buffers.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-    return { $buffer: buffers.length - 1, $type: value.constructor.name };
-  }));
-  const parts = [u32(json.length), json, u32(buffers.length), ...buffers.flatMap((buffer) => [u32(buffer.length), buffer])];
+  const json = Buffer.from(
+    JSON.stringify(message, (_key, value: unknown) => {
+      if (!ArrayBuffer.isView(value)) return value;
+      buffers.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      return { $buffer: buffers.length - 1, $type: value.constructor.name };
+    }),
+  );
+  const parts = [
+    u32(json.length),
+    json,
+    u32(buffers.length),
+    ...buffers.flatMap((buffer) => [u32(buffer.length), buffer]),
+  ];
   const body = Buffer.concat(parts);
   return Buffer.concat([u32(body.length), body]);
 }
@@ -114,12 +126,19 @@ export async function startPreviewHost(episodeFile: string): Promise<PreviewHost
     if (stream) stream.write(encode(message));
     else outbox.push(encode(message));
   };
-  const log = { info: () => undefined, warn: (message: string) => console.warn(message), error: (message: string) => console.error(message) };
-  const server = createServer((request, response) => void handle(request, response).catch((error: unknown) => {
-    console.error(`preview host: ${request.url}: ${String(error)}`);
-    if (!response.headersSent) response.writeHead(500);
-    response.end();
-  }));
+  const log = {
+    info: () => undefined,
+    warn: (message: string) => console.warn(message),
+    error: (message: string) => console.error(message),
+  };
+  const server = createServer(
+    (request, response) =>
+      void handle(request, response).catch((error: unknown) => {
+        console.error(`preview host: ${request.url}: ${String(error)}`);
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      }),
+  );
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = request.url ?? '/';
     if (url === '/') {
@@ -127,7 +146,18 @@ export async function startPreviewHost(episodeFile: string): Promise<PreviewHost
       stream?.end();
       stream = undefined;
       outbox = [];
-      session = new PreviewSession(episodeFile, {}, { post, log, flag: async () => null, scanOptions: () => DEFAULT_SCAN_OPTIONS, rawColorOrder: () => 'rgb', frameCacheMB: () => 256 });
+      session = new PreviewSession(
+        episodeFile,
+        {},
+        {
+          post,
+          log,
+          flag: async () => null,
+          scanOptions: () => DEFAULT_SCAN_OPTIONS,
+          rawColorOrder: () => 'rgb',
+          frameCacheMB: () => 256,
+        },
+      );
       response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE(path.basename(episodeFile)));
     } else if (url === '/shim.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(PAGE_SHIM);
@@ -139,10 +169,13 @@ export async function startPreviewHost(episodeFile: string): Promise<PreviewHost
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       response.writeHead(204).end();
-      for (const message of JSON.parse(Buffer.concat(chunks).toString('utf8')) as EpisodePreviewViewMessage[]) dispatch(message);
+      for (const message of JSON.parse(Buffer.concat(chunks).toString('utf8')) as EpisodePreviewViewMessage[])
+        dispatch(message);
     } else if (url.startsWith('/dist/webview/') || url.startsWith('/media/')) {
       const file = path.join(REPO_ROOT, path.normalize(url.split('?')[0]!).replace(/^\/+/, ''));
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
+      response
+        .writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' })
+        .end(await readFile(file));
     } else {
       response.writeHead(404).end();
     }

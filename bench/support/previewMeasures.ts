@@ -20,9 +20,13 @@ const QUIET_LOAD = Number(process.env.EPISODE_PREVIEW_BENCH_QUIET_LOAD ?? 3);
 const QUIET_WAIT_MINUTES = Number(process.env.EPISODE_PREVIEW_BENCH_QUIET_WAIT ?? 0);
 const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'bench', `episode-preview-${FRAMES}`);
 
-export const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+export const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+export const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 
 export async function waitForQuiet(what: string): Promise<void> {
   const deadline = Date.now() + QUIET_WAIT_MINUTES * 60_000;
@@ -37,8 +41,12 @@ export async function cachedEpisode(): Promise<string> {
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   const started = performance.now();
-  await writeEpisodes(partial, [{ path: `flexiv/${EPISODE}`, frames: FRAMES, height: HEIGHT, width: WIDTH, frame_code: true, noise: 12 }]);
-  console.log(`generated the episode with h5py in ${((performance.now() - started) / 1000).toFixed(0)} s (kept in ${CACHE_DIR})`);
+  await writeEpisodes(partial, [
+    { path: `flexiv/${EPISODE}`, frames: FRAMES, height: HEIGHT, width: WIDTH, frame_code: true, noise: 12 },
+  ]);
+  console.log(
+    `generated the episode with h5py in ${((performance.now() - started) / 1000).toFixed(0)} s (kept in ${CACHE_DIR})`,
+  );
   await rm(CACHE_DIR, { recursive: true, force: true });
   await rename(partial, CACHE_DIR);
   return CACHE_DIR;
@@ -50,13 +58,17 @@ export function describeEpisode(): string {
 
 async function setSpeed(frame: Frame, speed: number): Promise<void> {
   await frame.evaluate((value) => {
-    const select = document.querySelector('vscode-single-select[aria-label="Speed"]') as HTMLElement & { value: string };
+    const select = document.querySelector('vscode-single-select[aria-label="Speed"]') as HTMLElement & {
+      value: string;
+    };
     select.value = String(value);
     select.dispatchEvent(new Event('change'));
   }, speed);
 }
 
-/** Plays for `seconds` at `speed` and checks, several times a second, that every camera's pixels show the same index. */
+/**
+ * Plays for `seconds` at `speed` and checks, several times a second, that every camera's pixels show the same index.
+ */
 export async function measurePlayback(page: Page, frame: Frame, speed: number, seconds: number): Promise<string> {
   await waitForQuiet(`playback ${speed}x`);
   await setSpeed(frame, speed);
@@ -83,8 +95,10 @@ export async function measurePlayback(page: Page, frame: Frame, speed: number, s
   await page.keyboard.press('Space');
   const painted = (end.painted - start.painted) / elapsed;
   const advanced = (end.frame - start.frame) / elapsed;
-  return `playback ${speed}x (${FPS * speed} source frames/s due): ${painted.toFixed(1)} frames painted/s, playhead ${advanced.toFixed(1)} frames/s, ` +
-    `${end.stalls - start.stalls} stalls, ${desync} of ${samples} pixel samples with cameras on different frames, at most ${maxCached} decoded frame sets held`;
+  return (
+    `playback ${speed}x (${FPS * speed} source frames/s due): ${painted.toFixed(1)} frames painted/s, playhead ${advanced.toFixed(1)} frames/s, ` +
+    `${end.stalls - start.stalls} stalls, ${desync} of ${samples} pixel samples with cameras on different frames, at most ${maxCached} decoded frame sets held`
+  );
 }
 
 /** Seeks to random frames through the scrubber and to the end with End; every landing is checked in the pixels. */
@@ -102,7 +116,8 @@ export async function measureSeeks(page: Page, frame: Frame, count = 25): Promis
     }, target);
     const counters = await waitForCounters(frame, (c) => c.frame === target && !Number.isNaN(c.seekMs));
     const sample = await sampleCanvases(frame, WIDTH, HEIGHT);
-    if (!sample.codes.every((code) => code === target)) throw new Error(`seek to ${target} shows ${sample.codes.join(',')}`);
+    if (!sample.codes.every((code) => code === target))
+      throw new Error(`seek to ${target} shows ${sample.codes.join(',')}`);
     times.push(counters.seekMs);
   }
   await focusPreview(frame);

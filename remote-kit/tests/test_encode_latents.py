@@ -3,6 +3,7 @@
 Runs with Debian's /usr/bin/python3 (numpy, h5py, PIL): python3 -m unittest discover -s remote-kit/tests -p 'test_encode_latents.py'
 The VAE itself is tested by test_encode_latents_gpu.py on a machine with torch and diffusers.
 """
+
 import io
 import json
 import os
@@ -26,11 +27,26 @@ import flexiv_episodes  # noqa: E402
 import torch_pt  # noqa: E402
 
 
-def write_annotation(dataset, split, episode_id, source_file, frames, stride=3, cameras=("cam_high", "cam_left_wrist", "cam_right_wrist")):
+def write_annotation(
+    dataset, split, episode_id, source_file, frames, stride=3, cameras=("cam_high", "cam_left_wrist", "cam_right_wrist")
+):
     annotation = {
-        "episode_id": episode_id, "video_length": frames, "texts": ["t"],
-        "latent_videos": [{"latent_video_path": "latent_videos/%s/%d/%d.pt" % (split, episode_id, v)} for v in range(3)],
-        "source": {"file": source_file, "stride": stride, "cameras": list(cameras), "height": 192, "width": 320, "fps": 30, "state_stride": 1, "state_array": "qpos"},
+        "episode_id": episode_id,
+        "video_length": frames,
+        "texts": ["t"],
+        "latent_videos": [
+            {"latent_video_path": "latent_videos/%s/%d/%d.pt" % (split, episode_id, v)} for v in range(3)
+        ],
+        "source": {
+            "file": source_file,
+            "stride": stride,
+            "cameras": list(cameras),
+            "height": 192,
+            "width": 320,
+            "fps": 30,
+            "state_stride": 1,
+            "state_array": "qpos",
+        },
     }
     path = os.path.join(dataset, "annotation", split, "%d.json" % episode_id)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -44,7 +60,12 @@ class FramesTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp()
         base = {"frames": 7, "height": 24, "width": 32, "seed": 2}
-        for name, extra in [("raw", {"encoding": "raw"}), ("jpeg", {}), ("vlen", {"jpeg_storage": "vlen"}), ("gzip", {"encoding": "raw", "compression": "gzip"})]:
+        for name, extra in [
+            ("raw", {"encoding": "raw"}),
+            ("jpeg", {}),
+            ("vlen", {"jpeg_storage": "vlen"}),
+            ("gzip", {"encoding": "raw", "compression": "gzip"}),
+        ]:
             flexiv_episodes.write_episode(cls.dir, dict(base, path=name + ".hdf5", **extra))
 
     @classmethod
@@ -143,8 +164,14 @@ class BookkeepingTest(unittest.TestCase):
 
     def test_paths_that_leave_the_dataset_or_episodes_folder_are_refused(self):
         victim = os.path.join(self.dir, "victim.pt")
-        for field, value in [("latent", victim), ("latent", "../victim.pt"), ("latent", "latent_videos/../../victim.pt"),
-                             ("latent", ""), ("source", "../../etc/passwd"), ("source", "/etc/passwd")]:
+        for field, value in [
+            ("latent", victim),
+            ("latent", "../victim.pt"),
+            ("latent", "latent_videos/../../victim.pt"),
+            ("latent", ""),
+            ("source", "../../etc/passwd"),
+            ("source", "/etc/passwd"),
+        ]:
             path = write_annotation(self.dataset, "train", 0, "episode_0.hdf5", 4)
             with open(path) as handle:
                 annotation = json.load(handle)
@@ -197,7 +224,10 @@ class BookkeepingTest(unittest.TestCase):
         os.makedirs(self.dataset)
         sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
         try:
-            enc._write_text(os.path.join(self.dataset, enc.LOCK_FILE), json.dumps({"pid": sleeper.pid, "host": enc.socket.gethostname()}))
+            enc._write_text(
+                os.path.join(self.dataset, enc.LOCK_FILE),
+                json.dumps({"pid": sleeper.pid, "host": enc.socket.gethostname()}),
+            )
             with self.assertRaises(enc.EncodeError) as caught:
                 enc.acquire_lock(self.dataset)
             self.assertEqual(caught.exception.code, "busy")
@@ -213,9 +243,18 @@ class BookkeepingTest(unittest.TestCase):
 
 class CommandLineTest(unittest.TestCase):
     def run_script(self, *args):
-        result = subprocess.run([sys.executable, os.path.join(os.path.dirname(HERE), "encode_latents.py")] + list(args),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
-        lines = [json.loads(line[len(enc.PROGRESS_PREFIX):]) for line in result.stdout.splitlines() if line.startswith(enc.PROGRESS_PREFIX)]
+        result = subprocess.run(
+            [sys.executable, os.path.join(os.path.dirname(HERE), "encode_latents.py")] + list(args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            universal_newlines=True,
+            timeout=60,
+        )
+        lines = [
+            json.loads(line[len(enc.PROGRESS_PREFIX) :])
+            for line in result.stdout.splitlines()
+            if line.startswith(enc.PROGRESS_PREFIX)
+        ]
         return result.returncode, lines
 
     def test_errors_are_reported_as_one_progress_line(self):
@@ -230,7 +269,9 @@ class CommandLineTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as folder:
             os.makedirs(os.path.join(folder, "annotation"))
             os.makedirs(os.path.join(folder, "svd", "vae"))
-            code, lines = self.run_script("--dataset", folder, "--episodes", folder, "--svd", os.path.join(folder, "svd"))
+            code, lines = self.run_script(
+                "--dataset", folder, "--episodes", folder, "--svd", os.path.join(folder, "svd")
+            )
         self.assertEqual(code, 2)
         self.assertEqual(lines[0]["code"], "missing-module")
         self.assertIn("pip install", lines[0]["message"])

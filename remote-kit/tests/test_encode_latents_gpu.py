@@ -7,6 +7,7 @@ Run from the repository root, with diffusers' source on PYTHONPATH if it is not 
 Checks: shapes (T, 4, 24, 40), float32, the scaling factor 0.18215 applied to the posterior, frames resized exactly
 like upstream (torch's bilinear, align_corners=False), one worker per GPU, and that a second run skips done work.
 """
+
 import io
 import json
 import math
@@ -43,7 +44,9 @@ CAMERAS = ["cam_high", "cam_left_wrist", "cam_right_wrist"]
 def tiny_vae(folder):
     """Four down blocks reduce by 8 like SVD's VAE; the posterior's variance is ~0, so sample() equals its mean."""
     torch.manual_seed(0)
-    vae = AutoencoderKLTemporalDecoder(down_block_types=("DownEncoderBlock2D",) * 4, block_out_channels=(32, 32, 32, 32), layers_per_block=1)
+    vae = AutoencoderKLTemporalDecoder(
+        down_block_types=("DownEncoderBlock2D",) * 4, block_out_channels=(32, 32, 32, 32), layers_per_block=1
+    )
     with torch.no_grad():
         vae.quant_conv.weight[4:].zero_()
         vae.quant_conv.bias[4:].fill_(-30.0)  # logvar clamps at -30: std = exp(-15)
@@ -54,6 +57,7 @@ def tiny_vae(folder):
 
 def bilinear_reference(x, height, width):
     """numpy resize with torch's bilinear, align_corners=False, no antialiasing: what upstream's interpolate does."""
+
     def axis(size_in, size_out):
         src = np.maximum((np.arange(size_out) + 0.5) * (size_in / size_out) - 0.5, 0)
         low = np.floor(src).astype(int)
@@ -74,9 +78,20 @@ def write_dataset(root):
         frames = math.ceil(spec["frames"] / stride)
         split = "val" if index == 2 else "train"
         annotation = {
-            "episode_id": index, "video_length": frames, "texts": [""],
+            "episode_id": index,
+            "video_length": frames,
+            "texts": [""],
             "latent_videos": [{"latent_video_path": "latent_videos/%s/%d/%d.pt" % (split, index, v)} for v in range(3)],
-            "source": {"file": file, "stride": stride, "cameras": CAMERAS, "height": 192, "width": 320, "fps": 30, "state_stride": 1, "state_array": "qpos"},
+            "source": {
+                "file": file,
+                "stride": stride,
+                "cameras": CAMERAS,
+                "height": 192,
+                "width": 320,
+                "fps": 30,
+                "state_stride": 1,
+                "state_array": "qpos",
+            },
         }
         path = os.path.join(dataset, "annotation", split, "%d.json" % index)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -87,10 +102,32 @@ def write_dataset(root):
 
 def run_encoder(dataset, episodes, svd, gpus):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH", ""), KIT])))
-    result = subprocess.run([sys.executable, os.path.join(KIT, "encode_latents.py"), "--dataset", dataset, "--episodes", episodes,
-                             "--svd", svd, "--gpus", gpus, "--batch", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True, env=env, timeout=900)
-    events = [json.loads(line[len(enc.PROGRESS_PREFIX):]) for line in result.stdout.splitlines() if line.startswith(enc.PROGRESS_PREFIX)]
+    result = subprocess.run(
+        [
+            sys.executable,
+            os.path.join(KIT, "encode_latents.py"),
+            "--dataset",
+            dataset,
+            "--episodes",
+            episodes,
+            "--svd",
+            svd,
+            "--gpus",
+            gpus,
+            "--batch",
+            "4",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        universal_newlines=True,
+        env=env,
+        timeout=900,
+    )
+    events = [
+        json.loads(line[len(enc.PROGRESS_PREFIX) :])
+        for line in result.stdout.splitlines()
+        if line.startswith(enc.PROGRESS_PREFIX)
+    ]
     assert result.returncode == 0, "encoder failed (%d): %s\n%s" % (result.returncode, events, result.stderr[-3000:])
     return events
 
@@ -103,7 +140,14 @@ def expected_latents(vae, episode_file, camera, stride, device):
     with h5py.File(episode_file, "r") as f:
         data = f["observations/images/" + camera]
         rows = [data[i] for i in range(0, data.shape[0], stride)]
-    frames = np.stack([row if row.ndim == 3 else np.asarray(Image.open(io.BytesIO(np.asarray(row, np.uint8).tobytes())).convert("RGB")) for row in rows])
+    frames = np.stack(
+        [
+            row
+            if row.ndim == 3
+            else np.asarray(Image.open(io.BytesIO(np.asarray(row, np.uint8).tobytes())).convert("RGB"))
+            for row in rows
+        ]
+    )
     x = bilinear_reference(frames.transpose(0, 3, 1, 2).astype(np.float32) / 255.0 * 2 - 1, 192, 320)
     with torch.no_grad():
         return (vae.to(device).encode(torch.from_numpy(x).to(device)).latent_dist.mean * SCALING).cpu()
@@ -111,7 +155,9 @@ def expected_latents(vae, episode_file, camera, stride, device):
 
 def test_resize_matches_torch_bilinear():
     x = np.random.default_rng(0).uniform(-1, 1, (2, 3, 48, 64)).astype(np.float32)
-    torch_result = torch.nn.functional.interpolate(torch.from_numpy(x), size=(192, 320), mode="bilinear", align_corners=False).numpy()
+    torch_result = torch.nn.functional.interpolate(
+        torch.from_numpy(x), size=(192, 320), mode="bilinear", align_corners=False
+    ).numpy()
     np.testing.assert_allclose(bilinear_reference(x, 192, 320), torch_result, atol=1e-5)
 
 
@@ -142,7 +188,9 @@ def test_encoder_end_to_end_and_resume():
         events = run_encoder(dataset, episodes, svd, gpus)
         assert events[0]["event"] == "start" and events[0]["todo"] == 3 and events[0]["done"] == 0, events[0]
         done = [e for e in events if e["event"] == "episode"]
-        assert sorted(e["id"] for e in done) == ["0", "1", "2"] and all(e["status"] == "encoded" and e["views"] == 3 for e in done), done
+        assert sorted(e["id"] for e in done) == ["0", "1", "2"] and all(
+            e["status"] == "encoded" and e["views"] == 3 for e in done
+        ), done
         assert events[-1] == {"event": "end", "encoded": 3, "failed": 0, "skipped": 0}, events[-1]
         if count >= 2:
             assert len({e["device"] for e in done}) == 2, "both GPUs took episodes: %s" % done
@@ -155,7 +203,12 @@ def test_encoder_end_to_end_and_resume():
                 assert latents.dtype == torch.float32 and latents.device.type == "cpu"
                 expected = expected_latents(vae, os.path.join(episodes, file), camera, stride, device)
                 scale = float(expected.abs().max())
-                assert torch.allclose(latents, expected, atol=2e-3 * scale, rtol=0), (file, camera, float((latents - expected).abs().max()), scale)
+                assert torch.allclose(latents, expected, atol=2e-3 * scale, rtol=0), (
+                    file,
+                    camera,
+                    float((latents - expected).abs().max()),
+                    scale,
+                )
                 unscaled = expected / SCALING
                 ratio = float((latents * unscaled).sum() / (unscaled * unscaled).sum())
                 assert abs(ratio - SCALING) < 1e-3 * SCALING, "scaling factor %f" % ratio
@@ -163,7 +216,11 @@ def test_encoder_end_to_end_and_resume():
         outputs = [os.path.join(dataset, "latent_videos", "train", "0", "%d.pt" % v) for v in range(3)]
         stamps = {path: os.stat(path).st_mtime_ns for path in outputs}
         again = run_encoder(dataset, episodes, svd, gpus)
-        assert again[0]["todo"] == 0 and again[0]["done"] == 3 and again[-1] == {"event": "end", "encoded": 0, "failed": 0, "skipped": 3}, again
+        assert (
+            again[0]["todo"] == 0
+            and again[0]["done"] == 3
+            and again[-1] == {"event": "end", "encoded": 0, "failed": 0, "skipped": 3}
+        ), again
         assert stamps == {path: os.stat(path).st_mtime_ns for path in outputs}, "finished latents are not rewritten"
 
         os.remove(outputs[1])

@@ -13,6 +13,7 @@ With OUT set, the run's train.log and the GPU query output are copied there (rea
 
 Run on the GPU host from the repository root: python3 remote-kit/tests/test_runs_gpu.py
 """
+
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from cuda_or_skip import cuda_device_count  # beside this file
 KIT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GPU_QUERY = "--query-gpu=index,name,uuid,memory.total,memory.used,memory.free,utilization.gpu"
 
-TRAINER = r'''
+TRAINER = r"""
 import importlib, math, os, time
 from argparse import ArgumentParser
 import torch
@@ -75,9 +76,9 @@ if __name__ == "__main__":
     args = importlib.import_module(overrides.config).wm_args()
     os.makedirs(args.output_dir, exist_ok=True)
     main(args)
-'''
+"""
 
-CONFIG = '''
+CONFIG = """
 class wm_args:
     output_dir = "model_ckpt/flexiv_finetune"
     learning_rate = 5e-6
@@ -86,20 +87,29 @@ class wm_args:
     train_batch_size = 4
     max_train_steps = 100000
     checkpointing_steps = 20
-'''
+"""
 
 
 def kit(args, stdin=None):
-    result = subprocess.run([sys.executable, os.path.join(KIT, args[0])] + args[1:], input=stdin, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, os.path.join(KIT, args[0])] + args[1:],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode in (0, 3), result.stderr
     return json.loads(result.stdout)
 
 
 def memory_used_mib():
     """Memory used per GPU (MiB): in a container nvidia-smi may list no processes, but memory always shows."""
-    out = subprocess.run(["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["nvidia-smi", "--query-gpu=memory.used", "--format=csv,noheader,nounits"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [int(line) for line in out.split()]
 
 
@@ -115,15 +125,45 @@ def launch_request(root, run_id, workdir, output_dir, gpus):
     """What the extension's launchRun sends for the single-host accelerate target."""
     module = "ctrl_world_flexiv_run_" + run_id
     run_dir = os.path.join(root, "runs", run_id)
-    argv = ["accelerate", "launch", "--num_machines", "1", "--num_processes", str(len(gpus)), "--main_process_port", "29517",
-            "--mixed_precision", "bf16", "--dynamo_backend", "no"] + (["--multi_gpu"] if len(gpus) > 1 else []) + \
-           ["scripts/train_wm.py", "--config", module]
+    argv = (
+        [
+            "accelerate",
+            "launch",
+            "--num_machines",
+            "1",
+            "--num_processes",
+            str(len(gpus)),
+            "--main_process_port",
+            "29517",
+            "--mixed_precision",
+            "bf16",
+            "--dynamo_backend",
+            "no",
+        ]
+        + (["--multi_gpu"] if len(gpus) > 1 else [])
+        + ["scripts/train_wm.py", "--config", module]
+    )
     return {
-        "root": root, "runId": run_id, "outputDir": output_dir, "workdir": workdir, "argv": argv, "detach": "setsid",
+        "root": root,
+        "runId": run_id,
+        "outputDir": output_dir,
+        "workdir": workdir,
+        "argv": argv,
+        "detach": "setsid",
         "env": {"CUDA_VISIBLE_DEVICES": ",".join(map(str, gpus)), "PYTHONPATH": run_dir, "WANDB_MODE": "offline"},
-        "files": {"config_snapshot.py": CONFIG, module + ".py": CONFIG.replace('"model_ckpt/flexiv_finetune"', repr(output_dir))},
-        "record": {"schema": 1, "name": os.path.basename(output_dir), "outputDir": output_dir, "workdir": workdir, "gpus": gpus,
-                   "command": argv, "totalSteps": 100000},
+        "files": {
+            "config_snapshot.py": CONFIG,
+            module + ".py": CONFIG.replace('"model_ckpt/flexiv_finetune"', repr(output_dir)),
+        },
+        "record": {
+            "schema": 1,
+            "name": os.path.basename(output_dir),
+            "outputDir": output_dir,
+            "workdir": workdir,
+            "gpus": gpus,
+            "command": argv,
+            "totalSteps": 100000,
+        },
     }
 
 
@@ -132,7 +172,10 @@ def main():
     if not count:
         return
     gpus = list(range(count))
-    probe = kit(["probe.py"], json.dumps({"packages": ["torch", "accelerate"], "commands": ["nvidia-smi", "accelerate", "setsid"]}))
+    probe = kit(
+        ["probe.py"],
+        json.dumps({"packages": ["torch", "accelerate"], "commands": ["nvidia-smi", "accelerate", "setsid"]}),
+    )
     assert probe["packages"]["torch"] and probe["packages"]["accelerate"], probe
     assert all(probe["commands"].values()), probe
 
@@ -164,15 +207,20 @@ def main():
         stopped = kit(["runs.py", "stop", root, run_id, "30"])
         print("stop: %s in %.1f s" % (json.dumps(stopped), time.time() - stop_started))
         assert stopped["state"] == "stopped" and stopped["remaining"] == [], stopped
-        wait_for("the GPUs to be freed", lambda: all(now - then < 64 for now, then in zip(memory_used_mib(), before)), 30)
+        wait_for(
+            "the GPUs to be freed", lambda: all(now - then < 64 for now, then in zip(memory_used_mib(), before)), 30
+        )
         assert kit(["runs.py", "list", root, run_id])[0]["record"]["state"] == "stopped"
     finally:
         out = os.environ.get("OUT")
         if out:
             shutil.copy(log, os.path.join(out, "accelerate-%dgpu-train.log" % len(gpus)))
             with open(os.path.join(out, "nvidia-smi-query-gpu.csv"), "w") as handle:
-                handle.write(subprocess.run(["nvidia-smi", GPU_QUERY, "--format=csv,noheader,nounits"], capture_output=True,
-                                            text=True).stdout)
+                handle.write(
+                    subprocess.run(
+                        ["nvidia-smi", GPU_QUERY, "--format=csv,noheader,nounits"], capture_output=True, text=True
+                    ).stdout
+                )
         kit(["runs.py", "stop", root, run_id, "5"])
     print("ok: launch, list, refusal of a second launch and stop on %d GPU(s)" % len(gpus))
 

@@ -24,6 +24,7 @@ Run from the repository root on the GPU machine:
 (DIFFUSERS_SRC: a folder holding the diffusers package.) With OUT set, the real logs, listings, one sample video per
 run and a JSON report are copied there: the unit tests' fixtures.
 """
+
 import json
 import os
 import shutil
@@ -53,8 +54,9 @@ def timed(name, started):
 def in_env(argv, stdin=None, timeout=900):
     """A command in the training environment, as the kit's launcher runs it: the env setup first."""
     command = ENV_SETUP + '; exec "$@"'
-    return subprocess.run(["sh", "-c", command, "sh"] + argv, input=stdin, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        ["sh", "-c", command, "sh"] + argv, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def prepare(bundle, diffusers_src):
@@ -71,14 +73,16 @@ def prepare(bundle, diffusers_src):
     # The submodule is registered under its old name before the package is replaced, so Python never loads the moved
     # file under the old (shallower) package name, where its relative imports would reach above diffusers.
     with open(os.path.join(old, "__init__.py"), "w") as handle:
-        handle.write("import importlib, sys\n"
-                     "_moved = 'diffusers.pipelines.deprecated.text_to_video_synthesis'\n"
-                     "sys.modules[__name__ + '.pipeline_text_to_video_synth'] = importlib.import_module(\n"
-                     "    _moved + '.pipeline_text_to_video_synth')\n"
-                     "sys.modules[__name__] = importlib.import_module(_moved)\n")
+        handle.write(
+            "import importlib, sys\n"
+            "_moved = 'diffusers.pipelines.deprecated.text_to_video_synthesis'\n"
+            "sys.modules[__name__ + '.pipeline_text_to_video_synth'] = importlib.import_module(\n"
+            "    _moved + '.pipeline_text_to_video_synth')\n"
+            "sys.modules[__name__] = importlib.import_module(_moved)\n"
+        )
 
 
-MODELS = r'''
+MODELS = r"""
 import json, os, sys
 import torch
 from diffusers import AutoencoderKLTemporalDecoder, EulerDiscreteScheduler, StableVideoDiffusionPipeline
@@ -130,7 +134,7 @@ text = CLIPTextModelWithProjection(CLIPTextConfig(vocab_size=len(vocab), hidden_
                                    eos_token_id=vocab["<|endoftext|>"], pad_token_id=vocab["<|endoftext|>"]))
 text.save_pretrained(clip)
 print("models saved")
-'''
+"""
 
 
 def build_models():
@@ -143,9 +147,20 @@ def build_models():
 
 def encode_latents():
     started = time.time()
-    done = in_env([sys.executable, os.path.join(KIT, "encode_latents.py"), "--dataset", os.path.join(BASE, "data", "flexiv_1113"),
-                   "--episodes", os.path.join(BASE, "episodes", "flexiv_1113"),
-                   "--svd", os.path.join(BASE, "models", "stable-video-diffusion-img2vid"), "--gpus", "0"])
+    done = in_env(
+        [
+            sys.executable,
+            os.path.join(KIT, "encode_latents.py"),
+            "--dataset",
+            os.path.join(BASE, "data", "flexiv_1113"),
+            "--episodes",
+            os.path.join(BASE, "episodes", "flexiv_1113"),
+            "--svd",
+            os.path.join(BASE, "models", "stable-video-diffusion-img2vid"),
+            "--gpus",
+            "0",
+        ]
+    )
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
     timed("encode latents", started)
 
@@ -172,13 +187,20 @@ def probe_problems(answer, name):
         return problems + ["trainer did not reach main(args): %s" % json.dumps(trainer)[-1500:]]
     if trainer["values"]["output_dir"] != "%s/out/%s" % (BASE, name):
         problems.append("effective output_dir %s" % trainer["values"]["output_dir"])
-    problems.extend("%s: %s" % (mode, trainer["data"][mode]) for mode in ("train", "val") if "error" in trainer["data"][mode])
+    problems.extend(
+        "%s: %s" % (mode, trainer["data"][mode]) for mode in ("train", "val") if "error" in trainer["data"][mode]
+    )
     return problems
 
 
 def kit(args, stdin=None):
-    done = subprocess.run([sys.executable, os.path.join(KIT, args[0])] + args[1:], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, os.path.join(KIT, args[0])] + args[1:],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode in (0, 3), done.stderr
     return json.loads(done.stdout)
 
@@ -235,7 +257,9 @@ def main():
             if samples:
                 keep(os.path.join(request["outputDir"], "samples", sorted(samples)[0]), "%s-sample.mp4" % name)
             if state != "finished" or len(checkpoints) < 2 or not samples:
-                failures.append("%s: state %s, %d checkpoints, %d samples" % (name, state, len(checkpoints), len(samples)))
+                failures.append(
+                    "%s: state %s, %d checkpoints, %d samples" % (name, state, len(checkpoints), len(samples))
+                )
             if name == "upstream":
                 # The fork starts from checkpoint-20; the rest only fill the disk.
                 for item in outputs.get("checkpoints", []):

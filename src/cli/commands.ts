@@ -7,5 +7,12 @@ import { TRAINING_COMMANDS } from './training';
 import { qualityCommand } from './quality';
 
 export const COMMANDS: readonly CliCommand[] = [
-  scanCommand, validateCommand, frameCommand, convertCommand, checkConvertedCommand, ...CONFIG_COMMANDS, ...TRAINING_COMMANDS, qualityCommand,
+  scanCommand,
+  validateCommand,
+  frameCommand,
+  convertCommand,
+  checkConvertedCommand,
+  ...CONFIG_COMMANDS,
+  ...TRAINING_COMMANDS,
+  qualityCommand,
 ];

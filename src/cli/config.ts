@@ -3,22 +3,54 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  BUILTIN_PROFILES, ConfigError, DEFAULT_ENVIRONMENT, FIELDS, GROUPS, deriveFigures, fieldSpec, parseConfigDocument, parseFieldInput, parseProfile,
-  pythonLiteral, renderConfigFile, setConfigValues, validateDocument, describeProblem, type ConfigDocument, type ConfigIssue,
-  type ConfigProfile, type ConfigValue, type FieldKind, type TrainingEnvironment,
+  BUILTIN_PROFILES,
+  ConfigError,
+  DEFAULT_ENVIRONMENT,
+  FIELDS,
+  GROUPS,
+  deriveFigures,
+  fieldSpec,
+  parseConfigDocument,
+  parseFieldInput,
+  parseProfile,
+  pythonLiteral,
+  renderConfigFile,
+  setConfigValues,
+  validateDocument,
+  describeProblem,
+  type ConfigDocument,
+  type ConfigIssue,
+  type ConfigProfile,
+  type ConfigValue,
+  type FieldKind,
+  type TrainingEnvironment,
 } from '../core/config';
 import { writeFileAtomic } from '../core/atomicWrite';
-import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type CliIo, type ParsedArgs } from './framework';
+import {
+  printJson,
+  requirePositional,
+  stringOption,
+  UsageError,
+  type CliCommand,
+  type CliIo,
+  type ParsedArgs,
+} from './framework';
 
 async function readConfig(file: string): Promise<{ source: string; document: ConfigDocument }> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    throw new ConfigError(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+    );
   }
   const document = parseConfigDocument(source);
-  if (!document.classFound) throw new ConfigError(`${file} has no "class wm_args:", so it is not a Ctrl-World training config.`, 'Pass the config_*.py that train_wm.py imports.');
+  if (!document.classFound)
+    throw new ConfigError(
+      `${file} has no "class wm_args:", so it is not a Ctrl-World training config.`,
+      'Pass the config_*.py that train_wm.py imports.',
+    );
   return { source, document };
 }
 
@@ -26,12 +58,14 @@ function positiveNumber(args: ParsedArgs, name: string, integer = false): number
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new UsageError(`--${name} must be a positive ${integer ? 'whole ' : ''}number, not "${text}"`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+    throw new UsageError(`--${name} must be a positive ${integer ? 'whole ' : ''}number, not "${text}"`);
   return value;
 }
 
 const issuesJson = (issues: ConfigIssue[]) => issues.map(({ field, message }) => ({ field, message }));
-const shown = (value: ConfigValue | undefined, kind?: FieldKind) => (value === undefined ? '(not set)' : pythonLiteral(value, { kind }));
+const shown = (value: ConfigValue | undefined, kind?: FieldKind) =>
+  value === undefined ? '(not set)' : pythonLiteral(value, { kind });
 
 export const configShowCommand: CliCommand = {
   name: 'config show',
@@ -49,8 +83,10 @@ export const configShowCommand: CliCommand = {
     }
     if (syntaxError) io.out(`Python cannot run this file: ${syntaxError}. It cannot be edited until that is fixed.`);
     // A field set inside if/else has no one value: say so rather than "(not set)" or the last branch's value.
-    const value = (name: string, kind?: FieldKind) => (document.conditional.has(name)
-      ? `(set conditionally, line ${document.conditional.get(name)!.line + 1})` : shown(document.values[name], kind));
+    const value = (name: string, kind?: FieldKind) =>
+      document.conditional.has(name)
+        ? `(set conditionally, line ${document.conditional.get(name)!.line + 1})`
+        : shown(document.values[name], kind);
     for (const group of GROUPS) {
       io.out(group.title);
       for (const spec of FIELDS.filter((field) => field.group === group.id)) {
@@ -73,8 +109,14 @@ export const configShowCommand: CliCommand = {
 export const configCheckCommand: CliCommand = {
   name: 'config check',
   summary: 'Validate a training config and print the figures that matter before launch; exit 1 on errors.',
-  usage: 'config check <file.py> [--gpus N] [--gpu-memory-gb M] [--checkpoint-size-gb G] [--seconds-per-step S] [--json]',
-  options: { gpus: { type: 'string' }, 'gpu-memory-gb': { type: 'string' }, 'checkpoint-size-gb': { type: 'string' }, 'seconds-per-step': { type: 'string' } },
+  usage:
+    'config check <file.py> [--gpus N] [--gpu-memory-gb M] [--checkpoint-size-gb G] [--seconds-per-step S] [--json]',
+  options: {
+    gpus: { type: 'string' },
+    'gpu-memory-gb': { type: 'string' },
+    'checkpoint-size-gb': { type: 'string' },
+    'seconds-per-step': { type: 'string' },
+  },
   async run(args, io) {
     const file = requirePositional(args, 0, 'the config file');
     const env: TrainingEnvironment = {
@@ -92,7 +134,9 @@ export const configCheckCommand: CliCommand = {
       for (const issue of errors) io.out(`error    ${issue.field}: ${issue.message}`);
       for (const issue of warnings) io.out(`warning  ${issue.field}: ${issue.message}`);
       io.out(`${errors.length} errors, ${warnings.length} warnings in ${file}`);
-      io.out(`global batch ${derived.globalBatch} · ${derived.checkpoints} checkpoints (${derived.checkpointDiskGb} GB) · ${derived.validations} validations, ${derived.videos} videos · ~${derived.estimatedHours} h · ~${derived.memoryPerGpuGb} GB per GPU`);
+      io.out(
+        `global batch ${derived.globalBatch} · ${derived.checkpoints} checkpoints (${derived.checkpointDiskGb} GB) · ${derived.validations} validations, ${derived.videos} videos · ~${derived.estimatedHours} h · ~${derived.memoryPerGpuGb} GB per GPU`,
+      );
     }
     return errors.length > 0 ? 1 : 0;
   },
@@ -100,7 +144,7 @@ export const configCheckCommand: CliCommand = {
 
 export const configSetCommand: CliCommand = {
   name: 'config set',
-  summary: 'Change fields of a training config in place (only their values\' text); refuses invalid values.',
+  summary: "Change fields of a training config in place (only their values' text); refuses invalid values.",
   usage: 'config set <file.py> <field>=<value>... [--json]',
   async run(args, io) {
     const file = requirePositional(args, 0, 'the config file');
@@ -116,13 +160,19 @@ export const configSetCommand: CliCommand = {
       changes[field] = parseFieldInput(spec, assignment.slice(equals + 1));
     }
     const { source, document } = await readConfig(file);
-    const before = new Set(validateDocument(document, DEFAULT_ENVIRONMENT).errors.map((issue) => `${issue.field}\n${issue.message}`));
+    const before = new Set(
+      validateDocument(document, DEFAULT_ENVIRONMENT).errors.map((issue) => `${issue.field}\n${issue.message}`),
+    );
     const updated = setConfigValues(source, changes);
-    const introduced = validateDocument(parseConfigDocument(updated), DEFAULT_ENVIRONMENT).errors.filter((issue) => !before.has(`${issue.field}\n${issue.message}`));
+    const introduced = validateDocument(parseConfigDocument(updated), DEFAULT_ENVIRONMENT).errors.filter(
+      (issue) => !before.has(`${issue.field}\n${issue.message}`),
+    );
     if (introduced.length > 0) return refuse(io, file, introduced, Boolean(args.values.json));
     if (updated !== source) await writeFileAtomic(file, updated);
     if (args.values.json) printJson(io, { file, changed: changes });
-    else for (const [field, value] of Object.entries(changes)) io.out(`${field} = ${pythonLiteral(value, { kind: fieldSpec(field)!.kind })}`);
+    else
+      for (const [field, value] of Object.entries(changes))
+        io.out(`${field} = ${pythonLiteral(value, { kind: fieldSpec(field)!.kind })}`);
     return 0;
   },
 };
@@ -143,12 +193,19 @@ export const configRenderCommand: CliCommand = {
     const profileArg = requirePositional(args, 0, 'the profile');
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('missing --out <file.py>');
-    if (existsSync(out) && !args.values.force) throw new ConfigError(`${out} already exists and was left as it is.`, 'Choose another --out, or add --force to replace it.');
+    if (existsSync(out) && !args.values.force)
+      throw new ConfigError(
+        `${out} already exists and was left as it is.`,
+        'Choose another --out, or add --force to replace it.',
+      );
     const profile = await loadProfile(profileArg);
     await writeFileAtomic(out, renderConfigFile(profile.values, `profile "${profile.name}"`));
     const fromProfile = Object.keys(profile.values).length;
     if (args.values.json) printJson(io, { file: out, profile: profile.name, fields: FIELDS.length, fromProfile });
-    else io.out(`Wrote ${out} from the profile "${profile.name}": ${fromProfile} of its ${FIELDS.length} fields from the profile, the others their defaults.`);
+    else
+      io.out(
+        `Wrote ${out} from the profile "${profile.name}": ${fromProfile} of its ${FIELDS.length} fields from the profile, the others their defaults.`,
+      );
     return 0;
   },
 };
@@ -160,9 +217,17 @@ async function loadProfile(argument: string): Promise<ConfigProfile> {
   try {
     text = await readFile(argument, 'utf8');
   } catch {
-    throw new ConfigError(`Cannot read the profile ${argument}.`, `Give a YAML file, or one of the built-in profiles: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}.`);
+    throw new ConfigError(
+      `Cannot read the profile ${argument}.`,
+      `Give a YAML file, or one of the built-in profiles: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}.`,
+    );
   }
   return parseProfile(text, path.basename(argument).replace(/\.ya?ml$/i, ''));
 }
 
-export const CONFIG_COMMANDS: readonly CliCommand[] = [configShowCommand, configCheckCommand, configSetCommand, configRenderCommand];
+export const CONFIG_COMMANDS: readonly CliCommand[] = [
+  configShowCommand,
+  configCheckCommand,
+  configSetCommand,
+  configRenderCommand,
+];

@@ -5,7 +5,15 @@ import { EpisodeFile } from '../core/hdf5';
 import { encodePng } from '../core/image/png';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { printable } from '../core/format';
-import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type CliIo, type ParsedArgs } from './framework';
+import {
+  printJson,
+  requirePositional,
+  stringOption,
+  UsageError,
+  type CliCommand,
+  type CliIo,
+  type ParsedArgs,
+} from './framework';
 import { progressLine } from './progress';
 
 const SCAN_OPTIONS = {
@@ -21,7 +29,8 @@ function wholeNumber(args: ParsedArgs, name: string, fallback: number, minimum =
   const text = stringOption(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) throw new UsageError(`--${name} must be a whole number from ${minimum}, not "${text}"`);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new UsageError(`--${name} must be a whole number from ${minimum}, not "${text}"`);
   return value;
 }
 
@@ -35,11 +44,14 @@ function scanOptions(args: ParsedArgs): ScanOptions {
 
 async function scanFolder(args: ParsedArgs, io: CliIo): Promise<ScanResult> {
   const root = path.resolve(requirePositional(args, 0, 'the dataset folder'));
-  // --jobs: threads reading files at once, this one included (0 or 1: this one only); by default one per idle core, up to 4.
+  // --jobs: threads reading files at once, this one included (0 or 1: this one only); by default one per idle core, up
+  // to 4.
   const jobs = stringOption(args, 'jobs') === undefined ? undefined : wholeNumber(args, 'jobs', 0, 0);
   const progress = progressLine(io, args, 'scan');
   try {
-    return await new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root, { onProgress: progress.update });
+    return await new DatasetScanner(scanOptions(args), { maxWorkers: jobs, callerReads: true }).scan(root, {
+      onProgress: progress.update,
+    });
   } finally {
     progress.finish();
   }
@@ -61,9 +73,17 @@ export const scanCommand: CliCommand = {
       return 0;
     }
     for (const episode of result.episodes) {
-      const cameras = episode.cameras.map((camera) => `${camera.name} ${camera.height}x${camera.width} ${camera.encoding}`).join(', ') || 'no cameras';
-      const status = episode.problems.length === 0 ? 'ok' : `${episode.problems.length} problem${episode.problems.length > 1 ? 's' : ''}`;
-      io.out(`${printable(episode.file)}  ${episode.frames} frames  ${megabytes(episode.sizeBytes)}  ${cameras}  [${status}]`);
+      const cameras =
+        episode.cameras
+          .map((camera) => `${camera.name} ${camera.height}x${camera.width} ${camera.encoding}`)
+          .join(', ') || 'no cameras';
+      const status =
+        episode.problems.length === 0
+          ? 'ok'
+          : `${episode.problems.length} problem${episode.problems.length > 1 ? 's' : ''}`;
+      io.out(
+        `${printable(episode.file)}  ${episode.frames} frames  ${megabytes(episode.sizeBytes)}  ${cameras}  [${status}]`,
+      );
     }
     const { episodes, frames, errors, warnings } = result.summary;
     io.out(`${episodes} episodes, ${frames} frames, ${errors} errors, ${warnings} warnings in ${result.root}`);
@@ -78,12 +98,15 @@ export const validateCommand: CliCommand = {
   options: SCAN_OPTIONS,
   async run(args, io) {
     const result = await scanFolder(args, io);
-    const problems = result.episodes.flatMap((episode) => episode.problems.map((problem) => ({ file: episode.file, ...problem })));
+    const problems = result.episodes.flatMap((episode) =>
+      episode.problems.map((problem) => ({ file: episode.file, ...problem })),
+    );
     if (args.values.json) {
       printJson(io, { root: result.root, problems, summary: result.summary });
     } else {
       // One line per problem whatever the file is called: a newline in a name would forge a line of its own.
-      for (const problem of problems) io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(20)} ${printable(problem.message)}`);
+      for (const problem of problems)
+        io.out(`${problem.severity.padEnd(7)} ${problem.code.padEnd(20)} ${printable(problem.message)}`);
       const { episodes, errors, warnings } = result.summary;
       io.out(`${episodes} episodes checked: ${errors} errors, ${warnings} warnings.`);
     }
@@ -103,7 +126,8 @@ export const frameCommand: CliCommand = {
     const camera = requirePositional(args, 1, 'the camera name');
     const indexText = requirePositional(args, 2, 'the frame index');
     const index = Number(indexText);
-    if (!/^\d+$/.test(indexText)) throw new UsageError(`the frame index must be a whole number from 0, not "${indexText}"`);
+    if (!/^\d+$/.test(indexText))
+      throw new UsageError(`the frame index must be a whole number from 0, not "${indexText}"`);
     const outOption = stringOption(args, 'out');
     if (!outOption) throw new UsageError('missing --out <path>');
     const episode = await EpisodeFile.open(file);
@@ -113,12 +137,27 @@ export const frameCommand: CliCommand = {
       const extension = path.extname(out).toLowerCase();
       if (!extension) out += EXTENSIONS[frame.encoding][0];
       else if (!(EXTENSIONS[frame.encoding] as readonly string[]).includes(extension)) {
-        throw new UsageError(`frame ${index} of ${camera} is stored as ${frame.encoding === 'jpeg' ? 'JPEG' : 'raw pixels'}: give --out a ${EXTENSIONS[frame.encoding].join(' or ')} name`);
+        throw new UsageError(
+          `frame ${index} of ${camera} is stored as ${frame.encoding === 'jpeg' ? 'JPEG' : 'raw pixels'}: give --out a ${EXTENSIONS[frame.encoding].join(' or ')} name`,
+        );
       }
       const bytes = frame.encoding === 'jpeg' ? frame.bytes : encodePng(frame.bytes, frame.width, frame.height);
       await writeFileAtomic(out, bytes);
-      if (args.values.json) printJson(io, { file: path.resolve(file), camera, index, encoding: frame.encoding, width: frame.width, height: frame.height, out, bytes: bytes.length });
-      else io.out(`Wrote ${out} (${frame.encoding === 'jpeg' ? 'JPEG' : 'PNG'}, ${frame.width}x${frame.height}, ${bytes.length} bytes).`);
+      if (args.values.json)
+        printJson(io, {
+          file: path.resolve(file),
+          camera,
+          index,
+          encoding: frame.encoding,
+          width: frame.width,
+          height: frame.height,
+          out,
+          bytes: bytes.length,
+        });
+      else
+        io.out(
+          `Wrote ${out} (${frame.encoding === 'jpeg' ? 'JPEG' : 'PNG'}, ${frame.width}x${frame.height}, ${bytes.length} bytes).`,
+        );
       return 0;
     } finally {
       episode.close();

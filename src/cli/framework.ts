@@ -29,7 +29,12 @@ export interface ParsedArgs {
 /** Parses a subcommand's arguments strictly: an unknown option is a usage error, not silently ignored. */
 export function parseCommandArgs(command: CliCommand, argv: string[]): ParsedArgs {
   try {
-    const { positionals, values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, ...command.options }, allowPositionals: true, strict: true });
+    const { positionals, values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
     return { positionals, values: values as ParsedArgs['values'] };
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -42,15 +47,25 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 }
 
 /** A numeric option: its fallback when absent, a usage error naming the option when it is not `what`. */
-export function numberOption(args: ParsedArgs, name: string, fallback: number, check: (value: number) => boolean, what: string): number {
+export function numberOption(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  check: (value: number) => boolean,
+  what: string,
+): number {
   const text = stringOption(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${name} must be ${what}, not "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value))
+    throw new UsageError(`--${name} must be ${what}, not "${text}"`);
   return value;
 }
 
-export const whole = (min: number) => (value: number): boolean => Number.isInteger(value) && value >= min;
+export const whole =
+  (min: number) =>
+  (value: number): boolean =>
+    Number.isInteger(value) && value >= min;
 
 export function requirePositional(args: ParsedArgs, index: number, what: string): string {
   const value = args.positionals[index];

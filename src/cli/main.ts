@@ -17,7 +17,7 @@ export function helpText(version: string): string {
     '',
     'Options:',
     '  --json     machine-readable output (where a command supports it)',
-    '  --help     this help, or a command\'s own with <command> --help',
+    "  --help     this help, or a command's own with <command> --help",
     '  --version  the version',
     '',
     'Exit codes: 0 success, 1 the command found a failure, 2 usage error.',

@@ -10,7 +10,12 @@ export interface ProgressLine {
 
 const EVERY_MS = 200;
 
-export function progressLine(io: CliIo, args: ParsedArgs, what: string, now: () => number = () => performance.now()): ProgressLine {
+export function progressLine(
+  io: CliIo,
+  args: ParsedArgs,
+  what: string,
+  now: () => number = () => performance.now(),
+): ProgressLine {
   const write = io.progress;
   if (!write || args.values.json) return { update: () => undefined, finish: () => undefined };
   const started = now();
@@ -34,6 +39,7 @@ export function progressLine(io: CliIo, args: ParsedArgs, what: string, now: () 
 export function formatProgress(what: string, done: number, total: number, seconds: number): string {
   const rate = seconds > 0 ? done / seconds : 0;
   const left = rate > 0 ? Math.ceil((total - done) / rate) : undefined;
-  const eta = left === undefined ? '' : left >= 60 ? ` · ${Math.floor(left / 60)} min ${left % 60} s left` : ` · ${left} s left`;
+  const eta =
+    left === undefined ? '' : left >= 60 ? ` · ${Math.floor(left / 60)} min ${left % 60} s left` : ` · ${left} s left`;
   return `${what} ${done}/${total}${rate > 0 ? ` · ${rate.toFixed(1)}/s` : ''}${done < total ? eta : ''}`;
 }

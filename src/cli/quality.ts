@@ -18,19 +18,33 @@ async function videosOf(target: string): Promise<string[]> {
 const rounded = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
 
 function forJson(result: SampleQuality) {
-  const score = ({ psnr, ssim }: { psnr: number; ssim: number }) => ({ psnr: rounded(psnr, 3), ssim: rounded(ssim, 5) });
+  const score = ({ psnr, ssim }: { psnr: number; ssim: number }) => ({
+    psnr: rounded(psnr, 3),
+    ssim: rounded(ssim, 5),
+  });
   return {
-    file: result.file, step: result.step ?? null, id: result.id ?? null, ...score(result),
-    perView: result.perView.map(score), perSample: result.perSample.map(score), perHorizon: result.perHorizon.map(score),
+    file: result.file,
+    step: result.step ?? null,
+    id: result.id ?? null,
+    ...score(result),
+    perView: result.perView.map(score),
+    perSample: result.perSample.map(score),
+    perHorizon: result.perHorizon.map(score),
     worst: { ...result.worst, ssim: rounded(result.worst.ssim, 5) },
   };
 }
 
 export const qualityCommand: CliCommand = {
   name: 'quality',
-  summary: 'PSNR and SSIM of validation videos: each predicted tile against the ground truth above it (ffmpeg decodes).',
+  summary:
+    'PSNR and SSIM of validation videos: each predicted tile against the ground truth above it (ffmpeg decodes).',
   usage: 'quality <video|samples-dir> [--height 192] [--width 320] [--history 6] [--ffmpeg ffmpeg] [--json]',
-  options: { height: { type: 'string' }, width: { type: 'string' }, history: { type: 'string' }, ffmpeg: { type: 'string' } },
+  options: {
+    height: { type: 'string' },
+    width: { type: 'string' },
+    history: { type: 'string' },
+    ffmpeg: { type: 'string' },
+  },
   async run(args, io) {
     const target = path.resolve(requirePositional(args, 0, 'a validation video or a samples folder'));
     const layout = {
@@ -46,7 +60,9 @@ export const qualityCommand: CliCommand = {
       for (const sample of samples) {
         const where = sample.step === undefined ? path.basename(sample.file) : `step ${sample.step} #${sample.id}`;
         const horizon = sample.perHorizon.map((score) => score.ssim.toFixed(3)).join(' ');
-        io.out(`${where}: PSNR ${sample.psnr.toFixed(2)} dB, SSIM ${sample.ssim.toFixed(4)} (SSIM by horizon ${horizon})`);
+        io.out(
+          `${where}: PSNR ${sample.psnr.toFixed(2)} dB, SSIM ${sample.ssim.toFixed(4)} (SSIM by horizon ${horizon})`,
+        );
       }
       if (samples.length === 0) io.out(`No validation videos (train_steps_<step>_<id>.mp4) in ${target}.`);
     }

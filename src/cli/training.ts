@@ -8,7 +8,15 @@ import { launchRun } from '../core/training/launch';
 import { age, runsJson } from '../core/training/runRecord';
 import { RunFollower } from '../core/training/follow';
 import { ProgressLines } from '../core/training/progressLines';
-import { printJson, requirePositional, stringOption, UsageError, type CliCommand, type CliIo, type ParsedArgs } from './framework';
+import {
+  printJson,
+  requirePositional,
+  stringOption,
+  UsageError,
+  type CliCommand,
+  type CliIo,
+  type ParsedArgs,
+} from './framework';
 
 const HOST_OPTIONS = {
   host: { type: 'string' },
@@ -28,12 +36,17 @@ const LAUNCH_OPTIONS = {
   'checkpoint-size-gb': { type: 'string' },
 } as const;
 
-const HOST_HELP = '--host H is an SSH host (a Host alias or user@host) or "local" for this machine; --ssh-config FILE is passed to ssh -F; --registry DIR moves the run registry (default ~/.ctrl-world-flexiv).';
+const HOST_HELP =
+  '--host H is an SSH host (a Host alias or user@host) or "local" for this machine; --ssh-config FILE is passed to ssh -F; --registry DIR moves the run registry (default ~/.ctrl-world-flexiv).';
 
 async function registryFrom(args: ParsedArgs): Promise<RunRegistry> {
   const host = stringOption(args, 'host');
   if (!host) throw new UsageError('--host is required');
-  const runner = new CommandRunner({ sshConfigFile: stringOption(args, 'ssh-config'), controlDir: await ensurePrivateDir(defaultControlDir()), controlPersistSeconds: 120 });
+  const runner = new CommandRunner({
+    sshConfigFile: stringOption(args, 'ssh-config'),
+    controlDir: await ensurePrivateDir(defaultControlDir()),
+    controlPersistSeconds: 120,
+  });
   const target = host === 'local' ? LOCAL_HOST : sshHost(host);
   const remote = new RemoteHost(runner, target, stringOption(args, 'env-setup'));
   return new RunRegistry(remote, stringOption(args, 'registry') ?? DEFAULT_REGISTRY_ROOT);
@@ -42,8 +55,13 @@ async function registryFrom(args: ParsedArgs): Promise<RunRegistry> {
 function gpuList(args: ParsedArgs): number[] | undefined {
   const text = stringOption(args, 'gpus');
   if (text === undefined) return undefined;
-  const gpus = text.split(',').map((item) => item.trim()).filter(Boolean).map(Number);
-  if (gpus.length === 0 || gpus.some((gpu) => !Number.isInteger(gpu) || gpu < 0)) throw new UsageError(`--gpus takes GPU indices like 0,1 (got "${text}")`);
+  const gpus = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (gpus.length === 0 || gpus.some((gpu) => !Number.isInteger(gpu) || gpu < 0))
+    throw new UsageError(`--gpus takes GPU indices like 0,1 (got "${text}")`);
   return gpus;
 }
 
@@ -92,7 +110,8 @@ function printChecks(io: CliIo, result: PreflightResult): void {
 
 const preflight: CliCommand = {
   name: 'preflight',
-  summary: 'Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB.',
+  summary:
+    'Checks a GPU host before training: environment, Flexiv fixes, models, data, GPUs, disk, output folder, port, WandB.',
   usage: `preflight --host H --repo DIR --config FILE [--gpus 0,1] [--port P] [--env-setup CMD] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: LAUNCH_OPTIONS,
   async run(args, io) {
@@ -105,14 +124,19 @@ const preflight: CliCommand = {
 
 const trainStart: CliCommand = {
   name: 'train start',
-  summary: 'Runs the preflight, then starts training detached on the host (WANDB_API_KEY from this environment, or --offline).',
+  summary:
+    'Runs the preflight, then starts training detached on the host (WANDB_API_KEY from this environment, or --offline).',
   usage: `train start --host H --repo DIR --config FILE [--gpus 0,1] [--output DIR] [--port P] [--env-setup CMD] [--detach setsid|tmux] [--checkpoint-size-gb N] [--offline] [--json]\n${HOST_HELP}`,
   options: { ...LAUNCH_OPTIONS, output: { type: 'string' } },
   async run(args, io) {
     const registry = await registryFrom(args);
     const result = await runPreflight(preflightInput(args, registry));
     if (!result.ok || !result.context) {
-      if (args.values.json) printJson(io, { error: 'preflight-failed', checks: result.checks.filter((c) => !c.ok).map(({ id, ok, message }) => ({ id, ok, message })) });
+      if (args.values.json)
+        printJson(io, {
+          error: 'preflight-failed',
+          checks: result.checks.filter((c) => !c.ok).map(({ id, ok, message }) => ({ id, ok, message })),
+        });
       else printChecks(io, result);
       return 1;
     }
@@ -133,7 +157,10 @@ const trainStart: CliCommand = {
       git: context.git,
     });
     if (args.values.json) printJson(io, { runId: launched.runId, outputDir: launched.outputDir });
-    else io.out(`Started run ${launched.runId} on ${registry.host.label} (pid ${launched.pid}); checkpoints go to ${launched.outputDir}.`);
+    else
+      io.out(
+        `Started run ${launched.runId} on ${registry.host.label} (pid ${launched.pid}); checkpoints go to ${launched.outputDir}.`,
+      );
     return 0;
   },
 };
@@ -152,7 +179,9 @@ const runs: CliCommand = {
     if (summaries.length === 0) io.out('No runs on this host.');
     for (const row of runsJson(summaries)) {
       const steps = row.totalSteps ? `${row.step}/${row.totalSteps}` : `${row.step}`;
-      io.out(`${row.runId}  ${row.state.padEnd(8)}  step ${steps}${row.loss !== null ? `  loss ${row.loss}` : ''}  ${age(row.startedAt)}  ${row.outputDir}`);
+      io.out(
+        `${row.runId}  ${row.state.padEnd(8)}  step ${steps}${row.loss !== null ? `  loss ${row.loss}` : ''}  ${age(row.startedAt)}  ${row.outputDir}`,
+      );
     }
     return 0;
   },
@@ -169,15 +198,21 @@ const trainStop: CliCommand = {
     if (!Number.isFinite(grace) || grace < 0) throw new UsageError('--grace takes seconds');
     const result = await (await registryFrom(args)).stop(runId, grace);
     if (args.values.json) printJson(io, result);
-    else if (result.remaining.length > 0) io.err(`Run ${runId} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive.`);
-    else io.out(result.signal ? `Run ${runId} stopped (SIG${result.signal}); no process of it is left.` : `Run ${runId} had already ended (${result.state}).`);
+    else if (result.remaining.length > 0)
+      io.err(`Run ${runId} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive.`);
+    else
+      io.out(
+        result.signal
+          ? `Run ${runId} stopped (SIG${result.signal}); no process of it is left.`
+          : `Run ${runId} had already ended (${result.state}).`,
+      );
     return result.remaining.length > 0 ? 1 : 0;
   },
 };
 
 const trainLogs: CliCommand = {
   name: 'train logs',
-  summary: 'Prints a run\'s log (carriage-return progress collapsed); --follow keeps printing until the run ends.',
+  summary: "Prints a run's log (carriage-return progress collapsed); --follow keeps printing until the run ends.",
   usage: `train logs --host H <runId> [--follow]\n${HOST_HELP}`,
   options: { ...HOST_OPTIONS, follow: { type: 'boolean' } },
   async run(args, io) {

@@ -15,14 +15,24 @@ import { HostConvertedDatasetCommand } from './hostConvertedDataset';
 export function registerConversion({ context, log, settings, hosts }: ExtensionServices): TreeSection {
   const converted = new ConvertedDatasets(context.workspaceState, log, async (location, cfg) => {
     const registry = await hosts.registry(location.host);
-    return convertedFilesOnHost(registry.host, await registry.root(), { root: location.root, name: location.name, metaRoot: location.metaRoot, cfg });
+    return convertedFilesOnHost(registry.host, await registry.root(), {
+      root: location.root,
+      name: location.name,
+      metaRoot: location.metaRoot,
+      cfg,
+    });
   });
   const section = new ConvertedSection(converted);
-  const panel = new ConvertedEpisodePanel(context.extensionUri, log, (target) => converted.filesFor(target.host, target.file));
+  const panel = new ConvertedEpisodePanel(context.extensionUri, log, (target) =>
+    converted.filesFor(target.host, target.file),
+  );
   const convert = new ConvertDatasetCommand(settings, converted, log);
   const encode = new EncodeLatentsCommand(settings, hosts, converted, log);
   const addOnHost = new HostConvertedDatasetCommand(settings, hosts, converted, log);
-  context.subscriptions.push(converted, section, panel,
+  context.subscriptions.push(
+    converted,
+    section,
+    panel,
     vscode.commands.registerCommand('ctrlWorld.convertDataset', (arg?: unknown) => convert.run(arg)),
     vscode.commands.registerCommand('ctrlWorld.encodeLatents', (node?: ConvertedNode) => encode.run(node)),
     vscode.commands.registerCommand('ctrlWorld.checkConvertedDatasets', () => converted.refresh()),
@@ -31,10 +41,18 @@ export function registerConversion({ context, log, settings, hosts }: ExtensionS
       if (node?.kind === 'convertedDataset') return converted.forget(node.dataset.location);
       return undefined;
     }),
-    vscode.commands.registerCommand('ctrlWorld.openConvertedEpisode', (target?: ConvertedEpisodeTarget | ConvertedNode) => {
-      const resolved = target && 'kind' in target ? (target.kind === 'convertedEpisode' ? episodeTarget(target.dataset, target.episode) : undefined) : target;
-      return resolved ? panel.show(resolved) : undefined;
-    }),
+    vscode.commands.registerCommand(
+      'ctrlWorld.openConvertedEpisode',
+      (target?: ConvertedEpisodeTarget | ConvertedNode) => {
+        const resolved =
+          target && 'kind' in target
+            ? target.kind === 'convertedEpisode'
+              ? episodeTarget(target.dataset, target.episode)
+              : undefined
+            : target;
+        return resolved ? panel.show(resolved) : undefined;
+      },
+    ),
   );
   void converted.refresh();
   return section as unknown as TreeSection;

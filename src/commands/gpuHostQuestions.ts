@@ -12,7 +12,11 @@ import type { ConvertedDataset } from '../views/converted/convertedDatasets';
  * The one answer to "which GPU host?" (training, latent encoding, converted data): hosts used before, the default
  * host, the SSH config's aliases, the settings' hosts, this machine, or one typed in.
  */
-export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, options: StepOptions): Promise<string | undefined> {
+export async function pickGpuHost(
+  settings: Settings,
+  hosts: TrainingHosts,
+  options: StepOptions,
+): Promise<string | undefined> {
   const items = (async () => {
     const fromConfig = await readSshHosts(settings.sshConfigFile).catch(() => []);
     const seen = new Set<string>();
@@ -20,7 +24,12 @@ export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, opti
     const add = (key: string, description?: string, detail?: string) => {
       if (seen.has(key)) return;
       seen.add(key);
-      rows.push({ label: `${key === LOCAL_KEY ? '$(device-desktop)' : '$(server)'} ${hostLabelFor(key)}`, description, detail, key });
+      rows.push({
+        label: `${key === LOCAL_KEY ? '$(device-desktop)' : '$(server)'} ${hostLabelFor(key)}`,
+        description,
+        detail,
+        key,
+      });
     };
     for (const key of hosts.known()) add(key, 'recently used');
     if (settings.defaultSshHost) add(settings.defaultSshHost, 'default host');
@@ -33,7 +42,11 @@ export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, opti
   const picked = await pickOne(items, { placeholder: 'The GPU host', ...options });
   if (!picked) return undefined;
   if (picked.key) return picked.key;
-  const typed = await askText({ ...options, prompt: 'An SSH host: a Host alias from your SSH config or user@hostname', validate: (value) => (/^[^\s-][^\s]*$/.test(value.trim()) ? undefined : 'Enter one host name without spaces') });
+  const typed = await askText({
+    ...options,
+    prompt: 'An SSH host: a Host alias from your SSH config or user@hostname',
+    validate: (value) => (/^[^\s-][^\s]*$/.test(value.trim()) ? undefined : 'Enter one host name without spaces'),
+  });
   return typed?.trim() || undefined;
 }
 
@@ -41,6 +54,10 @@ export async function pickGpuHost(settings: Settings, hosts: TrainingHosts, opti
  * A folder of the training config as the config wrote it, relative to its Ctrl-World checkout: the same folder on the
  * host. `fallback` without a config.
  */
-export function configPathOnHost(config: ConvertedDataset['config'], local: string | undefined, fallback: string): string {
+export function configPathOnHost(
+  config: ConvertedDataset['config'],
+  local: string | undefined,
+  fallback: string,
+): string {
   return config && local ? path.relative(path.dirname(config.file), local).split(path.sep).join('/') : fallback;
 }

@@ -5,13 +5,14 @@ import { describeError } from '../core/errors';
 export type CommandRegistrar = (id: string, handler: (...args: never[]) => unknown) => vscode.Disposable;
 
 export function guardedCommands(log: vscode.LogOutputChannel): CommandRegistrar {
-  return (id, handler) => vscode.commands.registerCommand(id, async (...args: never[]) => {
-    try {
-      await handler(...args);
-    } catch (error) {
-      log.error(`${id} failed: ${describeError(error)}`);
-      const choice = await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output');
-      if (choice) log.show();
-    }
-  });
+  return (id, handler) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        log.error(`${id} failed: ${describeError(error)}`);
+        const choice = await vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`, 'Show Output');
+        if (choice) log.show();
+      }
+    });
 }

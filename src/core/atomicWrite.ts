@@ -8,9 +8,15 @@ import { UserFacingError } from './errors';
 
 /** The output cannot be written (read-only folder or file, no permission, no space): names the path. */
 export class WriteError extends UserFacingError {
-  constructor(readonly file: string, cause: NodeJS.ErrnoException) {
-    super(`Cannot write to ${file}: ${describeCode(cause)}.`, 'Check that the folder exists and is writable, or choose another one.',
-      'cannot-write');
+  constructor(
+    readonly file: string,
+    cause: NodeJS.ErrnoException,
+  ) {
+    super(
+      `Cannot write to ${file}: ${describeCode(cause)}.`,
+      'Check that the folder exists and is writable, or choose another one.',
+      'cannot-write',
+    );
   }
 }
 
@@ -29,7 +35,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   try {
     const existing = await stat(target).catch(() => undefined);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
     try {
       await writeSynced(temp, data, existing ? existing.mode & 0o7777 : undefined, 'wx');
       if (existing && existing.nlink > 1) {
@@ -60,7 +69,12 @@ async function linkTarget(file: string): Promise<string> {
   }
 }
 
-async function writeSynced(file: string, data: string | Uint8Array, mode: number | undefined, flags: 'wx' | 'r+'): Promise<void> {
+async function writeSynced(
+  file: string,
+  data: string | Uint8Array,
+  mode: number | undefined,
+  flags: 'wx' | 'r+',
+): Promise<void> {
   const handle = await open(file, flags, mode ?? 0o666);
   try {
     if (flags === 'r+') await handle.truncate(0);
@@ -82,17 +96,28 @@ async function syncFolder(folder: string): Promise<void> {
 
 function toWriteError(file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
-  return code && ['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EISDIR', 'EEXIST'].includes(code)
-    ? new WriteError(file, error as NodeJS.ErrnoException) : error;
+  return code &&
+    ['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EISDIR', 'EEXIST'].includes(code)
+    ? new WriteError(file, error as NodeJS.ErrnoException)
+    : error;
 }
 
 function describeCode(error: NodeJS.ErrnoException): string {
   switch (error.code) {
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the filesystem is read-only';
-    case 'ENOSPC': case 'EDQUOT': return 'no space left';
-    case 'ENOTDIR': case 'EEXIST': return 'a part of the path is a file, not a folder';
-    case 'EISDIR': return 'it is a folder';
-    default: return 'a folder on the way cannot be created';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the filesystem is read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
+    case 'EISDIR':
+      return 'it is a folder';
+    default:
+      return 'a folder on the way cannot be created';
   }
 }

@@ -1,6 +1,9 @@
 // An error boundary for event handlers: a throw or a rejected promise reaches onFailure instead of being lost.
 
-export function guarded<T>(handler: (value: T) => unknown, onFailure: (error: unknown, value: T) => void): (value: T) => void {
+export function guarded<T>(
+  handler: (value: T) => unknown,
+  onFailure: (error: unknown, value: T) => void,
+): (value: T) => void {
   return (value) => {
     try {
       const result = handler(value);

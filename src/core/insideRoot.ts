@@ -10,8 +10,11 @@ export class PathOutsideRootError extends UserFacingError {
     /** Where the path came from, e.g. `the conversion record /data/flexiv/.ctrlworld-convert.json`. */
     readonly source: string,
   ) {
-    super(`${source} names the path ${JSON.stringify(value)}, which is not inside ${root}; nothing was changed.`,
-      'Delete or repair that file (a damaged or hostile copy), then try again.', 'path-outside-root');
+    super(
+      `${source} names the path ${JSON.stringify(value)}, which is not inside ${root}; nothing was changed.`,
+      'Delete or repair that file (a damaged or hostile copy), then try again.',
+      'path-outside-root',
+    );
   }
 }
 
@@ -24,7 +27,8 @@ export class PathOutsideRootError extends UserFacingError {
  */
 export function resolveInside(root: string, relative: unknown, source: string, api: path.PlatformPath = path): string {
   const text = typeof relative === 'string' ? relative : String(relative);
-  const bad = typeof relative !== 'string' || text === '' || text.includes('\0') || text.includes('\\') || api.isAbsolute(text);
+  const bad =
+    typeof relative !== 'string' || text === '' || text.includes('\0') || text.includes('\\') || api.isAbsolute(text);
   const full = api.resolve(root, text);
   const inside = api.relative(api.resolve(root), full);
   if (bad || inside === '' || inside === '..' || inside.startsWith(`..${api.sep}`) || api.isAbsolute(inside)) {

@@ -121,5 +121,14 @@ export type EpisodePreviewViewMessage =
 export const PREVIEW_SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4] as const;
 
 export function defaultViewState(file: string): PreviewViewState {
-  return { file, frame: 0, speed: 1, loop: false, enlarged: null, chartsVisible: true, chartWindow: 0, hiddenSeries: [] };
+  return {
+    file,
+    frame: 0,
+    speed: 1,
+    loop: false,
+    enlarged: null,
+    chartsVisible: true,
+    chartWindow: 0,
+    hiddenSeries: [],
+  };
 }

@@ -94,7 +94,13 @@ export type RunDashboardHostMessage =
   | { readonly type: 'compare'; readonly runs: readonly CompareRun[] }
   | { readonly type: 'gpus'; readonly rows: readonly GpuRow[]; readonly time: number }
   | { readonly type: 'gpus-error'; readonly message: string }
-  | { readonly type: 'outputs'; readonly checkpoints: readonly CheckpointRow[]; readonly disk?: DiskRow; readonly groups: readonly SampleGroupRow[]; readonly note?: string }
+  | {
+      readonly type: 'outputs';
+      readonly checkpoints: readonly CheckpointRow[];
+      readonly disk?: DiskRow;
+      readonly groups: readonly SampleGroupRow[];
+      readonly note?: string;
+    }
   | { readonly type: 'sample-progress'; readonly key: string; readonly fraction: number }
   | { readonly type: 'sample-ready'; readonly key: string; readonly src: string }
   | { readonly type: 'sample-error'; readonly key: string; readonly message: string }

@@ -35,7 +35,8 @@ export interface SamplePreviewSample {
   readonly timeText: string;
 }
 
-export type SamplePreviewHostMessage = SamplePreviewEmptyState | SamplePreviewWaiting | SamplePreviewLoading | SamplePreviewSample;
+export type SamplePreviewHostMessage =
+  SamplePreviewEmptyState | SamplePreviewWaiting | SamplePreviewLoading | SamplePreviewSample;
 
 export type SamplePreviewViewMessage =
   | ReadyMessage

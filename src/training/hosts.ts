@@ -32,7 +32,11 @@ export class TrainingHosts implements vscode.Disposable {
   private readonly registries = new Map<string, RunRegistry>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly settings: Settings, private readonly state: vscode.Memento, readonly secrets: vscode.SecretStorage) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly state: vscode.Memento,
+    readonly secrets: vscode.SecretStorage,
+  ) {
     // A new SSH config file, registry folder or environment setup means new connections and registries.
     this.subscription = settings.onDidChange(() => {
       this.runnerPromise = undefined;
@@ -41,8 +45,12 @@ export class TrainingHosts implements vscode.Disposable {
   }
 
   private runner(): Promise<CommandRunner> {
-    this.runnerPromise ??= ensurePrivateDir(defaultControlDir()).then((controlDir) => new CommandRunner({ sshConfigFile: this.settings.sshConfigFile, controlDir }));
-    this.runnerPromise.catch(() => { this.runnerPromise = undefined; });
+    this.runnerPromise ??= ensurePrivateDir(defaultControlDir()).then(
+      (controlDir) => new CommandRunner({ sshConfigFile: this.settings.sshConfigFile, controlDir }),
+    );
+    this.runnerPromise.catch(() => {
+      this.runnerPromise = undefined;
+    });
     return this.runnerPromise;
   }
 
@@ -63,11 +71,17 @@ export class TrainingHosts implements vscode.Disposable {
   }
 
   async remember(key: string): Promise<void> {
-    await this.state.update(HOSTS_KEY, [key, ...this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key)]);
+    await this.state.update(HOSTS_KEY, [
+      key,
+      ...this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key),
+    ]);
   }
 
   async forget(key: string): Promise<void> {
-    await this.state.update(HOSTS_KEY, this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key));
+    await this.state.update(
+      HOSTS_KEY,
+      this.state.get<string[]>(HOSTS_KEY, []).filter((item) => item !== key),
+    );
   }
 
   folderFor(key: string): string {

@@ -21,7 +21,12 @@ export class RunFollowing implements vscode.Disposable {
   private current: Following | undefined;
   private readonly notified = new Set<string>();
 
-  constructor(private readonly hosts: TrainingHosts, private readonly model: RunsModel, private readonly statusBar: RunStatusBar, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly hosts: TrainingHosts,
+    private readonly model: RunsModel,
+    private readonly statusBar: RunStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   isFollowing(host: string, runId: string): boolean {
     return this.current?.host === host && this.current.runId === runId;
@@ -48,38 +53,52 @@ export class RunFollowing implements vscode.Disposable {
     // New errors wait for the next state: a run that fails gets one notification that names its error, and the
     // tracebacks a stopped run prints while dying are no news.
     let pending: TrainingError[] = [];
-    const follower = new RunFollower(registry, runId, {
-      onLog: (text, events) => {
-        lines.push(text);
-        for (const event of events) {
-          if (event.kind === 'progress') this.statusBar.update(event.progress);
-          // Errors already in the log when following began were seen before; only new ones notify.
-          if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
-        }
+    const follower = new RunFollower(
+      registry,
+      runId,
+      {
+        onLog: (text, events) => {
+          lines.push(text);
+          for (const event of events) {
+            if (event.kind === 'progress') this.statusBar.update(event.progress);
+            // Errors already in the log when following began were seen before; only new ones notify.
+            if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
+          }
+        },
+        onSummary: (summary) => {
+          if (historyBytes === Infinity) historyBytes = summary.logSize;
+          this.statusBar.show(host, summary);
+          if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
+          pending = [];
+        },
+        onConnection: (problem) => {
+          this.statusBar.connection(problem);
+          if (problem)
+            this.log.warn(
+              `Following run ${runId}: ${problem.message}; retrying in ${Math.round(problem.retryInMs / 1000)} s.`,
+            );
+          else this.log.info(`Following run ${runId}: reconnected to ${hostLabelFor(host)}.`);
+        },
       },
-      onSummary: (summary) => {
-        if (historyBytes === Infinity) historyBytes = summary.logSize;
-        this.statusBar.show(host, summary);
-        if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
-        pending = [];
-      },
-      onConnection: (problem) => {
-        this.statusBar.connection(problem);
-        if (problem) this.log.warn(`Following run ${runId}: ${problem.message}; retrying in ${Math.round(problem.retryInMs / 1000)} s.`);
-        else this.log.info(`Following run ${runId}: reconnected to ${hostLabelFor(host)}.`);
-      },
-    }, { pollMs: 1000, statusEveryMs: 5000 });
+      { pollMs: 1000, statusEveryMs: 5000 },
+    );
     this.current = { host, runId, follower };
-    follower.run().then((final) => {
-      lines.flush();
-      this.statusBar.show(host, final, follower.parser.progress);
-      void this.model.refresh(host);
-      if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`)) this.notifyEnd(host, final, follower.parser.errors[0]);
-    }, (error: unknown) => {
-      if (error instanceof CancelledError) return;
-      this.log.error(`Following run ${runId} stopped: ${describeError(error)}`);
-      void vscode.window.showErrorMessage(`Ctrl-World: following run ${runId} stopped: ${describeError(error)}`, 'Show Output').then((choice) => choice && this.log.show());
-    });
+    follower.run().then(
+      (final) => {
+        lines.flush();
+        this.statusBar.show(host, final, follower.parser.progress);
+        void this.model.refresh(host);
+        if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`))
+          this.notifyEnd(host, final, follower.parser.errors[0]);
+      },
+      (error: unknown) => {
+        if (error instanceof CancelledError) return;
+        this.log.error(`Following run ${runId} stopped: ${describeError(error)}`);
+        void vscode.window
+          .showErrorMessage(`Ctrl-World: following run ${runId} stopped: ${describeError(error)}`, 'Show Output')
+          .then((choice) => choice && this.log.show());
+      },
+    );
   }
 
   /** Marks a run this window launched, so its end is announced even if it ends before new log lines arrive. */
@@ -96,7 +115,9 @@ export class RunFollowing implements vscode.Disposable {
       if (isActive(summary.record.state)) await this.follow(followed.host, followed.runId, false);
       else this.statusBar.show(followed.host, summary);
     } catch (error) {
-      this.log.warn(`Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}`);
+      this.log.warn(
+        `Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}`,
+      );
     }
   }
 
@@ -105,8 +126,15 @@ export class RunFollowing implements vscode.Disposable {
     if (this.notified.has(key)) return;
     this.notified.add(key);
     this.log.error(`Run ${runId}: ${error.title} ${error.detail}`);
-    const actions = error.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : error.kind === 'port' ? ['Open Settings', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(`Ctrl-World: ${error.title} ${error.nextStep}`, ...actions).then((choice) => this.act(choice));
+    const actions =
+      error.kind === 'oom'
+        ? ['Open Config Editor', 'Show Log']
+        : error.kind === 'port'
+          ? ['Open Settings', 'Show Log']
+          : ['Show Log'];
+    void vscode.window
+      .showErrorMessage(`Ctrl-World: ${error.title} ${error.nextStep}`, ...actions)
+      .then((choice) => this.act(choice));
   }
 
   /** `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. */
@@ -114,20 +142,32 @@ export class RunFollowing implements vscode.Disposable {
     const { record } = summary;
     const where = `Run ${record.name} on ${hostLabelFor(host)}`;
     if (record.state === 'finished') {
-      void vscode.window.showInformationMessage(`Ctrl-World: ${where} finished; its checkpoints are in ${record.outputDir}.`, 'Show Log').then((choice) => this.act(choice));
+      void vscode.window
+        .showInformationMessage(
+          `Ctrl-World: ${where} finished; its checkpoints are in ${record.outputDir}.`,
+          'Show Log',
+        )
+        .then((choice) => this.act(choice));
     } else if (record.state === 'stopped') {
-      void vscode.window.showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log').then((choice) => this.act(choice));
+      void vscode.window
+        .showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log')
+        .then((choice) => this.act(choice));
     } else if (record.state === 'failed') {
-      const reason = firstError ? `${firstError.title} ${firstError.nextStep}` : record.failure ?? `It exited with status ${record.exitCode}.`;
+      const reason = firstError
+        ? `${firstError.title} ${firstError.nextStep}`
+        : (record.failure ?? `It exited with status ${record.exitCode}.`);
       const actions = firstError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
-      void vscode.window.showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions).then((choice) => this.act(choice));
+      void vscode.window
+        .showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions)
+        .then((choice) => this.act(choice));
     }
   }
 
   private act(choice: string | undefined): void {
     if (choice === 'Show Log') this.output.show(true);
     else if (choice === 'Open Config Editor') void vscode.commands.executeCommand('ctrlWorld.openConfig');
-    else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'ctrlWorld.training.mainProcessPort');
+    else if (choice === 'Open Settings')
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'ctrlWorld.training.mainProcessPort');
   }
 
   dispose(): void {

@@ -45,7 +45,11 @@ export class MetricsFeed {
   private loaded: Promise<void> | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly host: string, readonly runId: string, private readonly store: RunMetricsStore) {}
+  constructor(
+    readonly host: string,
+    readonly runId: string,
+    private readonly store: RunMetricsStore,
+  ) {}
 
   /** Sends the series as they are, then every change; reads the log while anyone listens. */
   subscribe(listener: FeedListener): vscode.Disposable {
@@ -54,7 +58,14 @@ export class MetricsFeed {
     void this.loaded.then(() => {
       if (!this.listeners.has(listener)) return;
       const snapshot = this.metrics.snapshot();
-      listener.onUpdates((['loss', 'lr', 'rate'] as const).map((metric) => ({ metric, start: 0, steps: [...snapshot[metric].steps], values: [...snapshot[metric].values] })));
+      listener.onUpdates(
+        (['loss', 'lr', 'rate'] as const).map((metric) => ({
+          metric,
+          start: 0,
+          steps: [...snapshot[metric].steps],
+          values: [...snapshot[metric].values],
+        })),
+      );
       if (this.summary) listener.onSummary?.(this.summary);
       this.start();
     });
@@ -71,7 +82,13 @@ export class MetricsFeed {
   }
 
   saved(): SavedMetrics {
-    return { schema: 1, offset: this.lineOffset, complete: this.complete, series: this.metrics.snapshot(), latest: this.metrics.latest };
+    return {
+      schema: 1,
+      offset: this.lineOffset,
+      complete: this.complete,
+      series: this.metrics.snapshot(),
+      latest: this.metrics.latest,
+    };
   }
 
   private start(): void {
@@ -93,40 +110,52 @@ export class MetricsFeed {
 
   private follow(registry: RunRegistry): void {
     this.decodedBytes = this.lineOffset;
-    const follower = new RunFollower(registry, this.runId, {
-      onLog: (text, events) => {
-        const lastEnd = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
-        if (lastEnd >= 0) this.lineOffset = this.decodedBytes + Buffer.byteLength(text.slice(0, lastEnd + 1));
-        this.decodedBytes += Buffer.byteLength(text);
-        this.metrics.ingest(events);
-        const updates = this.metrics.takeUpdates();
-        if (updates.length > 0) for (const listener of this.listeners) listener.onUpdates(updates);
-        this.scheduleSave();
+    const follower = new RunFollower(
+      registry,
+      this.runId,
+      {
+        onLog: (text, events) => {
+          const lastEnd = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+          if (lastEnd >= 0) this.lineOffset = this.decodedBytes + Buffer.byteLength(text.slice(0, lastEnd + 1));
+          this.decodedBytes += Buffer.byteLength(text);
+          this.metrics.ingest(events);
+          const updates = this.metrics.takeUpdates();
+          if (updates.length > 0) for (const listener of this.listeners) listener.onUpdates(updates);
+          this.scheduleSave();
+        },
+        onSummary: (summary) => {
+          // A log shorter than what was read before is another log: read it again from the start.
+          if (summary.logSize < this.lineOffset) follower.stop();
+          this.setSummary(summary);
+        },
+        onConnection: (problem) => {
+          const text = problem && `${problem.message} Reconnecting in ${Math.round(problem.retryInMs / 1000)} s…`;
+          for (const listener of this.listeners) listener.onProblem?.(text);
+        },
       },
-      onSummary: (summary) => {
-        // A log shorter than what was read before is another log: read it again from the start.
-        if (summary.logSize < this.lineOffset) follower.stop();
-        this.setSummary(summary);
-      },
-      onConnection: (problem) => {
-        const text = problem && `${problem.message} Reconnecting in ${Math.round(problem.retryInMs / 1000)} s…`;
-        for (const listener of this.listeners) listener.onProblem?.(text);
-      },
-    }, { fromOffset: this.lineOffset, pollMs: this.store.settings.dashboardLogPollSeconds * 1000, statusEveryMs: 5000 });
+      { fromOffset: this.lineOffset, pollMs: this.store.settings.dashboardLogPollSeconds * 1000, statusEveryMs: 5000 },
+    );
     this.follower = follower;
-    follower.run().then((summary) => {
-      this.complete = !isActive(summary.record.state);
-      this.setSummary(summary);
-      void this.store.save(this);
-    }, (error: unknown) => {
-      if (error instanceof CancelledError) {
-        if (this.summary && this.summary.logSize < this.lineOffset) this.reset();
-        return;
-      }
-      for (const listener of this.listeners) listener.onProblem?.(`Reading the log stopped: ${describeError(error)}`);
-    }).finally(() => {
-      if (this.follower === follower) this.follower = undefined;
-    });
+    follower
+      .run()
+      .then(
+        (summary) => {
+          this.complete = !isActive(summary.record.state);
+          this.setSummary(summary);
+          void this.store.save(this);
+        },
+        (error: unknown) => {
+          if (error instanceof CancelledError) {
+            if (this.summary && this.summary.logSize < this.lineOffset) this.reset();
+            return;
+          }
+          for (const listener of this.listeners)
+            listener.onProblem?.(`Reading the log stopped: ${describeError(error)}`);
+        },
+      )
+      .finally(() => {
+        if (this.follower === follower) this.follower = undefined;
+      });
   }
 
   private setSummary(summary: RunSummary): void {
@@ -135,7 +164,11 @@ export class MetricsFeed {
   }
 
   private reset(): void {
-    this.metrics.restore({ loss: { steps: [], values: [] }, lr: { steps: [], values: [] }, rate: { steps: [], values: [] } });
+    this.metrics.restore({
+      loss: { steps: [], values: [] },
+      lr: { steps: [], values: [] },
+      rate: { steps: [], values: [] },
+    });
     this.lineOffset = 0;
     const updates = this.metrics.takeUpdates();
     for (const listener of this.listeners) listener.onUpdates(updates);
@@ -166,7 +199,12 @@ export class RunMetricsStore implements vscode.Disposable {
   private readonly feeds = new Map<string, MetricsFeed>();
   private readonly dir: string;
 
-  constructor(private readonly hosts: TrainingHosts, readonly settings: Settings, storage: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly hosts: TrainingHosts,
+    readonly settings: Settings,
+    storage: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.dir = path.join(storage.fsPath, 'metrics');
   }
 
@@ -189,7 +227,10 @@ export class RunMetricsStore implements vscode.Disposable {
   }
 
   async load(feed: MetricsFeed): Promise<void> {
-    const saved = await readFile(this.file(feed), 'utf8').then((text) => JSON.parse(text) as { schema?: number }, () => undefined);
+    const saved = await readFile(this.file(feed), 'utf8').then(
+      (text) => JSON.parse(text) as { schema?: number },
+      () => undefined,
+    );
     if (saved?.schema === 1) feed.restore(saved as Parameters<MetricsFeed['restore']>[0]);
   }
 
@@ -206,8 +247,11 @@ export class RunMetricsStore implements vscode.Disposable {
   private async prune(): Promise<void> {
     const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
     if (names.length <= KEPT_FILES) return;
-    const dated = await Promise.all(names.map(async (name) => ({ name, at: (await stat(path.join(this.dir, name))).mtimeMs })));
-    for (const { name } of dated.sort((a, b) => b.at - a.at).slice(KEPT_FILES)) await rm(path.join(this.dir, name), { force: true });
+    const dated = await Promise.all(
+      names.map(async (name) => ({ name, at: (await stat(path.join(this.dir, name))).mtimeMs })),
+    );
+    for (const { name } of dated.sort((a, b) => b.at - a.at).slice(KEPT_FILES))
+      await rm(path.join(this.dir, name), { force: true });
   }
 
   dispose(): void {

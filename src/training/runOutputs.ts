@@ -31,7 +31,11 @@ export class RunOutputs implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly hosts: TrainingHosts, private readonly settings: Settings, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly hosts: TrainingHosts,
+    private readonly settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     // A new refresh interval applies to the folders watched now, too.
     this.subscription = settings.onDidChange(() => {
       for (const [key, entry] of this.entries) {
@@ -54,7 +58,9 @@ export class RunOutputs implements vscode.Disposable {
   get(folder: OutputFolder, maxAgeMs = this.settings.dashboardRefreshSeconds * 1000): Promise<OutputListing> {
     const entry = this.entry(folder);
     if (entry.listing && Date.now() - entry.at < maxAgeMs) return Promise.resolve(entry.listing);
-    entry.inFlight ??= this.read(folder, entry).finally(() => { entry.inFlight = undefined; });
+    entry.inFlight ??= this.read(folder, entry).finally(() => {
+      entry.inFlight = undefined;
+    });
     return entry.inFlight;
   }
 
@@ -77,7 +83,10 @@ export class RunOutputs implements vscode.Disposable {
 
   private startTimer(key: string): ReturnType<typeof setInterval> {
     const [host, dir] = key.split('\0');
-    return setInterval(() => void this.get({ host, dir }, 0).catch(() => undefined), this.settings.dashboardRefreshSeconds * 1000);
+    return setInterval(
+      () => void this.get({ host, dir }, 0).catch(() => undefined),
+      this.settings.dashboardRefreshSeconds * 1000,
+    );
   }
 
   private entry(folder: OutputFolder): Entry {
@@ -93,7 +102,10 @@ export class RunOutputs implements vscode.Disposable {
   private async read(folder: OutputFolder, entry: Entry): Promise<OutputListing> {
     try {
       const registry = await this.hosts.registry(folder.host);
-      const listing = withPreviousListing(await listOutputs(registry.host, await registry.root(), folder.dir), entry.listing);
+      const listing = withPreviousListing(
+        await listOutputs(registry.host, await registry.root(), folder.dir),
+        entry.listing,
+      );
       const changed = JSON.stringify(listing) !== JSON.stringify(entry.listing) || entry.error !== undefined;
       Object.assign(entry, { listing, error: undefined, at: Date.now() });
       if (changed) this.changed.fire(folder);

@@ -17,7 +17,8 @@ export interface HostRuns {
 }
 
 /** Why hosts are not contacted in an untrusted workspace, and how to change that. */
-export const RESTRICTED_MODE = 'Restricted Mode: GPU hosts are contacted over SSH only in a trusted workspace (Manage Workspace Trust).';
+export const RESTRICTED_MODE =
+  'Restricted Mode: GPU hosts are contacted over SSH only in a trusted workspace (Manage Workspace Trust).';
 
 export class RunsModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -29,10 +30,16 @@ export class RunsModel implements vscode.Disposable {
   /** Polling runs only while the Runs view shows; an explicit refresh (a command, a launch) always asks. */
   private shown = false;
 
-  constructor(private readonly hosts: TrainingHosts, private readonly settings: Settings, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly hosts: TrainingHosts,
+    private readonly settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   list(): HostRuns[] {
-    return this.hosts.known().map((key) => this.state.get(key) ?? { key, label: hostLabelFor(key), runs: [], loaded: false, failures: 0 });
+    return this.hosts
+      .known()
+      .map((key) => this.state.get(key) ?? { key, label: hostLabelFor(key), runs: [], loaded: false, failures: 0 });
   }
 
   find(key: string, runId: string): RunSummary | undefined {
@@ -57,7 +64,14 @@ export class RunsModel implements vscode.Disposable {
   private refreshHost(key: string): Promise<void> {
     // Restricted Mode: no ssh (nor anything else that runs a program) until the user trusts the workspace.
     if (!vscode.workspace.isTrusted) {
-      this.state.set(key, { key, label: hostLabelFor(key), runs: [], loaded: false, error: RESTRICTED_MODE, failures: 0 });
+      this.state.set(key, {
+        key,
+        label: hostLabelFor(key),
+        runs: [],
+        loaded: false,
+        error: RESTRICTED_MODE,
+        failures: 0,
+      });
       return Promise.resolve();
     }
     const running = this.inFlight.get(key);
@@ -70,7 +84,14 @@ export class RunsModel implements vscode.Disposable {
       } catch (error) {
         const failures = (previous?.failures ?? 0) + 1;
         this.log.warn(`Listing runs on ${hostLabelFor(key)} failed (${failures}): ${describeError(error)}`);
-        this.state.set(key, { key, label: hostLabelFor(key), runs: previous?.runs ?? [], loaded: previous?.loaded ?? false, error: describeError(error), failures });
+        this.state.set(key, {
+          key,
+          label: hostLabelFor(key),
+          runs: previous?.runs ?? [],
+          loaded: previous?.loaded ?? false,
+          error: describeError(error),
+          failures,
+        });
       } finally {
         this.inFlight.delete(key);
       }

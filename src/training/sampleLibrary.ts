@@ -15,7 +15,11 @@ export class SampleLibrary implements vscode.Disposable {
   /** The folder webviews must be allowed to load videos from. */
   readonly cacheUri: vscode.Uri;
 
-  constructor(private readonly hosts: TrainingHosts, private readonly settings: Settings, storage: vscode.Uri) {
+  constructor(
+    private readonly hosts: TrainingHosts,
+    private readonly settings: Settings,
+    storage: vscode.Uri,
+  ) {
     this.cacheUri = vscode.Uri.joinPath(storage, 'samples');
     this.cache = new SampleCache(this.cacheUri.fsPath, settings.sampleCacheBytes);
     this.subscription = settings.onDidChange(() => {
@@ -34,16 +38,27 @@ export class SampleLibrary implements vscode.Disposable {
   }
 
   /** The local copy, fetched first when needed; `onProgress` gets 0..1. */
-  async fetch(host: string, sample: SampleFile, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<vscode.Uri> {
+  async fetch(
+    host: string,
+    sample: SampleFile,
+    onProgress?: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<vscode.Uri> {
     const registry = await this.hosts.registry(host);
     const tools = { ffmpeg: this.settings.ffmpegPath };
-    const file = await this.cache.get(this.source(host, sample), async (destination) => {
-      await download(registry.host, sample.path, destination, {
-        method: this.settings.transferMethod,
-        signal,
-        onProgress: (progress) => onProgress?.(progress.total > 0 ? progress.bytes / progress.total : 0),
-      });
-    }, async (incoming) => { await ensurePlayable(incoming, tools, signal); });
+    const file = await this.cache.get(
+      this.source(host, sample),
+      async (destination) => {
+        await download(registry.host, sample.path, destination, {
+          method: this.settings.transferMethod,
+          signal,
+          onProgress: (progress) => onProgress?.(progress.total > 0 ? progress.bytes / progress.total : 0),
+        });
+      },
+      async (incoming) => {
+        await ensurePlayable(incoming, tools, signal);
+      },
+    );
     return vscode.Uri.file(file);
   }
 

@@ -4,7 +4,15 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Disposable } from '../core/lifecycle';
 import { describeError } from '../core/errors';
-import { FLAGS_FILE_NAME, FLAGS_FOLDER, clearFlag, flagsFileFor, readFlagsFile, setFlag, type EpisodeFlag } from '../core/dataset/flags';
+import {
+  FLAGS_FILE_NAME,
+  FLAGS_FOLDER,
+  clearFlag,
+  flagsFileFor,
+  readFlagsFile,
+  setFlag,
+  type EpisodeFlag,
+} from '../core/dataset/flags';
 
 const EPISODE_FILE = /\.(hdf5|h5)$/i;
 
@@ -47,9 +55,13 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
     const known = this.loaded.get(sidecar);
     if (known) return known.get(path.basename(episodeFile));
     if (!this.sidecars.has(sidecar)) {
-      void this.sidecar(sidecar).then((flags) => {
-        if (flags.size > 0) this.changed.fire([...flags.keys()].map((name) => path.join(path.dirname(path.dirname(sidecar)), name)));
-      }, (error: unknown) => this.log.warn(describeError(error)));
+      void this.sidecar(sidecar).then(
+        (flags) => {
+          if (flags.size > 0)
+            this.changed.fire([...flags.keys()].map((name) => path.join(path.dirname(path.dirname(sidecar)), name)));
+        },
+        (error: unknown) => this.log.warn(describeError(error)),
+      );
     }
     return undefined;
   }
@@ -88,7 +100,11 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
     if (uri.scheme !== 'file' || !EPISODE_FILE.test(uri.fsPath)) return undefined;
     const flag = await this.get(uri.fsPath);
     if (!flag) return undefined;
-    const decoration = new vscode.FileDecoration('⚑', `Flagged: ${flag.reason}`, new vscode.ThemeColor('list.warningForeground'));
+    const decoration = new vscode.FileDecoration(
+      '⚑',
+      `Flagged: ${flag.reason}`,
+      new vscode.ThemeColor('list.warningForeground'),
+    );
     decoration.propagate = false;
     return decoration;
   }
@@ -99,7 +115,8 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
     } catch (error) {
       this.log.error(describeError(error));
       const choice = await vscode.window.showErrorMessage(describeError(error), 'Open Flags File', 'Show Output');
-      if (choice === 'Open Flags File') await vscode.window.showTextDocument(vscode.Uri.file(flagsFileFor(episodeFile)));
+      if (choice === 'Open Flags File')
+        await vscode.window.showTextDocument(vscode.Uri.file(flagsFileFor(episodeFile)));
       if (choice === 'Show Output') this.log.show(true);
       return undefined;
     } finally {
@@ -115,9 +132,12 @@ export class EpisodeFlags extends Disposable implements vscode.FileDecorationPro
     if (!flags) {
       flags = readFlagsFile(file);
       this.sidecars.set(file, flags);
-      flags.then((read) => {
-        if (this.sidecars.get(file) === flags) this.loaded.set(file, read);
-      }, () => undefined);
+      flags.then(
+        (read) => {
+          if (this.sidecars.get(file) === flags) this.loaded.set(file, read);
+        },
+        () => undefined,
+      );
     }
     return flags;
   }

@@ -5,5 +5,7 @@
  * name like "x`](command:…)", "<img src=…>" or "$(bug)" shows as written instead of becoming markup, a link or an icon.
  */
 export function escapeMarkdown(text: string): string {
-  return String(text).replace(/[\\`*_{}[\]()<>#|!$~&-]/g, (match) => `\\${match}`).replace(/[\r\n]+/g, ' ');
+  return String(text)
+    .replace(/[\\`*_{}[\]()<>#|!$~&-]/g, (match) => `\\${match}`)
+    .replace(/[\r\n]+/g, ' ');
 }

@@ -8,7 +8,11 @@ export const REMOTE_FILE_SCHEME = 'ctrl-world-remote';
 const MAX_BYTES = 4 * 1024 * 1024;
 
 export function remoteFileUri(host: string, remotePath: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: REMOTE_FILE_SCHEME, path: remotePath, query: new URLSearchParams({ host }).toString() });
+  return vscode.Uri.from({
+    scheme: REMOTE_FILE_SCHEME,
+    path: remotePath,
+    query: new URLSearchParams({ host }).toString(),
+  });
 }
 
 export class RemoteFiles implements vscode.TextDocumentContentProvider {
@@ -19,7 +23,8 @@ export class RemoteFiles implements vscode.TextDocumentContentProvider {
     try {
       const registry = await this.hosts.registry(host);
       const result = await registry.host.exec(['head', '-c', String(MAX_BYTES), '--', uri.path], { timeoutMs: 60_000 });
-      if (result.code !== 0) return `# ${uri.path} could not be read on ${registry.host.label}: ${result.stderr.trim()}\n`;
+      if (result.code !== 0)
+        return `# ${uri.path} could not be read on ${registry.host.label}: ${result.stderr.trim()}\n`;
       return result.stdout;
     } catch (error) {
       return `# ${uri.path} could not be read: ${describeError(error)}\n`;

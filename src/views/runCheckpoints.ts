@@ -10,8 +10,21 @@ import type { RunOutputs } from '../training/runOutputs';
 import type { Settings } from '../settings';
 
 export type RunChildNode =
-  | { readonly kind: 'checkpoint'; readonly host: string; readonly runId: string; readonly dir: string; readonly checkpoint: CheckpointFile }
-  | { readonly kind: 'note'; readonly id: string; readonly text: string; readonly icon: string; readonly color?: string; readonly tooltip?: string };
+  | {
+      readonly kind: 'checkpoint';
+      readonly host: string;
+      readonly runId: string;
+      readonly dir: string;
+      readonly checkpoint: CheckpointFile;
+    }
+  | {
+      readonly kind: 'note';
+      readonly id: string;
+      readonly text: string;
+      readonly icon: string;
+      readonly color?: string;
+      readonly tooltip?: string;
+    };
 
 export interface RunChildren {
   readonly onDidChange: vscode.Event<unknown>;
@@ -24,8 +37,15 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly outputs: RunOutputs, private readonly downloads: CheckpointDownloads, private readonly settings: Settings) {
-    this.subscriptions = [outputs.onDidChange(() => this.changed.fire()), downloads.onDidChange(() => this.changed.fire())];
+  constructor(
+    private readonly outputs: RunOutputs,
+    private readonly downloads: CheckpointDownloads,
+    private readonly settings: Settings,
+  ) {
+    this.subscriptions = [
+      outputs.onDidChange(() => this.changed.fire()),
+      downloads.onDidChange(() => this.changed.fire()),
+    ];
   }
 
   dispose(): void {
@@ -40,10 +60,27 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     try {
       listing = await this.outputs.get({ host, dir: record.outputDir });
     } catch (error) {
-      return [{ kind: 'note', id: `${id}:error`, text: 'Checkpoints could not be listed', icon: 'warning', color: 'problemsWarningIcon.foreground', tooltip: error instanceof Error ? error.message : String(error) }];
+      return [
+        {
+          kind: 'note',
+          id: `${id}:error`,
+          text: 'Checkpoints could not be listed',
+          icon: 'warning',
+          color: 'problemsWarningIcon.foreground',
+          tooltip: error instanceof Error ? error.message : String(error),
+        },
+      ];
     }
-    const nodes: RunChildNode[] = [...listing.checkpoints].reverse().map((checkpoint) => ({ kind: 'checkpoint', host, runId: record.runId, dir: record.outputDir, checkpoint }));
-    if (nodes.length === 0) nodes.push({ kind: 'note', id: `${id}:none`, text: listing.exists ? 'No checkpoint yet' : 'No output folder yet', icon: 'info' });
+    const nodes: RunChildNode[] = [...listing.checkpoints]
+      .reverse()
+      .map((checkpoint) => ({ kind: 'checkpoint', host, runId: record.runId, dir: record.outputDir, checkpoint }));
+    if (nodes.length === 0)
+      nodes.push({
+        kind: 'note',
+        id: `${id}:none`,
+        text: listing.exists ? 'No checkpoint yet' : 'No output folder yet',
+        icon: 'info',
+      });
     const forecast = forecastDisk({
       freeBytes: listing.disk.freeBytes,
       checkpoints: listing.checkpoints,
@@ -52,8 +89,13 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     });
     const warn = forecast.level !== 'ok';
     nodes.push({
-      kind: 'note', id: `${id}:disk`, text: `${formatBytes(forecast.freeBytes)} free · room for ${forecast.fits.toLocaleString('en-US')} more`,
-      icon: warn ? 'warning' : 'database', ...(warn ? { color: forecast.level === 'critical' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground' } : {}),
+      kind: 'note',
+      id: `${id}:disk`,
+      text: `${formatBytes(forecast.freeBytes)} free · room for ${forecast.fits.toLocaleString('en-US')} more`,
+      icon: warn ? 'warning' : 'database',
+      ...(warn
+        ? { color: forecast.level === 'critical' ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground' }
+        : {}),
       tooltip: forecast.message,
     });
     return nodes;
@@ -75,9 +117,19 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     const finished = isFinished(checkpoint);
     // Only a finished checkpoint carries the context value that offers download and continue.
     item.contextValue = finished ? 'checkpoint.saved' : 'checkpoint.writing';
-    item.iconPath = new vscode.ThemeIcon(finished ? (downloading !== undefined ? 'cloud-download' : 'save') : 'loading~spin');
-    const facts = [`step ${checkpoint.step.toLocaleString('en-US')}`, formatBytes(checkpoint.size), formatTime(checkpoint.mtimeMs)];
-    item.description = finished ? (downloading !== undefined ? `downloading ${Math.round(downloading * 100)}%` : facts.join(' · ')) : `writing… ${formatBytes(checkpoint.size)}`;
+    item.iconPath = new vscode.ThemeIcon(
+      finished ? (downloading !== undefined ? 'cloud-download' : 'save') : 'loading~spin',
+    );
+    const facts = [
+      `step ${checkpoint.step.toLocaleString('en-US')}`,
+      formatBytes(checkpoint.size),
+      formatTime(checkpoint.mtimeMs),
+    ];
+    item.description = finished
+      ? downloading !== undefined
+        ? `downloading ${Math.round(downloading * 100)}%`
+        : facts.join(' · ')
+      : `writing… ${formatBytes(checkpoint.size)}`;
     item.tooltip = `${checkpoint.path}\n${facts.join(' · ')}${finished ? '' : '\nStill being written: it can be downloaded or continued from once the save has finished.'}`;
     return item;
   }

@@ -8,7 +8,12 @@ import { untrustedMarkdown } from './markdown';
 import { escapeMarkdown } from './markdownEscape';
 
 const STATE_ICONS: Record<string, string> = {
-  starting: '$(loading~spin)', running: '$(sync~spin)', stopping: '$(loading~spin)', finished: '$(pass)', failed: '$(error)', stopped: '$(debug-stop)',
+  starting: '$(loading~spin)',
+  running: '$(sync~spin)',
+  stopping: '$(loading~spin)',
+  finished: '$(pass)',
+  failed: '$(error)',
+  stopped: '$(debug-stop)',
 };
 
 export function formatSteps(progress: Progress | undefined, total: number | undefined): string {
@@ -65,7 +70,7 @@ export class RunStatusBar implements vscode.Disposable {
       if (rate) parts.push(rate);
       if (this.progress?.remaining) parts.push(`ETA ${this.progress.remaining}`);
     } else parts.push(record.state);
-    const icon = this.reconnecting ? '$(debug-disconnect)' : STATE_ICONS[record.state] ?? '$(rocket)';
+    const icon = this.reconnecting ? '$(debug-disconnect)' : (STATE_ICONS[record.state] ?? '$(rocket)');
     this.item.text = `${icon} ${parts.join(' · ')}`;
     // run.json comes from the host: its text is escaped, never markup.
     const e = escapeMarkdown;
@@ -73,10 +78,17 @@ export class RunStatusBar implements vscode.Disposable {
       `**${e(record.name)}** on ${e(record.host)} — ${e(record.state)}`,
       `Run ${e(record.runId)} · GPUs ${e(record.gpus.join(', '))} · output ${e(record.outputDir)}`,
       ...(trainLoss(this.progress) !== undefined ? [`${TRAIN_LOSS_MEANING}.`] : []),
-      this.reconnecting ? 'The connection dropped; the run goes on and is re-attached automatically.' : 'Click to show the run\'s log.',
+      this.reconnecting
+        ? 'The connection dropped; the run goes on and is re-attached automatically.'
+        : "Click to show the run's log.",
     ]);
-    this.item.backgroundColor = record.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    this.item.command = { title: 'Follow Run', command: 'ctrlWorld.followRun', arguments: [{ host: this.hostKey, runId: record.runId }] };
+    this.item.backgroundColor =
+      record.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.command = {
+      title: 'Follow Run',
+      command: 'ctrlWorld.followRun',
+      arguments: [{ host: this.hostKey, runId: record.runId }],
+    };
     this.item.show();
   }
 

@@ -10,7 +10,10 @@ import type { RunChildren, RunChildNode } from './runCheckpoints';
 import { untrustedMarkdown } from './markdown';
 import { escapeMarkdown } from './markdownEscape';
 
-export type RunsNode = { readonly kind: 'host'; readonly host: HostRuns } | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary } | RunChildNode;
+export type RunsNode =
+  | { readonly kind: 'host'; readonly host: HostRuns }
+  | { readonly kind: 'run'; readonly host: string; readonly summary: RunSummary }
+  | RunChildNode;
 
 const STATE_ICONS: Record<RunState, [string, string | undefined]> = {
   starting: ['loading~spin', undefined],
@@ -68,14 +71,23 @@ function hostItem(host: HostRuns): vscode.TreeItem {
     item.tooltip = `${host.error}\nRetried automatically.`;
   } else {
     item.iconPath = new vscode.ThemeIcon(host.key === LOCAL_KEY ? 'device-desktop' : 'server');
-    item.description = !host.loaded ? 'loading…' : host.runs.length === 0 ? 'no runs yet' : running > 0 ? `${running} running` : `${host.runs.length} run${host.runs.length > 1 ? 's' : ''}`;
+    item.description = !host.loaded
+      ? 'loading…'
+      : host.runs.length === 0
+        ? 'no runs yet'
+        : running > 0
+          ? `${running} running`
+          : `${host.runs.length} run${host.runs.length > 1 ? 's' : ''}`;
   }
   return item;
 }
 
 function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscode.TreeItem {
   const { record, progress } = summary;
-  const item = new vscode.TreeItem(record.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    record.name,
+    hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `run:${host}:${record.runId}`;
   item.contextValue = `run.${record.state}`;
   const [icon, color] = STATE_ICONS[record.state] ?? ['circle-outline', undefined];
@@ -89,16 +101,22 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   const e = escapeMarkdown;
   const lines = [
     `**${e(record.name)}** — ${e(record.state)}`,
-    [`- run ${e(record.runId)}, started ${new Date(record.startedAt).toLocaleString()}`,
+    [
+      `- run ${e(record.runId)}, started ${new Date(record.startedAt).toLocaleString()}`,
       `- GPUs ${e(record.gpus.join(', '))} · port ${e(String(record.mainProcessPort))} · WandB ${e(String(record.wandb))}`,
-      `- output ${e(record.outputDir)}`, `- config ${e(record.configSource)}`,
+      `- output ${e(record.outputDir)}`,
+      `- config ${e(record.configSource)}`,
       ...(loss !== undefined ? [`- ${TRAIN_LOSS_MEANING}`] : []),
-      ...(record.git ? [`- commit ${e(record.git.commit.slice(0, 10))}${record.git.dirty ? ' (with uncommitted changes)' : ''}`] : []),
+      ...(record.git
+        ? [`- commit ${e(record.git.commit.slice(0, 10))}${record.git.dirty ? ' (with uncommitted changes)' : ''}`]
+        : []),
       ...(record.continuedFrom ? [`- continued from ${e(record.continuedFrom.checkpoint)} (weights only)`] : []),
     ].join('\n'),
   ];
   if (record.state === 'failed') {
-    const reason = summary.lastError ? `${summary.lastError.title}` : record.failure ?? `exit status ${record.exitCode}`;
+    const reason = summary.lastError
+      ? `${summary.lastError.title}`
+      : (record.failure ?? `exit status ${record.exitCode}`);
     lines.push(`**Failed:** ${e(reason)}`);
     if (record.lastLines?.length) lines.push(record.lastLines.slice(-8).map(e).join('  \n'));
   }

@@ -22,28 +22,52 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
   /** The sample on screen (or being fetched for it), so a refresh that changes nothing does nothing. */
   private showing: string | undefined;
 
-  constructor(private readonly services: MonitoringServices, private readonly openGallery: () => void) {
+  constructor(
+    private readonly services: MonitoringServices,
+    private readonly openGallery: () => void,
+  ) {
     super();
     this.register(services.selection.onDidChange(() => this.selectionChanged()));
-    this.register(services.outputs.onDidChange((folder) => {
-      const selected = services.selection.current;
-      if (selected && folder.host === selected.target.host && folder.dir === selected.outputDir) void this.update();
-    }));
+    this.register(
+      services.outputs.onDidChange((folder) => {
+        const selected = services.selection.current;
+        if (selected && folder.host === selected.target.host && folder.dir === selected.outputDir) void this.update();
+      }),
+    );
     this.register({ dispose: () => this.watch?.dispose() });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.options = { enableScripts: true, localResourceRoots: [...webviewResourceRoots(this.services.extensionUri), this.services.samples.cacheUri] };
+    view.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [...webviewResourceRoots(this.services.extensionUri), this.services.samples.cacheUri],
+    };
     this.channel?.dispose();
-    const channel = new WebviewChannel<SamplePreviewHostMessage, SamplePreviewViewMessage>(view.webview, (message) => this.receive(message), reportFailures(this.services.log, 'Sample Preview'));
+    const channel = new WebviewChannel<SamplePreviewHostMessage, SamplePreviewViewMessage>(
+      view.webview,
+      (message) => this.receive(message),
+      reportFailures(this.services.log, 'Sample Preview'),
+    );
     this.channel = channel;
     this.samples = new WebviewSamples(view.webview, this.services.samples, {
       progress: (_key, fraction) => this.postLoading(fraction),
       ready: () => void this.update(),
-      failed: (_key, message) => this.post({ type: 'waiting', run: this.services.selection.current?.label ?? '', text: message, level: 'warning' }),
+      failed: (_key, message) =>
+        this.post({
+          type: 'waiting',
+          run: this.services.selection.current?.label ?? '',
+          text: message,
+          level: 'warning',
+        }),
     });
-    view.webview.html = renderWebviewHtml({ webview: view.webview, extensionUri: this.services.extensionUri, bundle: 'samplePreview', title: 'Sample Preview', bundleCss: true });
+    view.webview.html = renderWebviewHtml({
+      webview: view.webview,
+      extensionUri: this.services.extensionUri,
+      bundle: 'samplePreview',
+      title: 'Sample Preview',
+      bundleCss: true,
+    });
     view.onDidChangeVisibility(() => this.selectionChanged());
     view.onDidDispose(() => {
       channel.dispose();
@@ -73,7 +97,8 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
     this.watch = undefined;
     this.showing = undefined;
     const selected = this.services.selection.current;
-    if (this.view?.visible && selected) this.watch = this.services.outputs.watch({ host: selected.target.host, dir: selected.outputDir });
+    if (this.view?.visible && selected)
+      this.watch = this.services.outputs.watch({ host: selected.target.host, dir: selected.outputDir });
     void this.update();
   }
 
@@ -81,20 +106,34 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
     const selected = this.services.selection.current;
     if (!this.view || !this.samples) return;
     if (!selected) {
-      this.post({ type: 'empty', reason: 'No run is selected. Select a run in the Runs view: its newest validation video plays here.' });
+      this.post({
+        type: 'empty',
+        reason: 'No run is selected. Select a run in the Runs view: its newest validation video plays here.',
+      });
       return;
     }
     const folder = { host: selected.target.host, dir: selected.outputDir };
     const listing = this.services.outputs.cached(folder);
     const error = this.services.outputs.lastError(folder);
     if (!listing) {
-      if (error) this.post({ type: 'waiting', run: selected.label, text: `The output folder could not be read: ${error}`, level: 'warning' });
+      if (error)
+        this.post({
+          type: 'waiting',
+          run: selected.label,
+          text: `The output folder could not be read: ${error}`,
+          level: 'warning',
+        });
       else this.post({ type: 'waiting', run: selected.label, text: 'Looking for validation videos…', level: 'info' });
       return;
     }
     const sample = newestSample(listing.samples);
     if (!sample) {
-      this.post({ type: 'waiting', run: selected.label, text: 'No validation video yet. Ctrl-World writes one every validation_steps steps (samples/train_steps_<step>_<i>.mp4).', level: 'info' });
+      this.post({
+        type: 'waiting',
+        run: selected.label,
+        text: 'No validation video yet. Ctrl-World writes one every validation_steps steps (samples/train_steps_<step>_<i>.mp4).',
+        level: 'info',
+      });
       return;
     }
     await this.samples.lookup(folder.host, [sample]);
@@ -117,8 +156,21 @@ export class SamplePreviewView extends Disposable implements vscode.WebviewViewP
     if (selected && sample) this.post({ type: 'loading', run: selected.label, step: sample.step, fraction });
   }
 
-  private sampleMessage(selected: SelectedOutputs, listing: OutputListing, sample: SampleFile, src: string): SamplePreviewHostMessage {
+  private sampleMessage(
+    selected: SelectedOutputs,
+    listing: OutputListing,
+    sample: SampleFile,
+    src: string,
+  ): SamplePreviewHostMessage {
     const count = sampleGroups(listing.samples).find((group) => group.step === sample.step)?.samples.length ?? 1;
-    return { type: 'sample', run: selected.label, step: sample.step, index: sample.index, count, src, timeText: formatTime(sample.mtimeMs) };
+    return {
+      type: 'sample',
+      run: selected.label,
+      step: sample.step,
+      index: sample.index,
+      count,
+      src,
+      timeText: formatTime(sample.mtimeMs),
+    };
   }
 }

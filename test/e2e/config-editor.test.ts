@@ -18,7 +18,11 @@ const ORIGINAL = readFileSync(path.join(CONFIG_FIXTURES, 'config_flexiv.py'), 'u
 before(async () => {
   workspace = await tempDir('cwf-e2e-config-');
   copyFileSync(path.join(CONFIG_FIXTURES, 'config_flexiv.py'), CONFIG());
-  workbench = await Workbench.launch({ workspace: workspace.dir, settings: { 'files.autoSave': 'off' }, viewport: { width: 1440, height: 1000 } });
+  workbench = await Workbench.launch({
+    workspace: workspace.dir,
+    settings: { 'files.autoSave': 'off' },
+    viewport: { width: 1440, height: 1000 },
+  });
   form = workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 });
 
@@ -38,7 +42,7 @@ async function setField(field: string, value: string): Promise<void> {
 /** The text of the config's text editor (opened beside the form), as Monaco renders it. */
 async function textEditorContent(): Promise<string> {
   const lines = workbench.page.locator('.editor-instance .monaco-editor .view-lines').first();
-  return (await lines.textContent() ?? '').replace(/\u00a0/g, ' ');
+  return ((await lines.textContent()) ?? '').replace(/\u00a0/g, ' ');
 }
 
 /** Shows the field's line in the text editor beside the form (Monaco renders only the lines in view). */
@@ -47,7 +51,9 @@ async function revealLine(field: string): Promise<void> {
   await form.locator(`#row-${field} .line-link`).press('Enter');
 }
 
-/** Waits until the field's line reads as `pattern`, revealing the line again while the form catches up with the edit. */
+/**
+ * Waits until the field's line reads as `pattern`, revealing the line again while the form catches up with the edit.
+ */
 async function expectLine(field: string, pattern: RegExp, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout;
   await revealLine(field);
@@ -61,7 +67,8 @@ async function expectLine(field: string, pattern: RegExp, timeout = 20_000): Pro
 test('"Open Training Config" finds config_flexiv.py and shows the form with the seed\'s figures', async () => {
   // A config*.py in the workspace activates the extension; its commands answer once it has.
   const deadline = Date.now() + 90_000;
-  while (!/Activated in/.test(workbench.extensionLog()) && Date.now() < deadline) await workbench.page.waitForTimeout(250);
+  while (!/Activated in/.test(workbench.extensionLog()) && Date.now() < deadline)
+    await workbench.page.waitForTimeout(250);
   await workbench.runCommand('Ctrl-World: Open Training Config');
   await input('train_batch_size').waitFor({ timeout: 60_000 });
   assert.equal(await input('train_batch_size').inputValue(), '4');
@@ -93,16 +100,24 @@ test('changing train_batch_size in the form rewrites only that value, the figure
 
 test('a wrong value is an inline error and a Problems entry; too little GPU memory offers the FAQ remedies', async () => {
   mkdirSync(path.join(workspace.dir, '.vscode'), { recursive: true });
-  writeFileSync(path.join(workspace.dir, '.vscode', 'settings.json'), JSON.stringify({ 'ctrlWorld.training.gpuMemoryGb': 40 }));
+  writeFileSync(
+    path.join(workspace.dir, '.vscode', 'settings.json'),
+    JSON.stringify({ 'ctrlWorld.training.gpuMemoryGb': 40 }),
+  );
   await form.locator('[data-figure="memoryPerGpuGb"] .detail', { hasText: 'of 40 GB' }).waitFor({ timeout: 30_000 });
   await setField('checkpointing_steps', '200000');
   await form.locator('#messages-checkpointing_steps', { hasText: 'without saving a single checkpoint' }).waitFor();
   await workbench.page.keyboard.press('Control+Shift+M');
-  await workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'without saving a single checkpoint' }).first().waitFor({ timeout: 20_000 });
+  await workbench.page
+    .locator('.markers-panel .monaco-list-row', { hasText: 'without saving a single checkpoint' })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await setField('train_batch_size', 'four');
   await form.locator('#messages-train_batch_size', { hasText: 'must be a whole number' }).waitFor();
   await setField('train_batch_size', '12');
-  const remedy = form.locator('.remedies vscode-button[data-remedy="train_batch_size 12 → 6, gradient_accumulation_steps 1 → 2"]');
+  const remedy = form.locator(
+    '.remedies vscode-button[data-remedy="train_batch_size 12 → 6, gradient_accumulation_steps 1 → 2"]',
+  );
   await remedy.waitFor();
   assert.equal(await figure('memoryPerGpuGb').textContent(), '~43.5 GB');
   await form.locator('body').evaluate((body) => body.ownerDocument.defaultView?.scrollTo(0, 0));
@@ -112,7 +127,9 @@ test('a wrong value is an inline error and a Problems entry; too little GPU memo
   await form.locator('[data-figure="memoryPerGpuGb"] .value', { hasText: '~35.3 GB' }).waitFor();
   assert.equal(await figure('globalBatch').textContent(), '96');
   assert.equal(await form.locator('.remedies').isHidden(), true);
-  await form.locator('#messages-checkpointing_steps vscode-button', { hasText: 'Set checkpointing_steps to 10000' }).click();
+  await form
+    .locator('#messages-checkpointing_steps vscode-button', { hasText: 'Set checkpointing_steps to 10000' })
+    .click();
   await expectLine('checkpointing_steps', /checkpointing_steps = 10000/);
 });
 
@@ -125,7 +142,7 @@ test('a profile is compared before it is applied, in one undoable edit', async (
   await form.locator('#compare-profile').click();
   const diff = form.locator('.profile-diff table');
   await diff.waitFor();
-  assert.match(await diff.textContent() ?? '', /num_frames53/);
+  assert.match((await diff.textContent()) ?? '', /num_frames53/);
   await form.locator('#apply-profile').click();
   await expectLine('num_frames', /num_frames= 3/);
   assert.equal(await input('train_batch_size').inputValue(), '2');

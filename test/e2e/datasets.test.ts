@@ -12,13 +12,22 @@ let root: string;
 let cleanup: () => Promise<void>;
 const dataset = () => path.join(root, 'robot-data', 'flexiv_1113');
 
-const realistic = { height: 96, width: 128, task: 'pick up the red block and place it in the bowl' } satisfies Partial<EpisodeSpec>;
+const realistic = {
+  height: 96,
+  width: 128,
+  task: 'pick up the red block and place it in the bowl',
+} satisfies Partial<EpisodeSpec>;
 
 before(async () => {
   ({ dir: root, cleanup } = await tempDir('cwf-e2e-datasets-'));
   await mkdir(path.join(root, 'workspace'));
   await writeEpisodes(path.join(root, 'robot-data'), [
-    ...[0, 1, 2, 10].map((i): EpisodeSpec => ({ path: `flexiv_1113/episode_${i}.hdf5`, frames: 30 + 10 * i, seed: i, ...realistic })),
+    ...[0, 1, 2, 10].map((i): EpisodeSpec => ({
+      path: `flexiv_1113/episode_${i}.hdf5`,
+      frames: 30 + 10 * i,
+      seed: i,
+      ...realistic,
+    })),
     { path: 'flexiv_1113/episode_3.hdf5', frames: 40, seed: 3, nan_in: { action: [5, 6] }, ...realistic },
     { path: 'flexiv_1113/episode_4.hdf5', frames: 40, seed: 4, cameras: ['cam_high', 'cam_left_wrist'], ...realistic },
     { path: 'flexiv_1113/episode_5.hdf5', frames: 40, seed: 5, truncate_to_bytes: 5000, ...realistic },
@@ -46,7 +55,16 @@ test('"Add Dataset Folder" lists the dataset, its episodes in natural order and 
 
   const labels = await workbench.viewPane('Datasets').locator('.monaco-list-row .label-name').allInnerTexts();
   const episodes = labels.filter((label) => label.startsWith('episode_'));
-  assert.deepEqual(episodes, ['episode_0', 'episode_1', 'episode_2', 'episode_3', 'episode_4', 'episode_5', 'episode_6', 'episode_10']);
+  assert.deepEqual(episodes, [
+    'episode_0',
+    'episode_1',
+    'episode_2',
+    'episode_3',
+    'episode_4',
+    'episode_5',
+    'episode_6',
+    'episode_10',
+  ]);
   assert.match(await workbench.treeRow('Datasets', 'episode_5').innerText(), /unreadable/);
 
   await workbench.expandTreeRow('Datasets', /^episode_6/);
@@ -60,9 +78,18 @@ test('"Add Dataset Folder" lists the dataset, its episodes in natural order and 
 test('the Problems panel names the dataset, the file and what to do', async () => {
   await workbench.resizeSideBar(330); // the panel's messages need the width
   const panel = await workbench.problemsPanel();
-  await panel.locator('.monaco-list-row', { hasText: /flexiv_1113\/episode_5\.hdf5 is truncated: 5,000 of [\d,]+ bytes/ }).first().waitFor({ timeout: 20_000 });
-  await panel.locator('.monaco-list-row', { hasText: /episode_3\.hdf5: action has NaN or Inf values in 2 of 40 frames/ }).first().waitFor();
-  await panel.locator('.monaco-list-row', { hasText: /episode_4\.hdf5: camera cam_right_wrist missing/ }).first().waitFor();
+  await panel
+    .locator('.monaco-list-row', { hasText: /flexiv_1113\/episode_5\.hdf5 is truncated: 5,000 of [\d,]+ bytes/ })
+    .first()
+    .waitFor({ timeout: 20_000 });
+  await panel
+    .locator('.monaco-list-row', { hasText: /episode_3\.hdf5: action has NaN or Inf values in 2 of 40 frames/ })
+    .first()
+    .waitFor();
+  await panel
+    .locator('.monaco-list-row', { hasText: /episode_4\.hdf5: camera cam_right_wrist missing/ })
+    .first()
+    .waitFor();
   await workbench.page.mouse.move(700, 300); // no hover tooltip in the picture
   await workbench.screenshot('problems');
   await workbench.resizeSideBar(560);
@@ -73,26 +100,37 @@ test('filtering keeps the matching episodes and says so in the view', async () =
   const input = workbench.page.locator('.quick-input-widget .quick-input-box input').first();
   await input.fill('episode_1');
   await input.press('Enter');
-  await workbench.viewPane('Datasets').locator('.pane-header', { hasText: 'filter: "episode_1"' }).waitFor({ timeout: 20_000 });
+  await workbench
+    .viewPane('Datasets')
+    .locator('.pane-header', { hasText: 'filter: "episode_1"' })
+    .waitFor({ timeout: 20_000 });
   await workbench.treeRow('Datasets', /flexiv_1113.*2 of 8 episodes/).waitFor({ timeout: 20_000 });
   const labels = await workbench.viewPane('Datasets').locator('.monaco-list-row .label-name').allInnerTexts();
-  assert.deepEqual(labels.filter((label) => label.startsWith('episode_')), ['episode_1', 'episode_10']);
+  assert.deepEqual(
+    labels.filter((label) => label.startsWith('episode_')),
+    ['episode_1', 'episode_10'],
+  );
   await workbench.runCommand('Ctrl-World: Clear Episode Filter');
   await workbench.treeRow('Datasets', /^episode_6/).waitFor({ timeout: 20_000 });
 });
 
-test('a camera\'s details open in a read-only document', async () => {
+test("a camera's details open in a read-only document", async () => {
   await workbench.expandTreeRow('Datasets', /^episode_0/);
   const camera = workbench.treeRow('Datasets', /cam_right_wrist.*30 frames/);
   await camera.hover();
   await camera.locator('.action-label[aria-label^="Show Episode Details"]').click();
   const editor = workbench.page.locator('.editor-instance .view-lines');
-  await editor.filter({ hasText: /cam_right_wrist/ }).first().waitFor({ timeout: 20_000 });
+  await editor
+    .filter({ hasText: /cam_right_wrist/ })
+    .first()
+    .waitFor({ timeout: 20_000 });
   assert.match(await workbench.page.locator('.tab.active').innerText(), /episode_0\.hdf5\.md/);
 });
 
 test('a new episode copied into the folder appears without a manual refresh', async () => {
-  await writeEpisodes(path.join(root, 'robot-data'), [{ path: 'flexiv_1113/episode_11.hdf5', frames: 25, seed: 11, ...realistic }]);
+  await writeEpisodes(path.join(root, 'robot-data'), [
+    { path: 'flexiv_1113/episode_11.hdf5', frames: 25, seed: 11, ...realistic },
+  ]);
   await workbench.treeRow('Datasets', /^episode_11/).waitFor({ timeout: 60_000 });
   assert.match(await workbench.treeRow('Datasets', /flexiv_1113/).innerText(), /9 episodes/);
 });

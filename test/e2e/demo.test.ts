@@ -27,22 +27,29 @@ after(async () => {
 const RUN_NAME = 'flexiv_finetune';
 const runRow = () => workbench.treeRow('Runs', RUN_NAME);
 const quickInput = () => workbench.page.locator('.quick-input-widget');
-const errorToast = () => workbench.page.locator('.notification-toast', {
-  has: workbench.page.locator('.codicon-error'),
-});
+const errorToast = () =>
+  workbench.page.locator('.notification-toast', {
+    has: workbench.page.locator('.codicon-error'),
+  });
 
 /** Waits for a quick-input row and accepts the active one with Enter; an error notification instead fails at once. */
 async function acceptDefault(expectedRow: string | RegExp, timeoutMs = 60_000): Promise<void> {
   const row = quickInput().locator('.monaco-list-row', { hasText: expectedRow }).first();
   const outcome = await Promise.race([
     row.waitFor({ timeout: timeoutMs }).then(() => 'listed'),
-    errorToast().first().waitFor({ timeout: timeoutMs }).then(() => 'error'),
+    errorToast()
+      .first()
+      .waitFor({ timeout: timeoutMs })
+      .then(() => 'error'),
   ]).catch(() => 'timeout');
   if (outcome === 'error') {
     assert.fail(`instead of "${String(expectedRow)}": ${await errorToast().first().innerText()}`);
   }
   if (outcome === 'timeout') {
-    const rows = await quickInput().locator('.monaco-list-row').allInnerTexts().catch(() => []);
+    const rows = await quickInput()
+      .locator('.monaco-list-row')
+      .allInnerTexts()
+      .catch(() => []);
     assert.fail(`no "${String(expectedRow)}" within ${timeoutMs} ms; the quick input lists ${JSON.stringify(rows)}`);
   }
   await quickInput().locator('input').first().press('Enter');
@@ -57,12 +64,23 @@ async function acceptDefaultInput(expectedValue: RegExp): Promise<void> {
 
 /** The innermost frame of a webview whose document holds `selector` (webviews are nested iframes). */
 function webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
-  return waitFor(`a webview with ${selector}`, async () => {
-    for (const frame of workbench.page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
-    }
-    return undefined;
-  }, timeoutMs, 300);
+  return waitFor(
+    `a webview with ${selector}`,
+    async () => {
+      for (const frame of workbench.page.frames()) {
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    300,
+  );
 }
 
 test('the demo dataset is listed, an episode plays in its preview, the config opens in the config editor', async () => {
@@ -70,10 +88,14 @@ test('the demo dataset is listed, an episode plays in its preview, the config op
   await workbench.treeRow('Datasets', /flexiv_1113.*episodes/).waitFor({ timeout: 60_000 });
   await workbench.expandTreeRow('Datasets', 'flexiv_1113');
   const episode = workbench.treeRow('Datasets', 'episode_0');
-  const preview = await clickUntilOpen(async () => {
-    await episode.hover();
-    await episode.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
-  }, (timeoutMs) => episodePreviewFrame(workbench.page, 'episode_0.hdf5', timeoutMs), [20_000, 20_000, 30_000]);
+  const preview = await clickUntilOpen(
+    async () => {
+      await episode.hover();
+      await episode.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
+    },
+    (timeoutMs) => episodePreviewFrame(workbench.page, 'episode_0.hdf5', timeoutMs),
+    [20_000, 20_000, 30_000],
+  );
   await waitForCounters(preview, (counters) => counters.painted >= 1, 30_000);
 
   await workbench.runCommand('Ctrl-World: Open Training Config');
@@ -96,16 +118,22 @@ test('Start Flexiv Training on This machine with the default answers: a running 
   await acceptDefault('Offline');
   await acceptDefault('Start training', 120_000);
 
-  await runRow().locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 90_000 });
+  await runRow()
+    .locator('.label-description', { hasText: /running/ })
+    .waitFor({ timeout: 90_000 });
   await workbench.expandTreeRow('Runs', RUN_NAME);
   await workbench.treeRow('Runs', /checkpoint-\d+\.pt/).waitFor({ timeout: 90_000 });
 });
 
-test('the dashboard shows the host\'s two GPUs, the Sample Preview a validation video, Stop Run ends it', async () => {
-  const dashboard = await clickUntilOpen(async () => {
-    await runRow().hover();
-    await runRow().locator('.action-label[aria-label="Open Run Dashboard"]').click();
-  }, (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs), [20_000, 20_000, 60_000]);
+test("the dashboard shows the host's two GPUs, the Sample Preview a validation video, Stop Run ends it", async () => {
+  const dashboard = await clickUntilOpen(
+    async () => {
+      await runRow().hover();
+      await runRow().locator('.action-label[aria-label="Open Run Dashboard"]').click();
+    },
+    (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs),
+    [20_000, 20_000, 60_000],
+  );
   const gpusOfRun = dashboard.locator('.gpu-row:not(.not-in-run)');
   await waitFor('two GPUs of the run', async () => ((await gpusOfRun.count()) === 2 ? true : undefined), 60_000, 500);
 
@@ -117,5 +145,7 @@ test('the dashboard shows the host\'s two GPUs, the Sample Preview a validation 
   await acceptDefault(/This machine · running/);
   await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Stop Run' }).click({ timeout: 30_000 });
   await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
-  await runRow().locator('.label-description', { hasText: /stopped/ }).waitFor({ timeout: 60_000 });
+  await runRow()
+    .locator('.label-description', { hasText: /stopped/ })
+    .waitFor({ timeout: 60_000 });
 });

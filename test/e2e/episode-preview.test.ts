@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { clickUntilOpen, Workbench } from './support/workbench';
-import { episodePreviewFrame, focusPreview, previewCounters, sampleCanvases, waitForCounters } from './support/episodePreview';
+import {
+  episodePreviewFrame,
+  focusPreview,
+  previewCounters,
+  sampleCanvases,
+  waitForCounters,
+} from './support/episodePreview';
 import { tempDir, writeEpisodes } from '../support/fixtures';
 
 const WIDTH = 320;
@@ -21,7 +27,14 @@ let preview: Frame;
 before(async () => {
   ({ dir: workspace, cleanup: cleanupWorkspace } = await tempDir('cwf-e2e-preview-'));
   await writeEpisodes(workspace, [
-    { path: `flexiv_1113/${EPISODE}`, frames: 150, height: HEIGHT, width: WIDTH, frame_code: true, nan_in: { action: [60, 61, 62] } },
+    {
+      path: `flexiv_1113/${EPISODE}`,
+      frames: 150,
+      height: HEIGHT,
+      width: WIDTH,
+      frame_code: true,
+      nan_in: { action: [60, 61, 62] },
+    },
     { path: 'flexiv_1113/episode_1.hdf5', frames: 40, height: HEIGHT, width: WIDTH, seed: 1 },
     { path: 'other/keras_model.h5', not_hdf5: true },
   ]);
@@ -47,16 +60,26 @@ test('an episode opens from the Datasets tree with its three cameras painted at 
   const row = workbench.treeRow('Datasets', 'episode_0');
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   // The row is redrawn when the scan of its dataset completes, which can take the hovered button away.
-  preview = await clickUntilOpen(async () => {
-    await row.hover();
-    await row.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
-  }, (timeoutMs) => episodePreviewFrame(workbench.page, EPISODE, timeoutMs), [20_000, 20_000, 30_000]);
+  preview = await clickUntilOpen(
+    async () => {
+      await row.hover();
+      await row.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
+    },
+    (timeoutMs) => episodePreviewFrame(workbench.page, EPISODE, timeoutMs),
+    [20_000, 20_000, 30_000],
+  );
   await waitForCounters(preview, (c) => c.painted >= 1 && c.frame === 0, 30_000);
   assert.equal(await preview.locator('.camera canvas').count(), 3);
   await assertCamerasShow(preview, 0);
-  assert.match(await preview.locator('.preview-header').innerText(), /episode_0\.hdf5[\s\S]*Frame 0 \/ 149[\s\S]*0:00\.00 \/ 0:04\.97/);
+  assert.match(
+    await preview.locator('.preview-header').innerText(),
+    /episode_0\.hdf5[\s\S]*Frame 0 \/ 149[\s\S]*0:00\.00 \/ 0:04\.97/,
+  );
   await preview.locator('.markers .marker.error').waitFor({ timeout: 20_000 });
-  assert.match(await preview.locator('.markers .marker.error').getAttribute('title') ?? '', /Frames 60–62: action holds NaN/);
+  assert.match(
+    (await preview.locator('.markers .marker.error').getAttribute('title')) ?? '',
+    /Frames 60–62: action holds NaN/,
+  );
   await workbench.screenshot('episode-preview');
 });
 
@@ -94,7 +117,9 @@ test('a click on the qpos chart goes to the frame under the pointer', async () =
 
 test('flagging asks for a reason, writes the sidecar, and the tree and the preview show the flag', async () => {
   await preview.locator('.flag-button').click();
-  const input = workbench.page.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
+  const input = workbench.page
+    .locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input')
+    .first();
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill('wrist camera blocked');
   await input.press('Enter');
@@ -102,7 +127,8 @@ test('flagging asks for a reason, writes the sidecar, and the tree and the previ
   const sidecar = JSON.parse(await readFile(path.join(workspace, 'flexiv_1113', '.ctrlworld', 'flags.json'), 'utf8'));
   assert.equal(sidecar.episodes[EPISODE].reason, 'wrist camera blocked');
   const deadline = Date.now() + 20_000;
-  while (!/flagged/.test(await workbench.treeRow('Datasets', 'episode_0').innerText()) && Date.now() < deadline) await workbench.page.waitForTimeout(250);
+  while (!/flagged/.test(await workbench.treeRow('Datasets', 'episode_0').innerText()) && Date.now() < deadline)
+    await workbench.page.waitForTimeout(250);
   assert.match(await workbench.treeRow('Datasets', 'episode_0').innerText(), /flagged/);
   await workbench.screenshot('episode-preview-flagged');
 });
@@ -121,7 +147,9 @@ test('Save frame as PNG writes the picture beside the episode; Copy frame index 
   const png = path.join(workspace, 'flexiv_1113', `episode_0_frame_${frame}.png`);
   const deadline = Date.now() + 20_000;
   let bytes: Buffer | undefined;
-  while (!bytes && Date.now() < deadline) bytes = await readFile(png).catch(() => undefined) ?? await workbench.page.waitForTimeout(200).then(() => undefined);
+  while (!bytes && Date.now() < deadline)
+    bytes =
+      (await readFile(png).catch(() => undefined)) ?? (await workbench.page.waitForTimeout(200).then(() => undefined));
   assert.ok(bytes, `${png} was written`);
   assert.deepEqual([...bytes.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
   assert.equal(bytes.readUInt32BE(16), WIDTH * 3, 'all three cameras side by side at full resolution');
@@ -135,12 +163,20 @@ test('a file that is not an episode, opened with the preview editor, says why in
   const input = workbench.page.locator('.quick-input-widget .quick-input-box input').first();
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await input.fill('keras_model.h5');
-  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'keras_model.h5' }).first().waitFor({ timeout: 20_000 });
+  await workbench.page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'keras_model.h5' })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await input.press('Enter');
   await workbench.runCommand('View: Reopen Editor With...');
-  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Ctrl-World Episode Preview' }).first().click();
+  await workbench.page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'Ctrl-World Episode Preview' })
+    .first()
+    .click();
   const failed = await episodePreviewFrame(workbench.page, 'keras_model.h5');
-  await failed.locator('.empty-state-message', { hasText: /keras_model\.h5.*not an HDF5 file/i }).waitFor({ timeout: 30_000 });
+  await failed
+    .locator('.empty-state-message', { hasText: /keras_model\.h5.*not an HDF5 file/i })
+    .waitFor({ timeout: 30_000 });
   assert.equal(await failed.locator('vscode-button', { hasText: 'Show Output' }).count(), 1);
   await workbench.screenshot('episode-preview-not-an-episode');
   const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'keras_model.h5' });

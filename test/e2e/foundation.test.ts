@@ -21,7 +21,9 @@ after(async () => {
 test('the Ctrl-World container shows Datasets, Runs and Sample Preview with their welcome content', async () => {
   await workbench.openCtrlWorld();
   const datasets = workbench.viewPane('Datasets');
-  await datasets.locator('.welcome-view-content', { hasText: 'No Flexiv episodes found yet' }).waitFor({ timeout: 30_000 });
+  await datasets
+    .locator('.welcome-view-content', { hasText: 'No Flexiv episodes found yet' })
+    .waitFor({ timeout: 30_000 });
   assert.ok(await datasets.locator('.monaco-button', { hasText: 'Add Dataset Folder' }).isVisible());
   const runs = workbench.viewPane('Runs');
   await runs.locator('.welcome-view-content', { hasText: 'No training runs yet' }).waitFor();
@@ -43,6 +45,7 @@ test('"Start Flexiv Training" runs from the command palette and asks for the GPU
 test('activation is logged with its duration', async () => {
   await workbench.runCommand('Ctrl-World: Show Output');
   const deadline = Date.now() + 20_000;
-  while (!/Activated in [\d.]+ ms/.test(workbench.extensionLog()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  while (!/Activated in [\d.]+ ms/.test(workbench.extensionLog()) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 250));
   assert.match(workbench.extensionLog(), /Activated in [\d.]+ ms \(module load \+ activate: [\d.]+ ms\)/);
 });

@@ -16,14 +16,20 @@ let session: TrainingWorkbench;
 let run: LaunchResult;
 
 before(async () => {
-  session = await launchTrainingWorkbench({ gpus: 2, steps: 3600, checkpointSteps: 400, validationSteps: 600, stepSeconds: 0.05 }, {
-    'ctrlWorld.ssh.defaultHost': 'flexiv-gpu',
-    'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
-    'ctrlWorld.dashboard.gpuSampleSeconds': 2,
-    'ctrlWorld.dashboard.logPollSeconds': 1,
-  });
+  session = await launchTrainingWorkbench(
+    { gpus: 2, steps: 3600, checkpointSteps: 400, validationSteps: 600, stepSeconds: 0.05 },
+    {
+      'ctrlWorld.ssh.defaultHost': 'flexiv-gpu',
+      'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
+      'ctrlWorld.dashboard.gpuSampleSeconds': 2,
+      'ctrlWorld.dashboard.logPollSeconds': 1,
+    },
+  );
   ({ training, workbench } = session);
-  run = await launchRun(training.registry, await launchRequest(training, 'flexiv_finetune', { mainProcessPort: await freePort(), totalSteps: 3600 }));
+  run = await launchRun(
+    training.registry,
+    await launchRequest(training, 'flexiv_finetune', { mainProcessPort: await freePort(), totalSteps: 3600 }),
+  );
 });
 
 after(async () => {
@@ -32,19 +38,36 @@ after(async () => {
 
 /** The innermost frame of a webview whose document holds `selector` (webviews are nested iframes). */
 async function webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
-  return waitFor(`a webview with ${selector}`, async () => {
-    for (const frame of workbench.page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
-    }
-    return undefined;
-  }, timeoutMs, 300);
+  return waitFor(
+    `a webview with ${selector}`,
+    async () => {
+      for (const frame of workbench.page.frames()) {
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    300,
+  );
 }
 
 function previewStep(frame: Frame): Promise<number | undefined> {
-  return frame.locator('.preview-step').innerText({ timeout: 1000 }).then((text) => Number(text.replace(/\D/g, '')), () => undefined);
+  return frame
+    .locator('.preview-step')
+    .innerText({ timeout: 1000 })
+    .then(
+      (text) => Number(text.replace(/\D/g, '')),
+      () => undefined,
+    );
 }
 
-test('the Sample Preview shows the selected run\'s newest validation video and moves on when a new one lands', async () => {
+test("the Sample Preview shows the selected run's newest validation video and moves on when a new one lands", async () => {
   await workbench.openCtrlWorld();
   const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).first();
   await runRow.waitFor({ timeout: 90_000 });
@@ -54,13 +77,37 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
   await workbench.runCommand('View: Hide Panel');
   const preview = await webviewFrame('.preview-step, .empty-state strong', 60_000);
   const first = await waitFor('a first validation video', async () => previewStep(preview), 120_000, 500);
-  await waitFor('the video to play', async () => ((await preview.locator('video').evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && !(v as HTMLVideoElement).paused)) ? true : undefined), 30_000, 300);
-  const next = await waitFor('a newer validation video', async () => {
-    const step = await previewStep(preview);
-    return step !== undefined && step > first ? step : undefined;
-  }, 120_000, 500);
+  await waitFor(
+    'the video to play',
+    async () =>
+      (await preview
+        .locator('video')
+        .evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && !(v as HTMLVideoElement).paused))
+        ? true
+        : undefined,
+    30_000,
+    300,
+  );
+  const next = await waitFor(
+    'a newer validation video',
+    async () => {
+      const step = await previewStep(preview);
+      return step !== undefined && step > first ? step : undefined;
+    },
+    120_000,
+    500,
+  );
   assert.equal(next % 600, 0);
-  await preview.locator('video').evaluate((v) => new Promise((resolve) => ((v as HTMLVideoElement).readyState >= 2 ? resolve(true) : v.addEventListener('loadeddata', resolve, { once: true }))));
+  await preview
+    .locator('video')
+    .evaluate(
+      (v) =>
+        new Promise((resolve) =>
+          (v as HTMLVideoElement).readyState >= 2
+            ? resolve(true)
+            : v.addEventListener('loadeddata', resolve, { once: true }),
+        ),
+    );
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('sample-preview');
 });
@@ -68,11 +115,20 @@ test('the Sample Preview shows the selected run\'s newest validation video and m
 test('the dashboard opened from the Runs view draws the loss, the GPUs and the checkpoints', async () => {
   const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).first();
   // The Runs view redraws its rows as the run reports progress; a run has one dashboard.
-  const dashboard = await clickUntilOpen(async () => {
-    await runRow.hover();
-    await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
-  }, (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs), [20_000, 20_000, 60_000]);
-  await waitFor('loss points on the chart', async () => ((await dashboard.locator('.chart-empty').isHidden()) ? true : undefined), 60_000, 500);
+  const dashboard = await clickUntilOpen(
+    async () => {
+      await runRow.hover();
+      await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
+    },
+    (timeoutMs) => webviewFrame('.metrics-tab', timeoutMs),
+    [20_000, 20_000, 60_000],
+  );
+  await waitFor(
+    'loss points on the chart',
+    async () => ((await dashboard.locator('.chart-empty').isHidden()) ? true : undefined),
+    60_000,
+    500,
+  );
   const redraws = await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length);
   assert.ok(redraws > 0);
   await dashboard.locator('.gpu-row').first().waitFor({ timeout: 30_000 });
@@ -80,13 +136,24 @@ test('the dashboard opened from the Runs view draws the loss, the GPUs and the c
   assert.match(await dashboard.locator('.run-header').innerText(), /GPUs[\s\S]*2 \(0, 1\)[\s\S]*Step[\s\S]*\/ 3,600/);
   // The charts grow while the trainer runs: more loss points arrive.
   const before = await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length);
-  await waitFor('a later redraw', async () => ((await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length)) > before ? true : undefined), 30_000, 500);
+  await waitFor(
+    'a later redraw',
+    async () =>
+      (await dashboard.evaluate(() => performance.getEntriesByName('chart-redraw:train_loss').length)) > before
+        ? true
+        : undefined,
+    30_000,
+    500,
+  );
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('run-dashboard');
 
   await dashboard.locator('vscode-tab-header[data-tab="checkpoints"]').click();
   await dashboard.locator('table.checkpoints tr[data-step="400"]').waitFor({ timeout: 30_000 });
-  assert.match(await dashboard.locator('table.checkpoints tr[data-step="400"]').innerText(), /checkpoint-400\.pt[\s\S]*saved/);
+  assert.match(
+    await dashboard.locator('table.checkpoints tr[data-step="400"]').innerText(),
+    /checkpoint-400\.pt[\s\S]*saved/,
+  );
   assert.match(await dashboard.locator('.disk').innerText(), /free: room for [\d,]+ more checkpoint/);
   // A checkpoint being saved (seconds after its save, until it has settled) is marked and offers no action.
   const writing = dashboard.locator('table.checkpoints tr.is-writing');
@@ -111,13 +178,38 @@ test('a click on the Sample Preview opens the gallery, which plays two steps sid
   const dashboard = await webviewFrame('.samples-tab');
   await dashboard.locator('vscode-tab-header[data-tab="samples"][active]').waitFor({ timeout: 30_000 });
   await dashboard.locator('.sample-group').nth(1).waitFor({ timeout: 60_000 });
-  await waitFor('videos of the newest step', async () => ((await dashboard.locator('.sample-groups .sample-group').first().locator('video').count()) >= 3 ? true : undefined), 60_000, 500);
-  await waitFor('the side-by-side pair', async () => ((await dashboard.locator('.side-by-side .pair video').count()) === 2 ? true : undefined), 60_000, 500);
-  await dashboard.locator('.side-by-side .pair video').first().evaluate((v) => (v as HTMLVideoElement).play());
-  await waitFor('both videos playing in step', async () => {
-    const times = await dashboard.locator('.side-by-side .pair video').evaluateAll((videos) => (videos as HTMLVideoElement[]).map((v) => [v.currentTime, v.paused ? 1 : 0]));
-    return times.every(([, paused]) => paused === 0) && Math.abs(times[0][0] - times[1][0]) < 0.3 && times[0][0] > 0 ? true : undefined;
-  }, 30_000, 300);
+  await waitFor(
+    'videos of the newest step',
+    async () =>
+      (await dashboard.locator('.sample-groups .sample-group').first().locator('video').count()) >= 3
+        ? true
+        : undefined,
+    60_000,
+    500,
+  );
+  await waitFor(
+    'the side-by-side pair',
+    async () => ((await dashboard.locator('.side-by-side .pair video').count()) === 2 ? true : undefined),
+    60_000,
+    500,
+  );
+  await dashboard
+    .locator('.side-by-side .pair video')
+    .first()
+    .evaluate((v) => (v as HTMLVideoElement).play());
+  await waitFor(
+    'both videos playing in step',
+    async () => {
+      const times = await dashboard
+        .locator('.side-by-side .pair video')
+        .evaluateAll((videos) => (videos as HTMLVideoElement[]).map((v) => [v.currentTime, v.paused ? 1 : 0]));
+      return times.every(([, paused]) => paused === 0) && Math.abs(times[0][0] - times[1][0]) < 0.3 && times[0][0] > 0
+        ? true
+        : undefined;
+    },
+    30_000,
+    300,
+  );
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('samples-gallery');
   assert.ok(run.runId);

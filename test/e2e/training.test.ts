@@ -15,9 +15,12 @@ let workbench: Workbench;
 let session: TrainingWorkbench;
 
 before(async () => {
-  session = await launchTrainingWorkbench({ gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.08 }, {
-    'ctrlWorld.training.mainProcessPort': await freePort(),
-  });
+  session = await launchTrainingWorkbench(
+    { gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.08 },
+    {
+      'ctrlWorld.training.mainProcessPort': await freePort(),
+    },
+  );
   ({ training, workbench } = session);
 });
 
@@ -41,7 +44,11 @@ async function acceptWhenListed(text: string | RegExp, typed?: string): Promise<
 }
 
 async function acceptInput(expectedValue: RegExp): Promise<void> {
-  await waitFor('the input box', async () => (expectedValue.test(await quickInputBox().inputValue()) ? true : undefined), 30_000);
+  await waitFor(
+    'the input box',
+    async () => (expectedValue.test(await quickInputBox().inputValue()) ? true : undefined),
+    30_000,
+  );
   await quickInputBox().press('Enter');
 }
 
@@ -68,25 +75,41 @@ test('Start Flexiv Training: quick picks, preflight checklist, then the run in t
   const status = workbench.page.locator('.statusbar-item', { hasText: /\d[\d,]*\/3,000/ });
   await status.waitFor({ timeout: 60_000 });
   assert.match(await status.innerText(), /\/3,000 · (train_loss [\d.]+ · )?[\d.]+ (it\/s|s\/it)/);
-  await workbench.page.locator('.monaco-editor, .output-view', { hasText: 'Number of parameters in the unet' }).first().waitFor({ timeout: 60_000 });
+  await workbench.page
+    .locator('.monaco-editor, .output-view', { hasText: 'Number of parameters in the unet' })
+    .first()
+    .waitFor({ timeout: 60_000 });
   await workbench.page.mouse.move(900, 300);
   await workbench.screenshot('runs-tree');
 });
 
 test('after a window reload the run is re-attached: the view and the status bar follow it again', async () => {
-  const before = Number(/([\d,]+)\/3,000/.exec(await workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ }).innerText())![1].replace(/,/g, ''));
+  const before = Number(
+    /([\d,]+)\/3,000/
+      .exec(await workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ }).innerText())![1]
+      .replace(/,/g, ''),
+  );
   await workbench.runCommand('Developer: Reload Window');
   await workbench.page.waitForTimeout(2000);
   await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   await workbench.openCtrlWorld();
   const status = workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ });
   await status.waitFor({ timeout: 120_000 });
-  const after = await waitFor('a later step', async () => {
-    const step = Number(/([\d,]+)\/3,000/.exec(await status.innerText())?.[1].replace(/,/g, '') ?? 0);
-    return step > before ? step : undefined;
-  }, 60_000, 500);
+  const after = await waitFor(
+    'a later step',
+    async () => {
+      const step = Number(/([\d,]+)\/3,000/.exec(await status.innerText())?.[1].replace(/,/g, '') ?? 0);
+      return step > before ? step : undefined;
+    },
+    60_000,
+    500,
+  );
   assert.ok(after > before);
-  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 60_000 });
+  await workbench
+    .viewPane('Runs')
+    .locator('.monaco-list-row', { hasText: 'flexiv_finetune' })
+    .locator('.label-description', { hasText: /running/ })
+    .waitFor({ timeout: 60_000 });
   await workbench.page.mouse.move(900, 300);
   await workbench.screenshot('runs-reattached');
 });
@@ -102,7 +125,11 @@ test('Stop Run asks, then ends every process of the run', async () => {
   await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
   assert.equal((await training.registry.get(run.record.runId)).record.state, 'stopped');
   assert.deepEqual(await processesOfRun(run.record.runId), []);
-  await workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' }).locator('.label-description', { hasText: /stopped/ }).waitFor({ timeout: 60_000 });
+  await workbench
+    .viewPane('Runs')
+    .locator('.monaco-list-row', { hasText: 'flexiv_finetune' })
+    .locator('.label-description', { hasText: /stopped/ })
+    .waitFor({ timeout: 60_000 });
 });
 
 test('a failed check offers its fix: an output folder with earlier checkpoints gets a new folder, then all pass', async () => {
@@ -114,7 +141,11 @@ test('a failed check offers its fix: an output folder with earlier checkpoints g
   await acceptInput(/Ctrl-World$/);
   await acceptWhenListed('config_flexiv.py');
   await acceptWhenListed('GPU 1');
-  await waitFor('the output folder box', async () => (/flexiv_finetune$/.test(await quickInputBox().inputValue()) ? true : undefined), 30_000);
+  await waitFor(
+    'the output folder box',
+    async () => (/flexiv_finetune$/.test(await quickInputBox().inputValue()) ? true : undefined),
+    30_000,
+  );
   await quickInputBox().fill('model_ckpt/earlier');
   await quickInputBox().press('Enter');
   await acceptWhenListed('Offline');

@@ -24,7 +24,13 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 before(async () => {
   assert.ok(existsSync(CLI), `${CLI} is missing: run "npm run build" first (npm test does)`);
   ({ dir, cleanup } = await tempDir());
-  const many = Array.from({ length: 32 }, (_, i): EpisodeSpec => ({ path: `many/episode_${i}.hdf5`, frames: 6, height: 16, width: 24, seed: i }));
+  const many = Array.from({ length: 32 }, (_, i): EpisodeSpec => ({
+    path: `many/episode_${i}.hdf5`,
+    frames: 6,
+    height: 16,
+    width: 24,
+    seed: i,
+  }));
   await writeEpisodes(dir, [
     ...many,
     { path: 'mixed/jpeg.hdf5', frames: 5, height: 24, width: 32 },
@@ -34,7 +40,7 @@ before(async () => {
 });
 after(() => cleanup?.());
 
-test('scan --json keeps the contract\'s keys, and worker threads give the same answer as the main thread', async () => {
+test("scan --json keeps the contract's keys, and worker threads give the same answer as the main thread", async () => {
   const withWorkers = await cli('scan', dir, '--json', '--jobs', '3'); // two worker threads and the main one
   assert.equal(withWorkers.code, 0, withWorkers.stderr);
   assert.equal(withWorkers.stderr, '');
@@ -45,11 +51,21 @@ test('scan --json keeps the contract\'s keys, and worker threads give the same a
   assert.deepEqual(json.summary, { episodes: 35, frames: 32 * 6 + 10, errors: 1, warnings: 0 });
   const jpeg = json.episodes.find((episode: { file: string }) => episode.file === 'mixed/jpeg.hdf5');
   assert.deepEqual(Object.keys(jpeg), ['file', 'frames', 'sizeBytes', 'cameras', 'arrays', 'problems']);
-  assert.deepEqual(jpeg.cameras[0], { name: 'cam_high', frames: 5, height: 24, width: 32, encoding: 'jpeg', filter: null });
+  assert.deepEqual(jpeg.cameras[0], {
+    name: 'cam_high',
+    frames: 5,
+    height: 24,
+    width: 32,
+    encoding: 'jpeg',
+    filter: null,
+  });
   assert.deepEqual(jpeg.arrays.action, { shape: [5, 7], dtype: 'float64' });
   assert.deepEqual(Object.keys(jpeg.arrays), ['effort', 'qpos', 'qvel', 'action']);
   const truncated = json.episodes.find((episode: { file: string }) => episode.file === 'mixed/truncated.hdf5');
-  assert.deepEqual(truncated.problems.map((problem: object) => Object.keys(problem)), [['severity', 'code', 'message']]);
+  assert.deepEqual(
+    truncated.problems.map((problem: object) => Object.keys(problem)),
+    [['severity', 'code', 'message']],
+  );
   assert.equal(truncated.problems[0].code, 'truncated');
 
   const mainThread = await cli('scan', dir, '--json', '--jobs', '0');
@@ -59,7 +75,10 @@ test('scan --json keeps the contract\'s keys, and worker threads give the same a
 test('validate lists the problems and exits 1 on an error, 0 on a clean folder', async () => {
   const broken = await cli('validate', path.join(dir, 'mixed'));
   assert.equal(broken.code, 1);
-  assert.match(broken.stdout, /error\s+truncated\s+mixed\/truncated\.hdf5 is truncated: 2,000 of [\d,]+ bytes are on disk/);
+  assert.match(
+    broken.stdout,
+    /error\s+truncated\s+mixed\/truncated\.hdf5 is truncated: 2,000 of [\d,]+ bytes are on disk/,
+  );
   assert.match(broken.stdout, /3 episodes checked: 1 errors, 0 warnings\./);
   assert.doesNotMatch(broken.stderr, /HDF5-DIAG/);
   const clean = await cli('validate', path.join(dir, 'many'));
@@ -82,15 +101,30 @@ test('frame writes JPEG frames as stored and raw frames as a PNG with the same p
   const pngOut = path.join(dir, 'out', 'raw');
   const raw = await cli('frame', path.join(dir, 'mixed', 'raw.hdf5'), 'cam_high', '3', '--out', pngOut, '--json');
   assert.equal(raw.code, 0, raw.stderr);
-  assert.deepEqual({ ...JSON.parse(raw.stdout), bytes: 0 }, {
-    file: path.join(dir, 'mixed', 'raw.hdf5'), camera: 'cam_high', index: 3, encoding: 'raw', width: 32, height: 24, out: `${pngOut}.png`, bytes: 0,
-  });
-  const same = await runProcess(SYSTEM_PYTHON, ['-c', [
-    'import sys, h5py, numpy, PIL.Image',
-    'png = numpy.asarray(PIL.Image.open(sys.argv[1]))',
-    'stored = h5py.File(sys.argv[2])["observations/images/cam_high"][3]',
-    'print(png.shape == stored.shape and bool((png == stored).all()))',
-  ].join('\n'), `${pngOut}.png`, path.join(dir, 'mixed', 'raw.hdf5')]);
+  assert.deepEqual(
+    { ...JSON.parse(raw.stdout), bytes: 0 },
+    {
+      file: path.join(dir, 'mixed', 'raw.hdf5'),
+      camera: 'cam_high',
+      index: 3,
+      encoding: 'raw',
+      width: 32,
+      height: 24,
+      out: `${pngOut}.png`,
+      bytes: 0,
+    },
+  );
+  const same = await runProcess(SYSTEM_PYTHON, [
+    '-c',
+    [
+      'import sys, h5py, numpy, PIL.Image',
+      'png = numpy.asarray(PIL.Image.open(sys.argv[1]))',
+      'stored = h5py.File(sys.argv[2])["observations/images/cam_high"][3]',
+      'print(png.shape == stored.shape and bool((png == stored).all()))',
+    ].join('\n'),
+    `${pngOut}.png`,
+    path.join(dir, 'mixed', 'raw.hdf5'),
+  ]);
   assert.equal(same.trim(), 'True', 'Pillow reads the PNG back as the pixels h5py reads');
 });
 
@@ -106,7 +140,14 @@ test('frame refuses a bad index, camera or extension with a clear message', asyn
   assert.equal(badExtension.code, 2);
   assert.match(badExtension.stderr, /stored as JPEG: give --out a \.jpg or \.jpeg name/);
   assert.equal((await cli('frame', file, 'cam_high', 'last', '--out', path.join(dir, 'x.jpg'))).code, 2);
-  const truncated = await cli('frame', path.join(dir, 'mixed', 'truncated.hdf5'), 'cam_high', '0', '--out', path.join(dir, 'x.jpg'));
+  const truncated = await cli(
+    'frame',
+    path.join(dir, 'mixed', 'truncated.hdf5'),
+    'cam_high',
+    '0',
+    '--out',
+    path.join(dir, 'x.jpg'),
+  );
   assert.equal(truncated.code, 1);
   assert.match(truncated.stderr, /truncated\.hdf5 is truncated/);
   assert.doesNotMatch(truncated.stderr, /HDF5-DIAG|name not defined/);

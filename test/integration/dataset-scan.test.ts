@@ -53,7 +53,9 @@ function codes(name: string): string[] {
 
 test('every kind of problem is found, on the file it belongs to, and nothing on good files', () => {
   const expected: Record<string, string[]> = {
-    good_1: [], good_2: [], good_10: [],
+    good_1: [],
+    good_2: [],
+    good_10: [],
     nan_action: ['error:non-finite'],
     inf_qpos: ['error:non-finite'],
     missing_camera: ['error:missing-camera'],
@@ -77,16 +79,40 @@ test('every kind of problem is found, on the file it belongs to, and nothing on 
 
 test('messages name the dataset and file, say what is wrong and what to do', () => {
   const message = (name: string) => episode(name).problems[0]!.message;
-  assert.match(message('nan_action'), /^flexiv\/nan_action\.hdf5: action has NaN or Inf values in 2 of 12 frames \(first at frame 3\)\. .*drop the episode/);
+  assert.match(
+    message('nan_action'),
+    /^flexiv\/nan_action\.hdf5: action has NaN or Inf values in 2 of 12 frames \(first at frame 3\)\. .*drop the episode/,
+  );
   assert.match(message('inf_qpos'), /qpos has NaN or Inf values in 1 of 12 frames \(first at frame 11\)/);
-  assert.match(message('missing_camera'), /camera cam_right_wrist missing, though \d+ of \d+ episodes of this dataset have it\./);
-  assert.match(message('short_camera'), /frame counts differ: cam_high 12, cam_left_wrist 9, cam_right_wrist 12, effort 12, qpos 12, qvel 12, action 12\./);
-  assert.match(message('action_6d'), /action has shape \(12, 6\): 6 values per frame, but the config's action_dim is 7\. .*ctrlWorld\.datasetActionDim/);
-  assert.match(message('bigger_images'), /camera cam_high is 48x64 \(height x width\), but 24x32 in \d+ of \d+ episodes/);
-  assert.match(message('corrupt_jpeg'), /camera cam_high: 1 of 8 checked frames cannot be decoded \(11\); frame 11 of camera cam_high is not a valid JPEG/);
-  assert.match(message('truncated'), /^flexiv\/truncated\.hdf5 is truncated: 3,000 of [\d,]+ bytes are on disk\. Copy the episode again/);
+  assert.match(
+    message('missing_camera'),
+    /camera cam_right_wrist missing, though \d+ of \d+ episodes of this dataset have it\./,
+  );
+  assert.match(
+    message('short_camera'),
+    /frame counts differ: cam_high 12, cam_left_wrist 9, cam_right_wrist 12, effort 12, qpos 12, qvel 12, action 12\./,
+  );
+  assert.match(
+    message('action_6d'),
+    /action has shape \(12, 6\): 6 values per frame, but the config's action_dim is 7\. .*ctrlWorld\.datasetActionDim/,
+  );
+  assert.match(
+    message('bigger_images'),
+    /camera cam_high is 48x64 \(height x width\), but 24x32 in \d+ of \d+ episodes/,
+  );
+  assert.match(
+    message('corrupt_jpeg'),
+    /camera cam_high: 1 of 8 checked frames cannot be decoded \(11\); frame 11 of camera cam_high is not a valid JPEG/,
+  );
+  assert.match(
+    message('truncated'),
+    /^flexiv\/truncated\.hdf5 is truncated: 3,000 of [\d,]+ bytes are on disk\. Copy the episode again/,
+  );
   assert.match(message('not_hdf5'), /^flexiv\/not_hdf5\.hdf5 is not an HDF5 file/);
-  assert.match(message('unknown_filter'), /dataset \/observations\/mystery is compressed with HDF5 filter 32099, which no installed plugin decodes\. Re-save/);
+  assert.match(
+    message('unknown_filter'),
+    /dataset \/observations\/mystery is compressed with HDF5 filter 32099, which no installed plugin decodes\. Re-save/,
+  );
   assert.match(message('damaged_chunk'), /row 11 of \/observations\/images\/cam_high cannot be read/);
 });
 
@@ -94,9 +120,21 @@ test('summaries give natural order, cameras, arrays, lengths and rates', () => {
   const names = result.episodes.map((summary) => path.basename(summary.file, '.hdf5'));
   assert.ok(names.indexOf('good_2') < names.indexOf('good_10'), 'good_2 before good_10');
   const good = episode('good_10');
-  assert.deepEqual(good.cameras.map((camera) => [camera.name, camera.frames, camera.height, camera.width, camera.encoding, camera.filter]), [
-    ['cam_high', 12, 24, 32, 'raw', 'blosc-zstd'], ['cam_left_wrist', 12, 24, 32, 'raw', 'blosc-zstd'], ['cam_right_wrist', 12, 24, 32, 'raw', 'blosc-zstd'],
-  ]);
+  assert.deepEqual(
+    good.cameras.map((camera) => [
+      camera.name,
+      camera.frames,
+      camera.height,
+      camera.width,
+      camera.encoding,
+      camera.filter,
+    ]),
+    [
+      ['cam_high', 12, 24, 32, 'raw', 'blosc-zstd'],
+      ['cam_left_wrist', 12, 24, 32, 'raw', 'blosc-zstd'],
+      ['cam_right_wrist', 12, 24, 32, 'raw', 'blosc-zstd'],
+    ],
+  );
   assert.deepEqual(Object.keys(good.arrays), ['effort', 'qpos', 'qvel', 'action']);
   assert.deepEqual(good.arrays.action, { shape: [12, 7], dtype: 'float64' });
   assert.deepEqual([good.frames, good.fps, good.fpsFromFile], [12, 30, false]);
@@ -104,7 +142,10 @@ test('summaries give natural order, cameras, arrays, lengths and rates', () => {
   assert.equal(episode('truncated').readable, false);
   const [dataset] = result.datasets;
   assert.equal(result.datasets.length, 1);
-  assert.deepEqual([dataset!.name, dataset!.relative, dataset!.episodes.length], ['flexiv', 'flexiv', PROBLEM_SPECS.length]);
+  assert.deepEqual(
+    [dataset!.name, dataset!.relative, dataset!.episodes.length],
+    ['flexiv', 'flexiv', PROBLEM_SPECS.length],
+  );
   assert.ok(Math.abs(dataset!.durationSeconds - result.episodes.reduce((sum, e) => sum + e.frames / e.fps, 0)) < 1e-9);
 });
 
@@ -114,7 +155,10 @@ test('a rescan reads only the files whose size or mtime changed, and drops delet
   assert.equal(first.filesRead, PROBLEM_SPECS.length);
   const unchanged = await scanner.scan(dir);
   assert.equal(unchanged.filesRead, 0);
-  assert.deepEqual(unchanged.episodes.map((e) => e.problems), first.episodes.map((e) => e.problems));
+  assert.deepEqual(
+    unchanged.episodes.map((e) => e.problems),
+    first.episodes.map((e) => e.problems),
+  );
 
   await writeEpisodes(dir, [{ path: 'flexiv/nan_action.hdf5', ...base }]); // fixed: same name, new content
   const touched = path.join(dir, 'flexiv', 'good_1.hdf5');
@@ -138,16 +182,31 @@ test('summaries saved in one session spare the next one from reading unchanged f
   assert.equal(await loadScanCache(cacheFile, '1.0.1'), undefined, 'another version reads everything again');
   const otherOptions = new DatasetScanner({ actionDim: 6 }, { maxWorkers: 0 });
   otherOptions.restore(first.snapshot());
-  assert.equal((await otherOptions.scan(dir)).filesRead, PROBLEM_SPECS.length - 1, 'other options read everything again');
+  assert.equal(
+    (await otherOptions.scan(dir)).filesRead,
+    PROBLEM_SPECS.length - 1,
+    'other options read everything again',
+  );
 });
 
 test('a cancelled scan throws and keeps what it had for the next one', async () => {
   const scanner = new DatasetScanner({}, { maxWorkers: 0 });
   const controller = new AbortController();
   let seen = 0;
-  await assert.rejects(scanner.scan(dir, { signal: controller.signal, onProgress: () => { if (++seen === 3) controller.abort(); } }), { name: 'CancelledError' });
+  await assert.rejects(
+    scanner.scan(dir, {
+      signal: controller.signal,
+      onProgress: () => {
+        if (++seen === 3) controller.abort();
+      },
+    }),
+    { name: 'CancelledError' },
+  );
   const next = await scanner.scan(dir);
-  assert.ok(next.filesRead < next.episodes.length, `the next scan reuses what was read (${next.filesRead} of ${next.episodes.length} read again)`);
+  assert.ok(
+    next.filesRead < next.episodes.length,
+    `the next scan reuses what was read (${next.filesRead} of ${next.episodes.length} read again)`,
+  );
 });
 
 test('a 1,000-file tree scans in natural order, grouped by folder', async () => {
@@ -156,7 +215,11 @@ test('a 1,000-file tree scans in natural order, grouped by folder', async () => 
     const [seed] = await writeEpisodes(tree, [{ path: 'seed.hdf5', frames: 2, height: 8, width: 8 }]);
     for (let folder = 0; folder < 10; folder++) {
       await mkdir(path.join(tree, 'robot', `day_${folder}`), { recursive: true });
-      await Promise.all(Array.from({ length: 100 }, (_, i) => copyFile(seed!, path.join(tree, 'robot', `day_${folder}`, `episode_${i}.hdf5`))));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          copyFile(seed!, path.join(tree, 'robot', `day_${folder}`, `episode_${i}.hdf5`)),
+        ),
+      );
     }
     await rm(seed!);
     // On this thread: worker threads would each compile the TypeScript sources again (the CLI test covers them).
@@ -164,8 +227,14 @@ test('a 1,000-file tree scans in natural order, grouped by folder', async () => 
     const scanned = await scanner.scan(tree);
     assert.equal(scanned.summary.episodes, 1000);
     assert.equal(scanned.summary.errors, 0);
-    assert.deepEqual(scanned.datasets.map((dataset) => dataset.relative), Array.from({ length: 10 }, (_, i) => `robot/day_${i}`));
-    assert.deepEqual(scanned.episodes.slice(0, 3).map((e) => e.file), ['robot/day_0/episode_0.hdf5', 'robot/day_0/episode_1.hdf5', 'robot/day_0/episode_2.hdf5']);
+    assert.deepEqual(
+      scanned.datasets.map((dataset) => dataset.relative),
+      Array.from({ length: 10 }, (_, i) => `robot/day_${i}`),
+    );
+    assert.deepEqual(
+      scanned.episodes.slice(0, 3).map((e) => e.file),
+      ['robot/day_0/episode_0.hdf5', 'robot/day_0/episode_1.hdf5', 'robot/day_0/episode_2.hdf5'],
+    );
     assert.equal(scanned.episodes[10]!.file, 'robot/day_0/episode_10.hdf5');
     assert.equal((await scanner.scan(tree)).filesRead, 0);
   } finally {

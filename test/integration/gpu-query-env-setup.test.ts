@@ -24,13 +24,19 @@ after(async () => {
   await work?.cleanup();
 });
 
-const hostWith = (envSetup: string) => new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST,
-  envSetup);
+const hostWith = (envSetup: string) =>
+  new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST, envSetup);
 
 test('nvidia-smi put on the PATH by the environment setup answers; its output is not read as GPUs', async () => {
   assert.ok(!(process.env.PATH ?? '').split(':').includes(bin));
   const gpus = await queryGpus(hostWith(`echo activating; export PATH="${bin}:$PATH"`));
-  assert.deepEqual(gpus.map((gpu) => [gpu.index, gpu.name, gpu.memoryTotalMiB]), [[0, A100, 81920], [1, A100, 81920]]);
+  assert.deepEqual(
+    gpus.map((gpu) => [gpu.index, gpu.name, gpu.memoryTotalMiB]),
+    [
+      [0, A100, 81920],
+      [1, A100, 81920],
+    ],
+  );
 });
 
 test('an environment setup that fails is named as the cause, not nvidia-smi', async () => {

@@ -15,7 +15,9 @@ test('an h5py-written episode opens and its last frame reads by slice', async ()
   const h5wasm = await loadH5Wasm();
 
   const jpeg = new h5wasm.File(path.join(dir, 'jpeg.hdf5'), 'r');
-  const camera = jpeg.get('/observations/images/cam_high') as import('h5wasm/node', { with: { 'resolution-mode': 'import' } }).Dataset;
+  const camera = jpeg.get('/observations/images/cam_high') as import('h5wasm/node', {
+    with: { 'resolution-mode': 'import' },
+  }).Dataset;
   assert.equal(camera.shape![0], 12);
   const lengths = (jpeg.get('/compress_len') as typeof camera).value as Int32Array;
   const lastRow = camera.slice([[11, 12]]) as Uint8Array;
@@ -29,6 +31,9 @@ test('an h5py-written episode opens and its last frame reads by slice', async ()
   assert.equal(rawCamera.filters[0]?.name, 'lzf');
   const frame = rawCamera.slice([[5, 6]]) as Uint8Array;
   assert.equal(frame.length, 24 * 32 * 3);
-  assert.ok(frame.some((value) => value > 0), 'the decoded frame is not blank');
+  assert.ok(
+    frame.some((value) => value > 0),
+    'the decoded frame is not blank',
+  );
   raw.close();
 });

@@ -11,8 +11,10 @@ import { REPO_ROOT, tempDir } from '../support/fixtures';
 const rows: string[] = [];
 after(async () => {
   await mkdir(path.join(REPO_ROOT, 'test-results'), { recursive: true });
-  await writeFile(path.join(REPO_ROOT, 'test-results', 'hostile-corpus.md'),
-    ['| case | exit | time (s) | peak RSS (MB) |', '| --- | --- | --- | --- |', ...rows].join('\n') + '\n');
+  await writeFile(
+    path.join(REPO_ROOT, 'test-results', 'hostile-corpus.md'),
+    ['| case | exit | time (s) | peak RSS (MB) |', '| --- | --- | --- | --- |', ...rows].join('\n') + '\n',
+  );
 });
 
 for (const hostile of HOSTILE_CASES) {
@@ -22,11 +24,24 @@ for (const hostile of HOSTILE_CASES) {
     const argv = await hostile.build(dir);
     const stats = path.join(dir, 'time.txt');
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile('/usr/bin/time', ['-o', stats, '-f', '%e %M', process.execPath, '--import', 'tsx', 'src/cli.ts', ...argv],
-        { cwd: REPO_ROOT, timeout: 30_000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: `${stdout}${stderr}` }));
+      execFile(
+        '/usr/bin/time',
+        ['-o', stats, '-f', '%e %M', process.execPath, '--import', 'tsx', 'src/cli.ts', ...argv],
+        { cwd: REPO_ROOT, timeout: 30_000 },
+        (error, stdout, stderr) =>
+          resolve({
+            code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+            output: `${stdout}${stderr}`,
+          }),
+      );
     });
-    const [seconds, kilobytes] = (await import('node:fs')).readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    const [seconds, kilobytes] = (await import('node:fs'))
+      .readFileSync(stats, 'utf8')
+      .trim()
+      .split('\n')
+      .pop()!
+      .split(' ')
+      .map(Number);
     rows.push(`| ${hostile.name} | ${code} | ${seconds!.toFixed(2)} | ${(kilobytes! / 1024).toFixed(0)} |`);
     assert.equal(code, hostile.exitCode, output);
     assert.match(output, hostile.output);

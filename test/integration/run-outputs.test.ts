@@ -31,30 +31,55 @@ test('while the trainer runs: the loss series fills, checkpoints being written a
   const launched = await launchRun(training.registry, await launchRequest(training, 'dashboard'));
   const metrics = new RunMetrics();
   const lossLengths: number[] = [];
-  const follower = new RunFollower(training.registry, launched.runId, {
-    onLog: (_text, events) => {
-      metrics.ingest(events);
-      for (const update of metrics.takeUpdates()) if (update.metric === 'loss') lossLengths.push(update.start + update.steps.length);
+  const follower = new RunFollower(
+    training.registry,
+    launched.runId,
+    {
+      onLog: (_text, events) => {
+        metrics.ingest(events);
+        for (const update of metrics.takeUpdates())
+          if (update.metric === 'loss') lossLengths.push(update.start + update.steps.length);
+      },
     },
-  }, { pollMs: 200, statusEveryMs: 1000 });
+    { pollMs: 200, statusEveryMs: 1000 },
+  );
   const finished = follower.run();
   const root = await training.registry.root();
 
   // A checkpoint caught while it grows is "writing", refused for download, and done once the save ends.
-  const writing = await waitFor('a checkpoint being written', async () => {
-    const listing = await listOutputs(training.host, root, launched.outputDir, { secondLookSeconds: 0.3 });
-    return listing.checkpoints.find((c) => c.writing) ? listing : undefined;
-  }, 60_000, 100);
+  const writing = await waitFor(
+    'a checkpoint being written',
+    async () => {
+      const listing = await listOutputs(training.host, root, launched.outputDir, { secondLookSeconds: 0.3 });
+      return listing.checkpoints.find((c) => c.writing) ? listing : undefined;
+    },
+    60_000,
+    100,
+  );
   const inProgress = writing.checkpoints.find((c) => c.writing)!;
-  assert.throws(() => finishedCheckpoint(writing, inProgress.step), (e: unknown) => e instanceof UserFacingError && e.code === 'checkpoint-writing');
-  const done: OutputListing = await waitFor('the save to finish', async () => {
-    const listing = await listOutputs(training.host, root, launched.outputDir, { settleSeconds: 1, secondLookSeconds: 0.3 });
-    const checkpoint = listing.checkpoints.find((c) => c.step === inProgress.step);
-    return checkpoint && !checkpoint.writing ? listing : undefined;
-  }, 60_000, 500);
+  assert.throws(
+    () => finishedCheckpoint(writing, inProgress.step),
+    (e: unknown) => e instanceof UserFacingError && e.code === 'checkpoint-writing',
+  );
+  const done: OutputListing = await waitFor(
+    'the save to finish',
+    async () => {
+      const listing = await listOutputs(training.host, root, launched.outputDir, {
+        settleSeconds: 1,
+        secondLookSeconds: 0.3,
+      });
+      const checkpoint = listing.checkpoints.find((c) => c.step === inProgress.step);
+      return checkpoint && !checkpoint.writing ? listing : undefined;
+    },
+    60_000,
+    500,
+  );
   const local = path.join(await mkdtemp(path.join(os.tmpdir(), 'cwf-ckpt-')), `checkpoint-${inProgress.step}.pt`);
   await download(training.host, finishedCheckpoint(done, inProgress.step).path, local);
-  assert.deepEqual(await readFile(local), await readFile(path.join(launched.outputDir, `checkpoint-${inProgress.step}.pt`)));
+  assert.deepEqual(
+    await readFile(local),
+    await readFile(path.join(launched.outputDir, `checkpoint-${inProgress.step}.pt`)),
+  );
 
   const summary = await finished;
   assert.equal(summary.record.state, 'finished');
@@ -64,8 +89,17 @@ test('while the trainer runs: the loss series fills, checkpoints being written a
   assert.ok(metrics.snapshot().loss.values.every((v) => v > 0.04 && v < 0.4));
 
   const final = await listOutputs(training.host, root, launched.outputDir, { settleSeconds: 0 });
-  assert.deepEqual(final.checkpoints.map((c) => [c.step, c.writing ?? 'done', c.size > 2_000_000]), [[300, 'done', true], [600, 'done', true]]);
-  assert.deepEqual(final.samples.map((s) => `${s.step}_${s.index}`), ['600_0', '600_1', '600_2', '300_0', '300_1', '300_2']);
+  assert.deepEqual(
+    final.checkpoints.map((c) => [c.step, c.writing ?? 'done', c.size > 2_000_000]),
+    [
+      [300, 'done', true],
+      [600, 'done', true],
+    ],
+  );
+  assert.deepEqual(
+    final.samples.map((s) => `${s.step}_${s.index}`),
+    ['600_0', '600_1', '600_2', '300_0', '300_1', '300_2'],
+  );
   assert.equal(newestSample(final.samples)?.name, 'train_steps_600_0.mp4');
   assert.equal(final.owner?.runId, launched.runId);
   assert.equal(final.owner?.logFile, summary.record.logFile);
@@ -73,7 +107,11 @@ test('while the trainer runs: the loss series fills, checkpoints being written a
 });
 
 test('a folder that does not exist lists as empty with the disk of its nearest parent', async () => {
-  const listing = await listOutputs(training.host, await training.registry.root(), path.join(training.tree.root, 'no', 'such', 'folder'));
+  const listing = await listOutputs(
+    training.host,
+    await training.registry.root(),
+    path.join(training.tree.root, 'no', 'such', 'folder'),
+  );
   assert.deepEqual([listing.exists, listing.checkpoints.length, listing.samples.length], [false, 0, 0]);
   assert.ok(listing.disk.totalBytes > 0);
 });
@@ -84,7 +122,13 @@ test('an output folder on this machine lists the same way, without ssh', async (
   await writeFile(path.join(dir, 'checkpoint-100.pt'), 'weights');
   await writeFile(path.join(dir, 'samples', 'train_steps_100_0.mp4'), 'video');
   const local = new RemoteHost(training.runner, LOCAL_HOST);
-  const listing = await listOutputs(local, path.join(training.tree.root, 'local-registry'), dir, { settleSeconds: 0, secondLookSeconds: 0 });
-  assert.deepEqual(listing.checkpoints.map((c) => [c.name, c.size, c.writing ?? 'done']), [['checkpoint-100.pt', 7, 'done']]);
+  const listing = await listOutputs(local, path.join(training.tree.root, 'local-registry'), dir, {
+    settleSeconds: 0,
+    secondLookSeconds: 0,
+  });
+  assert.deepEqual(
+    listing.checkpoints.map((c) => [c.name, c.size, c.writing ?? 'done']),
+    [['checkpoint-100.pt', 7, 'done']],
+  );
   assert.equal(newestSample(listing.samples)?.path, path.join(dir, 'samples', 'train_steps_100_0.mp4'));
 });

@@ -19,8 +19,20 @@ before(async () => {
   training = await startTrainingHost();
   samples = path.join(training.tree.root, 'model_ckpt', 'flexiv_finetune', 'samples');
   await import('node:fs/promises').then((fs) => fs.mkdir(samples, { recursive: true }));
-  const make = (name: string, codec: string[]) => runProcess('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x288:rate=2:duration=5.5', ...codec, path.join(samples, name)]);
-  for (const step of [100, 200, 300, 400]) await make(`train_steps_${step}_0.mp4`, ['-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+  const make = (name: string, codec: string[]) =>
+    runProcess('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x288:rate=2:duration=5.5',
+      ...codec,
+      path.join(samples, name),
+    ]);
+  for (const step of [100, 200, 300, 400])
+    await make(`train_steps_${step}_0.mp4`, ['-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
   await make('train_steps_500_0.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv444p']);
 });
 
@@ -39,7 +51,9 @@ function fetchInto(source: CachedSource) {
 
 test('the cache stays within its limit and evicts the least recently used video first', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cwf-cache-'));
-  const sizes = await Promise.all([100, 200, 300, 400].map(async (step) => (await sourceOf(`train_steps_${step}_0.mp4`)).size));
+  const sizes = await Promise.all(
+    [100, 200, 300, 400].map(async (step) => (await sourceOf(`train_steps_${step}_0.mp4`)).size),
+  );
   const limit = Math.floor(Math.max(...sizes) * 2.5);
   const cache = new SampleCache(dir, limit);
   const get = async (step: number) => {
@@ -69,10 +83,18 @@ test('the cache stays within its limit and evicts the least recently used video 
 test('a video that would not play in a webview is converted to H.264 yuv420p on this machine', async () => {
   const cache = new SampleCache(await mkdtemp(path.join(os.tmpdir(), 'cwf-cache-')), 50 << 20);
   const source = await sourceOf('train_steps_500_0.mp4');
-  assert.deepEqual((await probeStreams(source.remotePath, TOOLS)).map((s) => s.pixFmt), ['yuv444p']);
+  assert.deepEqual(
+    (await probeStreams(source.remotePath, TOOLS)).map((s) => s.pixFmt),
+    ['yuv444p'],
+  );
   const outcomes: string[] = [];
-  const file = await cache.get(source, fetchInto(source), async (incoming) => { outcomes.push(await ensurePlayable(incoming, TOOLS)); });
+  const file = await cache.get(source, fetchInto(source), async (incoming) => {
+    outcomes.push(await ensurePlayable(incoming, TOOLS));
+  });
   assert.deepEqual(outcomes, ['converted']);
-  assert.deepEqual((await probeStreams(file, TOOLS)).map((s) => [s.codecName, s.pixFmt]), [['h264', 'yuv420p']]);
+  assert.deepEqual(
+    (await probeStreams(file, TOOLS)).map((s) => [s.codecName, s.pixFmt]),
+    [['h264', 'yuv420p']],
+  );
   assert.equal(await ensurePlayable(file, TOOLS), 'playable');
 });

@@ -36,7 +36,10 @@ test('the remote exit status is a result, not an error', async () => {
 test('an unknown host key is refused with the way to accept it', async () => {
   // A runner of its own: connections are shared per endpoint, and the known alias already opened one.
   const { mkdtemp } = await import('node:fs/promises');
-  const fresh = new CommandRunner({ sshConfigFile: host.configFile, controlDir: await mkdtemp(path.join(host.dir, 'control-')) });
+  const fresh = new CommandRunner({
+    sshConfigFile: host.configFile,
+    controlDir: await mkdtemp(path.join(host.dir, 'control-')),
+  });
   await assert.rejects(fresh.exec(sshHost(host.unknownKeyAlias), ['true']), (error: unknown) => {
     assert.ok(error instanceof SshError);
     assert.equal(error.code, 'host-key');
@@ -62,12 +65,56 @@ test('"this machine" runs the same argument array without ssh', async () => {
 test('quoting fuzz against the real remote shell: every argument arrives intact and nothing is injected', async () => {
   const { existsSync } = await import('node:fs');
   const canary = path.join(host.dir, 'injected');
-  const pieces = [' ', "'", '"', '$', ';', '`', '\\', '\n', '\t', '|', '&', '>', '<', '(', ')', '*', '?', '[', ']', '{', '}', '~', '#', '!', '=', '%', 'ü', '日本', '🚀', 'a', 'Z', '0', '-',
-    `$(touch ${canary})`, `\`touch ${canary}\``, `; touch ${canary}`, `' ; touch ${canary} ; '`, `"; touch ${canary}; "`, `\n touch ${canary}\n`];
+  const pieces = [
+    ' ',
+    "'",
+    '"',
+    '$',
+    ';',
+    '`',
+    '\\',
+    '\n',
+    '\t',
+    '|',
+    '&',
+    '>',
+    '<',
+    '(',
+    ')',
+    '*',
+    '?',
+    '[',
+    ']',
+    '{',
+    '}',
+    '~',
+    '#',
+    '!',
+    '=',
+    '%',
+    'ü',
+    '日本',
+    '🚀',
+    'a',
+    'Z',
+    '0',
+    '-',
+    `$(touch ${canary})`,
+    `\`touch ${canary}\``,
+    `; touch ${canary}`,
+    `' ; touch ${canary} ; '`,
+    `"; touch ${canary}; "`,
+    `\n touch ${canary}\n`,
+  ];
   let seed = 7;
-  const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   for (let round = 0; round < 10; round++) {
-    const args = Array.from({ length: 20 }, () => Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join(''));
+    const args = Array.from({ length: 20 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
+    );
     const result = await runner.exec(sshHost(host.alias), ['printf', '%s\\0', ...args]);
     assert.equal(result.code, 0);
     assert.deepEqual(result.stdout.split('\0').slice(0, -1), args);

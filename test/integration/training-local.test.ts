@@ -24,7 +24,10 @@ before(async () => {
   tree = await makeGpuHostTree(work.dir, { gpus: 2, steps: 2000, stepSeconds: 0.05 });
   // What Remote-SSH or code-server on the GPU machine would have on its PATH: nvidia-smi and accelerate.
   process.env.PATH = `${tree.bin}:${originalPath}`;
-  registry = new RunRegistry(new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST), tree.registryRoot);
+  registry = new RunRegistry(
+    new RemoteHost(new CommandRunner({ controlDir: work.dir }), LOCAL_HOST),
+    tree.registryRoot,
+  );
 });
 
 after(async () => {
@@ -35,19 +38,38 @@ after(async () => {
 test('preflight, launch, list and stop on this machine, with no ssh involved', async () => {
   const port = await freePort();
   const preflight = await runPreflight({
-    registry, workdir: tree.checkout, config: { kind: 'host', path: 'config_flexiv.py' }, mainProcessPort: port,
-    wandb: 'offline', detach: 'setsid', envSetup: tree.envSetup, environment: { checkpointSizeGb: 0.001 },
+    registry,
+    workdir: tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    mainProcessPort: port,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
   });
-  assert.deepEqual(preflight.checks.filter((c) => !c.ok), []);
+  assert.deepEqual(
+    preflight.checks.filter((c) => !c.ok),
+    [],
+  );
   assert.match(preflight.checks[0].message, /this machine/);
   const context = preflight.context!;
   assert.deepEqual(context.gpus, [0, 1]);
   const launched = await launchRun(registry, {
-    workdir: context.workdir, configSource: context.configSource, configText: context.configText, outputDir: context.outputDir,
-    gpus: context.gpus, mainProcessPort: port, wandb: { mode: 'offline' }, detach: 'setsid', envSetup: tree.envSetup, git: context.git,
+    workdir: context.workdir,
+    configSource: context.configSource,
+    configText: context.configText,
+    outputDir: context.outputDir,
+    gpus: context.gpus,
+    mainProcessPort: port,
+    wandb: { mode: 'offline' },
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+    git: context.git,
   });
   assert.equal(launched.outputDir, path.join(tree.checkout, 'model_ckpt', 'flexiv_finetune'));
-  await waitFor('progress', async () => ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined);
+  await waitFor('progress', async () =>
+    ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined,
+  );
   const [listed] = await registry.list();
   assert.equal(listed.record.host, 'this machine');
   assert.equal(listed.record.git?.commit.length, 40);

@@ -19,7 +19,7 @@ let localDir: string;
 
 before(async () => {
   training = await startTrainingHost();
-  source = path.join(training.tree.root, 'model_ckpt', 'checkpoint 50000 (it\'s big).pt');
+  source = path.join(training.tree.root, 'model_ckpt', "checkpoint 50000 (it's big).pt");
   const bytes = randomBytes(SIZE);
   await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(source), { recursive: true }));
   await writeFile(source, bytes);
@@ -32,36 +32,47 @@ after(async () => {
 });
 
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 for (const method of ['rsync', 'ssh'] satisfies TransferMethod[]) {
   test(`${method}: a download cut off by a dropped connection resumes from where it stopped`, async () => {
     const destination = path.join(localDir, method, 'checkpoint-50000.pt');
     let killed = false;
-    await assert.rejects(download(training.host, source, destination, {
-      method,
-      bandwidthLimitKiBps: 4096,
-      onProgress: (progress) => {
-        if (!killed && progress.bytes > SIZE * 0.25) {
-          killed = true;
-          void masterPid(training).then((pid) => pid && process.kill(pid, 'SIGKILL'));
-        }
-      },
-    }), (error: unknown) => error instanceof SshError);
+    await assert.rejects(
+      download(training.host, source, destination, {
+        method,
+        bandwidthLimitKiBps: 4096,
+        onProgress: (progress) => {
+          if (!killed && progress.bytes > SIZE * 0.25) {
+            killed = true;
+            void masterPid(training).then((pid) => pid && process.kill(pid, 'SIGKILL'));
+          }
+        },
+      }),
+      (error: unknown) => error instanceof SshError,
+    );
     const partial = (await stat(`${destination}.part`)).size;
     assert.ok(partial > 0 && partial < SIZE, `partial ${partial}`);
     await assert.rejects(stat(destination));
 
     const result = await download(training.host, source, destination, { method });
     assert.equal(result.method, method);
-    assert.ok(result.resumedFrom >= partial * 0.9 && result.resumedFrom < SIZE, `resumed from ${result.resumedFrom}, partial was ${partial}`);
+    assert.ok(
+      result.resumedFrom >= partial * 0.9 && result.resumedFrom < SIZE,
+      `resumed from ${result.resumedFrom}, partial was ${partial}`,
+    );
     assert.equal(await sha256(destination), digest);
     await assert.rejects(stat(`${destination}.part`));
     await assert.rejects(stat(`${destination}.part.json`));
 
     // The finished file is never replaced silently.
-    await assert.rejects(download(training.host, source, destination, { method }), (error: unknown) => error instanceof DestinationExistsError);
+    await assert.rejects(
+      download(training.host, source, destination, { method }),
+      (error: unknown) => error instanceof DestinationExistsError,
+    );
     assert.equal((await download(training.host, source, destination, { method, overwrite: true })).resumedFrom, 0);
   });
 }
@@ -69,10 +80,17 @@ for (const method of ['rsync', 'ssh'] satisfies TransferMethod[]) {
 test('a cancelled download keeps its partial; a source that changed since is copied anew', async () => {
   const destination = path.join(localDir, 'cancel', 'checkpoint-50000.pt');
   const controller = new AbortController();
-  await assert.rejects(download(training.host, source, destination, {
-    method: 'ssh', bandwidthLimitKiBps: 4096, signal: controller.signal,
-    onProgress: (progress) => { if (progress.bytes > SIZE * 0.2) controller.abort(); },
-  }), (error: unknown) => error instanceof CancelledError);
+  await assert.rejects(
+    download(training.host, source, destination, {
+      method: 'ssh',
+      bandwidthLimitKiBps: 4096,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.bytes > SIZE * 0.2) controller.abort();
+      },
+    }),
+    (error: unknown) => error instanceof CancelledError,
+  );
   assert.ok((await stat(`${destination}.part`)).size > 0);
   const later = new Date(Date.now() + 60_000);
   await utimes(source, later, later);

@@ -22,14 +22,20 @@ test('an offline run: its folder is read from the log on the host, and wandb syn
   const offline = path.join(training.tree.checkout, 'wandb', 'offline-run-20261205_120000-k3j2h1');
   await mkdir(offline, { recursive: true });
   const log = path.join(training.tree.root, 'train.log');
-  await writeFile(log, `Steps:   0%|          | 0/20 [00:00<?, ?it/s]\rwandb: W&B syncing is set to \`offline\` in this directory.\nwandb: wandb sync ${offline}\n`);
+  await writeFile(
+    log,
+    `Steps:   0%|          | 0/20 [00:00<?, ?it/s]\rwandb: W&B syncing is set to \`offline\` in this directory.\nwandb: wandb sync ${offline}\n`,
+  );
   const found = await wandbRunOnHost(training.host, log);
   assert.deepEqual(found, { mode: 'offline', dir: offline });
 
   const result = await syncWandbRun(training.registry, offline, KEY, training.tree.envSetup);
   assert.equal(result.code, 0);
   assert.equal(result.url, 'https://wandb.ai/lab/ctrl_world_flexiv/runs/k3j2h1');
-  const calls = (await readFile(path.join(training.tree.bin, 'wandb-calls.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+  const calls = (await readFile(path.join(training.tree.bin, 'wandb-calls.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   assert.deepEqual(calls.at(-1), { argv: ['sync', offline], hasKey: true, keyInArgv: false });
 });
 
@@ -38,5 +44,8 @@ test('a log without W&B lines, a missing log, and a folder that is not there are
   await writeFile(log, 'Steps: 100%|██████████| 20/20 [00:10<00:00, 2.00it/s]\n');
   assert.equal(await wandbRunOnHost(training.host, log), undefined);
   assert.equal(await wandbRunOnHost(training.host, path.join(training.tree.root, 'no-such.log')), undefined);
-  await assert.rejects(syncWandbRun(training.registry, path.join(training.tree.root, 'nope'), KEY, training.tree.envSetup), /is not a folder on this host/);
+  await assert.rejects(
+    syncWandbRun(training.registry, path.join(training.tree.root, 'nope'), KEY, training.tree.envSetup),
+    /is not a folder on this host/,
+  );
 });

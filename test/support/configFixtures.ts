@@ -10,6 +10,16 @@ export function readConfigFixture(name: 'config_flexiv.py' | 'config_upstream.py
 }
 
 /** The class-attribute block of a config, for small inline test configs. */
-export function configSource(body: string, header = 'import torch\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass wm_args:\n'): string {
-  return header + body.split('\n').map((line) => (line ? `    ${line}` : line)).join('\n') + '\n';
+export function configSource(
+  body: string,
+  header = 'import torch\nfrom dataclasses import dataclass\n\n\n@dataclass\nclass wm_args:\n',
+): string {
+  return (
+    header +
+    body
+      .split('\n')
+      .map((line) => (line ? `    ${line}` : line))
+      .join('\n') +
+    '\n'
+  );
 }

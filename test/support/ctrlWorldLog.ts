@@ -22,10 +22,15 @@ function formatTqdmNumber(value: number): string {
 function clock(seconds: number): string {
   const s = Math.floor(seconds);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`
+    : `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
 }
 
-export function ctrlWorldLog(steps: number, options: { secondsPerStep?: number; checkpointEvery?: number; learningRate?: number } = {}): SyntheticLog {
+export function ctrlWorldLog(
+  steps: number,
+  options: { secondsPerStep?: number; checkpointEvery?: number; learningRate?: number } = {},
+): SyntheticLog {
   const secondsPerStep = options.secondsPerStep ?? 1.44;
   const parts: string[] = [
     'Number of parameters in the unet: 1524.62M\n',
@@ -41,7 +46,8 @@ export function ctrlWorldLog(steps: number, options: { secondsPerStep?: number; 
     windowSum += stepLoss(step);
     const elapsed = step * secondsPerStep;
     const rate = secondsPerStep >= 1 ? `${secondsPerStep.toFixed(2)}s/it` : `${(1 / secondsPerStep).toFixed(2)}it/s`;
-    const bar = (suffix: string) => `\rSteps: ${String(Math.floor((step / steps) * 100)).padStart(3)}%|█▏        | ${step}/${steps} [${clock(elapsed)}<${clock((steps - step) * secondsPerStep)}, ${rate}${suffix}]`;
+    const bar = (suffix: string) =>
+      `\rSteps: ${String(Math.floor((step / steps) * 100)).padStart(3)}%|█▏        | ${step}/${steps} [${clock(elapsed)}<${clock((steps - step) * secondsPerStep)}, ${rate}${suffix}]`;
     parts.push(bar(postfix));
     if (step % 100 === 0) {
       const shown = Number(formatTqdmNumber(windowSum));
@@ -51,7 +57,9 @@ export function ctrlWorldLog(steps: number, options: { secondsPerStep?: number; 
       parts.push(bar(postfix));
     }
     if (options.checkpointEvery && step % options.checkpointEvery === 0) {
-      parts.push(`\n11/28/2026 00:38:49 - INFO - __main__ - [RANK 0] Saved checkpoint to model_ckpt/flexiv_finetune/checkpoint-${step}.pt\n`);
+      parts.push(
+        `\n11/28/2026 00:38:49 - INFO - __main__ - [RANK 0] Saved checkpoint to model_ckpt/flexiv_finetune/checkpoint-${step}.pt\n`,
+      );
     }
   }
   parts.push('\n');

@@ -45,17 +45,24 @@ export interface EpisodeSpec {
 
 export function runProcess(program: string, args: string[], input?: string, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(program, args, { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${program} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      program,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${program} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }
 
 /** Writes the episodes with h5py under `root` and returns their absolute paths. */
 export async function writeEpisodes(root: string, specs: EpisodeSpec[], timeoutMs?: number): Promise<string[]> {
-  return JSON.parse(await runProcess(SYSTEM_PYTHON, [EPISODE_GENERATOR, root], JSON.stringify(specs), timeoutMs)) as string[];
+  return JSON.parse(
+    await runProcess(SYSTEM_PYTHON, [EPISODE_GENERATOR, root], JSON.stringify(specs), timeoutMs),
+  ) as string[];
 }
 
 /** A fresh temporary folder; `cleanup` removes it. */

@@ -18,8 +18,10 @@ export function decodeFrameCode(brightness: readonly number[]): number {
 
 /** The index drawn in a raw RGB frame. */
 export function frameCodeOfRgb(rgb: Uint8Array, width: number, height: number): number {
-  return decodeFrameCode(frameCodeSamplePoints(width, height).map(([x, y]) => {
-    const offset = (y * width + x) * 3;
-    return (rgb[offset]! + rgb[offset + 1]! + rgb[offset + 2]!) / 3;
-  }));
+  return decodeFrameCode(
+    frameCodeSamplePoints(width, height).map(([x, y]) => {
+      const offset = (y * width + x) * 3;
+      return (rgb[offset]! + rgb[offset + 1]! + rgb[offset + 2]!) / 3;
+    }),
+  );
 }

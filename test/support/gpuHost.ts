@@ -8,8 +8,17 @@ import { REPO_ROOT, runProcess } from './fixtures';
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host');
 
 export type Breakage =
-  | 'no-torch' | 'no-swanlab' | 'validation-at-5' | 'scripts-config'
-  | 'no-svd-vae' | 'no-clip' | 'no-ckpt' | 'no-dataset' | 'no-stat-json' | 'frozen-dataset-cfgs' | 'busy-gpu';
+  | 'no-torch'
+  | 'no-swanlab'
+  | 'validation-at-5'
+  | 'scripts-config'
+  | 'no-svd-vae'
+  | 'no-clip'
+  | 'no-ckpt'
+  | 'no-dataset'
+  | 'no-stat-json'
+  | 'frozen-dataset-cfgs'
+  | 'busy-gpu';
 
 export interface GpuHostOptions {
   readonly gpus?: number;
@@ -58,14 +67,23 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
   const models = path.join(root, 'models');
   const checkout = path.join(root, 'Ctrl-World');
   await cp(path.join(FIXTURE, 'bin'), bin, { recursive: true });
-  await writeFile(path.join(bin, 'fake-gpus.json'), JSON.stringify({
-    count: options.gpus ?? 8,
-    name: 'NVIDIA A100-SXM4-80GB',
-    memoryMiB: options.gpuMemoryMiB ?? 81920,
-    busy: broken.has('busy-gpu') ? [{ index: 1, pid: 4242, name: '/opt/other-team/.venv/bin/python', usedMiB: 52000 }] : [],
-  }));
-  const packages = [['torch', '2.7.1'], ['diffusers', '0.34.0'], ['accelerate', '1.10.0'], ['transformers', '4.48.1']]
-    .filter(([name]) => !(name === 'torch' && broken.has('no-torch')));
+  await writeFile(
+    path.join(bin, 'fake-gpus.json'),
+    JSON.stringify({
+      count: options.gpus ?? 8,
+      name: 'NVIDIA A100-SXM4-80GB',
+      memoryMiB: options.gpuMemoryMiB ?? 81920,
+      busy: broken.has('busy-gpu')
+        ? [{ index: 1, pid: 4242, name: '/opt/other-team/.venv/bin/python', usedMiB: 52000 }]
+        : [],
+    }),
+  );
+  const packages = [
+    ['torch', '2.7.1'],
+    ['diffusers', '0.34.0'],
+    ['accelerate', '1.10.0'],
+    ['transformers', '4.48.1'],
+  ].filter(([name]) => !(name === 'torch' && broken.has('no-torch')));
   for (const [name, version] of packages) {
     const info = path.join(site, `${name}-${version}.dist-info`);
     await mkdir(info, { recursive: true });
@@ -74,7 +92,10 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
   if (!broken.has('no-torch')) {
     // Just enough of torch for a config's `dtype = torch.bfloat16`; the stand-in trainer needs nothing else.
     await mkdir(path.join(site, 'torch'), { recursive: true });
-    await writeFile(path.join(site, 'torch', '__init__.py'), '# Stand-in torch for the test GPU host: dtype names only.\nbfloat16 = "torch.bfloat16"\nfloat16 = "torch.float16"\nfloat32 = "torch.float32"\n');
+    await writeFile(
+      path.join(site, 'torch', '__init__.py'),
+      '# Stand-in torch for the test GPU host: dtype names only.\nbfloat16 = "torch.bfloat16"\nfloat16 = "torch.float16"\nfloat32 = "torch.float32"\n',
+    );
   }
   // The other modules upstream's train_wm.py imports at its top, as empty stand-ins: the preflight looks them up.
   for (const name of ['wandb', 'swanlab', 'mediapy', 'decord']) {
@@ -93,37 +114,79 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     await mkdir(path.join(models, 'clip-vit-base-patch32'), { recursive: true });
     await writeFile(path.join(models, 'clip-vit-base-patch32', 'config.json'), '{}');
   }
-  if (!broken.has('no-ckpt')) await writeFile(path.join(models, 'checkpoint-10000.pt'), 'stand-in pretrained checkpoint\n');
+  if (!broken.has('no-ckpt'))
+    await writeFile(path.join(models, 'checkpoint-10000.pt'), 'stand-in pretrained checkpoint\n');
 
   await cp(path.join(FIXTURE, 'ctrl-world'), checkout, { recursive: true });
   const template = path.join(checkout, 'config_flexiv.py.template');
-  let config = (await readFile(template, 'utf8')).replaceAll('@MODELS@', models)
+  let config = (await readFile(template, 'utf8'))
+    .replaceAll('@MODELS@', models)
     .replace('@STEPS@', String(options.steps ?? 300))
     .replace('@CHECKPOINT_STEPS@', String(options.checkpointSteps ?? 100))
     .replace('@VALIDATION_STEPS@', String(options.validationSteps ?? 150));
-  if (broken.has('frozen-dataset-cfgs')) config = config.replace('    dataset_cfgs = dataset_names\n', "    dataset_cfgs = dataset_names\n    dataset_names = 'flexiv_1120'\n");
+  if (broken.has('frozen-dataset-cfgs'))
+    config = config.replace(
+      '    dataset_cfgs = dataset_names\n',
+      "    dataset_cfgs = dataset_names\n    dataset_names = 'flexiv_1120'\n",
+    );
   await rm(template);
   await writeFile(path.join(checkout, 'config_flexiv.py'), config);
-  await edit(path.join(checkout, 'scripts', 'train_wm.py'), broken.has('validation-at-5'), 'global_step % args.validation_steps == 0 and global_step > 0', 'global_step % args.validation_steps == 5');
+  await edit(
+    path.join(checkout, 'scripts', 'train_wm.py'),
+    broken.has('validation-at-5'),
+    'global_step % args.validation_steps == 0 and global_step > 0',
+    'global_step % args.validation_steps == 5',
+  );
   // A config module beside the script comes first on sys.path: the trainer would train with it, not the run's.
-  if (broken.has('scripts-config')) await writeFile(path.join(checkout, 'scripts', 'config.py'), config.replace('model_ckpt/{tag}', 'model_ckpt/elsewhere'));
+  if (broken.has('scripts-config'))
+    await writeFile(
+      path.join(checkout, 'scripts', 'config.py'),
+      config.replace('model_ckpt/{tag}', 'model_ckpt/elsewhere'),
+    );
 
   const data = path.join(checkout, 'dataset_example', 'flexiv_data');
   if (!broken.has('no-dataset')) {
     await mkdir(path.join(data, 'flexiv_1113', 'annotation', 'train'), { recursive: true });
-    await writeFile(path.join(data, 'flexiv_1113', 'annotation', 'train', '0.json'), '{"texts": ["pick up the cube"], "episode_id": 0}');
+    await writeFile(
+      path.join(data, 'flexiv_1113', 'annotation', 'train', '0.json'),
+      '{"texts": ["pick up the cube"], "episode_id": 0}',
+    );
     await mkdir(path.join(data, 'flexiv_1113', 'annotation', 'val'), { recursive: true });
-    await writeFile(path.join(data, 'flexiv_1113', 'annotation', 'val', '40.json'), '{"texts": ["pick up the cube"], "episode_id": 40}');
+    await writeFile(
+      path.join(data, 'flexiv_1113', 'annotation', 'val', '40.json'),
+      '{"texts": ["pick up the cube"], "episode_id": 40}',
+    );
   }
   const meta = path.join(checkout, 'dataset_example', 'flexiv_data_meta_info', 'flexiv_1113');
   await mkdir(meta, { recursive: true });
-  if (!broken.has('no-stat-json')) await writeFile(path.join(meta, 'stat.json'), JSON.stringify({ state_01: Array(7).fill(-1), state_99: Array(7).fill(1) }));
-  await writeFile(path.join(meta, 'train_sample.json'), JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ episode_id: i, frame_ids: [0, 3, 6] }))));
-  await writeFile(path.join(meta, 'val_sample.json'), JSON.stringify(Array.from({ length: 6 }, (_, i) => ({ episode_id: 40, frame_ids: [i] }))));
+  if (!broken.has('no-stat-json'))
+    await writeFile(
+      path.join(meta, 'stat.json'),
+      JSON.stringify({ state_01: Array(7).fill(-1), state_99: Array(7).fill(1) }),
+    );
+  await writeFile(
+    path.join(meta, 'train_sample.json'),
+    JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ episode_id: i, frame_ids: [0, 3, 6] }))),
+  );
+  await writeFile(
+    path.join(meta, 'val_sample.json'),
+    JSON.stringify(Array.from({ length: 6 }, (_, i) => ({ episode_id: 40, frame_ids: [i] }))),
+  );
   await writeFile(path.join(checkout, '.gitignore'), 'fake_trainer.json\nmodel_ckpt/\ndataset_example/\n');
   await runProcess('git', ['-C', checkout, 'init', '-q']);
   await runProcess('git', ['-C', checkout, 'add', '-A']);
-  await runProcess('git', ['-C', checkout, '-c', 'user.name=Stand-in', '-c', 'user.email=stand-in@example.invalid', 'commit', '-q', '-m', 'Ctrl-World stand-in with the Flexiv fixes']);
+  await runProcess('git', [
+    '-C',
+    checkout,
+    '-c',
+    'user.name=Stand-in',
+    '-c',
+    'user.email=stand-in@example.invalid',
+    'commit',
+    '-q',
+    '-m',
+    'Ctrl-World stand-in with the Flexiv fixes',
+  ]);
 
   const tree: GpuHostTree = {
     root,
@@ -132,10 +195,19 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     configFile: path.join(checkout, 'config_flexiv.py'),
     envSetup: `export PYTHONPATH=${site}`,
     registryRoot: path.join(root, 'registry'),
-    setTrainer: (knobs) => writeFile(path.join(checkout, 'fake_trainer.json'), JSON.stringify({
-      step_seconds: knobs.stepSeconds ?? 0.05, fail_at: knobs.failAt ?? 0, fail_kind: knobs.failKind ?? 'crash',
-      checkpoint_bytes: knobs.checkpointBytes ?? 0, checkpoint_seconds: knobs.checkpointSeconds ?? 0, past_total: knobs.pastTotal ?? 0, info_logging: knobs.infoLogging ?? false,
-    })),
+    setTrainer: (knobs) =>
+      writeFile(
+        path.join(checkout, 'fake_trainer.json'),
+        JSON.stringify({
+          step_seconds: knobs.stepSeconds ?? 0.05,
+          fail_at: knobs.failAt ?? 0,
+          fail_kind: knobs.failKind ?? 'crash',
+          checkpoint_bytes: knobs.checkpointBytes ?? 0,
+          checkpoint_seconds: knobs.checkpointSeconds ?? 0,
+          past_total: knobs.pastTotal ?? 0,
+          info_logging: knobs.infoLogging ?? false,
+        }),
+      ),
   };
   await tree.setTrainer({ stepSeconds: options.stepSeconds, failAt: options.failAt, failKind: options.failKind });
   return tree;
@@ -152,6 +224,11 @@ async function edit(file: string, when: boolean, from: string | RegExp, to: stri
 if (require.main === module) {
   const target = process.argv[2];
   if (!target) throw new Error('usage: gpuHost.ts DIR');
-  void makeGpuHostTree(path.resolve(target), { gpus: 2, steps: 3000, checkpointSteps: 500, validationSteps: 1000, stepSeconds: 0.2 })
-    .then((tree) => process.stdout.write(JSON.stringify(tree) + '\n'));
+  void makeGpuHostTree(path.resolve(target), {
+    gpus: 2,
+    steps: 3000,
+    checkpointSteps: 500,
+    validationSteps: 1000,
+    stepSeconds: 0.2,
+  }).then((tree) => process.stdout.write(JSON.stringify(tree) + '\n'));
 }

@@ -65,19 +65,48 @@ function request(checkout: string, configText: string, ckptPath?: string): Launc
 
 async function main(): Promise<void> {
   const [out, upstreamGit, forkGit] = process.argv.slice(2).map((arg) => path.resolve(arg));
-  if (!out || !upstreamGit || !forkGit) throw new Error('usage: gpuTrainingBundle.ts OUT_DIR UPSTREAM_GIT_DIR FORK_GIT_DIR');
+  if (!out || !upstreamGit || !forkGit)
+    throw new Error('usage: gpuTrainingBundle.ts OUT_DIR UPSTREAM_GIT_DIR FORK_GIT_DIR');
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  for (const [{ name, commit }, git] of [[CHECKOUTS[0], upstreamGit], [CHECKOUTS[1], forkGit]] as const) {
+  for (const [{ name, commit }, git] of [
+    [CHECKOUTS[0], upstreamGit],
+    [CHECKOUTS[1], forkGit],
+  ] as const) {
     await mkdir(path.join(out, name));
     // The fork's dataset_example holds blobs its snapshot lacks; the trainer reads our converted data instead.
-    const archive = execFileSync('git', ['--git-dir', git, 'archive', commit, '--', '.', ':!dataset_example'], { maxBuffer: 1 << 30 });
+    const archive = execFileSync('git', ['--git-dir', git, 'archive', commit, '--', '.', ':!dataset_example'], {
+      maxBuffer: 1 << 30,
+    });
     execFileSync('tar', ['-x', '-C', path.join(out, name)], { input: archive });
   }
   const episodes = path.join(out, 'episodes', DATASET);
-  await writeEpisodes(episodes, Array.from({ length: 6 }, (_, i) => ({ path: `episode_${i}.hdf5`, frames: 90, height: 120, width: 160, seed: i, task: 'pick up the red block', arrays: ['qpos', 'qvel', 'effort', 'tcp_pose', 'gripper_width'] })));
-  await runProcess(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'convert', episodes, '--out', path.join(out, 'data'), '--name', DATASET,
-    '--meta', path.join(out, 'meta'), '--val-every', '3', '--meta-only']);
+  await writeEpisodes(
+    episodes,
+    Array.from({ length: 6 }, (_, i) => ({
+      path: `episode_${i}.hdf5`,
+      frames: 90,
+      height: 120,
+      width: 160,
+      seed: i,
+      task: 'pick up the red block',
+      arrays: ['qpos', 'qvel', 'effort', 'tcp_pose', 'gripper_width'],
+    })),
+  );
+  await runProcess(process.execPath, [
+    path.join(REPO_ROOT, 'dist', 'cli.js'),
+    'convert',
+    episodes,
+    '--out',
+    path.join(out, 'data'),
+    '--name',
+    DATASET,
+    '--meta',
+    path.join(out, 'meta'),
+    '--val-every',
+    '3',
+    '--meta-only',
+  ]);
 
   const config = await testConfig();
   const upstreamCheckpoint = `${DEVICE_BASE}/out/upstream/checkpoint-${STEPS}.pt`;
@@ -90,16 +119,29 @@ async function main(): Promise<void> {
     const place = { root: `${DEVICE_BASE}/registry`, runId: `gpu_${name}`, hostLabel: 'device' };
     await writeFile(path.join(out, `launch-${name}.json`), JSON.stringify(launchInput(launch, place), null, 1));
     const runModule = runModuleText(launch.configText, launch.outputDir);
-    await writeFile(path.join(out, `probe-${name}.json`), JSON.stringify(trainerProbeRequest(launch.workdir, runModule, trainerArguments(launch.ckptPath))));
+    await writeFile(
+      path.join(out, `probe-${name}.json`),
+      JSON.stringify(trainerProbeRequest(launch.workdir, runModule, trainerArguments(launch.ckptPath))),
+    );
   }
   // How launches used to be made (the run's config under another module name, passed with --config): on upstream
   // argparse refuses it, on the fork the checkout's config.py wins. The preflight must say so from these answers.
   const oldModule = 'ctrl_world_flexiv_run_old';
   for (const name of ['upstream', 'fork']) {
-    const old = { ...trainerProbeRequest(`${DEVICE_BASE}/${name}`, runModuleText(config, `${DEVICE_BASE}/out/${name}`), ['--config', oldModule]), module: oldModule };
+    const old = {
+      ...trainerProbeRequest(`${DEVICE_BASE}/${name}`, runModuleText(config, `${DEVICE_BASE}/out/${name}`), [
+        '--config',
+        oldModule,
+      ]),
+      module: oldModule,
+    };
     await writeFile(path.join(out, `probe-${name}-config-flag.json`), JSON.stringify(old));
   }
   process.stdout.write(`GPU training bundle written to ${out}\n`);
 }
 
-if (require.main === module) void main().catch((error: unknown) => { process.stderr.write(`${String(error)}\n`); process.exit(1); });
+if (require.main === module)
+  void main().catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });

@@ -18,7 +18,8 @@ export interface HostileCase {
 
 const SMALL = { frames: 70, height: 16, width: 24 };
 const flexiv = readConfigFixture('config_flexiv.py');
-const withField = (field: string, text: string) => flexiv.replace(new RegExp(`^( *)${field}\\s*=.*$`, 'm'), `$1${text}`);
+const withField = (field: string, text: string) =>
+  flexiv.replace(new RegExp(`^( *)${field}\\s*=.*$`, 'm'), `$1${text}`);
 const options = { ...DEFAULT_CONVERT_OPTIONS, name: 'flexiv', split: { kind: 'ratio' as const, ratio: 0, seed: 0 } };
 
 async function expectFile(file: string, text: string): Promise<void> {
@@ -35,9 +36,24 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
       await writeFile(path.join(dir, 'victim', 'precious.txt'), 'keep');
       const record = path.join(summary.datasetDir, '.ctrlworld-convert.json');
       const manifest = JSON.parse(await readFile(record, 'utf8'));
-      manifest.episodes['gone.hdf5'] = { sizeBytes: 1, mtimeMs: 1, options: 'x', annotation: '../../victim/precious.txt' };
+      manifest.episodes['gone.hdf5'] = {
+        sizeBytes: 1,
+        mtimeMs: 1,
+        options: 'x',
+        annotation: '../../victim/precious.txt',
+      };
       await writeFile(record, JSON.stringify(manifest));
-      return ['convert', path.join(dir, 'in'), '--out', path.join(dir, 'out'), '--name', 'flexiv', '--val-ratio', '0', '--meta-only'];
+      return [
+        'convert',
+        path.join(dir, 'in'),
+        '--out',
+        path.join(dir, 'out'),
+        '--name',
+        'flexiv',
+        '--val-ratio',
+        '0',
+        '--meta-only',
+      ];
     },
     exitCode: 1,
     output: /is not inside .*nothing was changed/,
@@ -52,7 +68,14 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
       const annotation = JSON.parse(await readFile(file, 'utf8'));
       annotation.latent_videos[0].latent_video_path = '/etc/passwd';
       await writeFile(file, JSON.stringify(annotation));
-      return ['check-converted', path.join(dir, 'out'), '--name', 'flexiv', '--meta', summary.metaDir.replace(/\/flexiv$/, '')];
+      return [
+        'check-converted',
+        path.join(dir, 'out'),
+        '--name',
+        'flexiv',
+        '--meta',
+        summary.metaDir.replace(/\/flexiv$/, ''),
+      ];
     },
     exitCode: 1,
     output: /path-outside-root/,
@@ -101,7 +124,10 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'config: field in if/else',
     build: async (dir) => {
-      await writeFile(path.join(dir, 'c.py'), withField('video_num', 'if True:\n        video_num = 3\n    else:\n        video_num = 1'));
+      await writeFile(
+        path.join(dir, 'c.py'),
+        withField('video_num', 'if True:\n        video_num = 3\n    else:\n        video_num = 1'),
+      );
       return ['config', 'set', path.join(dir, 'c.py'), 'video_num=2'];
     },
     exitCode: 1,
@@ -119,7 +145,10 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'config: 20,000 nested parentheses',
     build: async (dir) => {
-      await writeFile(path.join(dir, 'c.py'), withField('video_num', `video_num = ${'('.repeat(20_000)}3${')'.repeat(20_000)}`));
+      await writeFile(
+        path.join(dir, 'c.py'),
+        withField('video_num', `video_num = ${'('.repeat(20_000)}3${')'.repeat(20_000)}`),
+      );
       return ['config', 'set', path.join(dir, 'c.py'), 'train_batch_size=2'];
     },
     exitCode: 1,

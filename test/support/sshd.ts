@@ -40,7 +40,10 @@ function waitForPort(port: number, child: ChildProcess, log: () => string, timeo
     const attempt = () => {
       if (child.exitCode !== null) return reject(new Error(`sshd exited with ${child.exitCode}: ${log()}`));
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
       socket.once('error', () => {
         socket.destroy();
         if (Date.now() > deadline) reject(new Error(`sshd did not listen on ${port}: ${log()}`));
@@ -63,47 +66,56 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshHost>
   const port = await freePort();
   const remotePath = [...(options.pathPrefix ?? []), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
   const sshdConfig = path.join(dir, 'sshd_config');
-  await writeFile(sshdConfig, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${path.join(keys, 'host_ed25519')}`,
-    `AuthorizedKeysFile ${path.join(keys, 'authorized_keys')}`,
-    `PidFile ${path.join(dir, 'sshd.pid')}`,
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'UsePAM no',
-    'StrictModes no',
-    'MaxSessions 50',
-    'MaxStartups 50',
-    `SetEnv PATH=${remotePath}`,
-    'Subsystem sftp internal-sftp',
-    'LogLevel ERROR',
-    '',
-  ].join('\n'));
+  await writeFile(
+    sshdConfig,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${path.join(keys, 'host_ed25519')}`,
+      `AuthorizedKeysFile ${path.join(keys, 'authorized_keys')}`,
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'UsePAM no',
+      'StrictModes no',
+      'MaxSessions 50',
+      'MaxStartups 50',
+      `SetEnv PATH=${remotePath}`,
+      'Subsystem sftp internal-sftp',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
   const knownHosts = path.join(keys, 'known_hosts');
   await writeFile(knownHosts, `[127.0.0.1]:${port} ${hostKey}\n`);
   await writeFile(path.join(keys, 'empty_known_hosts'), '');
   const user = os.userInfo().username;
-  const hostBlock = (alias: string, known: string) => [
-    `Host ${alias}`,
-    '  HostName 127.0.0.1',
-    `  Port ${port}`,
-    `  User ${user}`,
-    `  IdentityFile ${path.join(keys, 'user_ed25519')}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${known}`,
-    '  GlobalKnownHostsFile /dev/null',
-    '  StrictHostKeyChecking yes',
-    '',
-  ].join('\n');
+  const hostBlock = (alias: string, known: string) =>
+    [
+      `Host ${alias}`,
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      `  User ${user}`,
+      `  IdentityFile ${path.join(keys, 'user_ed25519')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${known}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '',
+    ].join('\n');
   const configFile = path.join(dir, 'ssh_config');
-  await writeFile(configFile, hostBlock('flexiv-gpu', knownHosts) + hostBlock('flexiv-unknown-key', path.join(keys, 'empty_known_hosts')));
+  await writeFile(
+    configFile,
+    hostBlock('flexiv-gpu', knownHosts) + hostBlock('flexiv-unknown-key', path.join(keys, 'empty_known_hosts')),
+  );
   await chmod(configFile, 0o600);
 
   let stderr = '';
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', sshdConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   await waitForPort(port, child, () => stderr);
   return {
     alias: 'flexiv-gpu',

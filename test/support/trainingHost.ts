@@ -29,7 +29,11 @@ export async function startTrainingHost(options: GpuHostOptions = {}): Promise<T
   const runner = new CommandRunner({ sshConfigFile: sshd.configFile, controlDir });
   const host = new RemoteHost(runner, sshHost(sshd.alias));
   return {
-    sshd, tree, runner, host, controlDir,
+    sshd,
+    tree,
+    runner,
+    host,
+    controlDir,
     registry: new RunRegistry(host, tree.registryRoot),
     async stop() {
       await killRunsOf(tree.registryRoot);
@@ -71,12 +75,25 @@ export async function killRunsOf(registryRoot: string): Promise<void> {
 
 /** The pid of the ControlMaster for the test host, from `ssh -O check`. */
 export async function masterPid(training: TrainingHost): Promise<number | undefined> {
-  const output = await runProcess('sh', ['-c', 'ssh "$@" 2>&1 || true', 'sh', ...training.runner.sshOptions(training.sshd.alias), '-O', 'check', training.sshd.alias]);
+  const output = await runProcess('sh', [
+    '-c',
+    'ssh "$@" 2>&1 || true',
+    'sh',
+    ...training.runner.sshOptions(training.sshd.alias),
+    '-O',
+    'check',
+    training.sshd.alias,
+  ]);
   const match = /pid=(\d+)/.exec(output);
   return match ? Number(match[1]) : undefined;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -87,7 +104,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** A launch of the stand-in trainer into <checkout>/model_ckpt/<outputName> on two GPUs, offline. */
-export async function launchRequest(training: TrainingHost, outputName: string, extra: Partial<LaunchRequest> = {}): Promise<LaunchRequest> {
+export async function launchRequest(
+  training: TrainingHost,
+  outputName: string,
+  extra: Partial<LaunchRequest> = {},
+): Promise<LaunchRequest> {
   const { tree } = training;
   return {
     workdir: tree.checkout,

@@ -28,7 +28,7 @@ async function configFile(name: string, text = flexiv): Promise<string> {
 }
 
 test('config show --json: {"fields": {...}, "conditional": [...], "unparsed": [...]}', async () => {
-  const file = await configFile('show.py', flexiv.replace("num_workers=8", "num_workers=os.cpu_count()"));
+  const file = await configFile('show.py', flexiv.replace('num_workers=8', 'num_workers=os.cpu_count()'));
   const { code, out } = await cli('config', 'show', file, '--json');
   assert.equal(code, 0);
   const json = JSON.parse(out) as { fields: Record<string, unknown>; unparsed: string[] };
@@ -46,26 +46,57 @@ test('config check --json: errors, warnings and derived figures; GPUs and memory
   const clean = await cli('config', 'check', file, '--json');
   assert.equal(clean.code, 0);
   assert.deepEqual(JSON.parse(clean.out), {
-    errors: [], warnings: [],
-    derived: { globalBatch: 32, checkpoints: 10, checkpointDiskGb: 80, validations: 4, videos: 12, estimatedHours: 40, memoryPerGpuGb: 32.5 },
+    errors: [],
+    warnings: [],
+    derived: {
+      globalBatch: 32,
+      checkpoints: 10,
+      checkpointDiskGb: 80,
+      validations: 4,
+      videos: 12,
+      estimatedHours: 40,
+      memoryPerGpuGb: 32.5,
+    },
   });
-  const small = JSON.parse((await cli('config', 'check', file, '--gpus', '4', '--gpu-memory-gb', '32', '--json')).out) as { warnings: { field: string }[]; derived: { globalBatch: number } };
+  const small = JSON.parse(
+    (await cli('config', 'check', file, '--gpus', '4', '--gpu-memory-gb', '32', '--json')).out,
+  ) as { warnings: { field: string }[]; derived: { globalBatch: number } };
   assert.equal(small.derived.globalBatch, 16);
-  assert.deepEqual(small.warnings.map((w) => w.field), ['train_batch_size']);
-  const broken = await configFile('broken.py', flexiv.replace('checkpointing_steps = 10000', 'checkpointing_steps = 200000'));
+  assert.deepEqual(
+    small.warnings.map((w) => w.field),
+    ['train_batch_size'],
+  );
+  const broken = await configFile(
+    'broken.py',
+    flexiv.replace('checkpointing_steps = 10000', 'checkpointing_steps = 200000'),
+  );
   const failed = await cli('config', 'check', broken, '--json');
   assert.equal(failed.code, 1);
   assert.deepEqual(Object.keys((JSON.parse(failed.out) as { errors: object[] }).errors[0]!), ['field', 'message']);
   assert.equal((await cli('config', 'check', file, '--gpus', 'many')).code, 2);
 });
 
-test('config set edits only the values\' text and refuses invalid values', async () => {
+test("config set edits only the values' text and refuses invalid values", async () => {
   const file = await configFile('set.py');
-  const ok = await cli('config', 'set', file, 'train_batch_size=2', 'gradient_accumulation_steps=2', 'learning_rate=1e-5', 'tag=flexiv run');
+  const ok = await cli(
+    'config',
+    'set',
+    file,
+    'train_batch_size=2',
+    'gradient_accumulation_steps=2',
+    'learning_rate=1e-5',
+    'tag=flexiv run',
+  );
   assert.equal(ok.code, 0, ok.err);
   const edited = await readFile(file, 'utf8');
-  assert.equal(edited, flexiv.replace('train_batch_size = 4', 'train_batch_size = 2').replace('gradient_accumulation_steps = 1', 'gradient_accumulation_steps = 2')
-    .replace('learning_rate= 5e-6', 'learning_rate= 1e-5').replace("tag = 'flexiv_finetune'", "tag = 'flexiv run'"));
+  assert.equal(
+    edited,
+    flexiv
+      .replace('train_batch_size = 4', 'train_batch_size = 2')
+      .replace('gradient_accumulation_steps = 1', 'gradient_accumulation_steps = 2')
+      .replace('learning_rate= 5e-6', 'learning_rate= 1e-5')
+      .replace("tag = 'flexiv_finetune'", "tag = 'flexiv run'"),
+  );
   assert.equal(parseConfig(edited).values.output_dir, 'model_ckpt/flexiv run');
 
   const refused = await cli('config', 'set', file, 'checkpointing_steps=500000');
@@ -95,7 +126,10 @@ test('config render writes a complete config from a YAML profile or a built-in o
   assert.equal(again.code, 1);
   assert.match(again.err, /already exists and was left as it is/);
   const profile = path.join(dir, 'fast.yaml');
-  await writeFile(profile, 'name: fast\nfields:\n  max_train_steps: 20000\n  checkpointing_steps: 5000\n  validation_steps: 5000\n');
+  await writeFile(
+    profile,
+    'name: fast\nfields:\n  max_train_steps: 20000\n  checkpointing_steps: 5000\n  validation_steps: 5000\n',
+  );
   assert.equal((await cli('config', 'render', profile, '--out', out, '--force')).code, 0);
   const values = parseConfig(await readFile(out, 'utf8')).values;
   assert.deepEqual([values.max_train_steps, values.checkpointing_steps, values.validation_steps], [20000, 5000, 5000]);

@@ -51,15 +51,24 @@ test('a hard-linked file is written in place, so every name sees the change', as
 test('an unwritable output says "Cannot write to" with the path, not a raw errno', async () => {
   const blocker = path.join(dir, 'a-file');
   await writeFile(blocker, '');
-  await assert.rejects(writeFileAtomic(path.join(blocker, 'x', 'out.png'), 'x'),
-    (error: Error & { code?: string }) => error.code === 'cannot-write' && error.message.startsWith(`Cannot write to ${blocker}/x/out.png`));
+  await assert.rejects(
+    writeFileAtomic(path.join(blocker, 'x', 'out.png'), 'x'),
+    (error: Error & { code?: string }) =>
+      error.code === 'cannot-write' && error.message.startsWith(`Cannot write to ${blocker}/x/out.png`),
+  );
 });
 
 test('a field assigned inside if/else is reported as conditional and never edited', async () => {
-  const source = flexiv.replace(/^( *)video_num\s*=.*$/m, '$1if True:\n$1    video_num = 3\n$1else:\n$1    video_num = 1');
+  const source = flexiv.replace(
+    /^( *)video_num\s*=.*$/m,
+    '$1if True:\n$1    video_num = 3\n$1else:\n$1    video_num = 1',
+  );
   const document = parseConfigDocument(source);
   assert.ok(document.conditional.has('video_num'));
-  assert.throws(() => setConfigValue(source, 'video_num', 2), /video_num is set conditionally \(line \d+: video_num = 3.*nothing was changed/);
+  assert.throws(
+    () => setConfigValue(source, 'video_num', 2),
+    /video_num is set conditionally \(line \d+: video_num = 3.*nothing was changed/,
+  );
   const file = path.join(dir, 'conditional.py');
   await writeFile(file, source);
   const shown = await cli('config', 'show', file);
@@ -74,7 +83,10 @@ test('a file Python cannot parse is refused before any edit; 20,000 nested brack
     [flexiv.replace(/^( *)video_num\s*=.*$/m, '$1video_num = (3'), /"\(" is never closed/],
     [flexiv.replace(/^( *)video_num\s*=.*$/m, '$1video_num = 3)'), /"\)" does not close any bracket/],
     [flexiv.replace(/^( *)video_num\s*=.*$/m, '$1  video_num = 3'), /unexpected indentation/],
-    [flexiv.replace(/^( *)video_num\s*=.*$/m, `$1video_num = ${'('.repeat(20_000)}3${')'.repeat(20_000)}`), /more than 200 nested brackets/],
+    [
+      flexiv.replace(/^( *)video_num\s*=.*$/m, `$1video_num = ${'('.repeat(20_000)}3${')'.repeat(20_000)}`),
+      /more than 200 nested brackets/,
+    ],
   ] as const) {
     const document = parseConfigDocument(broken);
     assert.match(document.syntaxError?.reason ?? '', reason);

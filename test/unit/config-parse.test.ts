@@ -3,15 +3,32 @@ import assert from 'node:assert/strict';
 import { parseConfig, parseConfigDocument } from '../../src/core/config';
 import { configSource, readConfigFixture } from '../support/configFixtures';
 
-test('the Flexiv config reads with the hand-over note\'s values and nothing unparsed', () => {
+test("the Flexiv config reads with the hand-over note's values and nothing unparsed", () => {
   const { values, unparsed } = parseConfig(readConfigFixture('config_flexiv.py'));
   assert.deepEqual(unparsed, []);
   const expected = {
-    max_train_steps: 100000, train_batch_size: 4, gradient_accumulation_steps: 1, num_workers: 8, learning_rate: 5e-6,
-    checkpointing_steps: 10000, validation_steps: 25000, video_num: 3, width: 320, height: 192, num_frames: 5,
-    num_history: 6, action_dim: 7, dataset_names: 'flexiv_1113', dataset_cfgs: 'flexiv_1113',
-    output_dir: 'model_ckpt/flexiv_finetune', wandb_project_name: 'ctrl_world_flexiv', wandb_run_name: 'flexiv_finetune',
-    prob: [1.0], shuffle: true, his_cond_zero: false, ckpt_path: '/data/models/checkpoint-10000.pt',
+    max_train_steps: 100000,
+    train_batch_size: 4,
+    gradient_accumulation_steps: 1,
+    num_workers: 8,
+    learning_rate: 5e-6,
+    checkpointing_steps: 10000,
+    validation_steps: 25000,
+    video_num: 3,
+    width: 320,
+    height: 192,
+    num_frames: 5,
+    num_history: 6,
+    action_dim: 7,
+    dataset_names: 'flexiv_1113',
+    dataset_cfgs: 'flexiv_1113',
+    output_dir: 'model_ckpt/flexiv_finetune',
+    wandb_project_name: 'ctrl_world_flexiv',
+    wandb_run_name: 'flexiv_finetune',
+    prob: [1.0],
+    shuffle: true,
+    his_cond_zero: false,
+    ckpt_path: '/data/models/checkpoint-10000.pt',
   };
   for (const [field, value] of Object.entries(expected)) assert.deepEqual(values[field], value, field);
   assert.deepEqual(values.dtype, { expression: 'torch.bfloat16' });
@@ -44,24 +61,27 @@ test('each value says how it is written: literal, f-string, reference, computed,
 });
 
 test('Python semantics: arithmetic, underscores, concatenation, escapes, module constants, multi-line values', () => {
-  const source = configSource([
-    'max_train_steps = 100 * 1_000',
-    'checkpointing_steps = max_train_steps // 10',
-    "tag = 'flexiv' '_finetune'",
-    'output_dir = "model_ckpt/" + tag',
-    "svd_model_path = f'{ROOT}/svd'",
-    "annotation_name = 'a\\tb\\\\c'",
-    "dataset_root_path = r'C:\\data'",
-    'prob = [',
-    '    0.5,  # first',
-    '    0.5,',
-    ']',
-    'learning_rate = \\',
-    '    -(-5e-6)',
-    'video_num = (3)',
-    'size = (320, 192)',
-    'scale = 2 ** 3',
-  ].join('\n'), 'ROOT = "/models"\n\nclass wm_args:\n');
+  const source = configSource(
+    [
+      'max_train_steps = 100 * 1_000',
+      'checkpointing_steps = max_train_steps // 10',
+      "tag = 'flexiv' '_finetune'",
+      'output_dir = "model_ckpt/" + tag',
+      "svd_model_path = f'{ROOT}/svd'",
+      "annotation_name = 'a\\tb\\\\c'",
+      "dataset_root_path = r'C:\\data'",
+      'prob = [',
+      '    0.5,  # first',
+      '    0.5,',
+      ']',
+      'learning_rate = \\',
+      '    -(-5e-6)',
+      'video_num = (3)',
+      'size = (320, 192)',
+      'scale = 2 ** 3',
+    ].join('\n'),
+    'ROOT = "/models"\n\nclass wm_args:\n',
+  );
   const { values, unparsed } = parseConfig(source);
   assert.deepEqual(unparsed, []);
   assert.equal(values.max_train_steps, 100000);
@@ -79,21 +99,23 @@ test('Python semantics: arithmetic, underscores, concatenation, escapes, module 
 });
 
 test('what it cannot read is reported with its line and reason, and kept as text', () => {
-  const source = configSource([
-    'tag = "run"',
-    'output_dir = os.path.join("model_ckpt", tag)',
-    'wandb_run_name = output_dir',
-    'num_workers = os.cpu_count()',
-    'max_train_steps: int',
-    'video_num += 1',
-    'if True:',
-    '    debug = True',
-    'prob = [x for x in range(2)]',
-    'name = "unterminated',
-    'def __post_init__(self):',
-    '    self.output_dir = "elsewhere"',
-    '    self.val_id = [1]',
-  ].join('\n'));
+  const source = configSource(
+    [
+      'tag = "run"',
+      'output_dir = os.path.join("model_ckpt", tag)',
+      'wandb_run_name = output_dir',
+      'num_workers = os.cpu_count()',
+      'max_train_steps: int',
+      'video_num += 1',
+      'if True:',
+      '    debug = True',
+      'prob = [x for x in range(2)]',
+      'name = "unterminated',
+      'def __post_init__(self):',
+      '    self.output_dir = "elsewhere"',
+      '    self.val_id = [1]',
+    ].join('\n'),
+  );
   const { values, unparsed } = parseConfig(source);
   assert.deepEqual(values.output_dir, { expression: 'os.path.join("model_ckpt", tag)' });
   assert.deepEqual(values.num_workers, { expression: 'os.cpu_count()' });
@@ -105,7 +127,10 @@ test('what it cannot read is reported with its line and reason, and kept as text
   assert.match(text, /line 11: max_train_steps: int \(an annotation without a value\)/);
   assert.match(text, /line 12: video_num \+= 1 \(an augmented assignment\)/);
   assert.match(text, /line 13: if True:/);
-  assert.match(text, /line 14: debug = True \(debug is assigned inside this "if" block, so its value depends on a condition\)/);
+  assert.match(
+    text,
+    /line 14: debug = True \(debug is assigned inside this "if" block, so its value depends on a condition\)/,
+  );
   assert.match(text, /line 15: prob = \[x for x in range\(2\)\] \(list comprehensions\)/);
   assert.match(text, /line 16: name = "unterminated \(an unterminated string\)/);
   assert.match(text, /line 18: self\.output_dir = "elsewhere" \(__post_init__\(\) sets output_dir at run time/);
@@ -121,7 +146,9 @@ test('a file without class wm_args says so', () => {
 });
 
 test('dataset_cfgs = dataset_names takes the value at its line, as Python does', () => {
-  const source = configSource("dataset_names = 'droid_subset'\ndataset_cfgs = dataset_names\ndataset_names = 'flexiv_1113'");
+  const source = configSource(
+    "dataset_names = 'droid_subset'\ndataset_cfgs = dataset_names\ndataset_names = 'flexiv_1113'",
+  );
   const { values } = parseConfig(source);
   assert.equal(values.dataset_names, 'flexiv_1113');
   assert.equal(values.dataset_cfgs, 'droid_subset');

@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BUILTIN_PROFILES, ConfigError, FIELDS, parseConfig, parseProfile, profileChanges, profileFromValues, renderConfigFile, setConfigValues,
-  stringifyProfile, validateConfig,
+  BUILTIN_PROFILES,
+  ConfigError,
+  FIELDS,
+  parseConfig,
+  parseProfile,
+  profileChanges,
+  profileFromValues,
+  renderConfigFile,
+  setConfigValues,
+  stringifyProfile,
+  validateConfig,
 } from '../../src/core/config';
 import { readConfigFixture } from '../support/configFixtures';
 
@@ -18,9 +27,20 @@ test('built-in profiles survive YAML and back', () => {
 });
 
 test('a YAML profile is read by field type, and wrong ones are refused naming the field', () => {
-  const profile = parseProfile('fields:\n  learning_rate: 1e-5\n  dtype: float32\n  prob: 1\n  ckpt_path: null\n  width: "256"\n', 'mine');
-  assert.deepEqual(profile, { name: 'mine', description: undefined, values: { learning_rate: 1e-5, dtype: { expression: 'torch.float32' }, prob: [1], ckpt_path: null, width: 256 } });
-  const refused = (yaml: string, pattern: RegExp) => assert.throws(() => parseProfile(yaml, 'p'), (error: unknown) => error instanceof ConfigError && pattern.test(error.fullMessage));
+  const profile = parseProfile(
+    'fields:\n  learning_rate: 1e-5\n  dtype: float32\n  prob: 1\n  ckpt_path: null\n  width: "256"\n',
+    'mine',
+  );
+  assert.deepEqual(profile, {
+    name: 'mine',
+    description: undefined,
+    values: { learning_rate: 1e-5, dtype: { expression: 'torch.float32' }, prob: [1], ckpt_path: null, width: 256 },
+  });
+  const refused = (yaml: string, pattern: RegExp) =>
+    assert.throws(
+      () => parseProfile(yaml, 'p'),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.fullMessage),
+    );
   refused('fields: [1', /not valid YAML/);
   refused('name: x\n', /no "fields:" mapping/);
   refused('fields:\n  batch: 4\n  lr: 1\n', /sets batch, lr, which are not training fields/);
@@ -38,9 +58,15 @@ test('the diff before applying lists only what changes, and leaves output_dir fo
     { field: 'num_frames', current: 5, proposed: 3 },
   ]);
   assert.deepEqual(profileChanges(flexiv, BUILTIN_PROFILES[0]!), []);
-  const renamed = { name: 'r', values: { tag: 'flexiv_run2', output_dir: 'model_ckpt/flexiv_run2', wandb_run_name: 'flexiv_run2' } };
+  const renamed = {
+    name: 'r',
+    values: { tag: 'flexiv_run2', output_dir: 'model_ckpt/flexiv_run2', wandb_run_name: 'flexiv_run2' },
+  };
   const changes = profileChanges(flexiv, renamed);
-  assert.deepEqual(changes.map((c) => c.field), ['tag']);
+  assert.deepEqual(
+    changes.map((c) => c.field),
+    ['tag'],
+  );
   const applied = setConfigValues(flexiv, Object.fromEntries(changes.map((c) => [c.field, c.proposed])));
   assert.match(applied, /output_dir = f"model_ckpt\/\{tag\}"/);
   assert.equal(parseConfig(applied).values.output_dir, 'model_ckpt/flexiv_run2');
@@ -50,7 +76,8 @@ test('a profile saved from a file keeps what it sets, not what follows other fie
   const profile = profileFromValues('mine', parseConfig(flexiv).values, 'my run');
   assert.equal(profile.values.svd_model_path, '/data/models/stable-video-diffusion-img2vid');
   assert.equal(profile.values.tag, 'flexiv_finetune');
-  for (const follower of ['output_dir', 'dataset_cfgs', 'wandb_run_name']) assert.ok(!(follower in profile.values), follower);
+  for (const follower of ['output_dir', 'dataset_cfgs', 'wandb_run_name'])
+    assert.ok(!(follower in profile.values), follower);
   assert.ok(!('policy_type' in profile.values), 'rollout-only fields stay out');
   assert.equal(Object.keys(profile.values).length, FIELDS.length - 3);
 });

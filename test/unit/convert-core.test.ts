@@ -14,7 +14,9 @@ test('a ratio split is fixed by its seed, sized by the ratio, and differs betwee
   assert.deepEqual(splitEpisodes(keys, { kind: 'ratio', ratio: 0.1, seed: 0 }), first, 'same seed, same split');
   const val = [...first].filter(([, split]) => split === 'val').map(([key]) => key);
   assert.equal(val.length, 2);
-  const other = [...splitEpisodes(keys, { kind: 'ratio', ratio: 0.1, seed: 7 })].filter(([, split]) => split === 'val').map(([key]) => key);
+  const other = [...splitEpisodes(keys, { kind: 'ratio', ratio: 0.1, seed: 7 })]
+    .filter(([, split]) => split === 'val')
+    .map(([key]) => key);
   assert.notDeepEqual(other, val, 'another seed draws other episodes');
   assert.equal(validationCount(20, 0), 0);
   assert.equal(validationCount(3, 0.1), 1, 'at least one validation episode when there can be one');
@@ -24,7 +26,10 @@ test('a ratio split is fixed by its seed, sized by the ratio, and differs betwee
 
 test('"every k-th" puts episodes k, 2k, … (counting from 1) into validation', () => {
   const split = splitEpisodes(keys.slice(0, 10), { kind: 'every', k: 4 });
-  assert.deepEqual([...split].filter(([, s]) => s === 'val').map(([key]) => key), ['episode_3.hdf5', 'episode_7.hdf5']);
+  assert.deepEqual(
+    [...split].filter(([, s]) => s === 'val').map(([key]) => key),
+    ['episode_3.hdf5', 'episode_7.hdf5'],
+  );
 });
 
 test('percentile interpolates linearly between ranks like numpy.percentile', () => {
@@ -34,8 +39,20 @@ test('percentile interpolates linearly between ranks like numpy.percentile', () 
   assert.ok(Math.abs(percentile(sorted, 1) - 1.03) < 1e-12, 'rank 0.03');
   assert.ok(Math.abs(percentile(sorted, 99) - 3.97) < 1e-12, 'rank 2.97');
   assert.deepEqual(percentile(Float64Array.from([5]), 99), 5);
-  const stat = stateStatistics([[[0, 10], [1, 30]], [[2, 20]]], 2);
-  assert.ok(Math.abs(stat.state_01[0]! - 0.02) < 1e-12 && Math.abs(stat.state_99[1]! - 29.8) < 1e-12, JSON.stringify(stat));
+  const stat = stateStatistics(
+    [
+      [
+        [0, 10],
+        [1, 30],
+      ],
+      [[2, 20]],
+    ],
+    2,
+  );
+  assert.ok(
+    Math.abs(stat.state_01[0]! - 0.02) < 1e-12 && Math.abs(stat.state_99[1]! - 29.8) < 1e-12,
+    JSON.stringify(stat),
+  );
 });
 
 test('samples start where num_frames future frames at skip 2 still fit', () => {
@@ -70,6 +87,10 @@ test('bad options are refused before anything is read, naming the option', () =>
     [{ numFrames: 0 }, /num_frames must be a whole number/],
   ];
   for (const [change, message] of refusals) {
-    assert.throws(() => checkConvertOptions({ ...base, ...change }), (error: unknown) => error instanceof ConvertOptionsError && message.test(error.message), JSON.stringify(change));
+    assert.throws(
+      () => checkConvertOptions({ ...base, ...change }),
+      (error: unknown) => error instanceof ConvertOptionsError && message.test(error.message),
+      JSON.stringify(change),
+    );
   }
 });

@@ -20,7 +20,10 @@ test('ssh failures are named with the host and the fix', () => {
   const hostKey = classifySshFailure('gpu1', 'Host key verification failed.\r\n');
   assert.equal(hostKey.code, 'host-key');
   assert.match(hostKey.fullMessage, /ssh gpu1/);
-  assert.equal(classifySshFailure('gpu1', 'ssh: Could not resolve hostname gpu1: Name or service not known').code, 'unresolved');
+  assert.equal(
+    classifySshFailure('gpu1', 'ssh: Could not resolve hostname gpu1: Name or service not known').code,
+    'unresolved',
+  );
   assert.equal(classifySshFailure('gpu1', 'root@gpu1: Permission denied (publickey).').code, 'auth');
   assert.equal(classifySshFailure('gpu1', 'something odd').code, 'ssh-failed');
 });

@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { FlagsFileError, clearFlag, flagOf, flaggedEpisodes, flagsFileFor, setFlag } from '../../src/core/dataset/flags';
+import {
+  FlagsFileError,
+  clearFlag,
+  flagOf,
+  flaggedEpisodes,
+  flagsFileFor,
+  setFlag,
+} from '../../src/core/dataset/flags';
 import { tempDir } from '../support/fixtures';
 
 test('a flag is stored next to the episode and read back; unflagging removes it', async (t) => {
@@ -52,7 +59,13 @@ test('a malformed flags file is reported with its path and left untouched', asyn
   const episode = path.join(dir, 'episode_0.hdf5');
   await mkdir(path.join(dir, '.ctrlworld'));
   await writeFile(flagsFileFor(episode), '{ "episodes": ');
-  await assert.rejects(flagOf(episode), (error: unknown) => error instanceof FlagsFileError && error.message.includes(flagsFileFor(episode)) && /not valid JSON/.test(error.message));
+  await assert.rejects(
+    flagOf(episode),
+    (error: unknown) =>
+      error instanceof FlagsFileError &&
+      error.message.includes(flagsFileFor(episode)) &&
+      /not valid JSON/.test(error.message),
+  );
   await assert.rejects(setFlag(episode, 'x'), FlagsFileError);
   assert.equal(await readFile(flagsFileFor(episode), 'utf8'), '{ "episodes": ', 'the user file is not overwritten');
   await writeFile(flagsFileFor(episode), '{"version":1,"episodes":{"episode_0.hdf5":{"flaggedAt":"x"}}}');

@@ -10,22 +10,27 @@ function feed(cacheBytes = 1000, readDelayMs = 0, acknowledge = true) {
   const sent: number[] = [];
   const batches: number[] = [];
   const failures: number[] = [];
-  const instance: FrameFeed<Uint8Array> = new FrameFeed<Uint8Array>({
-    read(index) {
-      if (index < 0) throw new Error('bad index');
-      reads.push(index);
-      const until = performance.now() + readDelayMs;
-      while (performance.now() < until) { /* a slow disk */ }
-      return new Uint8Array(100).fill(index % 256);
+  const instance: FrameFeed<Uint8Array> = new FrameFeed<Uint8Array>(
+    {
+      read(index) {
+        if (index < 0) throw new Error('bad index');
+        reads.push(index);
+        const until = performance.now() + readDelayMs;
+        while (performance.now() < until) {
+          /* a slow disk */
+        }
+        return new Uint8Array(100).fill(index % 256);
+      },
+      send: (batch) => {
+        sent.push(...batch.map((set) => set.index));
+        batches.push(batch.length);
+        if (acknowledge) setImmediate(() => instance.acknowledge(batch.length));
+      },
+      sizeOf: (frames) => frames.byteLength,
+      failed: (index) => failures.push(index),
     },
-    send: (batch) => {
-      sent.push(...batch.map((set) => set.index));
-      batches.push(batch.length);
-      if (acknowledge) setImmediate(() => instance.acknowledge(batch.length));
-    },
-    sizeOf: (frames) => frames.byteLength,
-    failed: (index) => failures.push(index),
-  }, cacheBytes);
+    cacheBytes,
+  );
   return { instance, reads, sent, batches, failures };
 }
 
@@ -43,14 +48,20 @@ test('frames are sent in the order asked, each once, several per message; failur
   instance.want([2, -1, 7, 8, 9, 10], false);
   await settle(instance);
   assert.deepEqual(sent, [3, 1, 2, 7, 8, 9, 10]);
-  assert.ok(batches.length < sent.length && batches.every((size) => size <= 4), `batches of at most four (${batches.join(', ')})`);
+  assert.ok(
+    batches.length < sent.length && batches.every((size) => size <= 4),
+    `batches of at most four (${batches.join(', ')})`,
+  );
   assert.deepEqual(failures, [-1]);
   assert.equal(instance.queueLength, 0);
 });
 
 test('a replace drops what was still queued and serves the new position first', async () => {
   const { instance, sent } = feed(1000, 3);
-  instance.want(Array.from({ length: 40 }, (_, i) => i), false);
+  instance.want(
+    Array.from({ length: 40 }, (_, i) => i),
+    false,
+  );
   await new Promise((resolve) => setImmediate(resolve));
   instance.want([500, 501], true);
   await settle(instance);
@@ -81,11 +92,18 @@ test('the cache answers repeated asks without reading again and stays within its
 test('only a few frame sets are on their way at once, so a seek is not stuck behind old ones', async () => {
   const { instance, sent } = feed(1000, 0, false);
   const limit = DEFAULT_FEED_LIMITS.inFlight;
-  instance.want(Array.from({ length: 30 }, (_, i) => i), false);
+  instance.want(
+    Array.from({ length: 30 }, (_, i) => i),
+    false,
+  );
   await settle(instance);
-  assert.deepEqual(sent, Array.from({ length: limit }, (_, i) => i), `${limit} unacknowledged frame sets, then the feed waits`);
+  assert.deepEqual(
+    sent,
+    Array.from({ length: limit }, (_, i) => i),
+    `${limit} unacknowledged frame sets, then the feed waits`,
+  );
   instance.want([900, 901], true);
-  assert.deepEqual(sent.slice(limit), [900], 'a seek\'s position goes at once, past the in-flight limit');
+  assert.deepEqual(sent.slice(limit), [900], "a seek's position goes at once, past the in-flight limit");
   await settle(instance);
   assert.deepEqual(sent.slice(limit), [900], 'the rest waits for acknowledgements');
   instance.acknowledge(2);

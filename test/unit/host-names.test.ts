@@ -5,8 +5,23 @@ import { printable } from '../../src/core/format';
 import { checkpointDestination, parseListing } from '../../src/core/training/outputs';
 import { escapeMarkdown } from '../../src/views/markdownEscape';
 
-const entry = (name: string) => ({ name, path: `/out/${name}`, size: 1, mtime: 1, numbers: [100], writing: null, exists: true });
-const listing = (name: string) => ({ dir: '/out', exists: true, checkpoints: [entry(name)], samples: [], disk: { freeBytes: 1, totalBytes: 2 }, owner: null });
+const entry = (name: string) => ({
+  name,
+  path: `/out/${name}`,
+  size: 1,
+  mtime: 1,
+  numbers: [100],
+  writing: null,
+  exists: true,
+});
+const listing = (name: string) => ({
+  dir: '/out',
+  exists: true,
+  checkpoints: [entry(name)],
+  samples: [],
+  disk: { freeBytes: 1, totalBytes: 2 },
+  owner: null,
+});
 
 test('a listing naming a checkpoint with a separator or ".." is refused before any local path is made', () => {
   assert.equal(parseListing(listing('checkpoint-100.pt')).checkpoints[0]!.name, 'checkpoint-100.pt');
@@ -16,7 +31,10 @@ test('a listing naming a checkpoint with a separator or ".." is refused before a
 });
 
 test('a checkpoint downloads to {folder}/{output folder name}/{name}, both names checked', () => {
-  assert.equal(checkpointDestination('/dl', '/srv/runs/flexiv_1/', 'checkpoint-100.pt'), '/dl/flexiv_1/checkpoint-100.pt');
+  assert.equal(
+    checkpointDestination('/dl', '/srv/runs/flexiv_1/', 'checkpoint-100.pt'),
+    '/dl/flexiv_1/checkpoint-100.pt',
+  );
   assert.equal(checkpointDestination('/dl', '/', 'checkpoint-100.pt'), '/dl/checkpoints/checkpoint-100.pt');
   assert.throws(() => checkpointDestination('/dl', '/srv/runs/..', 'checkpoint-100.pt'), { code: 'unsafe-host-name' });
   assert.throws(() => checkpointDestination('/dl', '/srv/run', '../../x.pt'), { code: 'unsafe-host-name' });

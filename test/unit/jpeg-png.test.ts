@@ -8,12 +8,41 @@ import { encodePng } from '../../src/core/image/png';
 /** A structurally complete JPEG: SOI, APP0, SOF0 (height x width), SOS, two bytes of scan data, EOI. */
 function jpeg(height: number, width: number, sof = 0xc0): Uint8Array {
   return new Uint8Array([
-    0xff, 0xd8,
-    0xff, 0xe0, 0x00, 0x04, 0x4a, 0x46,
-    0xff, sof, 0x00, 0x0b, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x01, 0x01, 0x11, 0x00,
-    0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00,
-    0x12, 0x34,
-    0xff, 0xd9,
+    0xff,
+    0xd8,
+    0xff,
+    0xe0,
+    0x00,
+    0x04,
+    0x4a,
+    0x46,
+    0xff,
+    sof,
+    0x00,
+    0x0b,
+    0x08,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    0x01,
+    0x01,
+    0x11,
+    0x00,
+    0xff,
+    0xda,
+    0x00,
+    0x08,
+    0x01,
+    0x01,
+    0x00,
+    0x00,
+    0x3f,
+    0x00,
+    0x12,
+    0x34,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -30,7 +59,11 @@ test('inspectJpeg says what is wrong with a damaged stream', () => {
     [jpeg(0, 640), /0 components|says 640x0/],
     [new Uint8Array([0xff, 0xd8, 0xff, 0xda, 0x00, 0x02, 0x00, 0xff, 0xd9]), /no SOF/],
   ];
-  for (const [bytes, reason] of reasons) assert.throws(() => inspectJpeg(bytes), (error: Error) => error instanceof JpegStructureError && reason.test(error.message));
+  for (const [bytes, reason] of reasons)
+    assert.throws(
+      () => inspectJpeg(bytes),
+      (error: Error) => error instanceof JpegStructureError && reason.test(error.message),
+    );
 });
 
 test('jpegFromPaddedRow uses a stored length only where the JPEG ends, else trims the zero padding', () => {
@@ -39,7 +72,7 @@ test('jpegFromPaddedRow uses a stored length only where the JPEG ends, else trim
   row.set(image);
   assert.deepEqual(jpegFromPaddedRow(row, image.length), image);
   assert.deepEqual(jpegFromPaddedRow(row), image);
-  assert.deepEqual(jpegFromPaddedRow(row, image.length - 3), image, 'a length from another camera\'s row is ignored');
+  assert.deepEqual(jpegFromPaddedRow(row, image.length - 3), image, "a length from another camera's row is ignored");
   assert.deepEqual(jpegFromPaddedRow(row, row.length + 5), image);
   assert.equal(jpegFromPaddedRow(new Uint8Array(8)).length, 0);
 });

@@ -7,7 +7,9 @@ import { REPO_ROOT } from '../support/fixtures';
 
 interface Manifest {
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] } };
+  capabilities: {
+    untrustedWorkspaces: { supported: string | boolean; description?: string; restrictedConfigurations?: string[] };
+  };
   contributes: {
     commands: Array<{ command: string; enablement?: string }>;
     configuration: { properties: Record<string, { scope?: string }> };
@@ -20,9 +22,19 @@ const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), '
 const RUNS_PROGRAMS = ['ctrlWorld.remote.envSetup', 'ctrlWorld.ffmpegPath', 'ctrlWorld.ssh.configFile'];
 /** Commands that contact a GPU host over ssh or run a program on this machine. */
 const RUNS_SOMETHING = [
-  'ctrlWorld.startTraining', 'ctrlWorld.refreshRuns', 'ctrlWorld.followRun', 'ctrlWorld.stopRun', 'ctrlWorld.continueFromCheckpoint',
-  'ctrlWorld.openRunDashboard', 'ctrlWorld.openOutputFolder', 'ctrlWorld.downloadCheckpoint', 'ctrlWorld.openSampleGallery',
-  'ctrlWorld.encodeLatents', 'ctrlWorld.addConvertedDatasetOnHost', 'ctrlWorld.openInWandb', 'ctrlWorld.syncRunToWandb',
+  'ctrlWorld.startTraining',
+  'ctrlWorld.refreshRuns',
+  'ctrlWorld.followRun',
+  'ctrlWorld.stopRun',
+  'ctrlWorld.continueFromCheckpoint',
+  'ctrlWorld.openRunDashboard',
+  'ctrlWorld.openOutputFolder',
+  'ctrlWorld.downloadCheckpoint',
+  'ctrlWorld.openSampleGallery',
+  'ctrlWorld.encodeLatents',
+  'ctrlWorld.addConvertedDatasetOnHost',
+  'ctrlWorld.openInWandb',
+  'ctrlWorld.syncRunToWandb',
 ];
 
 test('settings that run programs are machine-overridable and ignored from an untrusted workspace', () => {
@@ -30,7 +42,8 @@ test('settings that run programs are machine-overridable and ignored from an unt
   assert.equal(untrustedWorkspaces.supported, 'limited');
   assert.match(untrustedWorkspaces.description ?? '', /browsed.*nothing that runs a program or contacts a GPU host/);
   assert.deepEqual([...(untrustedWorkspaces.restrictedConfigurations ?? [])].sort(), [...RUNS_PROGRAMS].sort());
-  for (const name of RUNS_PROGRAMS) assert.equal(manifest.contributes.configuration.properties[name]?.scope, 'machine-overridable', name);
+  for (const name of RUNS_PROGRAMS)
+    assert.equal(manifest.contributes.configuration.properties[name]?.scope, 'machine-overridable', name);
 });
 
 test('every command that runs ssh or a program is disabled until the workspace is trusted; browsing is not', () => {
@@ -46,15 +59,18 @@ test('activation waits for what is ours: HDF5 episodes or a Ctrl-World checkout,
   assert.ok(manifest.activationEvents.includes('workspaceContains:**/scripts/train_wm.py'));
 });
 
-test('no keybinding takes a chord of the desktop, the OS or the workbench\'s own tree find', () => {
+test("no keybinding takes a chord of the desktop, the OS or the workbench's own tree find", () => {
   const taken = ['ctrl+alt+t', 'cmd+alt+i', 'ctrl+alt+f', 'cmd+alt+f'];
   for (const binding of manifest.contributes.keybindings) {
     for (const key of [binding.key, binding.mac]) assert.ok(!key || !taken.includes(key), `${binding.command}: ${key}`);
   }
 });
 
-test('Flag shows on unflagged episodes only, Unflag on flagged ones (the item\'s context value carries the state)', () => {
+test("Flag shows on unflagged episodes only, Unflag on flagged ones (the item's context value carries the state)", () => {
   const menu = manifest.contributes.menus['view/item/context']!;
   assert.match(menu.find((item) => item.command === 'ctrlWorld.flagEpisode')?.when ?? '', /viewItem == episode$/);
-  assert.match(menu.find((item) => item.command === 'ctrlWorld.unflagEpisode')?.when ?? '', /viewItem == episode\.flagged$/);
+  assert.match(
+    menu.find((item) => item.command === 'ctrlWorld.unflagEpisode')?.when ?? '',
+    /viewItem == episode\.flagged$/,
+  );
 });

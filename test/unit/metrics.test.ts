@@ -37,7 +37,10 @@ test('train_loss is the postfix sum / 100 at each window-closing step, whatever 
   for (const chunk of [13, 4096, log.text.length]) {
     const { metrics, updates } = ingest(log.text, chunk);
     const loss = metrics.snapshot().loss;
-    assert.deepEqual(loss.steps, log.trainLoss.map((p) => p.step));
+    assert.deepEqual(
+      loss.steps,
+      log.trainLoss.map((p) => p.step),
+    );
     loss.values.forEach((value, i) => assert.ok(Math.abs(value - log.trainLoss[i].value) < 1e-12, `point ${i}`));
     // Incremental updates rebuild exactly the same series on the other side.
     assert.deepEqual(apply(updates, 'loss'), { steps: loss.steps, values: loss.values });
@@ -46,7 +49,7 @@ test('train_loss is the postfix sum / 100 at each window-closing step, whatever 
   }
 });
 
-test('a bar redrawn with the previous window\'s postfix is corrected by the line that follows', () => {
+test("a bar redrawn with the previous window's postfix is corrected by the line that follows", () => {
   const log = ctrlWorldLog(300);
   const { updates } = ingest(log.text, log.text.length);
   const [first] = updates.filter((u) => u.metric === 'loss');
@@ -55,7 +58,10 @@ test('a bar redrawn with the previous window\'s postfix is corrected by the line
 });
 
 test('the real accelerate + tqdm bytes give the loss point at step 100 and s/it or it/s rates', () => {
-  const real = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'reference', 'accelerate-tqdm-log.txt'), 'utf8');
+  const real = readFileSync(
+    path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'reference', 'accelerate-tqdm-log.txt'),
+    'utf8',
+  );
   const { metrics } = ingest(real, 50);
   assert.deepEqual(metrics.snapshot().loss.steps.slice(0, 1), [100]);
   assert.equal(metrics.snapshot().loss.values[0], 10 / 100);

@@ -1,7 +1,13 @@
 // The webview's frame cache: bounded memory, prefetch order, no double requests, refusal of stale arrivals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameStore, prefetchOrder, strideFor, windowForBudget, type WindowShape } from '../../webview-ui/episodePreview/frameStore';
+import {
+  FrameStore,
+  prefetchOrder,
+  strideFor,
+  windowForBudget,
+  type WindowShape,
+} from '../../webview-ui/episodePreview/frameStore';
 
 class FakeImage {
   closed = false;
@@ -12,7 +18,14 @@ class FakeImage {
   }
 }
 
-const shape = (over: Partial<WindowShape> = {}): WindowShape => ({ frameCount: 2000, ahead: 5, behind: 2, stride: 1, loop: false, ...over });
+const shape = (over: Partial<WindowShape> = {}): WindowShape => ({
+  frameCount: 2000,
+  ahead: 5,
+  behind: 2,
+  stride: 1,
+  loop: false,
+  ...over,
+});
 
 function storeWithLog() {
   const requests: Array<{ indices: number[]; replace: boolean }> = [];
@@ -33,8 +46,16 @@ test('the playhead comes first, then frames ahead in order, then frames behind',
   assert.deepEqual(prefetchOrder(0, shape()), [0, 1, 2, 3, 4]);
   assert.deepEqual(prefetchOrder(1998, shape()), [1998, 1999, 1997, 1996], 'without loop the window stops at the end');
   assert.deepEqual(prefetchOrder(1998, shape({ loop: true })), [1998, 1999, 0, 1, 2, 1997, 1996], 'with loop it wraps');
-  assert.deepEqual(prefetchOrder(10, shape({ stride: 2 })), [10, 12, 14, 16, 18, 9, 8], 'fast playback prefetches every other frame');
-  assert.deepEqual(prefetchOrder(1, shape({ frameCount: 3, ahead: 10, behind: 10, loop: true })), [1, 2, 0], 'a short episode is listed once');
+  assert.deepEqual(
+    prefetchOrder(10, shape({ stride: 2 })),
+    [10, 12, 14, 16, 18, 9, 8],
+    'fast playback prefetches every other frame',
+  );
+  assert.deepEqual(
+    prefetchOrder(1, shape({ frameCount: 3, ahead: 10, behind: 10, loop: true })),
+    [1, 2, 0],
+    'a short episode is listed once',
+  );
 });
 
 test('only missing frames are requested, and each only once', () => {
@@ -71,7 +92,11 @@ test('a seek replaces the host queue and asks again for what it still wants', ()
   assert.deepEqual(requests[1], { indices: [1000, 1001, 1002, 1003, 1004, 999, 998], replace: true });
   assert.equal(store.wants(2), false, 'frames of the old position are no longer wanted');
   store.plan(0, shape(), true);
-  assert.deepEqual(requests[2]!.indices, [0, 1, 2, 3, 4], 'after seeking back, frames the host dropped are requested again');
+  assert.deepEqual(
+    requests[2]!.indices,
+    [0, 1, 2, 3, 4],
+    'after seeking back, frames the host dropped are requested again',
+  );
 });
 
 test('a duplicate arrival is released and the first copy kept', () => {
@@ -100,7 +125,10 @@ test('the window follows the memory budget and playback speed', () => {
 test('urgency orders arrivals by how soon they are needed; abandoned frames can be asked for again', () => {
   const { store, requests } = storeWithLog();
   store.plan(10, shape());
-  assert.deepEqual([10, 11, 14, 9, 8, 100].map((index) => store.urgency(index)), [0, 1, 4, 5, 6, Infinity]);
+  assert.deepEqual(
+    [10, 11, 14, 9, 8, 100].map((index) => store.urgency(index)),
+    [0, 1, 4, 5, 6, Infinity],
+  );
   deliver(store, [11]);
   assert.equal(store.urgency(11), Infinity, 'a frame set already decoded needs nothing');
   store.plan(500, shape(), true);

@@ -20,24 +20,61 @@ test('the clock advances at fps x speed and keeps its position across a speed ch
 });
 
 test('the due frame is painted when ready', () => {
-  assert.deepEqual(choosePaint(4, 5.2, 100, false, () => true), { index: 5, stalled: false, ended: false });
-  assert.deepEqual(choosePaint(5, 5.9, 100, false, () => true), { stalled: false, ended: false }, 'same frame: nothing to paint');
+  assert.deepEqual(
+    choosePaint(4, 5.2, 100, false, () => true),
+    { index: 5, stalled: false, ended: false },
+  );
+  assert.deepEqual(
+    choosePaint(5, 5.9, 100, false, () => true),
+    { stalled: false, ended: false },
+    'same frame: nothing to paint',
+  );
 });
 
 test('when the due frame is not ready, the newest ready frame since the one shown is painted, else playback stalls', () => {
   const ready = new Set([6, 7]);
-  assert.deepEqual(choosePaint(5, 9, 100, false, (i) => ready.has(i)), { index: 7, stalled: false, ended: false });
-  assert.deepEqual(choosePaint(7, 9, 100, false, (i) => ready.has(i)), { stalled: true, ended: false });
-  assert.deepEqual(choosePaint(7, 9, 100, false, (i) => i === 3), { stalled: true, ended: false }, 'never goes back to an older frame');
-  assert.deepEqual(choosePaint(0, -0.4, 100, false, () => true), { stalled: false, ended: false }, 'a position before the start paints nothing');
-  assert.deepEqual(choosePaint(7, 5, 100, false, () => true), { stalled: false, ended: false }, 'without loop, nothing wraps to the end');
+  assert.deepEqual(
+    choosePaint(5, 9, 100, false, (i) => ready.has(i)),
+    { index: 7, stalled: false, ended: false },
+  );
+  assert.deepEqual(
+    choosePaint(7, 9, 100, false, (i) => ready.has(i)),
+    { stalled: true, ended: false },
+  );
+  assert.deepEqual(
+    choosePaint(7, 9, 100, false, (i) => i === 3),
+    { stalled: true, ended: false },
+    'never goes back to an older frame',
+  );
+  assert.deepEqual(
+    choosePaint(0, -0.4, 100, false, () => true),
+    { stalled: false, ended: false },
+    'a position before the start paints nothing',
+  );
+  assert.deepEqual(
+    choosePaint(7, 5, 100, false, () => true),
+    { stalled: false, ended: false },
+    'without loop, nothing wraps to the end',
+  );
 });
 
 test('the end stops playback without loop and wraps with it', () => {
-  assert.deepEqual(choosePaint(97, 130, 100, false, () => true), { index: 99, stalled: false, ended: true });
-  assert.deepEqual(choosePaint(99, 131, 100, false, () => true), { stalled: false, ended: true });
-  assert.deepEqual(choosePaint(98, 101.5, 100, true, () => true), { index: 1, stalled: false, ended: false });
-  assert.deepEqual(choosePaint(98, 101.5, 100, true, (i) => i === 99), { index: 99, stalled: false, ended: false });
+  assert.deepEqual(
+    choosePaint(97, 130, 100, false, () => true),
+    { index: 99, stalled: false, ended: true },
+  );
+  assert.deepEqual(
+    choosePaint(99, 131, 100, false, () => true),
+    { stalled: false, ended: true },
+  );
+  assert.deepEqual(
+    choosePaint(98, 101.5, 100, true, () => true),
+    { index: 1, stalled: false, ended: false },
+  );
+  assert.deepEqual(
+    choosePaint(98, 101.5, 100, true, (i) => i === 99),
+    { index: 99, stalled: false, ended: false },
+  );
 });
 
 test('a simulated playback with one slow camera never paints an index some camera lacks', () => {
@@ -69,9 +106,19 @@ test('a simulated playback with one slow camera never paints an index some camer
 });
 
 test('the camera grid adapts to the panel shape', () => {
-  const cameras = [{ width: 640, height: 480 }, { width: 640, height: 480 }, { width: 640, height: 480 }];
-  assert.deepEqual([bestGrid(cameras, { width: 1800, height: 450 }).columns, bestGrid(cameras, { width: 1800, height: 450 }).rows], [3, 1]);
-  assert.deepEqual([bestGrid(cameras, { width: 400, height: 1000 }).columns, bestGrid(cameras, { width: 400, height: 1000 }).rows], [1, 3]);
+  const cameras = [
+    { width: 640, height: 480 },
+    { width: 640, height: 480 },
+    { width: 640, height: 480 },
+  ];
+  assert.deepEqual(
+    [bestGrid(cameras, { width: 1800, height: 450 }).columns, bestGrid(cameras, { width: 1800, height: 450 }).rows],
+    [3, 1],
+  );
+  assert.deepEqual(
+    [bestGrid(cameras, { width: 400, height: 1000 }).columns, bestGrid(cameras, { width: 400, height: 1000 }).rows],
+    [1, 3],
+  );
   assert.equal(bestGrid(cameras, { width: 900, height: 700 }).columns, 2);
   assert.equal(bestGrid([], { width: 100, height: 100 }).columns, 1);
   assert.equal(stripSide({ width: 1600, height: 600 }), 'right');

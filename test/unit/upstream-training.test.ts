@@ -11,13 +11,21 @@ import { LogParser, type LogEvent } from '../../src/core/training/logParser';
 import { parseListing } from '../../src/core/training/outputs';
 import { summariseListEntry } from '../../src/core/training/runRecord';
 import {
-  stepsTrained, trainerConfigCheck, trainerDataCheck, trainerImportsCheck, validationScheduleNote, type TrainerProbeAnswer,
+  stepsTrained,
+  trainerConfigCheck,
+  trainerDataCheck,
+  trainerImportsCheck,
+  validationScheduleNote,
+  type TrainerProbeAnswer,
 } from '../../src/core/training/trainerChecks';
 import { REPO_ROOT } from '../support/fixtures';
 import { DEVICE_BASE, testConfig } from '../support/gpuTrainingBundle';
 
 const REFERENCE = path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'reference');
-const report = JSON.parse(readFileSync(path.join(REFERENCE, 'upstream-training-report.json'), 'utf8')) as Record<string, unknown>;
+const report = JSON.parse(readFileSync(path.join(REFERENCE, 'upstream-training-report.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const probe = (name: string) => report[`probe-${name}`] as TrainerProbeAnswer;
 
 function parse(file: string): { parser: LogParser; events: LogEvent[] } {
@@ -33,8 +41,14 @@ function parse(file: string): { parser: LogParser; events: LogEvent[] } {
 /** What the run was launched with: the fork continued from upstream's last checkpoint (--ckpt_path). */
 async function expected(name: string) {
   const outputDir = `${DEVICE_BASE}/out/${name}`;
-  const overrides: Record<string, string> = name === 'fork' ? { ckpt_path: `${DEVICE_BASE}/out/upstream/checkpoint-20.pt` } : {};
-  return { values: parseConfigDocument(runModuleText(await testConfig(), outputDir)).values, overrides, home: '/root', workdir: `${DEVICE_BASE}/${name}` };
+  const overrides: Record<string, string> =
+    name === 'fork' ? { ckpt_path: `${DEVICE_BASE}/out/upstream/checkpoint-20.pt` } : {};
+  return {
+    values: parseConfigDocument(runModuleText(await testConfig(), outputDir)).values,
+    overrides,
+    home: '/root',
+    workdir: `${DEVICE_BASE}/${name}`,
+  };
 }
 
 test('the real upstream log: the total from the bar, every step past it, no error', () => {
@@ -42,21 +56,30 @@ test('the real upstream log: the total from the bar, every step past it, no erro
   assert.equal(parser.totalSteps, 20);
   // accelerate's INFO lines ("Saved checkpoint to …", "Total optimization steps") never reach upstream's log: it
   // configures no logging. Checkpoints are known from the output folder, never from the log.
-  assert.deepEqual(events.filter((event) => event.kind === 'checkpoint' || event.kind === 'total-steps'), []);
+  assert.deepEqual(
+    events.filter((event) => event.kind === 'checkpoint' || event.kind === 'total-steps'),
+    [],
+  );
   // Upstream trains on to the end of its epoch (28 samples, batch 1): tqdm's "Steps: : 28it" past the bar's total.
   assert.equal(parser.progress?.step, 28);
   assert.equal(parser.progress?.total, 20);
   assert.deepEqual(parser.errors, []);
 });
 
-test('the real fork log, continued from upstream\'s checkpoint-20.pt: the same shape', () => {
+test("the real fork log, continued from upstream's checkpoint-20.pt: the same shape", () => {
   const { parser, events } = parse('fork-1ab23f4-train.log');
-  assert.ok(events.some((event) => event.kind === 'line' && /Loading checkpoint from \/tmp\/cwf-real\/out\/upstream\/checkpoint-20\.pt/.test(event.text)));
+  assert.ok(
+    events.some(
+      (event) =>
+        event.kind === 'line' &&
+        /Loading checkpoint from \/tmp\/cwf-real\/out\/upstream\/checkpoint-20\.pt/.test(event.text),
+    ),
+  );
   assert.equal(parser.progress?.step, 28);
   assert.deepEqual(parser.errors, []);
 });
 
-test('the preflight on both real checkouts: every import found, the run\'s config imported, the data read', async () => {
+test("the preflight on both real checkouts: every import found, the run's config imported, the data read", async () => {
   for (const name of ['upstream', 'fork']) {
     const answer = probe(name);
     assert.equal(trainerImportsCheck(answer, '3.12.3').ok, true, name);
@@ -68,7 +91,10 @@ test('the preflight on both real checkouts: every import found, the run\'s confi
     assert.match(data.message, /28 train and 14 val samples, latents 11x4x72x40/);
     // What the GPU showed: 28 steps for max_train_steps 20, said before the launch.
     assert.equal(stepsTrained(28, values, 1), 28);
-    assert.match(data.message, /does not stop at max_train_steps: it trains whole epochs, here about 28 steps \(1\.4 x 20\)/);
+    assert.match(
+      data.message,
+      /does not stop at max_train_steps: it trains whole epochs, here about 28 steps \(1\.4 x 20\)/,
+    );
   }
   assert.match(validationScheduleNote(probe('upstream'), 10) ?? '', /first validation videos come at step 5/);
   assert.equal(validationScheduleNote(probe('fork'), 10), undefined);
@@ -81,7 +107,10 @@ test('the old launch (--config <module>) is caught on both: upstream refuses the
   const fork = trainerConfigCheck(probe('fork-config-flag'), await expected('fork'));
   assert.equal(fork.ok, false);
   assert.match(fork.message, /its config module is \/tmp\/cwf-real\/fork\/config\.py/);
-  assert.match(fork.message, /output_dir: the run has "\/tmp\/cwf-real\/out\/fork", train_wm\.py would use "model_ckpt\/flexiv_finetune"/);
+  assert.match(
+    fork.message,
+    /output_dir: the run has "\/tmp\/cwf-real\/out\/fork", train_wm\.py would use "model_ckpt\/flexiv_finetune"/,
+  );
   assert.match(fork.message, /max_train_steps: the run has 20, train_wm\.py would use 100000/);
 });
 
@@ -91,8 +120,14 @@ test('the Runs listing and the output folder as the views read them', () => {
     assert.equal(summary?.record.state, 'finished', name);
     assert.equal(summary?.record.exitCode, 0);
     const listing = parseListing(report[`outputs-${name}`] as never);
-    assert.deepEqual(listing.checkpoints.map((file) => file.name), ['checkpoint-10.pt', 'checkpoint-20.pt']);
-    assert.ok(listing.checkpoints.every((file) => file.size > 6e9), 'whole-model state dicts of ~6 GB');
+    assert.deepEqual(
+      listing.checkpoints.map((file) => file.name),
+      ['checkpoint-10.pt', 'checkpoint-20.pt'],
+    );
+    assert.ok(
+      listing.checkpoints.every((file) => file.size > 6e9),
+      'whole-model state dicts of ~6 GB',
+    );
     const steps = listing.samples.map((file) => file.step).sort((a, b) => a - b);
     assert.deepEqual(steps, name === 'upstream' ? [5, 15, 25] : [10, 20]);
   }

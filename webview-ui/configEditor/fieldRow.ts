@@ -25,17 +25,40 @@ export class FieldRow {
   private field: FieldView;
   private inputError: string | undefined;
 
-  constructor(field: FieldView, private readonly post: Post) {
+  constructor(
+    field: FieldView,
+    private readonly post: Post,
+  ) {
     this.field = field;
     const id = `field-${field.name}`;
     this.doc.id = `doc-${field.name}`;
     this.messages.id = `messages-${field.name}`;
     this.input = this.createInput(field, id);
     this.input.setAttribute('aria-describedby', `${this.doc.id} ${this.messages.id}`);
-    this.reset = el('vscode-button', { className: 'reset', icon: 'discard', iconOnly: true, secondary: true, title: 'Reset to default', 'aria-label': `Reset ${field.name} to its default`, onclick: () => this.post({ type: 'reset', field: this.field.name }) });
-    const control = el('div', { className: 'control' }, this.input, field.unit ? el('span', { className: 'unit' }, field.unit) : null, this.reset);
-    this.element = el('div', { className: 'field-row', id: `row-${field.name}`, 'data-field': field.name },
-      el('label', { htmlFor: id }, field.name), control, this.doc, this.messages);
+    this.reset = el('vscode-button', {
+      className: 'reset',
+      icon: 'discard',
+      iconOnly: true,
+      secondary: true,
+      title: 'Reset to default',
+      'aria-label': `Reset ${field.name} to its default`,
+      onclick: () => this.post({ type: 'reset', field: this.field.name }),
+    });
+    const control = el(
+      'div',
+      { className: 'control' },
+      this.input,
+      field.unit ? el('span', { className: 'unit' }, field.unit) : null,
+      this.reset,
+    );
+    this.element = el(
+      'div',
+      { className: 'field-row', id: `row-${field.name}`, 'data-field': field.name },
+      el('label', { htmlFor: id }, field.name),
+      control,
+      this.doc,
+      this.messages,
+    );
     this.update(field);
   }
 
@@ -46,11 +69,19 @@ export class FieldRow {
       return box;
     }
     if (field.kind === 'choice' || field.kind === 'dtype') {
-      const select = el('vscode-single-select', { id, 'aria-label': field.name }, ...field.choices!.map((choice) => el('vscode-option', { value: choice }, choice))) as InputElement;
+      const select = el(
+        'vscode-single-select',
+        { id, 'aria-label': field.name },
+        ...field.choices!.map((choice) => el('vscode-option', { value: choice }, choice)),
+      ) as InputElement;
       select.addEventListener('change', () => this.commit(select.value));
       return select;
     }
-    const text = el('vscode-textfield', { id, 'aria-label': field.name, placeholder: field.kind === 'path' ? 'None' : '' }) as InputElement;
+    const text = el('vscode-textfield', {
+      id,
+      'aria-label': field.name,
+      placeholder: field.kind === 'path' ? 'None' : '',
+    }) as InputElement;
     text.addEventListener('change', () => this.commit(text.value));
     text.addEventListener('keydown', (event: Event) => {
       if ((event as KeyboardEvent).key === 'Escape') this.showValue(true);
@@ -78,9 +109,25 @@ export class FieldRow {
     this.reset.title = `Reset to default: ${field.defaultText}`;
     this.element.classList.toggle('has-error', field.errors.length > 0 || this.inputError !== undefined);
     const note = FORM_NOTES[field.form];
-    this.doc.replaceChildren(field.doc, ' Default ', el('code', {}, field.defaultText), '.',
-      note ? el('span', {}, ` ${note} `, field.sourceText ? el('code', {}, field.sourceText) : '') : '', ' ',
-      field.line !== undefined ? el('button', { className: 'link line-link', title: 'Show this value in the Python text', onclick: () => this.post({ type: 'showInText', line: field.line! }) }, `Line ${field.line + 1}`) : '');
+    this.doc.replaceChildren(
+      field.doc,
+      ' Default ',
+      el('code', {}, field.defaultText),
+      '.',
+      note ? el('span', {}, ` ${note} `, field.sourceText ? el('code', {}, field.sourceText) : '') : '',
+      ' ',
+      field.line !== undefined
+        ? el(
+            'button',
+            {
+              className: 'link line-link',
+              title: 'Show this value in the Python text',
+              onclick: () => this.post({ type: 'showInText', line: field.line! }),
+            },
+            `Line ${field.line + 1}`,
+          )
+        : '',
+    );
     this.renderMessages();
   }
 
@@ -92,14 +139,27 @@ export class FieldRow {
   }
 
   private renderMessages(): void {
-    const line = (kind: 'error' | 'warning', text: string) => el('div', { className: `${kind}-banner`, role: kind === 'error' ? 'alert' : undefined }, icon(kind), ' ', text);
+    const line = (kind: 'error' | 'warning', text: string) =>
+      el('div', { className: `${kind}-banner`, role: kind === 'error' ? 'alert' : undefined }, icon(kind), ' ', text);
     this.messages.replaceChildren(
       ...(this.inputError ? [line('error', this.inputError)] : []),
       ...this.field.errors.map((text) => line('error', text)),
       ...this.field.warnings.map((text) => line('warning', text)),
     );
     if (this.field.fixes.length > 0) {
-      this.messages.append(el('div', { className: 'fixes' }, ...this.field.fixes.map((fix) => el('vscode-button', { secondary: true, icon: 'lightbulb', onclick: () => this.post({ type: 'apply', changes: fix.changes }) }, fix.title))));
+      this.messages.append(
+        el(
+          'div',
+          { className: 'fixes' },
+          ...this.field.fixes.map((fix) =>
+            el(
+              'vscode-button',
+              { secondary: true, icon: 'lightbulb', onclick: () => this.post({ type: 'apply', changes: fix.changes }) },
+              fix.title,
+            ),
+          ),
+        ),
+      );
     }
   }
 }

@@ -22,7 +22,10 @@ export class CameraGrid {
   private readonly tiles: Tile[];
   private enlarged: string | null = null;
 
-  constructor(cameras: readonly PreviewCamera[], private readonly onToggleEnlarge: (camera: string) => void) {
+  constructor(
+    cameras: readonly PreviewCamera[],
+    private readonly onToggleEnlarge: (camera: string) => void,
+  ) {
     this.element.className = 'camera-grid';
     this.tiles = cameras.map((camera) => this.createTile(camera));
     this.element.append(...this.tiles.map((tile) => tile.root));
@@ -35,7 +38,9 @@ export class CameraGrid {
       const isEnlarged = tile.camera.name === this.enlarged;
       tile.root.classList.toggle('enlarged', isEnlarged);
       tile.root.setAttribute('aria-pressed', String(isEnlarged));
-      tile.root.title = isEnlarged ? `${tile.camera.name}: click to show every camera` : `${tile.camera.name}: click to enlarge`;
+      tile.root.title = isEnlarged
+        ? `${tile.camera.name}: click to show every camera`
+        : `${tile.camera.name}: click to enlarge`;
     }
     this.layout();
   }
@@ -101,7 +106,15 @@ export class CameraGrid {
         toggle();
       }
     });
-    const tile: Tile = { camera, root, frame, canvas, context: canvas.getContext('2d', { alpha: false })!, note, painted: -1 };
+    const tile: Tile = {
+      camera,
+      root,
+      frame,
+      canvas,
+      context: canvas.getContext('2d', { alpha: false })!,
+      note,
+      painted: -1,
+    };
     new ResizeObserver(() => this.fit(tile)).observe(root);
     return tile;
   }
@@ -120,20 +133,25 @@ export class CameraGrid {
       const others = this.tiles.length - 1;
       const side = stripSide(space);
       this.element.classList.add(`strip-${side}`);
-      style.gridTemplateColumns = side === 'right' ? 'minmax(0, 4fr) minmax(0, 1fr)' : `repeat(${others}, minmax(0, 1fr))`;
+      style.gridTemplateColumns =
+        side === 'right' ? 'minmax(0, 4fr) minmax(0, 1fr)' : `repeat(${others}, minmax(0, 1fr))`;
       style.gridTemplateRows = side === 'right' ? `repeat(${others}, minmax(0, 1fr))` : 'minmax(0, 4fr) minmax(0, 1fr)';
       let slot = 1;
       for (const tile of this.tiles) {
         if (tile.camera.name === this.enlarged) {
           tile.root.style.gridArea = side === 'right' ? `1 / 1 / ${others + 1} / 2` : `1 / 1 / 2 / ${others + 1}`;
         } else {
-          tile.root.style.gridArea = side === 'right' ? `${slot} / 2 / ${slot + 1} / 3` : `2 / ${slot} / 3 / ${slot + 1}`;
+          tile.root.style.gridArea =
+            side === 'right' ? `${slot} / 2 / ${slot + 1} / 3` : `2 / ${slot} / 3 / ${slot + 1}`;
           slot++;
         }
       }
       return;
     }
-    const grid = bestGrid(this.tiles.map((tile) => tile.camera), space);
+    const grid = bestGrid(
+      this.tiles.map((tile) => tile.camera),
+      space,
+    );
     style.gridTemplateColumns = `repeat(${grid.columns}, minmax(0, 1fr))`;
     style.gridTemplateRows = `repeat(${grid.rows}, minmax(0, 1fr))`;
   }

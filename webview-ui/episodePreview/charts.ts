@@ -1,12 +1,20 @@
 // Charts of qpos and action per dimension (chart.js): legends toggle series, a cursor follows the playhead, an
 // optional sliding window, and a click seeks to the frame under the pointer.
-import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import type { PreviewSeries } from '../../src/protocol/episodePreview';
 import { FAST_LINE_OPTIONS } from '../shared/chartOptions';
 import { seriesStyle } from '../shared/seriesStyle';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
-
 
 const Y_AXIS_WIDTH = 48;
 
@@ -29,14 +37,22 @@ export class SeriesCharts {
   private lastWindowUpdate = 0;
   private windowUpdateCost = 0;
 
-  constructor(series: readonly PreviewSeries[], private readonly frameCount: number, private hidden: Set<string>, private readonly callbacks: ChartCallbacks) {
+  constructor(
+    series: readonly PreviewSeries[],
+    private readonly frameCount: number,
+    private hidden: Set<string>,
+    private readonly callbacks: ChartCallbacks,
+  ) {
     this.element.className = 'charts';
     this.panels = series.filter((s) => s.values.length > 0).map((s) => this.createPanel(s));
     if (this.panels.length === 0) {
       this.element.classList.add('muted');
       this.element.textContent = 'This episode has no qpos or action arrays to plot.';
     }
-    new MutationObserver(() => this.applyTheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new MutationObserver(() => this.applyTheme()).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class'],
+    });
   }
 
   /** Moves the cursor; in sliding-window mode the charts scroll with it (re-laid out at most every few frames). */
@@ -89,14 +105,17 @@ export class SeriesCharts {
     this.element.append(box);
     const { dimensions, values } = series;
     const frames = Math.floor(values.length / Math.max(1, dimensions));
-    const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = Array.from({ length: dimensions }, (_, d) => ({
-      label: `${series.name}[${d}]`,
-      data: Array.from({ length: frames }, (_, i) => ({ x: i, y: values[i * dimensions + d]! })),
-      hidden: this.hidden.has(`${series.name}:${d}`),
-      borderWidth: 1.25,
-      pointRadius: 0,
-      borderDash: d === 6 ? [4, 3] : undefined,
-    }));
+    const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = Array.from(
+      { length: dimensions },
+      (_, d) => ({
+        label: `${series.name}[${d}]`,
+        data: Array.from({ length: frames }, (_, i) => ({ x: i, y: values[i * dimensions + d]! })),
+        hidden: this.hidden.has(`${series.name}:${d}`),
+        borderWidth: 1.25,
+        pointRadius: 0,
+        borderDash: d === 6 ? [4, 3] : undefined,
+      }),
+    );
     const last = Math.max(1, this.frameCount - 1);
     // The chart renders once while it is constructed, before `panel` exists.
     const built: { panel?: ChartPanel } = {};
@@ -108,7 +127,12 @@ export class SeriesCharts {
         scales: {
           x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false } },
           // One width for every chart's value axis, so that their frame axes (and cursors) line up.
-          y: { type: 'linear', afterFit: (axis) => { axis.width = Y_AXIS_WIDTH; } },
+          y: {
+            type: 'linear',
+            afterFit: (axis) => {
+              axis.width = Y_AXIS_WIDTH;
+            },
+          },
         },
         plugins: {
           legend: {
@@ -126,7 +150,11 @@ export class SeriesCharts {
               this.callbacks.hiddenChanged([...this.hidden]);
             },
           },
-          tooltip: { mode: 'index', intersect: false, callbacks: { title: (items) => `frame ${items[0]?.parsed.x ?? ''}` } },
+          tooltip: {
+            mode: 'index',
+            intersect: false,
+            callbacks: { title: (items) => `frame ${items[0]?.parsed.x ?? ''}` },
+          },
         },
         onClick: (event) => {
           if (event.x === null) return;

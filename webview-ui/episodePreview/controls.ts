@@ -3,7 +3,13 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { PREVIEW_SPEEDS, type PreviewEpisode, type PreviewFlag, type PreviewProblem, type PreviewViewState } from '../../src/protocol/episodePreview';
+import {
+  PREVIEW_SPEEDS,
+  type PreviewEpisode,
+  type PreviewFlag,
+  type PreviewProblem,
+  type PreviewViewState,
+} from '../../src/protocol/episodePreview';
 import { SHORTCUTS, type PlayerAction } from './keyboard';
 
 export interface ControlCallbacks {
@@ -35,7 +41,11 @@ export class Controls {
   private readonly flagButton: HTMLElement;
   private flagged = false;
 
-  constructor(private readonly episode: PreviewEpisode, state: PreviewViewState, private readonly on: ControlCallbacks) {
+  constructor(
+    private readonly episode: PreviewEpisode,
+    state: PreviewViewState,
+    private readonly on: ControlCallbacks,
+  ) {
     this.buildHeader();
     this.toolbar.className = 'toolbar';
     this.toolbar.setAttribute('role', 'toolbar');
@@ -52,17 +62,34 @@ export class Controls {
       this.button('chevron-right', 'Next frame (→)', () => on.run('forward1')),
       this.button('', '10 frames forward (Shift+→)', () => on.run('forward10'), '+10'),
       this.button('arrow-circle-right', 'Last frame (End)', () => on.run('last')),
-      this.select('Speed', PREVIEW_SPEEDS.map((speed) => [String(speed), `${speed}x`]), String(state.speed), (value) => on.setSpeed(Number(value))),
+      this.select(
+        'Speed',
+        PREVIEW_SPEEDS.map((speed) => [String(speed), `${speed}x`]),
+        String(state.speed),
+        (value) => on.setSpeed(Number(value)),
+      ),
       this.checkbox('Loop', state.loop, (checked) => on.setLoop(checked)),
       separator(),
-      this.select('Chart window', WINDOW_SECONDS.map((seconds) => [String(Math.round(seconds * episode.fps)), seconds === 0 ? 'Whole episode' : `${seconds} s window`]),
-        String(state.chartWindow), (value) => on.setChartWindow(Number(value))),
+      this.select(
+        'Chart window',
+        WINDOW_SECONDS.map((seconds) => [
+          String(Math.round(seconds * episode.fps)),
+          seconds === 0 ? 'Whole episode' : `${seconds} s window`,
+        ]),
+        String(state.chartWindow),
+        (value) => on.setChartWindow(Number(value)),
+      ),
       this.button('graph-line', 'Show or hide the charts', () => on.toggleCharts()),
       separator(),
       this.button('file-media', 'Save frame as PNG', () => on.savePng()),
       this.button('copy', 'Copy frame index', () => on.copyIndex()),
     );
-    this.flagButton = this.button('flag', 'Flag episode', () => (this.flagged ? on.unflag() : on.flag()), 'Flag episode');
+    this.flagButton = this.button(
+      'flag',
+      'Flag episode',
+      () => (this.flagged ? on.unflag() : on.flag()),
+      'Flag episode',
+    );
     this.flagButton.classList.add('flag-button');
     this.toolbar.append(this.flagButton, this.helpButton());
     this.buildScrubber();
@@ -86,9 +113,13 @@ export class Controls {
     this.flagged = flag !== null;
     this.flagBadge.hidden = !flag;
     this.flagBadge.textContent = flag ? `Flagged: ${flag.reason}` : '';
-    this.flagBadge.title = flag ? `Flagged${flag.flaggedAt ? ` on ${new Date(flag.flaggedAt).toLocaleString()}` : ''}: ${flag.reason}. Conversion leaves this episode out.` : '';
+    this.flagBadge.title = flag
+      ? `Flagged${flag.flaggedAt ? ` on ${new Date(flag.flaggedAt).toLocaleString()}` : ''}: ${flag.reason}. Conversion leaves this episode out.`
+      : '';
     this.flagButton.textContent = flag ? 'Unflag' : 'Flag episode';
-    this.flagButton.title = flag ? 'Unflag: include this episode in conversion again' : 'Flag episode: leave it out of conversion, with a reason';
+    this.flagButton.title = flag
+      ? 'Unflag: include this episode in conversion again'
+      : 'Flag episode: leave it out of conversion, with a reason';
     this.flagButton.setAttribute('label', this.flagButton.title);
   }
 
@@ -114,17 +145,21 @@ export class Controls {
     this.problemText.textContent = count ? `${count} problem${count > 1 ? 's' : ''}` : 'no problems';
     this.problemText.title = problems.map((p) => `${p.severity}: ${p.message}`).join('\n');
     const slots = Math.max(1, this.episode.frameCount);
-    this.markers.replaceChildren(...problems.filter((problem) => problem.frames).map((problem) => {
-      const { first, last } = problem.frames!;
-      const marker = document.createElement('button');
-      marker.className = `marker ${problem.severity}`;
-      marker.style.left = `${(first / slots) * 100}%`;
-      marker.style.width = `${((last - first + 1) / slots) * 100}%`;
-      marker.title = `${first === last ? `Frame ${first}` : `Frames ${first}–${last}`}: ${problem.message}`;
-      marker.setAttribute('aria-label', marker.title);
-      marker.addEventListener('click', () => this.on.seek(first));
-      return marker;
-    }));
+    this.markers.replaceChildren(
+      ...problems
+        .filter((problem) => problem.frames)
+        .map((problem) => {
+          const { first, last } = problem.frames!;
+          const marker = document.createElement('button');
+          marker.className = `marker ${problem.severity}`;
+          marker.style.left = `${(first / slots) * 100}%`;
+          marker.style.width = `${((last - first + 1) / slots) * 100}%`;
+          marker.title = `${first === last ? `Frame ${first}` : `Frames ${first}–${last}`}: ${problem.message}`;
+          marker.setAttribute('aria-label', marker.title);
+          marker.addEventListener('click', () => this.on.seek(first));
+          return marker;
+        }),
+    );
   }
 
   private buildScrubber(): void {
@@ -150,7 +185,12 @@ export class Controls {
     return button;
   }
 
-  private select(label: string, options: Array<[string, string]>, value: string, onChange: (value: string) => void): HTMLElement {
+  private select(
+    label: string,
+    options: Array<[string, string]>,
+    value: string,
+    onChange: (value: string) => void,
+  ): HTMLElement {
     const select = document.createElement('vscode-single-select');
     select.setAttribute('aria-label', label);
     select.title = label;

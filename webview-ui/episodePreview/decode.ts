@@ -14,18 +14,41 @@ export interface DecodedImage extends Closable {
  * Decodes every camera's image of one frame index; a set is complete only when all of them are done. `urgent`: see
  * FrameDecoder.decode.
  */
-export function decodeFrameSet(decoder: FrameDecoder, index: number, images: readonly FrameImage[], cameras: readonly PreviewCamera[], urgent: boolean): Promise<DecodedImage[]> {
-  return Promise.all(cameras.map((camera, i) => decodeImage(decoder, index, images[i] ?? { kind: 'missing', message: 'no image was sent' }, camera, urgent)));
+export function decodeFrameSet(
+  decoder: FrameDecoder,
+  index: number,
+  images: readonly FrameImage[],
+  cameras: readonly PreviewCamera[],
+  urgent: boolean,
+): Promise<DecodedImage[]> {
+  return Promise.all(
+    cameras.map((camera, i) =>
+      decodeImage(decoder, index, images[i] ?? { kind: 'missing', message: 'no image was sent' }, camera, urgent),
+    ),
+  );
 }
 
-async function decodeImage(decoder: FrameDecoder, index: number, image: FrameImage, camera: PreviewCamera, urgent: boolean): Promise<DecodedImage> {
+async function decodeImage(
+  decoder: FrameDecoder,
+  index: number,
+  image: FrameImage,
+  camera: PreviewCamera,
+  urgent: boolean,
+): Promise<DecodedImage> {
   if (image.kind === 'missing') return placeholder(image.message);
   try {
     const bytes = asBytes(image.bytes);
-    const bitmap = await decoder.decode(image.kind === 'jpeg' ? { kind: 'jpeg', bytes } : { kind: 'raw', bytes, width: image.width, height: image.height }, urgent);
+    const bitmap = await decoder.decode(
+      image.kind === 'jpeg'
+        ? { kind: 'jpeg', bytes }
+        : { kind: 'raw', bytes, width: image.width, height: image.height },
+      urgent,
+    );
     return { bitmap, close: () => bitmap.close() };
   } catch {
-    return placeholder(`Frame ${index} of ${camera.name} could not be decoded (${image.kind === 'jpeg' ? 'corrupt JPEG bytes' : 'wrong raw size'}).`);
+    return placeholder(
+      `Frame ${index} of ${camera.name} could not be decoded (${image.kind === 'jpeg' ? 'corrupt JPEG bytes' : 'wrong raw size'}).`,
+    );
   }
 }
 
@@ -35,5 +58,7 @@ function placeholder(problem: string): DecodedImage {
 
 /** VS Code delivers typed arrays as typed arrays, but a plain ArrayBuffer is accepted too. */
 function asBytes(value: Uint8Array | ArrayBuffer): Uint8Array<ArrayBuffer> {
-  return (value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength));
+  return value instanceof ArrayBuffer
+    ? new Uint8Array(value)
+    : new Uint8Array(value.buffer as ArrayBuffer, value.byteOffset, value.byteLength);
 }

@@ -13,7 +13,8 @@ interface WorkerRequest {
   readonly height: number;
 }
 
-type WorkerReply = { readonly id: number; readonly bitmap: ImageBitmap } | { readonly id: number; readonly error: string };
+type WorkerReply =
+  { readonly id: number; readonly bitmap: ImageBitmap } | { readonly id: number; readonly error: string };
 
 /**
  * Decodes one frame; self-contained, because the worker runs it from its source text (a blob: URL). JPEG: WebCodecs'
@@ -49,7 +50,13 @@ async function decodeFrame({ kind, bytes, width, height }: WorkerRequest): Promi
 }
 
 /** The worker's loop: each request answered with its bitmap (transferred) or the reason it failed. */
-function workerLoop(scope: { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerReply, transfer: Transferable[]): void }, decode: typeof decodeFrame): void {
+function workerLoop(
+  scope: {
+    onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+    postMessage(message: WorkerReply, transfer: Transferable[]): void;
+  },
+  decode: typeof decodeFrame,
+): void {
   scope.onmessage = (event) => {
     decode(event.data).then(
       (bitmap) => scope.postMessage({ id: event.data.id, bitmap }, [bitmap]),
@@ -59,12 +66,15 @@ function workerLoop(scope: { onmessage: ((event: MessageEvent<WorkerRequest>) =>
 }
 
 /** One worker per camera, as far as the processor has cores: the three images of a frame decode side by side. */
-const POOL_SIZE = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2)));
+const POOL_SIZE = Math.max(1, Math.min(3, navigator.hardwareConcurrency || 2));
 
 export class FrameDecoder {
   private workers: Worker[] = [];
   /** Requests no worker has answered, kept so that they can be decoded here if the workers fail. */
-  private readonly pending = new Map<number, { request: WorkerRequest; resolve: (bitmap: ImageBitmap) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { request: WorkerRequest; resolve: (bitmap: ImageBitmap) => void; reject: (error: Error) => void }
+  >();
   private nextId = 0;
 
   private started = false;

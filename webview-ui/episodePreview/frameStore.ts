@@ -90,7 +90,7 @@ export class FrameStore<Image extends Closable> {
 
   /** How soon a frame set is needed (lower first); Infinity once it left the window. */
   urgency(index: number): number {
-    return this.ready.has(index) ? Infinity : this.window.get(index) ?? Infinity;
+    return this.ready.has(index) ? Infinity : (this.window.get(index) ?? Infinity);
   }
 
   /** An arrived frame set was dropped undecoded: it may be asked for again if the window comes back to it. */
@@ -109,7 +109,9 @@ export class FrameStore<Image extends Closable> {
     return true;
   }
 
-  /** A frame set is paintable only when every camera's image for it is decoded: cameras never show different indices. */
+  /**
+   * A frame set is paintable only when every camera's image for it is decoded: cameras never show different indices.
+   */
   get(index: number): readonly Image[] | undefined {
     return this.ready.get(index);
   }

@@ -9,8 +9,10 @@ export interface Shortcut {
   matches(event: KeyboardEvent): boolean;
 }
 
-const plain = (key: string) => (event: KeyboardEvent) => event.key === key && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey;
-const shifted = (key: string) => (event: KeyboardEvent) => event.key === key && event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey;
+const plain = (key: string) => (event: KeyboardEvent) =>
+  event.key === key && !event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey;
+const shifted = (key: string) => (event: KeyboardEvent) =>
+  event.key === key && event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey;
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Space', action: 'togglePlay', description: 'Play / pause', matches: plain(' ') },
@@ -25,12 +27,19 @@ export const SHORTCUTS: readonly Shortcut[] = [
 /** Text fields and dropdowns keep their keys; the scrubber's arrows step frames like everywhere else. */
 function isEditing(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|VSCODE-TEXTFIELD|VSCODE-TEXTAREA|VSCODE-SINGLE-SELECT)$/.test(target.tagName) && !(target instanceof HTMLInputElement && target.type === 'range');
+  return (
+    target.isContentEditable ||
+    (/^(INPUT|TEXTAREA|SELECT|VSCODE-TEXTFIELD|VSCODE-TEXTAREA|VSCODE-SINGLE-SELECT)$/.test(target.tagName) &&
+      !(target instanceof HTMLInputElement && target.type === 'range'))
+  );
 }
 
 /** A focused button or checkbox is activated by Space, as keyboard users expect, instead of playing. */
 function isButton(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && /^(BUTTON|VSCODE-BUTTON|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(target.tagName);
+  return (
+    target instanceof HTMLElement &&
+    /^(BUTTON|VSCODE-BUTTON|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(target.tagName)
+  );
 }
 
 export function bindShortcuts(run: (action: PlayerAction) => void): void {

@@ -25,10 +25,12 @@ export function bestGrid(cameras: readonly Size[], space: Size, gap = 6): Grid {
     const cellWidth = (space.width - gap * (columns - 1)) / columns;
     const cellHeight = (space.height - gap * (rows - 1)) / rows;
     if (cellWidth <= 0 || cellHeight <= 0) continue;
-    const imageArea = Math.min(...(cameras.length > 0 ? cameras : [{ width: 4, height: 3 }]).map((camera) => {
-      const scale = Math.min(cellWidth / camera.width, cellHeight / camera.height);
-      return camera.width * scale * camera.height * scale;
-    }));
+    const imageArea = Math.min(
+      ...(cameras.length > 0 ? cameras : [{ width: 4, height: 3 }]).map((camera) => {
+        const scale = Math.min(cellWidth / camera.width, cellHeight / camera.height);
+        return camera.width * scale * camera.height * scale;
+      }),
+    );
     if (imageArea > best.imageArea) best = { columns, rows, imageArea };
   }
   return best;

@@ -25,7 +25,12 @@ let preview: EpisodePreview | undefined;
 const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage, PreviewViewState>((message) => {
   switch (message.type) {
     case 'episode':
-      preview = new EpisodePreview(message.episode, restoredState(message.episode.file, message.initial), message.frameCacheMB * 2 ** 20, message.servedFrame);
+      preview = new EpisodePreview(
+        message.episode,
+        restoredState(message.episode.file, message.initial),
+        message.frameCacheMB * 2 ** 20,
+        message.servedFrame,
+      );
       break;
     case 'frames':
       channel.post({ type: 'received', count: message.sets.length });
@@ -63,7 +68,12 @@ class EpisodePreview {
   private saveTimer = 0;
   private firstPaintSent = false;
 
-  constructor(private readonly episode: PreviewEpisode, private state: PreviewViewState, cacheBytes: number, servedFrame: number) {
+  constructor(
+    private readonly episode: PreviewEpisode,
+    private state: PreviewViewState,
+    cacheBytes: number,
+    servedFrame: number,
+  ) {
     app.replaceChildren();
     app.className = 'preview';
     this.controls = new Controls(episode, state, {
@@ -96,13 +106,21 @@ class EpisodePreview {
     this.grid.setEnlarged(state.enlarged);
     this.chartHost.className = 'chart-host';
     app.append(this.controls.header, this.grid.element, this.controls.scrubber, this.controls.toolbar, this.chartHost);
-    this.player = new Player(episode, { ...state, servedFrame }, cacheBytes, app, {
-      paint: (index, images) => this.painted(index, images),
-      playingChanged: (playing) => {
-        this.controls.setPlaying(playing);
-        if (!playing) this.remember({ frame: this.player.frame });
+    this.player = new Player(
+      episode,
+      { ...state, servedFrame },
+      cacheBytes,
+      app,
+      {
+        paint: (index, images) => this.painted(index, images),
+        playingChanged: (playing) => {
+          this.controls.setPlaying(playing);
+          if (!playing) this.remember({ frame: this.player.frame });
+        },
       },
-    }, (indices, replace) => channel.post({ type: 'want', indices, replace }), decoder);
+      (indices, replace) => channel.post({ type: 'want', indices, replace }),
+      decoder,
+    );
     this.controls.setFrame(this.player.frame);
     bindShortcuts((action) => this.run(action));
   }
@@ -133,13 +151,20 @@ class EpisodePreview {
   private run(action: PlayerAction): void {
     const last = this.episode.frameCount - 1;
     switch (action) {
-      case 'togglePlay': return this.player.toggle();
-      case 'back1': return this.player.step(-1);
-      case 'forward1': return this.player.step(1);
-      case 'back10': return this.player.step(-10);
-      case 'forward10': return this.player.step(10);
-      case 'first': return this.player.step(-last);
-      case 'last': return this.player.step(last);
+      case 'togglePlay':
+        return this.player.toggle();
+      case 'back1':
+        return this.player.step(-1);
+      case 'forward1':
+        return this.player.step(1);
+      case 'back10':
+        return this.player.step(-10);
+      case 'forward10':
+        return this.player.step(10);
+      case 'first':
+        return this.player.step(-last);
+      case 'last':
+        return this.player.step(last);
     }
   }
 
@@ -183,7 +208,11 @@ class EpisodePreview {
 
 function showFailure(message: string): void {
   app.className = '';
-  renderEmptyState(app, { icon: 'warning', message, action: { label: 'Show Output', run: () => channel.post({ type: 'showOutput' }) } });
+  renderEmptyState(app, {
+    icon: 'warning',
+    message,
+    action: { label: 'Show Output', run: () => channel.post({ type: 'showOutput' }) },
+  });
 }
 
 channel.ready();

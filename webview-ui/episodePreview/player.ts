@@ -165,7 +165,9 @@ export class Player {
 
   private tick(now: number): void {
     if (!this.playing) return;
-    const decision = choosePaint(this.shown, this.clock.position(now), this.episode.frameCount, this.loopEnabled, (i) => this.store.has(i));
+    const decision = choosePaint(this.shown, this.clock.position(now), this.episode.frameCount, this.loopEnabled, (i) =>
+      this.store.has(i),
+    );
     if (decision.index !== undefined) {
       if (decision.index < this.shown) this.clock.rebase(now, decision.index); // wrapped around: keep the clock small
       this.target = decision.index;
@@ -188,7 +190,8 @@ export class Player {
     this.view.paint(index, images);
     this.shown = index;
     this.painted++;
-    if (index === this.target && !this.playing) this.root.dataset.seekMs = (performance.now() - this.seekStarted).toFixed(1);
+    if (index === this.target && !this.playing)
+      this.root.dataset.seekMs = (performance.now() - this.seekStarted).toFixed(1);
     if (firstPaint) {
       // Since the webview document started, and as wall-clock time for comparing with the moment of the command.
       this.root.dataset.firstPaintMs = performance.now().toFixed(1);
@@ -199,7 +202,12 @@ export class Player {
   }
 
   private shape(): WindowShape {
-    return { frameCount: this.episode.frameCount, ...this.window, stride: strideFor(this.episode.fps, this.clock.speed), loop: this.loopEnabled };
+    return {
+      frameCount: this.episode.frameCount,
+      ...this.window,
+      stride: strideFor(this.episode.fps, this.clock.speed),
+      loop: this.loopEnabled,
+    };
   }
 
   /** The counters tests and the benchmark read: frames painted, the index on screen, stalls, frames held. */

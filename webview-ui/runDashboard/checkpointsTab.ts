@@ -41,18 +41,32 @@ export class CheckpointsTab {
       state.append(icon('loading', true), element('span', 'writing', ` ${checkpoint.writing}`));
       row.classList.add('is-writing');
     } else if (checkpoint.downloading !== undefined) {
-      state.append(icon('cloud-download'), element('span', undefined, ` downloading ${Math.round(checkpoint.downloading * 100)}%`));
+      state.append(
+        icon('cloud-download'),
+        element('span', undefined, ` downloading ${Math.round(checkpoint.downloading * 100)}%`),
+      );
     } else {
       state.append(icon('check'), element('span', undefined, ' saved'));
       const buttons = element('div', 'action-buttons');
       buttons.append(
         button('', 'cloud-download', () => this.actions.download(checkpoint.step), `Download ${checkpoint.name}`),
-        button('', 'debug-continue', () => this.actions.resume(checkpoint.step), `Continue training from ${checkpoint.name}`),
+        button(
+          '',
+          'debug-continue',
+          () => this.actions.resume(checkpoint.step),
+          `Continue training from ${checkpoint.name}`,
+        ),
       );
       actions.append(buttons);
     }
-    row.append(element('td', 'num', checkpoint.step.toLocaleString('en-US')), element('td', undefined, checkpoint.name),
-      element('td', 'num', checkpoint.sizeText), element('td', undefined, checkpoint.timeText), state, actions);
+    row.append(
+      element('td', 'num', checkpoint.step.toLocaleString('en-US')),
+      element('td', undefined, checkpoint.name),
+      element('td', 'num', checkpoint.sizeText),
+      element('td', undefined, checkpoint.timeText),
+      state,
+      actions,
+    );
     return row;
   }
 }

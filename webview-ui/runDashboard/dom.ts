@@ -2,7 +2,11 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -13,7 +17,13 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className
  * A VS Code button, secondary unless `primary`; with no text it is an icon button and `title` is its accessible
  * name. One primary button per view at most, as in VS Code's own views.
  */
-export function button(text: string, icon: string | undefined, onClick: () => void, title?: string, primary = false): HTMLElement {
+export function button(
+  text: string,
+  icon: string | undefined,
+  onClick: () => void,
+  title?: string,
+  primary = false,
+): HTMLElement {
   const node = document.createElement('vscode-button');
   if (text) node.textContent = text;
   if (icon) node.setAttribute('icon', icon);

@@ -41,8 +41,18 @@ export class GpuPanel {
     const memoryFraction = gpu.memoryTotalMiB > 0 ? gpu.memoryUsedMiB / gpu.memoryTotalMiB : 0;
     row.append(
       name,
-      meter('Utilisation', 'meter-util', (gpu.utilization ?? 0) / 100, gpu.utilization === undefined ? 'n/a' : `${gpu.utilization}%`),
-      meter('Memory', 'meter-memory', memoryFraction, `${(gpu.memoryUsedMiB / 1024).toFixed(1)} / ${(gpu.memoryTotalMiB / 1024).toFixed(0)} GiB`),
+      meter(
+        'Utilisation',
+        'meter-util',
+        (gpu.utilization ?? 0) / 100,
+        gpu.utilization === undefined ? 'n/a' : `${gpu.utilization}%`,
+      ),
+      meter(
+        'Memory',
+        'meter-memory',
+        memoryFraction,
+        `${(gpu.memoryUsedMiB / 1024).toFixed(1)} / ${(gpu.memoryTotalMiB / 1024).toFixed(0)} GiB`,
+      ),
       sparkline(history),
     );
     return row;

@@ -4,7 +4,11 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { DashboardHeader, HeaderFact } from '../../src/protocol/runDashboard';
 import { button, element, icon } from './dom';
 
-export function renderHeader(target: HTMLElement, header: DashboardHeader, actions: { openSnapshot: () => void; openLog: () => void; refresh: () => void }): void {
+export function renderHeader(
+  target: HTMLElement,
+  header: DashboardHeader,
+  actions: { openSnapshot: () => void; openLog: () => void; refresh: () => void },
+): void {
   const title = element('h1', 'run-title');
   title.append(icon(header.stateIcon, header.stateIcon === 'sync'), element('span', undefined, header.title));
   if (header.state) title.append(element('span', `state-badge state-${header.state}`, header.state));
@@ -24,14 +28,28 @@ export function renderHeader(target: HTMLElement, header: DashboardHeader, actio
     const list = element('dl', 'facts compact');
     for (const fact of header.configSummary) list.append(...factNodes(fact));
     config.append(list);
-    if (header.canOpenSnapshot) config.append(button('Config snapshot', 'file-code', actions.openSnapshot, 'Open the config this run was started with'));
+    if (header.canOpenSnapshot)
+      config.append(
+        button('Config snapshot', 'file-code', actions.openSnapshot, 'Open the config this run was started with'),
+      );
     children.push(config);
   }
   const tools = element('div', 'header-actions');
   if (header.kind === 'run') tools.append(button('', 'output', actions.openLog, 'Open the training log'));
   tools.append(button('', 'refresh', actions.refresh, 'Refresh now'));
   children.push(tools);
-  if (header.notice) children.push(element('div', header.notice.level === 'error' ? 'error-banner' : header.notice.level === 'warning' ? 'warning-banner' : 'info-banner', header.notice.text));
+  if (header.notice)
+    children.push(
+      element(
+        'div',
+        header.notice.level === 'error'
+          ? 'error-banner'
+          : header.notice.level === 'warning'
+            ? 'warning-banner'
+            : 'info-banner',
+        header.notice.text,
+      ),
+    );
   target.replaceChildren(...children);
 }
 

@@ -3,7 +3,12 @@
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import type { DashboardTab, RunDashboardHostMessage, RunDashboardState, RunDashboardViewMessage } from '../../src/protocol/runDashboard';
+import type {
+  DashboardTab,
+  RunDashboardHostMessage,
+  RunDashboardState,
+  RunDashboardViewMessage,
+} from '../../src/protocol/runDashboard';
 import { HostChannel } from '../shared/host';
 import { CheckpointsTab } from './checkpointsTab';
 import { element } from './dom';
@@ -20,7 +25,9 @@ const TAB_TITLES: Record<DashboardTab, string> = { metrics: 'Metrics', checkpoin
 document.body.classList.add('panel');
 const app = document.getElementById('app')!;
 let state: Partial<RunDashboardState> = {};
-const channel = new HostChannel<RunDashboardHostMessage, RunDashboardViewMessage, Partial<RunDashboardState>>((message) => receive(message));
+const channel = new HostChannel<RunDashboardHostMessage, RunDashboardViewMessage, Partial<RunDashboardState>>(
+  (message) => receive(message),
+);
 state = channel.state ?? {};
 const save = (change: Partial<RunDashboardState>) => {
   state = { ...state, ...change };
@@ -49,7 +56,11 @@ tabs.className = 'dashboard-tabs';
 // Charts and GPUs side by side where the panel is wide enough (one column below 900 px, see the CSS).
 const metricsLayout = element('div', 'metrics-layout');
 metricsLayout.append(metrics.element, gpus.element);
-const panels: Record<DashboardTab, HTMLElement[]> = { metrics: [metricsLayout], checkpoints: [checkpoints.element], samples: [samples.element] };
+const panels: Record<DashboardTab, HTMLElement[]> = {
+  metrics: [metricsLayout],
+  checkpoints: [checkpoints.element],
+  samples: [samples.element],
+};
 for (const tab of TABS) {
   const title = document.createElement('vscode-tab-header');
   title.setAttribute('slot', 'header');
@@ -74,25 +85,35 @@ function showTab(tab: DashboardTab, select: boolean): void {
 
 function receive(message: RunDashboardHostMessage): void {
   switch (message.type) {
-    case 'target': return save({ target: message.target });
-    case 'header': return renderHeader(header, message.header, {
-      openSnapshot: () => channel.post({ type: 'open-snapshot' }),
-      openLog: () => channel.post({ type: 'open-log' }),
-      refresh: () => channel.post({ type: 'refresh' }),
-    });
-    case 'series': return metrics.applySeries(message);
-    case 'compare': return metrics.setCompared(message.runs);
-    case 'gpus': return gpus.update(message.rows, message.time);
-    case 'gpus-error': return gpus.showError(message.message);
+    case 'target':
+      return save({ target: message.target });
+    case 'header':
+      return renderHeader(header, message.header, {
+        openSnapshot: () => channel.post({ type: 'open-snapshot' }),
+        openLog: () => channel.post({ type: 'open-log' }),
+        refresh: () => channel.post({ type: 'refresh' }),
+      });
+    case 'series':
+      return metrics.applySeries(message);
+    case 'compare':
+      return metrics.setCompared(message.runs);
+    case 'gpus':
+      return gpus.update(message.rows, message.time);
+    case 'gpus-error':
+      return gpus.showError(message.message);
     case 'outputs':
       checkpoints.update(message.checkpoints, message.disk);
       samples.update(message.groups);
       if (state.tab === 'samples') samples.fetchNewest();
       return;
-    case 'sample-progress': return samples.progress(message.key, message.fraction);
-    case 'sample-ready': return samples.ready(message.key, message.src);
-    case 'sample-error': return samples.failed(message.key, message.message);
-    case 'show-tab': return showTab(message.tab, true);
+    case 'sample-progress':
+      return samples.progress(message.key, message.fraction);
+    case 'sample-ready':
+      return samples.ready(message.key, message.src);
+    case 'sample-error':
+      return samples.failed(message.key, message.message);
+    case 'show-tab':
+      return showTab(message.tab, true);
   }
 }
 

@@ -29,8 +29,12 @@ export class MetricsTab {
   private readonly chips = element('div', 'compare-chips');
   private readonly empty = element('p', 'muted chart-empty');
 
-  constructor(private readonly settings: MetricsSettings, private readonly onSettings: (settings: MetricsSettings) => void,
-    private readonly onCompareAdd: () => void, private readonly onCompareRemove: (key: string) => void) {
+  constructor(
+    private readonly settings: MetricsSettings,
+    private readonly onSettings: (settings: MetricsSettings) => void,
+    private readonly onCompareAdd: () => void,
+    private readonly onCompareRemove: (key: string) => void,
+  ) {
     const onZoom = (range: StepRange | undefined) => this.zoom(range);
     this.loss = new SeriesChart({ title: 'train_loss', formatY: (v) => formatNumber(v), onZoom });
     this.lr = new SeriesChart({ title: 'Learning rate', formatY: (v) => v.toExponential(1), onZoom });
@@ -67,7 +71,12 @@ export class MetricsTab {
       this.loss.redraw();
     });
     this.loss.setLogScale(this.settings.logScale);
-    bar.append(label, log, button('Reset zoom', 'zoom-out', () => this.zoom(undefined)), button('Compare runs…', 'add', this.onCompareAdd));
+    bar.append(
+      label,
+      log,
+      button('Reset zoom', 'zoom-out', () => this.zoom(undefined)),
+      button('Compare runs…', 'add', this.onCompareAdd),
+    );
     return bar;
   }
 
@@ -93,14 +102,17 @@ export class MetricsTab {
 
   setCompared(runs: readonly CompareRun[]): void {
     this.compared = runs;
-    for (const key of [...this.series.keys()]) if (key !== OWN_RUN && !runs.some((run) => run.key === key)) this.series.delete(key);
-    this.chips.replaceChildren(...runs.map((run, i) => {
-      const chip = element('span', 'chip');
-      chip.style.borderColor = seriesColors()[(i + 1) % seriesColors().length];
-      chip.textContent = run.label;
-      chip.append(button('', 'close', () => this.onCompareRemove(run.key), `Stop comparing ${run.label}`));
-      return chip;
-    }));
+    for (const key of [...this.series.keys()])
+      if (key !== OWN_RUN && !runs.some((run) => run.key === key)) this.series.delete(key);
+    this.chips.replaceChildren(
+      ...runs.map((run, i) => {
+        const chip = element('span', 'chip');
+        chip.style.borderColor = seriesColors()[(i + 1) % seriesColors().length];
+        chip.textContent = run.label;
+        chip.append(button('', 'close', () => this.onCompareRemove(run.key), `Stop comparing ${run.label}`));
+        return chip;
+      }),
+    );
     this.redrawLoss();
   }
 
@@ -130,15 +142,31 @@ export class MetricsTab {
   private linesFor(metric: MetricName): ChartLine[] {
     const colors = seriesColors();
     const own = this.series.get(OWN_RUN)?.[metric];
-    if (metric !== 'loss') return own ? [{ label: metric === 'lr' ? 'learning rate' : 'it/s', color: colors[0], points: { xs: own.steps, ys: own.values } }] : [];
+    if (metric !== 'loss')
+      return own
+        ? [
+            {
+              label: metric === 'lr' ? 'learning rate' : 'it/s',
+              color: colors[0],
+              points: { xs: own.steps, ys: own.values },
+            },
+          ]
+        : [];
     const lines: ChartLine[] = [];
     const runs = [{ key: OWN_RUN, label: 'this run' }, ...this.compared];
     runs.forEach((run, i) => {
       const data = this.series.get(run.key)?.loss;
       if (!data || data.steps.length === 0) return;
       const color = colors[i % colors.length];
-      if (run.key === OWN_RUN || this.settings.smoothing === 0) lines.push({ label: `${run.label} (raw)`, color, points: { xs: data.steps, ys: data.values }, faint: this.settings.smoothing > 0 });
-      if (this.settings.smoothing > 0) lines.push({ label: run.label, color, points: { xs: data.steps, ys: this.smooth(run.key, data) } });
+      if (run.key === OWN_RUN || this.settings.smoothing === 0)
+        lines.push({
+          label: `${run.label} (raw)`,
+          color,
+          points: { xs: data.steps, ys: data.values },
+          faint: this.settings.smoothing > 0,
+        });
+      if (this.settings.smoothing > 0)
+        lines.push({ label: run.label, color, points: { xs: data.steps, ys: this.smooth(run.key, data) } });
     });
     return lines;
   }
@@ -146,7 +174,8 @@ export class MetricsTab {
   private smooth(key: string, data: SeriesArrays): Float64Array {
     const weight = this.settings.smoothing;
     const cached = this.smoothed.get(key);
-    if (cached && cached.length === data.values.length && cached.weight === weight && data.values.length > 0) return cached.values;
+    if (cached && cached.length === data.values.length && cached.weight === weight && data.values.length > 0)
+      return cached.values;
     const values = emaSmooth(data.values, weight);
     this.smoothed.set(key, { length: data.values.length, weight, values });
     return values;

@@ -26,12 +26,15 @@ export class SamplesTab {
 
   update(groups: readonly SampleGroupRow[]): void {
     this.groups = groups;
-    for (const tile of groups.flatMap((g) => g.samples)) if (tile.src) this.states.set(tile.key, { ...this.states.get(tile.key), src: tile.src });
+    for (const tile of groups.flatMap((g) => g.samples))
+      if (tile.src) this.states.set(tile.key, { ...this.states.get(tile.key), src: tile.src });
     const signature = JSON.stringify(groups.map((g) => [g.step, g.samples.map((s) => [s.key, s.writing])]));
     if (signature === this.signature) return;
     this.signature = signature;
-    if (this.pair.left === undefined || !groups.some((g) => g.step === this.pair.left)) this.pair.left = groups[1]?.step ?? groups[0]?.step;
-    if (this.pair.right === undefined || !groups.some((g) => g.step === this.pair.right)) this.pair.right = groups[0]?.step;
+    if (this.pair.left === undefined || !groups.some((g) => g.step === this.pair.left))
+      this.pair.left = groups[1]?.step ?? groups[0]?.step;
+    if (this.pair.right === undefined || !groups.some((g) => g.step === this.pair.right))
+      this.pair.right = groups[0]?.step;
     this.render();
   }
 
@@ -60,9 +63,11 @@ export class SamplesTab {
     const tile = this.groups.flatMap((g) => g.samples).find((s) => s.key === key);
     if (!tile) return;
     if (this.compare.querySelector(`figure[data-key="${CSS.escape(key)}"]`)) this.renderCompare();
-    for (const node of this.list.querySelectorAll<HTMLElement>(`figure[data-key="${CSS.escape(key)}"]`)) node.replaceWith(this.tile(tile, true));
+    for (const node of this.list.querySelectorAll<HTMLElement>(`figure[data-key="${CSS.escape(key)}"]`))
+      node.replaceWith(this.tile(tile, true));
     const group = this.groups.find((g) => g.samples.includes(tile));
-    if (group) this.list.querySelector(`.sample-group[data-step="${group.step}"] > h2`)?.replaceWith(this.heading(group));
+    if (group)
+      this.list.querySelector(`.sample-group[data-step="${group.step}"] > h2`)?.replaceWith(this.heading(group));
   }
 
   private want(tile: SampleTile | undefined): void {
@@ -76,24 +81,39 @@ export class SamplesTab {
   private render(): void {
     this.renderCompare();
     if (this.groups.length === 0) {
-      this.list.replaceChildren(element('p', 'muted', 'No validation video yet. Ctrl-World writes samples/train_steps_<step>_<i>.mp4 at each validation step.'));
+      this.list.replaceChildren(
+        element(
+          'p',
+          'muted',
+          'No validation video yet. Ctrl-World writes samples/train_steps_<step>_<i>.mp4 at each validation step.',
+        ),
+      );
       return;
     }
-    this.list.replaceChildren(...this.groups.map((group) => {
-      const section = element('section', 'sample-group');
-      section.dataset.step = String(group.step);
-      const tiles = element('div', 'sample-tiles');
-      tiles.append(...group.samples.map((tile) => this.tile(tile, true)));
-      section.append(this.heading(group), tiles);
-      return section;
-    }));
+    this.list.replaceChildren(
+      ...this.groups.map((group) => {
+        const section = element('section', 'sample-group');
+        section.dataset.step = String(group.step);
+        const tiles = element('div', 'sample-tiles');
+        tiles.append(...group.samples.map((tile) => this.tile(tile, true)));
+        section.append(this.heading(group), tiles);
+        return section;
+      }),
+    );
   }
 
   /** The step, and a button for the videos of it not fetched yet. */
   private heading(group: SampleGroupRow): HTMLElement {
     const heading = element('h2', undefined, `Step ${group.step.toLocaleString('en-US')}`);
-    const missing = group.samples.filter((s) => !s.writing && !this.states.get(s.key)?.src && this.states.get(s.key)?.fraction === undefined);
-    if (missing.length > 0) heading.append(button(`Load ${missing.length === 1 ? 'video' : `${missing.length} videos`}`, 'cloud-download', () => group.samples.forEach((s) => this.want(s))));
+    const missing = group.samples.filter(
+      (s) => !s.writing && !this.states.get(s.key)?.src && this.states.get(s.key)?.fraction === undefined,
+    );
+    if (missing.length > 0)
+      heading.append(
+        button(`Load ${missing.length === 1 ? 'video' : `${missing.length} videos`}`, 'cloud-download', () =>
+          group.samples.forEach((s) => this.want(s)),
+        ),
+      );
     return heading;
   }
 
@@ -109,7 +129,11 @@ export class SamplesTab {
       const placeholder = element('div', 'video-placeholder');
       if (tile.writing) placeholder.append(icon('loading', true), element('span', undefined, ' being written'));
       else if (state?.error) placeholder.append(element('span', 'error-text', state.error));
-      else if (state?.fraction !== undefined) placeholder.append(icon('loading', true), element('span', undefined, ` fetching ${Math.round(state.fraction * 100)}%`));
+      else if (state?.fraction !== undefined)
+        placeholder.append(
+          icon('loading', true),
+          element('span', undefined, ` fetching ${Math.round(state.fraction * 100)}%`),
+        );
       else placeholder.append(button('Load', 'play', () => this.want(tile), `Fetch ${tile.name}`));
       box.append(placeholder);
     }
@@ -138,26 +162,56 @@ export class SamplesTab {
     const select = (value: number | undefined, onChange: (step: number) => void, label: string) => {
       const node = document.createElement('select');
       node.setAttribute('aria-label', label);
-      for (const step of steps) node.append(new Option(`step ${step.toLocaleString('en-US')}`, String(step), false, step === value));
-      node.addEventListener('change', () => { onChange(Number(node.value)); this.renderCompare(); });
+      for (const step of steps)
+        node.append(new Option(`step ${step.toLocaleString('en-US')}`, String(step), false, step === value));
+      node.addEventListener('change', () => {
+        onChange(Number(node.value));
+        this.renderCompare();
+      });
       return node;
     };
     const indices = [...new Set(this.groups.flatMap((g) => g.samples.map((s) => s.index)))].sort((a, b) => a - b);
     const indexSelect = document.createElement('select');
     indexSelect.setAttribute('aria-label', 'Video number');
-    for (const index of indices) indexSelect.append(new Option(`video #${index}`, String(index), false, index === this.pair.index));
-    indexSelect.addEventListener('change', () => { this.pair.index = Number(indexSelect.value); this.renderCompare(); });
-    const tileAt = (step: number | undefined) => this.groups.find((g) => g.step === step)?.samples.find((s) => s.index === this.pair.index);
+    for (const index of indices)
+      indexSelect.append(new Option(`video #${index}`, String(index), false, index === this.pair.index));
+    indexSelect.addEventListener('change', () => {
+      this.pair.index = Number(indexSelect.value);
+      this.renderCompare();
+    });
+    const tileAt = (step: number | undefined) =>
+      this.groups.find((g) => g.step === step)?.samples.find((s) => s.index === this.pair.index);
     const [left, right] = [tileAt(this.pair.left), tileAt(this.pair.right)];
     this.want(left);
     this.want(right);
     // Redrawn only when what it shows changed, so the pair keeps playing while other videos arrive.
-    const signature = JSON.stringify([steps, indices, this.pair, [left, right].map((tile) => tile && [tile.key, this.states.get(tile.key)])]);
+    const signature = JSON.stringify([
+      steps,
+      indices,
+      this.pair,
+      [left, right].map((tile) => tile && [tile.key, this.states.get(tile.key)]),
+    ]);
     if (signature === this.compareSignature) return;
     this.compareSignature = signature;
     const controls = element('div', 'toolbar');
-    controls.append(element('span', undefined, 'Side by side:'), select(this.pair.left, (s) => { this.pair.left = s; }, 'Left step'),
-      select(this.pair.right, (s) => { this.pair.right = s; }, 'Right step'), indexSelect);
+    controls.append(
+      element('span', undefined, 'Side by side:'),
+      select(
+        this.pair.left,
+        (s) => {
+          this.pair.left = s;
+        },
+        'Left step',
+      ),
+      select(
+        this.pair.right,
+        (s) => {
+          this.pair.right = s;
+        },
+        'Right step',
+      ),
+      indexSelect,
+    );
     const pair = element('div', 'pair');
     const leftTile = left ? this.tile(left, true) : element('div', 'video-placeholder', 'no such video');
     const rightTile = right ? this.tile(right, false) : element('div', 'video-placeholder', 'no such video');

@@ -1,6 +1,15 @@
 // One chart.js line chart over training steps that stays fluid with 100k+ points: each redraw hands chart.js only
 // the visible range, decimated to two points per pixel column. Drag to zoom into steps, double-click to zoom out.
-import { Chart, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import { decimateMinMax, type Points, type XY } from './decimate';
 import { FAST_LINE_OPTIONS } from '../shared/chartOptions';
 import { themeColor } from './theme';
@@ -56,7 +65,10 @@ export class SeriesChart {
       options: {
         ...FAST_LINE_OPTIONS,
         elements: { point: { radius: 0, hitRadius: 4 }, line: { tension: 0 } },
-        scales: { x: { type: 'linear', ticks: { maxTicksLimit: 8 } }, y: { type: 'linear', ticks: { callback: (value) => options.formatY(Number(value)) } } },
+        scales: {
+          x: { type: 'linear', ticks: { maxTicksLimit: 8 } },
+          y: { type: 'linear', ticks: { callback: (value) => options.formatY(Number(value)) } },
+        },
         plugins: {
           tooltip: {
             callbacks: {
@@ -95,7 +107,9 @@ export class SeriesChart {
   /** Redraws now and returns the milliseconds it took (also recorded as a performance measure). */
   redraw(): number {
     const started = performance.now();
-    const xs = this.lines.flatMap((line) => (line.points.xs.length ? [line.points.xs[0], line.points.xs[line.points.xs.length - 1]] : []));
+    const xs = this.lines.flatMap((line) =>
+      line.points.xs.length ? [line.points.xs[0], line.points.xs[line.points.xs.length - 1]] : [],
+    );
     const from = this.range?.from ?? (xs.length ? Math.min(...xs) : 0);
     const to = this.range?.to ?? (xs.length ? Math.max(...xs) : 1);
     const buckets = Math.max(50, Math.round(this.chart.chartArea?.width ?? this.element.clientWidth ?? 600));
@@ -130,7 +144,8 @@ export class SeriesChart {
 
   private listenForZoom(canvas: HTMLCanvasElement): void {
     let startX: number | undefined;
-    const stepAt = (clientX: number) => this.chart.scales.x.getValueForPixel(clientX - canvas.getBoundingClientRect().left);
+    const stepAt = (clientX: number) =>
+      this.chart.scales.x.getValueForPixel(clientX - canvas.getBoundingClientRect().left);
     canvas.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
       startX = event.clientX;
@@ -149,7 +164,8 @@ export class SeriesChart {
       startX = undefined;
       this.selection.hidden = true;
       // A click is not a zoom: it takes a few pixels of drag.
-      if (dragged >= 5 && a !== undefined && b !== undefined) this.options.onZoom({ from: Math.min(a, b), to: Math.max(a, b) });
+      if (dragged >= 5 && a !== undefined && b !== undefined)
+        this.options.onZoom({ from: Math.min(a, b), to: Math.max(a, b) });
     });
     canvas.addEventListener('dblclick', () => this.options.onZoom(undefined));
     // Keyboard: + and - zoom around the middle, arrows pan, 0 zooms out.

@@ -1,7 +1,11 @@
 // Sample Preview sidebar view: the newest validation video of the selected run, muted and looping, with its step;
 // a click opens the run's sample gallery. An empty state says what to do first.
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { SamplePreviewHostMessage, SamplePreviewSample, SamplePreviewViewMessage } from '../../src/protocol/samplePreview';
+import type {
+  SamplePreviewHostMessage,
+  SamplePreviewSample,
+  SamplePreviewViewMessage,
+} from '../../src/protocol/samplePreview';
 import { HostChannel } from '../shared/host';
 import './samplePreview.css';
 import { renderEmptyState } from '../shared/emptyState';
@@ -11,14 +15,22 @@ let shown: { src: string; video: HTMLVideoElement } | undefined;
 
 const channel = new HostChannel<SamplePreviewHostMessage, SamplePreviewViewMessage>((message) => {
   switch (message.type) {
-    case 'empty': return renderEmpty(message.reason);
-    case 'waiting': return renderText(message.run, message.text, message.level);
-    case 'loading': return renderLoading(message.run, message.step, message.fraction);
-    case 'sample': return renderSample(message);
+    case 'empty':
+      return renderEmpty(message.reason);
+    case 'waiting':
+      return renderText(message.run, message.text, message.level);
+    case 'loading':
+      return renderLoading(message.run, message.step, message.fraction);
+    case 'sample':
+      return renderSample(message);
   }
 });
 
-function node<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function node<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (className) element.className = className;
   if (text !== undefined) element.textContent = text;
@@ -38,12 +50,20 @@ function show(...children: HTMLElement[]): void {
 
 function renderEmpty(reason: string): void {
   shown = undefined;
-  renderEmptyState(app, { icon: 'device-camera-video', message: reason, action: { label: 'Start Flexiv Training', run: () => channel.post({ type: 'startTraining' }) } });
+  renderEmptyState(app, {
+    icon: 'device-camera-video',
+    message: reason,
+    action: { label: 'Start Flexiv Training', run: () => channel.post({ type: 'startTraining' }) },
+  });
 }
 
 function renderText(run: string, text: string, level: 'info' | 'warning'): void {
   const box = node('div', 'empty-state');
-  box.append(icon(level === 'warning' ? 'warning' : 'device-camera-video'), node('strong', undefined, run), node('p', level === 'warning' ? 'warning-banner' : undefined, text));
+  box.append(
+    icon(level === 'warning' ? 'warning' : 'device-camera-video'),
+    node('strong', undefined, run),
+    node('p', level === 'warning' ? 'warning-banner' : undefined, text),
+  );
   show(box);
 }
 
@@ -53,7 +73,12 @@ function renderLoading(run: string, step: number, fraction: number): void {
   bar.value = Math.round(fraction * 100);
   bar.max = 100;
   bar.setAttribute('aria-label', 'Fetching the video');
-  box.append(icon('loading', true), node('strong', undefined, run), node('p', undefined, `Fetching the video of step ${step.toLocaleString('en-US')}…`), bar);
+  box.append(
+    icon('loading', true),
+    node('strong', undefined, run),
+    node('p', undefined, `Fetching the video of step ${step.toLocaleString('en-US')}…`),
+    bar,
+  );
   show(box);
 }
 
@@ -69,7 +94,10 @@ function renderSample(sample: SamplePreviewSample): void {
   video.playsInline = true;
   video.title = 'Open the sample gallery';
   video.tabIndex = 0;
-  video.setAttribute('aria-label', `Validation video of step ${sample.step}, ${sample.run}. Press Enter to open the sample gallery.`);
+  video.setAttribute(
+    'aria-label',
+    `Validation video of step ${sample.step}, ${sample.run}. Press Enter to open the sample gallery.`,
+  );
   video.addEventListener('click', () => channel.post({ type: 'openGallery' }));
   video.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' || event.key === ' ') channel.post({ type: 'openGallery' });

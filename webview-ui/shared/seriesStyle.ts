@@ -1,8 +1,14 @@
 // One line style per dimension for the episode charts, told apart by colour and, past the theme's clearly distinct
 // colours, by dash pattern: yellow and orange look alike in several themes, so they never both come undashed.
 
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-orange',
-  '--vscode-charts-purple', '--vscode-charts-foreground'];
+const PALETTE = [
+  '--vscode-charts-blue',
+  '--vscode-charts-red',
+  '--vscode-charts-green',
+  '--vscode-charts-orange',
+  '--vscode-charts-purple',
+  '--vscode-charts-foreground',
+];
 const DASHES: number[][] = [[], [6, 3], [2, 2]];
 
 export interface SeriesStyle {

@@ -18,42 +18,89 @@ import { clearSampleCache, openOutputFolder, openRunDashboard, openSampleGallery
 import { downloadCheckpoint } from './downloadCheckpoint';
 import type { MonitoringServices } from './services';
 
-export function registerMonitoring(training: TrainingServices, context: vscode.ExtensionContext, tree: RunsTree, treeView: vscode.TreeView<RunsNode>): void {
+export function registerMonitoring(
+  training: TrainingServices,
+  context: vscode.ExtensionContext,
+  tree: RunsTree,
+  treeView: vscode.TreeView<RunsNode>,
+): void {
   const { hosts, settings, log, model } = training;
   const outputs = new RunOutputs(hosts, settings, log);
   const downloads = new CheckpointDownloads();
   const selection = new RunSelection(context.workspaceState);
   const metrics = new RunMetricsStore(hosts, settings, context.globalStorageUri, log);
   const samples = new SampleLibrary(hosts, settings, context.globalStorageUri);
-  const services: MonitoringServices = { ...training, context, extensionUri: context.extensionUri, outputs, metrics, samples, downloads, selection };
+  const services: MonitoringServices = {
+    ...training,
+    context,
+    extensionUri: context.extensionUri,
+    outputs,
+    metrics,
+    samples,
+    downloads,
+    selection,
+  };
   const panels = new DashboardPanels(services);
   const checkpoints = new RunCheckpoints(outputs, downloads, settings);
   tree.setRunChildren(checkpoints);
   const preview = new SamplePreviewView(services, () => openSampleGallery(services, panels));
   const command = guardedCommands(log);
   context.subscriptions.push(
-    outputs, downloads, selection, metrics, samples, panels, checkpoints, preview,
+    outputs,
+    downloads,
+    selection,
+    metrics,
+    samples,
+    panels,
+    checkpoints,
+    preview,
     vscode.window.registerWebviewPanelSerializer(RUN_DASHBOARD_VIEW_TYPE, panels),
     vscode.window.registerWebviewViewProvider(SAMPLE_PREVIEW_VIEW_ID, preview),
     vscode.workspace.registerTextDocumentContentProvider(REMOTE_FILE_SCHEME, new RemoteFiles(hosts)),
     treeView.onDidChangeSelection((event) => {
       const node = event.selection[0];
-      const summary = node?.kind === 'run' ? node.summary : node?.kind === 'checkpoint' ? model.find(node.host, node.runId) : undefined;
+      const summary =
+        node?.kind === 'run'
+          ? node.summary
+          : node?.kind === 'checkpoint'
+            ? model.find(node.host, node.runId)
+            : undefined;
       if (node && 'host' in node && typeof node.host === 'string' && summary) {
-        selection.select({ target: { kind: 'run', host: node.host, runId: summary.record.runId }, label: summary.record.name, outputDir: summary.record.outputDir });
+        selection.select({
+          target: { kind: 'run', host: node.host, runId: summary.record.runId },
+          label: summary.record.name,
+          outputDir: summary.record.outputDir,
+        });
       }
     }),
-    command('ctrlWorld.openRunDashboard', (argument?: Parameters<typeof openRunDashboard>[2]) => openRunDashboard(services, panels, argument)),
-    command('ctrlWorld.openOutputFolder', (uri?: vscode.Uri) => openOutputFolder(services, panels, uri instanceof vscode.Uri ? uri : undefined)),
-    command('ctrlWorld.downloadCheckpoint', (argument?: Parameters<typeof downloadCheckpoint>[1]) => downloadCheckpoint(services, argument)),
+    command('ctrlWorld.openRunDashboard', (argument?: Parameters<typeof openRunDashboard>[2]) =>
+      openRunDashboard(services, panels, argument),
+    ),
+    command('ctrlWorld.openOutputFolder', (uri?: vscode.Uri) =>
+      openOutputFolder(services, panels, uri instanceof vscode.Uri ? uri : undefined),
+    ),
+    command('ctrlWorld.downloadCheckpoint', (argument?: Parameters<typeof downloadCheckpoint>[1]) =>
+      downloadCheckpoint(services, argument),
+    ),
     command('ctrlWorld.openSampleGallery', () => openSampleGallery(services, panels)),
     command('ctrlWorld.clearSampleCache', () => clearSampleCache(services)),
   );
   // The followed run is the natural first choice for the preview after a fresh start.
   const followed = hosts.followed;
   if (!selection.current && followed) {
-    void hosts.registry(followed.host).then((registry) => registry.get(followed.runId)).then((summary) => {
-      if (!selection.current) selection.select({ target: { kind: 'run', host: followed.host, runId: followed.runId }, label: summary.record.name, outputDir: summary.record.outputDir });
-    }, () => undefined);
+    void hosts
+      .registry(followed.host)
+      .then((registry) => registry.get(followed.runId))
+      .then(
+        (summary) => {
+          if (!selection.current)
+            selection.select({
+              target: { kind: 'run', host: followed.host, runId: followed.runId },
+              label: summary.record.name,
+              outputDir: summary.record.outputDir,
+            });
+        },
+        () => undefined,
+      );
   }
 }

@@ -22,7 +22,10 @@ interface Row extends vscode.QuickPickItem {
   readonly outcome?: PreflightOutcome;
 }
 
-export function runPreflightChecklist(title: string, run: (onCheck: (check: PreflightCheck) => void, signal: AbortSignal) => Promise<PreflightResult>): Promise<PreflightOutcome | undefined> {
+export function runPreflightChecklist(
+  title: string,
+  run: (onCheck: (check: PreflightCheck) => void, signal: AbortSignal) => Promise<PreflightResult>,
+): Promise<PreflightOutcome | undefined> {
   const quickPick = vscode.window.createQuickPick<Row>();
   const controller = new AbortController();
   quickPick.title = title;
@@ -30,8 +33,12 @@ export function runPreflightChecklist(title: string, run: (onCheck: (check: Pref
   quickPick.matchOnDetail = true;
   quickPick.busy = true;
   quickPick.placeholder = 'Checking the host…';
-  const rows = new Map<string, Row>(PREFLIGHT_CHECKS.map(([id, label]) => [id, { label: `$(circle-large-outline) ${label}`, detail: 'waiting' }]));
-  const render = (head: Row[] = []) => { quickPick.items = [...head, ...rows.values()]; };
+  const rows = new Map<string, Row>(
+    PREFLIGHT_CHECKS.map(([id, label]) => [id, { label: `$(circle-large-outline) ${label}`, detail: 'waiting' }]),
+  );
+  const render = (head: Row[] = []) => {
+    quickPick.items = [...head, ...rows.values()];
+  };
   render();
   return new Promise((resolve) => {
     let done = false;
@@ -56,21 +63,36 @@ export function runPreflightChecklist(title: string, run: (onCheck: (check: Pref
         outcome: item.fix ? { kind: 'fix', fix: item.fix, check: item } : undefined,
       });
       render();
-    }, controller.signal).then((result) => {
-      const failed = result.checks.filter((item) => !item.ok).length;
-      const head: Row[] = result.ok
-        ? [{ label: '$(rocket) Start training', description: 'all checks passed', alwaysShow: true, outcome: { kind: 'launch', result } }]
-        : [{ label: '$(refresh) Run the preflight again', alwaysShow: true, outcome: { kind: 'again' } }];
-      render(head);
-      quickPick.busy = false;
-      quickPick.placeholder = result.ok ? 'All checks passed: press Enter to start training.' : `${failed} check${failed > 1 ? 's' : ''} failed: pick one to fix it, or press Escape.`;
-      const firstFix = [...rows.values()].find((row) => row.outcome);
-      quickPick.activeItems = [result.ok ? head[0] : firstFix ?? head[0]];
-    }, (error: unknown) => {
-      if (done) return;
-      rows.set('reachable', { label: '$(error) Preflight failed', detail: error instanceof Error ? error.message : String(error) });
-      render([{ label: '$(refresh) Run the preflight again', alwaysShow: true, outcome: { kind: 'again' } }]);
-      quickPick.busy = false;
-    });
+    }, controller.signal).then(
+      (result) => {
+        const failed = result.checks.filter((item) => !item.ok).length;
+        const head: Row[] = result.ok
+          ? [
+              {
+                label: '$(rocket) Start training',
+                description: 'all checks passed',
+                alwaysShow: true,
+                outcome: { kind: 'launch', result },
+              },
+            ]
+          : [{ label: '$(refresh) Run the preflight again', alwaysShow: true, outcome: { kind: 'again' } }];
+        render(head);
+        quickPick.busy = false;
+        quickPick.placeholder = result.ok
+          ? 'All checks passed: press Enter to start training.'
+          : `${failed} check${failed > 1 ? 's' : ''} failed: pick one to fix it, or press Escape.`;
+        const firstFix = [...rows.values()].find((row) => row.outcome);
+        quickPick.activeItems = [result.ok ? head[0] : (firstFix ?? head[0])];
+      },
+      (error: unknown) => {
+        if (done) return;
+        rows.set('reachable', {
+          label: '$(error) Preflight failed',
+          detail: error instanceof Error ? error.message : String(error),
+        });
+        render([{ label: '$(refresh) Run the preflight again', alwaysShow: true, outcome: { kind: 'again' } }]);
+        quickPick.busy = false;
+      },
+    );
   });
 }

@@ -18,15 +18,25 @@ function configure(input: vscode.QuickPick<vscode.QuickPickItem> | vscode.InputB
 }
 
 /** One item, from items that may still be loading; a load error is shown in the picker's place. */
-export function pickOne<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: StepOptions & { activeIndex?: number }): Promise<T | undefined> {
+export function pickOne<T extends vscode.QuickPickItem>(
+  items: T[] | Promise<T[]>,
+  options: StepOptions & { activeIndex?: number },
+): Promise<T | undefined> {
   return pick(items, options, false).then((picked) => picked?.[0]);
 }
 
-export function pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: StepOptions): Promise<T[] | undefined> {
+export function pickMany<T extends vscode.QuickPickItem>(
+  items: T[] | Promise<T[]>,
+  options: StepOptions,
+): Promise<T[] | undefined> {
   return pick(items, options, true);
 }
 
-function pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: StepOptions & { activeIndex?: number }, many: boolean): Promise<T[] | undefined> {
+function pick<T extends vscode.QuickPickItem>(
+  items: T[] | Promise<T[]>,
+  options: StepOptions & { activeIndex?: number },
+  many: boolean,
+): Promise<T[] | undefined> {
   const quickPick = vscode.window.createQuickPick<T>();
   configure(quickPick as unknown as vscode.QuickPick<vscode.QuickPickItem>, options);
   quickPick.canSelectMany = many;
@@ -48,20 +58,27 @@ function pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options
     });
     quickPick.onDidHide(() => finish(undefined));
     quickPick.show();
-    Promise.resolve(items).then((loaded) => {
-      quickPick.items = loaded;
-      if (many) quickPick.selectedItems = loaded.filter((item) => item.picked);
-      else {
-        const active = loaded.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator)[options.activeIndex ?? 0];
-        if (active) quickPick.activeItems = [active];
-      }
-      quickPick.busy = false;
-    }, (error: unknown) => finish(undefined, error));
+    Promise.resolve(items).then(
+      (loaded) => {
+        quickPick.items = loaded;
+        if (many) quickPick.selectedItems = loaded.filter((item) => item.picked);
+        else {
+          const active = loaded.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator)[
+            options.activeIndex ?? 0
+          ];
+          if (active) quickPick.activeItems = [active];
+        }
+        quickPick.busy = false;
+      },
+      (error: unknown) => finish(undefined, error),
+    );
   });
 }
 
 /** Text with validation as the user types; `validate` returns a message for bad input. */
-export function askText(options: StepOptions & { value?: string; prompt?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined> {
+export function askText(
+  options: StepOptions & { value?: string; prompt?: string; validate?: (value: string) => string | undefined },
+): Promise<string | undefined> {
   const box = vscode.window.createInputBox();
   configure(box, options);
   box.value = options.value ?? '';
@@ -74,7 +91,9 @@ export function askText(options: StepOptions & { value?: string; prompt?: string
       box.dispose();
       resolve(value);
     };
-    box.onDidChangeValue((value) => { box.validationMessage = options.validate?.(value); });
+    box.onDidChangeValue((value) => {
+      box.validationMessage = options.validate?.(value);
+    });
     box.onDidAccept(() => {
       const message = options.validate?.(box.value);
       if (message) box.validationMessage = message;

@@ -7,7 +7,15 @@ import { RunsModel } from '../../training/runsModel';
 import { RunFollowing } from '../../training/runFollowing';
 import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
-import { clearWandbKey, continueFromCheckpoint, followRun, removeHost, setWandbKey, stopRun, type RunArgument } from './runCommands';
+import {
+  clearWandbKey,
+  continueFromCheckpoint,
+  followRun,
+  removeHost,
+  setWandbKey,
+  stopRun,
+  type RunArgument,
+} from './runCommands';
 import { openInWandb, syncRunToWandb } from './wandbCommands';
 import type { TrainingServices } from './services';
 import type { RunsNode } from '../../views/runsTree';
@@ -23,7 +31,10 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
   const services: TrainingServices = { hosts, model, following, settings, log };
   const command = guardedCommands(log);
   context.subscriptions.push(
-    model, statusBar, following, tree,
+    model,
+    statusBar,
+    following,
+    tree,
     treeView,
     // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
     // the explorer) it uses that file.
@@ -39,7 +50,9 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     command('ctrlWorld.refreshRuns', () => model.refresh()),
     command('ctrlWorld.followRun', (argument?: Parameters<typeof followRun>[1]) => followRun(services, argument)),
     command('ctrlWorld.stopRun', (argument?: Parameters<typeof stopRun>[1]) => stopRun(services, argument)),
-    command('ctrlWorld.continueFromCheckpoint', (argument?: Parameters<typeof continueFromCheckpoint>[1]) => continueFromCheckpoint(services, argument)),
+    command('ctrlWorld.continueFromCheckpoint', (argument?: Parameters<typeof continueFromCheckpoint>[1]) =>
+      continueFromCheckpoint(services, argument),
+    ),
     command('ctrlWorld.setWandbKey', () => setWandbKey(services)),
     command('ctrlWorld.openInWandb', (argument?: RunArgument) => openInWandb(services, argument)),
     command('ctrlWorld.syncRunToWandb', (argument?: RunArgument) => syncRunToWandb(services, argument)),

@@ -12,17 +12,33 @@ import { startTraining } from './startTraining';
 /** A run as commands receive it: a tree node, the status bar's {host, runId}, or nothing (then the user picks). */
 export type RunArgument = RunsNode | { host: string; runId: string } | undefined;
 
-export async function resolveRun(services: TrainingServices, argument: RunArgument, filter: (run: RunSummary) => boolean, purpose: string): Promise<{ host: string; summary: RunSummary } | undefined> {
-  if (argument && 'kind' in argument && argument.kind === 'run') return { host: argument.host, summary: argument.summary };
+export async function resolveRun(
+  services: TrainingServices,
+  argument: RunArgument,
+  filter: (run: RunSummary) => boolean,
+  purpose: string,
+): Promise<{ host: string; summary: RunSummary } | undefined> {
+  if (argument && 'kind' in argument && argument.kind === 'run')
+    return { host: argument.host, summary: argument.summary };
   if (argument && 'runId' in argument) {
-    const summary = services.model.find(argument.host, argument.runId) ?? await (await services.hosts.registry(argument.host)).get(argument.runId);
+    const summary =
+      services.model.find(argument.host, argument.runId) ??
+      (await (await services.hosts.registry(argument.host)).get(argument.runId));
     return { host: argument.host, summary };
   }
-  const rows = services.model.list().flatMap((host) => host.runs.filter(filter).map((summary) => ({
-    label: summary.record.name, description: `${hostLabelFor(host.key)} · ${summary.record.state}`, detail: summary.record.outputDir, host: host.key, summary,
-  })));
+  const rows = services.model.list().flatMap((host) =>
+    host.runs.filter(filter).map((summary) => ({
+      label: summary.record.name,
+      description: `${hostLabelFor(host.key)} · ${summary.record.state}`,
+      detail: summary.record.outputDir,
+      host: host.key,
+      summary,
+    })),
+  );
   if (rows.length === 0) {
-    void vscode.window.showInformationMessage(`Ctrl-World: no run to ${purpose}. Runs appear in the Runs view once a host has some.`);
+    void vscode.window.showInformationMessage(
+      `Ctrl-World: no run to ${purpose}. Runs appear in the Runs view once a host has some.`,
+    );
     return undefined;
   }
   const picked = await pickOne(rows, { title: `Run to ${purpose}` });
@@ -39,18 +55,29 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
   if (!run) return;
   const { record } = run.summary;
   const grace = services.settings.stopGraceSeconds;
-  const confirm = await vscode.window.showWarningMessage(`Stop run ${record.name} on ${hostLabelFor(run.host)}?`, {
-    modal: true, detail: `Its processes get SIGTERM, and SIGKILL after ${grace} s. Checkpoints already saved in ${record.outputDir} stay.`,
-  }, 'Stop Run');
+  const confirm = await vscode.window.showWarningMessage(
+    `Stop run ${record.name} on ${hostLabelFor(run.host)}?`,
+    {
+      modal: true,
+      detail: `Its processes get SIGTERM, and SIGKILL after ${grace} s. Checkpoints already saved in ${record.outputDir} stay.`,
+    },
+    'Stop Run',
+  );
   if (confirm !== 'Stop Run') return;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${record.name}…` },
-      async () => (await services.hosts.registry(run.host)).stop(record.runId, grace));
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stopping ${record.name}…` },
+      async () => (await services.hosts.registry(run.host)).stop(record.runId, grace),
+    );
     void services.model.refresh(run.host);
     if (result.remaining.length > 0) {
-      void vscode.window.showErrorMessage(`Ctrl-World: run ${record.name} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive on ${hostLabelFor(run.host)}. Check them with ps or nvidia-smi.`);
+      void vscode.window.showErrorMessage(
+        `Ctrl-World: run ${record.name} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive on ${hostLabelFor(run.host)}. Check them with ps or nvidia-smi.`,
+      );
     } else {
-      void vscode.window.showInformationMessage(`Ctrl-World: run ${record.name} stopped${result.signal ? ` (SIG${result.signal})` : ''}; no process of it is left on the host.`);
+      void vscode.window.showInformationMessage(
+        `Ctrl-World: run ${record.name} stopped${result.signal ? ` (SIG${result.signal})` : ''}; no process of it is left on the host.`,
+      );
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: could not stop run ${record.name}: ${describeError(error)}`);
@@ -78,10 +105,18 @@ async function finishedCheckpoints(services: TrainingServices, host: string, dir
   return files;
 }
 
-export async function continueFromCheckpoint(services: TrainingServices, argument: RunArgument | CheckpointArgument): Promise<void> {
+export async function continueFromCheckpoint(
+  services: TrainingServices,
+  argument: RunArgument | CheckpointArgument,
+): Promise<void> {
   const chosen = isCheckpointArgument(argument) ? argument : undefined;
   if (chosen && !chosen.runId) return continueFromFolder(services, chosen);
-  const run = await resolveRun(services, chosen ? { host: chosen.host, runId: chosen.runId! } : argument as RunArgument, (summary) => !isActive(summary.record.state), 'continue');
+  const run = await resolveRun(
+    services,
+    chosen ? { host: chosen.host, runId: chosen.runId! } : (argument as RunArgument),
+    (summary) => !isActive(summary.record.state),
+    'continue',
+  );
   if (!run) return;
   const { record } = run.summary;
   let picked: { file: CheckpointFile } | undefined;
@@ -89,11 +124,21 @@ export async function continueFromCheckpoint(services: TrainingServices, argumen
     const files = finishedCheckpoints(services, run.host, record.outputDir);
     if (chosen) {
       const file = (await files).find((candidate) => candidate.step === chosen.checkpoint.step);
-      if (!file) throw new Error(`checkpoint-${chosen.checkpoint.step}.pt is not a finished checkpoint of ${record.outputDir}.`);
+      if (!file)
+        throw new Error(`checkpoint-${chosen.checkpoint.step}.pt is not a finished checkpoint of ${record.outputDir}.`);
       picked = { file };
     } else {
-      const items = files.then((list) => list.map((file) => ({ label: `$(save) ${file.name}`, description: `step ${file.step.toLocaleString('en-US')}`, file })));
-      picked = await pickOne(items, { title: `Continue ${record.name} from a checkpoint`, placeholder: 'The checkpoint whose weights the new run starts from' });
+      const items = files.then((list) =>
+        list.map((file) => ({
+          label: `$(save) ${file.name}`,
+          description: `step ${file.step.toLocaleString('en-US')}`,
+          file,
+        })),
+      );
+      picked = await pickOne(items, {
+        title: `Continue ${record.name} from a checkpoint`,
+        placeholder: 'The checkpoint whose weights the new run starts from',
+      });
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
@@ -114,7 +159,11 @@ export async function continueFromCheckpoint(services: TrainingServices, argumen
 /** A checkpoint of a folder with no run record: the Ctrl-World folder and config are asked for as for a new run. */
 async function continueFromFolder(services: TrainingServices, chosen: CheckpointArgument): Promise<void> {
   try {
-    if (!(await finishedCheckpoints(services, chosen.host, chosen.dir)).some((file) => file.step === chosen.checkpoint.step)) {
+    if (
+      !(await finishedCheckpoints(services, chosen.host, chosen.dir)).some(
+        (file) => file.step === chosen.checkpoint.step,
+      )
+    ) {
       throw new Error(`checkpoint-${chosen.checkpoint.step}.pt is not a finished checkpoint of ${chosen.dir}.`);
     }
   } catch (error) {
@@ -132,15 +181,25 @@ async function continueFromFolder(services: TrainingServices, chosen: Checkpoint
 }
 
 async function confirmContinue(step: number): Promise<boolean> {
-  const understood = await vscode.window.showInformationMessage(`Continue from checkpoint-${step}.pt as a new run?`, {
-    modal: true,
-    detail: 'Upstream Ctrl-World resumes by loading weights only: the step counter, the optimizer state and the learning rate start again from zero, so the new run counts steps from 0 and names its checkpoints from the first interval again. It writes into a new output folder, so no earlier checkpoint is overwritten.',
-  }, 'Continue');
+  const understood = await vscode.window.showInformationMessage(
+    `Continue from checkpoint-${step}.pt as a new run?`,
+    {
+      modal: true,
+      detail:
+        'Upstream Ctrl-World resumes by loading weights only: the step counter, the optimizer state and the learning rate start again from zero, so the new run counts steps from 0 and names its checkpoints from the first interval again. It writes into a new output folder, so no earlier checkpoint is overwritten.',
+    },
+    'Continue',
+  );
   return understood === 'Continue';
 }
 
 export async function setWandbKey(services: TrainingServices): Promise<void> {
-  const key = await askText({ title: 'WandB API key', prompt: 'Kept in VS Code\'s secret storage; passed only to the training process\'s environment, never written to a log, run.json or settings', validate: (value) => (/^\S+$/.test(value.trim()) ? undefined : 'Paste the key from wandb.ai/authorize') });
+  const key = await askText({
+    title: 'WandB API key',
+    prompt:
+      "Kept in VS Code's secret storage; passed only to the training process's environment, never written to a log, run.json or settings",
+    validate: (value) => (/^\S+$/.test(value.trim()) ? undefined : 'Paste the key from wandb.ai/authorize'),
+  });
   if (!key) return;
   await services.hosts.setWandbKey(key);
   void vscode.window.showInformationMessage('Ctrl-World: the WandB key is stored; new runs can log online.');
@@ -148,7 +207,9 @@ export async function setWandbKey(services: TrainingServices): Promise<void> {
 
 export async function clearWandbKey(services: TrainingServices): Promise<void> {
   await services.hosts.setWandbKey(undefined);
-  void vscode.window.showInformationMessage('Ctrl-World: the WandB key is removed; new runs log offline unless you set one again.');
+  void vscode.window.showInformationMessage(
+    'Ctrl-World: the WandB key is removed; new runs log offline unless you set one again.',
+  );
 }
 
 export async function removeHost(services: TrainingServices, node: RunsNode | undefined): Promise<void> {

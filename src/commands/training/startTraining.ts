@@ -28,45 +28,101 @@ const STEPS = 6;
 
 export async function startTraining(services: TrainingServices, seed: TrainingSeed = {}): Promise<void> {
   const title = seed.title ?? 'Start Flexiv Training';
-  const host = seed.host ?? await pickGpuHost(services.settings, services.hosts, { title, step: 1, totalSteps: STEPS, placeholder: 'The GPU host to train on' });
+  const host =
+    seed.host ??
+    (await pickGpuHost(services.settings, services.hosts, {
+      title,
+      step: 1,
+      totalSteps: STEPS,
+      placeholder: 'The GPU host to train on',
+    }));
   if (!host) return;
-  const folder = seed.folder ?? await askText({ title, step: 2, totalSteps: STEPS, value: services.hosts.folderFor(host), prompt: `The Ctrl-World checkout on ${hostLabelFor(host)} (holds scripts/train_wm.py)`, validate: (value) => (value.trim() ? undefined : 'Enter a folder') });
+  const folder =
+    seed.folder ??
+    (await askText({
+      title,
+      step: 2,
+      totalSteps: STEPS,
+      value: services.hosts.folderFor(host),
+      prompt: `The Ctrl-World checkout on ${hostLabelFor(host)} (holds scripts/train_wm.py)`,
+      validate: (value) => (value.trim() ? undefined : 'Enter a folder'),
+    }));
   if (!folder) return;
   await services.hosts.rememberFolder(host, folder);
   const registry = await services.hosts.registry(host);
-  const config = seed.config ?? await pickConfig(services, host, folder, title);
+  const config = seed.config ?? (await pickConfig(services, host, folder, title));
   if (!config) return;
-  const configText = config.kind === 'local' ? config.text : (await registry.host.exec(['cat', '--', await registry.host.resolve(config.path, await registry.host.resolve(folder))])).stdout;
+  const configText =
+    config.kind === 'local'
+      ? config.text
+      : (
+          await registry.host.exec([
+            'cat',
+            '--',
+            await registry.host.resolve(config.path, await registry.host.resolve(folder)),
+          ])
+        ).stdout;
   const configured = parseConfig(configText).values.output_dir;
   let gpus = await pickGpus(services, host, title);
   if (!gpus) return;
-  let outputDir = await askText({ title, step: 5, totalSteps: STEPS, value: seed.outputDir ?? (typeof configured === 'string' ? configured : 'model_ckpt/flexiv_finetune'), prompt: 'Output folder for checkpoints and samples (relative to the checkout, or absolute); a new folder never overwrites a run', validate: (value) => (value.trim() ? undefined : 'Enter a folder') });
+  let outputDir = await askText({
+    title,
+    step: 5,
+    totalSteps: STEPS,
+    value: seed.outputDir ?? (typeof configured === 'string' ? configured : 'model_ckpt/flexiv_finetune'),
+    prompt:
+      'Output folder for checkpoints and samples (relative to the checkout, or absolute); a new folder never overwrites a run',
+    validate: (value) => (value.trim() ? undefined : 'Enter a folder'),
+  });
   if (!outputDir) return;
   let wandb = await pickWandb(services, title);
   if (!wandb) return;
   let port = services.settings.mainProcessPort;
   while (true) {
     const chosen = { gpus, outputDir, wandb, port };
-    const outcome = await runPreflightChecklist(`Preflight · ${hostLabelFor(host)}`, (onCheck, signal) => runPreflight({
-      registry, workdir: folder, config, gpus: chosen.gpus, outputDir: chosen.outputDir, mainProcessPort: chosen.port,
-      wandb: chosen.wandb.mode === 'online' ? 'online' : chosen.wandb.mode === 'offline' ? 'offline' : 'no-key',
-      detach: services.settings.trainingDetach, envSetup: services.settings.remoteEnvSetup, environment: services.settings.trainingEnvironment, ckptPath: seed.ckptPath, onCheck, signal,
-    }));
+    const outcome = await runPreflightChecklist(`Preflight · ${hostLabelFor(host)}`, (onCheck, signal) =>
+      runPreflight({
+        registry,
+        workdir: folder,
+        config,
+        gpus: chosen.gpus,
+        outputDir: chosen.outputDir,
+        mainProcessPort: chosen.port,
+        wandb: chosen.wandb.mode === 'online' ? 'online' : chosen.wandb.mode === 'offline' ? 'offline' : 'no-key',
+        detach: services.settings.trainingDetach,
+        envSetup: services.settings.remoteEnvSetup,
+        environment: services.settings.trainingEnvironment,
+        ckptPath: seed.ckptPath,
+        onCheck,
+        signal,
+      }),
+    );
     if (!outcome) return;
     if (outcome.kind === 'launch') {
-      if (outcome.result.context && chosen.wandb.mode !== 'missing') await launch(services, host, outcome.result.context, { wandb: chosen.wandb, port, seed });
+      if (outcome.result.context && chosen.wandb.mode !== 'missing')
+        await launch(services, host, outcome.result.context, { wandb: chosen.wandb, port, seed });
       return;
     }
     if (outcome.kind === 'again') continue;
     if (outcome.fix === 'new-output-folder') {
-      const next = await askText({ title, value: `${outputDir.replace(/\/+$/, '')}-${stamp()}`, prompt: 'A new output folder: earlier checkpoints stay untouched', validate: (value) => (value.trim() ? undefined : 'Enter a folder') });
+      const next = await askText({
+        title,
+        value: `${outputDir.replace(/\/+$/, '')}-${stamp()}`,
+        prompt: 'A new output folder: earlier checkpoints stay untouched',
+        validate: (value) => (value.trim() ? undefined : 'Enter a folder'),
+      });
       if (next) outputDir = next;
     } else if (outcome.fix === 'pick-gpus') {
       gpus = (await pickGpus(services, host, title)) ?? gpus;
     } else if (outcome.fix === 'set-wandb-key') {
       wandb = (await pickWandb(services, title, true)) ?? wandb;
     } else if (outcome.fix === 'pick-port') {
-      const text = await askText({ title, value: String(port + 1), prompt: 'Main process port for this run (ctrlWorld.training.mainProcessPort sets the default)', validate: (value) => (/^\d+$/.test(value) && Number(value) < 65536 ? undefined : 'Enter a port number') });
+      const text = await askText({
+        title,
+        value: String(port + 1),
+        prompt: 'Main process port for this run (ctrlWorld.training.mainProcessPort sets the default)',
+        validate: (value) => (/^\d+$/.test(value) && Number(value) < 65536 ? undefined : 'Enter a port number'),
+      });
       if (text) port = Number(text);
     } else if (outcome.fix === 'open-config') {
       await openConfig(host, config, registry.host.label);
@@ -80,66 +136,146 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
 
 type WandbPick = WandbChoice | { readonly mode: 'missing' };
 
-async function launch(services: TrainingServices, host: string, context: LaunchContext, options: { wandb: WandbChoice; port: number; seed: TrainingSeed }): Promise<void> {
+async function launch(
+  services: TrainingServices,
+  host: string,
+  context: LaunchContext,
+  options: { wandb: WandbChoice; port: number; seed: TrainingSeed },
+): Promise<void> {
   const registry = await services.hosts.registry(host);
   try {
-    const launched = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting training on ${hostLabelFor(host)}…`, cancellable: true }, (_progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const values = context.values;
-      return launchRun(registry, {
-        workdir: context.workdir, configSource: context.configSource, configText: context.configText, outputDir: context.outputDir,
-        gpus: context.gpus, mainProcessPort: options.port, wandb: options.wandb, detach: services.settings.trainingDetach,
-        envSetup: services.settings.remoteEnvSetup, git: context.git, ckptPath: options.seed.ckptPath, continuedFrom: options.seed.continuedFrom,
-        mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
-        totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
-      }, controller.signal);
-    });
-    services.log.info(`Started run ${launched.runId} on ${hostLabelFor(host)} (pid ${launched.pid}, output ${launched.outputDir}).`);
+    const launched = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Starting training on ${hostLabelFor(host)}…`,
+        cancellable: true,
+      },
+      (_progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const values = context.values;
+        return launchRun(
+          registry,
+          {
+            workdir: context.workdir,
+            configSource: context.configSource,
+            configText: context.configText,
+            outputDir: context.outputDir,
+            gpus: context.gpus,
+            mainProcessPort: options.port,
+            wandb: options.wandb,
+            detach: services.settings.trainingDetach,
+            envSetup: services.settings.remoteEnvSetup,
+            git: context.git,
+            ckptPath: options.seed.ckptPath,
+            continuedFrom: options.seed.continuedFrom,
+            mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
+            totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
+          },
+          controller.signal,
+        );
+      },
+    );
+    services.log.info(
+      `Started run ${launched.runId} on ${hostLabelFor(host)} (pid ${launched.pid}, output ${launched.outputDir}).`,
+    );
     await services.hosts.remember(host);
     services.following.launchedHere(launched.runId);
     await services.following.follow(host, launched.runId, true);
     void services.model.refresh(host);
-    void vscode.window.showInformationMessage(`Ctrl-World: training started on ${hostLabelFor(host)} (run ${launched.runId}). It keeps running if VS Code closes or the network drops.`);
+    void vscode.window.showInformationMessage(
+      `Ctrl-World: training started on ${hostLabelFor(host)} (run ${launched.runId}). It keeps running if VS Code closes or the network drops.`,
+    );
   } catch (error) {
     services.log.error(`Starting training on ${hostLabelFor(host)} failed: ${describeError(error)}`);
-    const choice = await vscode.window.showErrorMessage(`Ctrl-World: training did not start. ${describeError(error)}`, 'Show Output');
+    const choice = await vscode.window.showErrorMessage(
+      `Ctrl-World: training did not start. ${describeError(error)}`,
+      'Show Output',
+    );
     if (choice) services.log.show();
   }
 }
 
-async function pickConfig(services: TrainingServices, host: string, folder: string, title: string): Promise<ConfigSource | undefined> {
+async function pickConfig(
+  services: TrainingServices,
+  host: string,
+  folder: string,
+  title: string,
+): Promise<ConfigSource | undefined> {
   const registry = await services.hosts.registry(host);
   const found = (async () => {
     const dir = await registry.host.resolve(folder);
     const result = await registry.host.exec(['sh', '-c', 'cd "$1" && ls -1 config*.py', 'sh', dir]);
-    const names = result.stdout.split('\n').filter(Boolean).sort((a, b) => Number(b === 'config_flexiv.py') - Number(a === 'config_flexiv.py'));
+    const names = result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .sort((a, b) => Number(b === 'config_flexiv.py') - Number(a === 'config_flexiv.py'));
     // Say why the list is empty instead of showing only the local-file choice.
-    const none = names.length === 0 ? [{ label: `No config*.py in ${dir} on ${hostLabelFor(host)}`, kind: vscode.QuickPickItemKind.Separator, name: undefined as string | undefined }] : [];
+    const none =
+      names.length === 0
+        ? [
+            {
+              label: `No config*.py in ${dir} on ${hostLabelFor(host)}`,
+              kind: vscode.QuickPickItemKind.Separator,
+              name: undefined as string | undefined,
+            },
+          ]
+        : [];
     return [
       ...none,
-      ...names.map((name) => ({ label: `$(file-code) ${name}`, description: name === 'config_flexiv.py' ? 'the Flexiv config' : undefined, name })),
-      { label: '$(folder-opened) Use a local file…', description: 'copied into the run folder as its snapshot', name: undefined as string | undefined },
+      ...names.map((name) => ({
+        label: `$(file-code) ${name}`,
+        description: name === 'config_flexiv.py' ? 'the Flexiv config' : undefined,
+        name,
+      })),
+      {
+        label: '$(folder-opened) Use a local file…',
+        description: 'copied into the run folder as its snapshot',
+        name: undefined as string | undefined,
+      },
     ];
   })();
-  const picked = await pickOne(found, { title, step: 3, totalSteps: STEPS, placeholder: `The training config (config*.py in ${folder})` });
+  const picked = await pickOne(found, {
+    title,
+    step: 3,
+    totalSteps: STEPS,
+    placeholder: `The training config (config*.py in ${folder})`,
+  });
   if (!picked) return undefined;
   if (picked.name) return { kind: 'host', path: picked.name };
-  const [uri] = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Python config': ['py'] }, title: 'Training config (config_flexiv.py)' }) ?? [];
+  const [uri] =
+    (await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'Python config': ['py'] },
+      title: 'Training config (config_flexiv.py)',
+    })) ?? [];
   return uri ? { kind: 'local', path: uri.fsPath, text: await readFile(uri.fsPath, 'utf8') } : undefined;
 }
 
 async function pickGpus(services: TrainingServices, host: string, title: string): Promise<number[] | undefined> {
   const registry = await services.hosts.registry(host);
-  const items = queryGpus(registry.host).then((gpus) => gpus.map((gpu) => ({
-    label: `GPU ${gpu.index}`,
-    description: `${gpu.name} · ${describeGpu(gpu)}`,
-    detail: gpu.processes.length ? gpu.processes.map((p) => `pid ${p.pid} ${p.name}${p.usedMemoryMiB ? ` (${(p.usedMemoryMiB / 1024).toFixed(1)} GiB)` : ''}`).join(', ') : undefined,
-    picked: gpu.processes.length === 0,
-    index: gpu.index,
-  })));
+  const items = queryGpus(registry.host).then((gpus) =>
+    gpus.map((gpu) => ({
+      label: `GPU ${gpu.index}`,
+      description: `${gpu.name} · ${describeGpu(gpu)}`,
+      detail: gpu.processes.length
+        ? gpu.processes
+            .map(
+              (p) => `pid ${p.pid} ${p.name}${p.usedMemoryMiB ? ` (${(p.usedMemoryMiB / 1024).toFixed(1)} GiB)` : ''}`,
+            )
+            .join(', ')
+        : undefined,
+      picked: gpu.processes.length === 0,
+      index: gpu.index,
+    })),
+  );
   try {
-    const picked = await pickMany(items, { title, step: 4, totalSteps: STEPS, placeholder: 'GPUs for this run (free ones are selected); one training process each' });
+    const picked = await pickMany(items, {
+      title,
+      step: 4,
+      totalSteps: STEPS,
+      placeholder: 'GPUs for this run (free ones are selected); one training process each',
+    });
     return picked?.map((item) => item.index);
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
@@ -150,13 +286,38 @@ async function pickGpus(services: TrainingServices, host: string, title: string)
 async function pickWandb(services: TrainingServices, title: string, askKey = false): Promise<WandbPick | undefined> {
   let key = await services.hosts.wandbKey();
   if (askKey && !key) {
-    key = await vscode.window.showInputBox({ title: 'WandB API key', prompt: 'Stored in VS Code\'s secret storage; passed only to the training process\'s environment', password: true, ignoreFocusOut: true });
+    key = await vscode.window.showInputBox({
+      title: 'WandB API key',
+      prompt: "Stored in VS Code's secret storage; passed only to the training process's environment",
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (key) await services.hosts.setWandbKey(key.trim());
   }
   const rows = [
-    ...(key ? [{ label: '$(cloud) Log to WandB', description: 'with the stored key', choice: { mode: 'online', apiKey: key } as WandbPick }] : []),
-    { label: '$(circle-slash) Offline', description: 'WANDB_MODE=offline; sync later with "wandb sync"', choice: { mode: 'offline' } as WandbPick },
-    ...(key ? [] : [{ label: '$(key) Set a WandB key…', description: 'then log online', choice: { mode: 'missing' } as WandbPick }]),
+    ...(key
+      ? [
+          {
+            label: '$(cloud) Log to WandB',
+            description: 'with the stored key',
+            choice: { mode: 'online', apiKey: key } as WandbPick,
+          },
+        ]
+      : []),
+    {
+      label: '$(circle-slash) Offline',
+      description: 'WANDB_MODE=offline; sync later with "wandb sync"',
+      choice: { mode: 'offline' } as WandbPick,
+    },
+    ...(key
+      ? []
+      : [
+          {
+            label: '$(key) Set a WandB key…',
+            description: 'then log online',
+            choice: { mode: 'missing' } as WandbPick,
+          },
+        ]),
   ];
   const picked = await pickOne(rows, { title, step: 6, totalSteps: STEPS, placeholder: 'WandB logging' });
   if (picked?.choice.mode === 'missing') return pickWandb(services, title, true);
@@ -170,7 +331,9 @@ async function openConfig(host: string, config: ConfigSource, label: string): Pr
     else await vscode.commands.executeCommand('ctrlWorld.openConfig');
     return;
   }
-  await vscode.window.showInformationMessage(`Ctrl-World: edit ${config.path} on ${label} (for example with the config editor in a Remote-SSH window), then start training again.`);
+  await vscode.window.showInformationMessage(
+    `Ctrl-World: edit ${config.path} on ${label} (for example with the config editor in a Remote-SSH window), then start training again.`,
+  );
 }
 
 function stamp(): string {

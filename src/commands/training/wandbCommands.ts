@@ -27,11 +27,16 @@ export async function openInWandb(services: TrainingServices, argument: RunArgum
     }
     const name = run.summary.record.name;
     if (found?.mode === 'offline') {
-      const choice = await vscode.window.showInformationMessage(`Ctrl-World: ${name} logs to W&B offline${found.dir ? ` (${found.dir})` : ''}: it has no page until it is synced.`, 'Sync Run to W&B');
+      const choice = await vscode.window.showInformationMessage(
+        `Ctrl-World: ${name} logs to W&B offline${found.dir ? ` (${found.dir})` : ''}: it has no page until it is synced.`,
+        'Sync Run to W&B',
+      );
       if (choice) await syncRunToWandb(services, { host: run.host, runId: run.summary.record.runId });
       return;
     }
-    void vscode.window.showInformationMessage(`Ctrl-World: ${name}'s log names no W&B run yet; W&B prints its page when the trainer starts its tracker.`);
+    void vscode.window.showInformationMessage(
+      `Ctrl-World: ${name}'s log names no W&B run yet; W&B prints its page when the trainer starts its tracker.`,
+    );
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
   }
@@ -44,24 +49,39 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
     const { run, registry, found } = looked;
     const record = run.summary.record;
     if (found?.mode !== 'offline' || !found.dir) {
-      void vscode.window.showInformationMessage(found?.url ? `Ctrl-World: ${record.name} logs to W&B online: nothing to sync.` : `Ctrl-World: ${record.name}'s log names no offline W&B run folder to sync.`);
+      void vscode.window.showInformationMessage(
+        found?.url
+          ? `Ctrl-World: ${record.name} logs to W&B online: nothing to sync.`
+          : `Ctrl-World: ${record.name}'s log names no offline W&B run folder to sync.`,
+      );
       return;
     }
     const key = await services.hosts.wandbKey();
     if (!key) {
-      const choice = await vscode.window.showWarningMessage('Ctrl-World: no WandB API key is stored: set one to sync.', 'Set WandB API Key');
+      const choice = await vscode.window.showWarningMessage(
+        'Ctrl-World: no WandB API key is stored: set one to sync.',
+        'Set WandB API Key',
+      );
       if (choice) await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
       return;
     }
     const dir = path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Syncing ${record.name} to W&B on ${hostLabelFor(run.host)}…`, cancellable: true },
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Syncing ${record.name} to W&B on ${hostLabelFor(run.host)}…`,
+        cancellable: true,
+      },
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         return syncWandbRun(registry, dir, key, services.settings.remoteEnvSetup, controller.signal);
-      });
+      },
+    );
     if (result.code !== 0) {
-      void vscode.window.showErrorMessage(`Ctrl-World: wandb sync failed (exit status ${result.code}): ${result.tail.slice(-2).join(' ')}`);
+      void vscode.window.showErrorMessage(
+        `Ctrl-World: wandb sync failed (exit status ${result.code}): ${result.tail.slice(-2).join(' ')}`,
+      );
       return;
     }
     showSynced(record.name, found, result.url);

@@ -30,7 +30,10 @@ function number(values: Record<string, ConfigValue>, field: string): number {
 function passWork(values: Record<string, ConfigValue>): number {
   const frames = number(values, 'num_frames') + number(values, 'num_history');
   const pixels = number(values, 'width') * number(values, 'height');
-  return (number(values, 'train_batch_size') * frames * pixels) / (REFERENCE_WORKLOAD.samples * REFERENCE_WORKLOAD.frames * REFERENCE_WORKLOAD.pixels);
+  return (
+    (number(values, 'train_batch_size') * frames * pixels) /
+    (REFERENCE_WORKLOAD.samples * REFERENCE_WORKLOAD.frames * REFERENCE_WORKLOAD.pixels)
+  );
 }
 
 export function estimateMemoryPerGpuGb(values: Record<string, ConfigValue>): number {
@@ -49,7 +52,8 @@ export function deriveFigures(values: Record<string, ConfigValue>, env: Training
   // The Flexiv fork validates when global_step % validation_steps == 0 and global_step > 0.
   const validations = videoNum > 0 && validateEvery >= 1 ? Math.floor(steps / validateEvery) : 0;
   // A measured figure belongs to this config; the reference figure scales with the work of a whole optimizer step.
-  const secondsPerStep = environment.secondsPerStep ?? environment.referenceSecondsPerStep * passWork(values) * accumulation;
+  const secondsPerStep =
+    environment.secondsPerStep ?? environment.referenceSecondsPerStep * passWork(values) * accumulation;
   return {
     globalBatch: number(values, 'train_batch_size') * environment.gpus * accumulation,
     checkpoints,
@@ -83,18 +87,30 @@ export function memoryRemedies(values: Record<string, ConfigValue>, env: Trainin
     // Keep the global batch: the same samples per optimizer step through more passes.
     halveBatch.gradient_accumulation_steps = Math.max(1, Math.round((accumulation * batch) / smaller));
   }
-  const fewerFrames: Record<string, ConfigValue> = frames > 3 ? { num_frames: 3 } : frames > 1 ? { num_frames: frames - 1 } : {};
+  const fewerFrames: Record<string, ConfigValue> =
+    frames > 3 ? { num_frames: 3 } : frames > 1 ? { num_frames: frames - 1 } : {};
   const candidates: { id: MemoryRemedy['id']; changes: Record<string, ConfigValue> }[] = [
     { id: 'halve-batch', changes: halveBatch },
     { id: 'fewer-frames', changes: fewerFrames },
     { id: 'both', changes: { ...halveBatch, ...fewerFrames } },
   ];
   return candidates
-    .filter(({ id, changes }) => Object.keys(changes).length > 0 && (id !== 'both' || (Object.keys(halveBatch).length > 0 && Object.keys(fewerFrames).length > 0)))
+    .filter(
+      ({ id, changes }) =>
+        Object.keys(changes).length > 0 &&
+        (id !== 'both' || (Object.keys(halveBatch).length > 0 && Object.keys(fewerFrames).length > 0)),
+    )
     .map(({ id, changes }) => {
       const next = { ...values, ...changes };
       const figures = deriveFigures(next, env);
-      return { id, changes, title: describeChanges(values, changes), memoryPerGpuGb: figures.memoryPerGpuGb, globalBatch: figures.globalBatch, fits: figures.memoryPerGpuGb <= gpuMemoryGb };
+      return {
+        id,
+        changes,
+        title: describeChanges(values, changes),
+        memoryPerGpuGb: figures.memoryPerGpuGb,
+        globalBatch: figures.globalBatch,
+        fits: figures.memoryPerGpuGb <= gpuMemoryGb,
+      };
     });
 }
 

@@ -13,7 +13,10 @@ export interface TextEdit {
   readonly text: string;
 }
 
-/** Restores the table's default, which for output_dir, dataset_cfgs and wandb_run_name is Python that follows other fields. */
+/**
+ * Restores the table's default, which for output_dir, dataset_cfgs and wandb_run_name is Python that follows other
+ * fields.
+ */
 export const RESET = Symbol('reset to default');
 export type ConfigChange = ConfigValue | typeof RESET;
 
@@ -30,11 +33,22 @@ export function resetConfigValue(source: string, field: string): string {
 }
 
 /** The edits that make the changes, for a WorkspaceEdit (one undo step) or applyEdits. */
-export function configEdits(source: string, changes: Readonly<Record<string, ConfigChange>>, document: ConfigDocument = parseConfigDocument(source)): TextEdit[] {
-  if (!document.classFound) throw new ConfigError(`This file has no "class ${CONFIG_CLASS}:", so it is not a Ctrl-World training config.`, 'Open the config_*.py that train_wm.py imports.');
+export function configEdits(
+  source: string,
+  changes: Readonly<Record<string, ConfigChange>>,
+  document: ConfigDocument = parseConfigDocument(source),
+): TextEdit[] {
+  if (!document.classFound)
+    throw new ConfigError(
+      `This file has no "class ${CONFIG_CLASS}:", so it is not a Ctrl-World training config.`,
+      'Open the config_*.py that train_wm.py imports.',
+    );
   // An edit would bury Python's own error under ours, or be made at the wrong place: say so and change nothing.
   if (document.syntaxError) {
-    throw new ConfigError(`This file cannot be edited: ${describeProblem(document.syntaxError)}. Nothing was changed.`, 'Fix that line first.');
+    throw new ConfigError(
+      `This file cannot be edited: ${describeProblem(document.syntaxError)}. Nothing was changed.`,
+      'Fix that line first.',
+    );
   }
   const edits: TextEdit[] = [];
   const inserted: string[] = [];
@@ -46,7 +60,10 @@ export function configEdits(source: string, changes: Readonly<Record<string, Con
     const branch = document.conditional.get(name);
     if (branch) {
       // A plain assignment would be overridden (or override) depending on the condition: only the user knows which.
-      throw new ConfigError(`${name} is set conditionally (${describeProblem(branch)}); nothing was changed.`, 'Edit that block by hand.');
+      throw new ConfigError(
+        `${name} is set conditionally (${describeProblem(branch)}); nothing was changed.`,
+        'Edit that block by hand.',
+      );
     }
     const existing = document.effective.get(name);
     // The same value written differently (1.0 for 1, "x" for 'x') is left as the user wrote it.
@@ -66,7 +83,11 @@ export function configEdits(source: string, changes: Readonly<Record<string, Con
   }
   if (inserted.length > 0) {
     const atEndWithoutNewline = document.insertAt === source.length && source.length > 0 && !source.endsWith('\n');
-    edits.push({ start: document.insertAt, end: document.insertAt, text: (atEndWithoutNewline ? document.eol : '') + inserted.join('') });
+    edits.push({
+      start: document.insertAt,
+      end: document.insertAt,
+      text: (atEndWithoutNewline ? document.eol : '') + inserted.join(''),
+    });
   }
   return edits.sort((a, b) => a.start - b.start);
 }

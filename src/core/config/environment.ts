@@ -11,7 +11,8 @@ export const DEFAULT_ENVIRONMENT = {
   referenceSecondsPerStep: 1.44,
 } as const;
 
-export type ResolvedEnvironment = Required<Omit<TrainingEnvironment, 'secondsPerStep'>> & Pick<TrainingEnvironment, 'secondsPerStep'>;
+export type ResolvedEnvironment = Required<Omit<TrainingEnvironment, 'secondsPerStep'>> &
+  Pick<TrainingEnvironment, 'secondsPerStep'>;
 
 export function resolveEnvironment(env: Partial<TrainingEnvironment> = {}): ResolvedEnvironment {
   return {

@@ -22,13 +22,15 @@ export function evaluate(tokens: readonly Token[], source: string, scope: Scope)
   try {
     if (tokens.length === 0) throw new NotUnderstood('no value');
     // The evaluator recurses once per bracket or prefix operator: bound it before it can exhaust the stack.
-    if (nestingDepth(tokens) > MAX_NESTING) throw new NotUnderstood(`a value nested more than ${MAX_NESTING} brackets deep`);
+    if (nestingDepth(tokens) > MAX_NESTING)
+      throw new NotUnderstood(`a value nested more than ${MAX_NESTING} brackets deep`);
     const value = evaluator.expression();
     if (evaluator.position < tokens.length) throw new NotUnderstood(`unexpected "${tokens[evaluator.position]!.text}"`);
     return { ok: true, value, form: evaluator.form(), references: [...evaluator.references] };
   } catch (error) {
     // `- - - … 1` or `not not … x` recurse without brackets; a stack overflow is reported like any unreadable value.
-    if (error instanceof RangeError) return { ok: false, reason: 'a value too deeply nested to read', references: [...evaluator.references] };
+    if (error instanceof RangeError)
+      return { ok: false, reason: 'a value too deeply nested to read', references: [...evaluator.references] };
     if (!(error instanceof NotUnderstood)) throw error;
     return { ok: false, reason: error.message, references: [...evaluator.references] };
   }
@@ -42,7 +44,11 @@ class Evaluator {
   private opaque = false;
   private atoms = 0;
 
-  constructor(private readonly tokens: readonly Token[], private readonly source: string, private readonly scope: Scope) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly source: string,
+    private readonly scope: Scope,
+  ) {}
 
   form(): ValueForm {
     if (this.opaque) return 'expression';
@@ -254,13 +260,23 @@ class Evaluator {
 function binary(op: string, left: ConfigValue, right: ConfigValue): ConfigValue {
   if (typeof left === 'number' && typeof right === 'number') {
     switch (op) {
-      case '+': return left + right;
-      case '-': return left - right;
-      case '*': return left * right;
-      case '/': if (right !== 0) return left / right; break;
-      case '//': if (right !== 0) return Math.floor(left / right); break;
-      case '%': if (right !== 0) return left - right * Math.floor(left / right); break;
-      case '**': return left ** right;
+      case '+':
+        return left + right;
+      case '-':
+        return left - right;
+      case '*':
+        return left * right;
+      case '/':
+        if (right !== 0) return left / right;
+        break;
+      case '//':
+        if (right !== 0) return Math.floor(left / right);
+        break;
+      case '%':
+        if (right !== 0) return left - right * Math.floor(left / right);
+        break;
+      case '**':
+        return left ** right;
     }
     throw new NotUnderstood(`a division by zero`);
   }
@@ -272,7 +288,8 @@ function binary(op: string, left: ConfigValue, right: ConfigValue): ConfigValue 
 export function parseNumber(text: string): number {
   const clean = text.replace(/_/g, '');
   if (/[jJ]$/.test(clean)) throw new NotUnderstood('complex numbers');
-  if (/^0[xXoObB]/.test(clean)) return parseInt(clean.slice(2), { x: 16, o: 8, b: 2 }[clean[1]!.toLowerCase() as 'x' | 'o' | 'b']);
+  if (/^0[xXoObB]/.test(clean))
+    return parseInt(clean.slice(2), { x: 16, o: 8, b: 2 }[clean[1]!.toLowerCase() as 'x' | 'o' | 'b']);
   const value = Number(clean);
   if (!Number.isFinite(value)) throw new NotUnderstood(`the number ${text}`);
   return value;
@@ -285,13 +302,29 @@ export function splitStringLiteral(text: string): { prefix: string; quote: strin
   return { prefix: prefix.toLowerCase(), quote, body: rest.slice(quote.length, rest.length - quote.length) };
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\n': '',
+};
 
 function unescape(body: string): string {
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\}|\r\n|[\s\S])/g, (whole, code: string) => {
-    if (/^[xuU]/.test(code)) return String.fromCodePoint(parseInt(code.slice(1), 16));
-    if (code.startsWith('N{')) throw new NotUnderstood('\\N{...} escapes');
-    if (code === '\r\n') return '';
-    return ESCAPES[code] ?? whole;
-  });
+  return body.replace(
+    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\}|\r\n|[\s\S])/g,
+    (whole, code: string) => {
+      if (/^[xuU]/.test(code)) return String.fromCodePoint(parseInt(code.slice(1), 16));
+      if (code.startsWith('N{')) throw new NotUnderstood('\\N{...} escapes');
+      if (code === '\r\n') return '';
+      return ESCAPES[code] ?? whole;
+    },
+  );
 }

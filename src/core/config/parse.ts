@@ -65,9 +65,25 @@ export function parseConfigDocument(source: string): ConfigDocument {
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
   const classIndex = lines.findIndex(isConfigClass);
   if (classIndex < 0) {
-    return { classFound: false, classLine: 0, bodyIndent: '    ', assignments: [], effective: new Map(), values: {}, insertAt: source.length, eol,
-      conditional: new Map(), syntaxError: syntaxError(lines, source),
-      problems: [{ line: 0, text: `class ${CONFIG_CLASS}`, reason: `no "class ${CONFIG_CLASS}:" in this file, so it is not a Ctrl-World training config` }] };
+    return {
+      classFound: false,
+      classLine: 0,
+      bodyIndent: '    ',
+      assignments: [],
+      effective: new Map(),
+      values: {},
+      insertAt: source.length,
+      eol,
+      conditional: new Map(),
+      syntaxError: syntaxError(lines, source),
+      problems: [
+        {
+          line: 0,
+          text: `class ${CONFIG_CLASS}`,
+          reason: `no "class ${CONFIG_CLASS}:" in this file, so it is not a Ctrl-World training config`,
+        },
+      ],
+    };
   }
   const classLine = lines[classIndex]!;
   const scope = moduleScope(lines.slice(0, classIndex), source);
@@ -92,7 +108,11 @@ export function parseConfigDocument(source: string): ConfigDocument {
     if (statement.kind === 'block') {
       problems.push(problemAt(line, source, 'a statement that is not a plain assignment'));
       for (const [name, at] of blockAssignments(line, nested)) {
-        const problem = problemAt(at, source, `${name} is assigned inside this "${statement.keyword}" block, so its value depends on a condition`);
+        const problem = problemAt(
+          at,
+          source,
+          `${name} is assigned inside this "${statement.keyword}" block, so its value depends on a condition`,
+        );
         if (!conditional.has(name)) conditional.set(name, problem);
         problems.push(problem);
       }
@@ -111,7 +131,15 @@ export function parseConfigDocument(source: string): ConfigDocument {
     const valueEnd = valueTokens[valueTokens.length - 1]!.end;
     const valueText = source.slice(valueStart, valueEnd);
     const result = evaluate(valueTokens, source, scope);
-    const common = { name: nameToken.text, line: line.line, nameStart: nameToken.start, valueStart, valueEnd, valueText, references: result.references };
+    const common = {
+      name: nameToken.text,
+      line: line.line,
+      nameStart: nameToken.start,
+      valueStart,
+      valueEnd,
+      valueText,
+      references: result.references,
+    };
     if (result.ok) {
       assignments.push({ ...common, value: result.value, form: result.form });
       scope.set(nameToken.text, result.value);
@@ -128,7 +156,19 @@ export function parseConfigDocument(source: string): ConfigDocument {
   // One entry per line: an unterminated string is already reported as unreadable where it is.
   if (syntax && !problems.some((problem) => problem.line === syntax.line)) problems.push(syntax);
   problems.sort((a, b) => a.line - b.line);
-  return { classFound: true, classLine: classLine.line, bodyIndent, assignments, effective, values, problems, conditional, syntaxError: syntax, insertAt, eol };
+  return {
+    classFound: true,
+    classLine: classLine.line,
+    bodyIndent,
+    assignments,
+    effective,
+    values,
+    problems,
+    conditional,
+    syntaxError: syntax,
+    insertAt,
+    eol,
+  };
 }
 
 function syntaxError(lines: readonly LogicalLine[], source: string): SourceProblem | undefined {
@@ -138,16 +178,32 @@ function syntaxError(lines: readonly LogicalLine[], source: string): SourceProbl
 }
 
 /** Statements that start a block whose assignments run only on some paths (or several times). */
-const BLOCK_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'match', 'case']);
+const BLOCK_KEYWORDS = new Set([
+  'if',
+  'elif',
+  'else',
+  'for',
+  'while',
+  'try',
+  'except',
+  'finally',
+  'with',
+  'match',
+  'case',
+]);
 
 /** Names assigned by a block: in its nested lines, or after the ":" of a one-line block (`if x: a = 1`). */
 function blockAssignments(header: LogicalLine, nested: readonly LogicalLine[]): Array<[string, LogicalLine]> {
   const colon = topLevelIndexes(header.tokens, ':')[0];
-  const inline = colon !== undefined && colon < header.tokens.length - 1
-    ? [{ ...header, tokens: header.tokens.slice(colon + 1) }] : [];
+  const inline =
+    colon !== undefined && colon < header.tokens.length - 1
+      ? [{ ...header, tokens: header.tokens.slice(colon + 1) }]
+      : [];
   return [...inline, ...nested].flatMap((line): Array<[string, LogicalLine]> => {
     const [name, next] = line.tokens;
-    const assigns = name?.type === 'name' && (next?.text === '=' || (next?.text === ':' && topLevelIndexes(line.tokens, '=').length > 0));
+    const assigns =
+      name?.type === 'name' &&
+      (next?.text === '=' || (next?.text === ':' && topLevelIndexes(line.tokens, '=').length > 0));
     return assigns ? [[name.text, line]] : [];
   });
 }
@@ -192,11 +248,14 @@ function classifyStatement(line: LogicalLine): Statement {
   if (first.text === 'def' || (first.text === 'async' && tokens[1]?.text === 'def')) {
     return { kind: 'method', name: tokens[first.text === 'def' ? 1 : 2]?.text ?? '' };
   }
-  if (first.text === '@' || first.text === 'pass' || (first.type === 'string' && tokens.length === 1)) return { kind: 'skip' };
+  if (first.text === '@' || first.text === 'pass' || (first.type === 'string' && tokens.length === 1))
+    return { kind: 'skip' };
   if (first.type !== 'name') return { kind: 'problem', reason: 'a statement that is not an assignment' };
   // match and case are soft keywords: `match: int = 3` is still an annotated assignment.
-  const softName = (first.text === 'match' || first.text === 'case') && (tokens[1]?.text === ':' || tokens[1]?.text === '=');
-  if (BLOCK_KEYWORDS.has(first.text) && tokens[1]?.text !== '=' && !softName) return { kind: 'block', keyword: first.text };
+  const softName =
+    (first.text === 'match' || first.text === 'case') && (tokens[1]?.text === ':' || tokens[1]?.text === '=');
+  if (BLOCK_KEYWORDS.has(first.text) && tokens[1]?.text !== '=' && !softName)
+    return { kind: 'block', keyword: first.text };
   const equals = topLevelIndexes(tokens, '=');
   if (tokens[1]?.text === '=' || tokens[1]?.text === ':') {
     if (equals.length === 0) return { kind: 'problem', reason: 'an annotation without a value' };
@@ -205,7 +264,12 @@ function classifyStatement(line: LogicalLine): Statement {
     if (valueTokens.length === 0) return { kind: 'problem', reason: 'no value after "="' };
     return { kind: 'assignment', nameToken: first, valueTokens };
   }
-  return { kind: 'problem', reason: /^[+\-*/%@&|^<>]+=$/.test(tokens[1]?.text ?? '') ? 'an augmented assignment' : 'a statement that is not a plain assignment' };
+  return {
+    kind: 'problem',
+    reason: /^[+\-*/%@&|^<>]+=$/.test(tokens[1]?.text ?? '')
+      ? 'an augmented assignment'
+      : 'a statement that is not a plain assignment',
+  };
 }
 
 function topLevelIndexes(tokens: readonly Token[], text: string): number[] {
@@ -225,7 +289,15 @@ function runtimeOverrides(lines: readonly LogicalLine[], source: string, method:
   return lines.flatMap((line) => {
     const [self, dot, name, equals] = line.tokens;
     const assigns = self?.text === 'self' && dot?.text === '.' && name && fieldSpec(name.text) && equals?.text === '=';
-    return assigns ? [problemAt(line, source, `${method}() sets ${name.text} at run time; the class value may not be what training uses`)] : [];
+    return assigns
+      ? [
+          problemAt(
+            line,
+            source,
+            `${method}() sets ${name.text} at run time; the class value may not be what training uses`,
+          ),
+        ]
+      : [];
   });
 }
 

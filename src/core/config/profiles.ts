@@ -19,21 +19,51 @@ export interface ConfigProfile {
 export const BUILTIN_PROFILES: readonly ConfigProfile[] = [
   {
     name: 'a100x8',
-    description: 'The Flexiv fine-tuning run of the hand-over note: 8 x A100 80GB, global batch 32, 100,000 steps, ~40 h.',
+    description:
+      'The Flexiv fine-tuning run of the hand-over note: 8 x A100 80GB, global batch 32, 100,000 steps, ~40 h.',
     values: {
-      dataset_root_path: 'dataset_example/flexiv_data', dataset_meta_info_path: 'dataset_example/flexiv_data_meta_info',
-      dataset_names: 'flexiv_1113', prob: [1.0], annotation_name: 'annotation', num_workers: 8, down_sample: 3, skip_step: 1,
-      learning_rate: 5e-6, train_batch_size: 4, gradient_accumulation_steps: 1, max_train_steps: 100000, checkpointing_steps: 10000,
-      mixed_precision: 'fp16', shuffle: true, max_grad_norm: 1.0, num_train_epochs: 100,
-      validation_steps: 25000, video_num: 3, num_inference_steps: 50, guidance_scale: 2, decode_chunk_size: 7,
-      width: 320, height: 192, num_frames: 5, num_history: 6, action_dim: 7, motion_bucket_id: 127, fps: 7,
-      text_cond: true, frame_level_cond: true, his_cond_zero: false, dtype: { expression: 'torch.bfloat16' },
-      debug: false, tag: 'flexiv_finetune', wandb_project_name: 'ctrl_world_flexiv',
+      dataset_root_path: 'dataset_example/flexiv_data',
+      dataset_meta_info_path: 'dataset_example/flexiv_data_meta_info',
+      dataset_names: 'flexiv_1113',
+      prob: [1.0],
+      annotation_name: 'annotation',
+      num_workers: 8,
+      down_sample: 3,
+      skip_step: 1,
+      learning_rate: 5e-6,
+      train_batch_size: 4,
+      gradient_accumulation_steps: 1,
+      max_train_steps: 100000,
+      checkpointing_steps: 10000,
+      mixed_precision: 'fp16',
+      shuffle: true,
+      max_grad_norm: 1.0,
+      num_train_epochs: 100,
+      validation_steps: 25000,
+      video_num: 3,
+      num_inference_steps: 50,
+      guidance_scale: 2,
+      decode_chunk_size: 7,
+      width: 320,
+      height: 192,
+      num_frames: 5,
+      num_history: 6,
+      action_dim: 7,
+      motion_bucket_id: 127,
+      fps: 7,
+      text_cond: true,
+      frame_level_cond: true,
+      his_cond_zero: false,
+      dtype: { expression: 'torch.bfloat16' },
+      debug: false,
+      tag: 'flexiv_finetune',
+      wandb_project_name: 'ctrl_world_flexiv',
     },
   },
   {
     name: 'lowmem',
-    description: 'The FAQ\'s answer to out-of-memory: 2 samples per GPU with accumulation 2 (the same global batch) and 3 predicted frames.',
+    description:
+      "The FAQ's answer to out-of-memory: 2 samples per GPU with accumulation 2 (the same global batch) and 3 predicted frames.",
     values: { train_batch_size: 2, gradient_accumulation_steps: 2, num_frames: 3 },
   },
 ];
@@ -43,10 +73,18 @@ export function parseProfile(text: string, fallbackName: string): ConfigProfile 
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`The profile "${fallbackName}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'Fix the YAML or save the profile again from the config editor.');
+    throw new ConfigError(
+      `The profile "${fallbackName}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      'Fix the YAML or save the profile again from the config editor.',
+    );
   }
   const root = (document ?? {}) as { name?: unknown; description?: unknown; fields?: unknown };
-  if (typeof root !== 'object' || typeof root.fields !== 'object' || root.fields === null || Array.isArray(root.fields)) {
+  if (
+    typeof root !== 'object' ||
+    typeof root.fields !== 'object' ||
+    root.fields === null ||
+    Array.isArray(root.fields)
+  ) {
     throw new ConfigError(`The profile "${fallbackName}" has no "fields:" mapping of wm_args fields to values.`);
   }
   const values: Record<string, ConfigValue> = {};
@@ -56,22 +94,40 @@ export function parseProfile(text: string, fallbackName: string): ConfigProfile 
     if (!spec) unknown.push(field);
     else values[field] = coerceFieldValue(spec, raw);
   }
-  if (unknown.length > 0) throw new ConfigError(`The profile "${fallbackName}" sets ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a training field' : 'are not training fields'}.`, 'Remove or rename them; "ctrl-world-flexiv config show" lists the fields.');
-  return { name: typeof root.name === 'string' ? root.name : fallbackName, description: typeof root.description === 'string' ? root.description : undefined, values };
+  if (unknown.length > 0)
+    throw new ConfigError(
+      `The profile "${fallbackName}" sets ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a training field' : 'are not training fields'}.`,
+      'Remove or rename them; "ctrl-world-flexiv config show" lists the fields.',
+    );
+  return {
+    name: typeof root.name === 'string' ? root.name : fallbackName,
+    description: typeof root.description === 'string' ? root.description : undefined,
+    values,
+  };
 }
 
 export function stringifyProfile(profile: ConfigProfile): string {
-  const fields = Object.fromEntries(FIELDS.filter((spec) => spec.name in profile.values).map((spec) => {
-    const value = profile.values[spec.name]!;
-    return [spec.name, isExpression(value) ? value.expression : value];
-  }));
-  const header = '# Ctrl-World Flexiv training profile: apply it from the config editor, or write a whole config with\n'
-    + `#   ctrl-world-flexiv config render ${profile.name}.yaml --out config_flexiv.py\n`;
-  return header + stringifyYaml({ name: profile.name, ...(profile.description ? { description: profile.description } : {}), fields });
+  const fields = Object.fromEntries(
+    FIELDS.filter((spec) => spec.name in profile.values).map((spec) => {
+      const value = profile.values[spec.name]!;
+      return [spec.name, isExpression(value) ? value.expression : value];
+    }),
+  );
+  const header =
+    '# Ctrl-World Flexiv training profile: apply it from the config editor, or write a whole config with\n' +
+    `#   ctrl-world-flexiv config render ${profile.name}.yaml --out config_flexiv.py\n`;
+  return (
+    header +
+    stringifyYaml({ name: profile.name, ...(profile.description ? { description: profile.description } : {}), fields })
+  );
 }
 
 /** A profile of the file's current training values, leaving out those that follow others (output_dir from tag). */
-export function profileFromValues(name: string, values: Record<string, ConfigValue>, description?: string): ConfigProfile {
+export function profileFromValues(
+  name: string,
+  values: Record<string, ConfigValue>,
+  description?: string,
+): ConfigProfile {
   const kept: Record<string, ConfigValue> = {};
   for (const spec of FIELDS) {
     const value = values[spec.name];
@@ -94,10 +150,15 @@ export interface ProfileChange {
  */
 export function profileChanges(source: string, profile: ConfigProfile): ProfileChange[] {
   const document = parseConfigDocument(source);
-  const differing = Object.entries(profile.values).filter(([field, value]) => !configValuesEqual(document.values[field], value));
-  const followers = new Set(differing.map(([field]) => field).filter((field) => (document.effective.get(field)?.references.length ?? 0) > 0));
+  const differing = Object.entries(profile.values).filter(
+    ([field, value]) => !configValuesEqual(document.values[field], value),
+  );
+  const followers = new Set(
+    differing.map(([field]) => field).filter((field) => (document.effective.get(field)?.references.length ?? 0) > 0),
+  );
   const leaders = Object.fromEntries(differing.filter(([field]) => !followers.has(field)));
-  const afterLeaders = followers.size > 0 ? parseConfigDocument(setConfigValues(source, leaders)).values : document.values;
+  const afterLeaders =
+    followers.size > 0 ? parseConfigDocument(setConfigValues(source, leaders)).values : document.values;
   return differing
     .filter(([field, value]) => !followers.has(field) || !configValuesEqual(afterLeaders[field], value))
     .map(([field, proposed]) => ({ field, current: document.values[field], proposed }))

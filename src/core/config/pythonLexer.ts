@@ -23,7 +23,8 @@ export interface LogicalLine {
 
 // Sticky patterns, matched at an offset of the whole source without copying it.
 const STRING_START = /(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?(?:'''|"""|'|")/y;
-const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)/y;
+const NUMBER =
+  /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?)/y;
 const LINE_END = /[\r\n]/g;
 const NAME = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
 
@@ -31,7 +32,32 @@ function matchAt(pattern: RegExp, source: string, position: number): string | un
   pattern.lastIndex = position;
   return pattern.exec(source)?.[0];
 }
-const OPERATORS = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '**', '//', '==', '!=', '<=', '>=', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@='];
+const OPERATORS = [
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '->',
+  ':=',
+  '**',
+  '//',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '<<',
+  '>>',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '@=',
+];
 const OPENING = '([{';
 const CLOSING = ')]}';
 
@@ -48,7 +74,13 @@ export function logicalLines(source: string): LogicalLine[] {
 
   const finish = () => {
     if (tokens.length > 0) {
-      lines.push({ indent: firstColumn, line: firstLine, tokens, start: tokens[0]!.start, end: tokens[tokens.length - 1]!.end });
+      lines.push({
+        indent: firstColumn,
+        line: firstLine,
+        tokens,
+        start: tokens[0]!.start,
+        end: tokens[tokens.length - 1]!.end,
+      });
     }
     tokens = [];
     depth = 0;
@@ -91,8 +123,19 @@ export function logicalLines(source: string): LogicalLine[] {
     const stringStart = matchAt(STRING_START, source, position);
     if (stringStart) {
       const [line, startOfLine] = [physicalLine, lineStart];
-      const end = stringEnd(source, position + stringStart.length, stringStart.replace(/^[^'"]+/, ''), (at) => newline(at));
-      push({ type: end.closed ? 'string' : 'error', text: source.slice(position, end.offset), start: position, end: end.offset }, line, startOfLine);
+      const end = stringEnd(source, position + stringStart.length, stringStart.replace(/^[^'"]+/, ''), (at) =>
+        newline(at),
+      );
+      push(
+        {
+          type: end.closed ? 'string' : 'error',
+          text: source.slice(position, end.offset),
+          start: position,
+          end: end.offset,
+        },
+        line,
+        startOfLine,
+      );
       position = end.offset;
       continue;
     }
@@ -119,7 +162,12 @@ export function logicalLines(source: string): LogicalLine[] {
 }
 
 /** Finds the end of a string literal whose quote is `quote`; an unterminated one ends at the line (or file) end. */
-function stringEnd(source: string, from: number, quote: string, onNewline: (at: number) => void): { offset: number; closed: boolean } {
+function stringEnd(
+  source: string,
+  from: number,
+  quote: string,
+  onNewline: (at: number) => void,
+): { offset: number; closed: boolean } {
   const triple = quote.length === 3;
   let position = from;
   while (position < source.length) {

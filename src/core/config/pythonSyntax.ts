@@ -36,7 +36,8 @@ function bracketProblem(line: LogicalLine): SyntaxProblem | undefined {
     if (token.type !== 'op') continue;
     if ('([{'.includes(token.text)) {
       open.push(token.text);
-      if (open.length > MAX_NESTING) return { line: line.line, reason: `more than ${MAX_NESTING} nested brackets, Python's limit` };
+      if (open.length > MAX_NESTING)
+        return { line: line.line, reason: `more than ${MAX_NESTING} nested brackets, Python's limit` };
     } else if (token.text in PAIRS && open.pop() !== PAIRS[token.text]) {
       return { line: line.line, reason: `"${token.text}" does not close any bracket` };
     }
@@ -56,9 +57,12 @@ function indentationProblem(lines: readonly LogicalLine[]): SyntaxProblem | unde
     } else {
       if (expectBlock) return { line: line.line, reason: 'an indented block is expected after the line ending in ":"' };
       while (levels[levels.length - 1]! > line.indent) levels.pop();
-      if (levels[levels.length - 1] !== line.indent) return { line: line.line, reason: 'the indentation matches no outer level' };
+      if (levels[levels.length - 1] !== line.indent)
+        return { line: line.line, reason: 'the indentation matches no outer level' };
     }
     expectBlock = line.tokens[line.tokens.length - 1]?.text === ':';
   }
-  return expectBlock ? { line: lines[lines.length - 1]!.line, reason: 'the file ends where an indented block is expected' } : undefined;
+  return expectBlock
+    ? { line: lines[lines.length - 1]!.line, reason: 'the file ends where an indented block is expected' }
+    : undefined;
 }

@@ -24,12 +24,15 @@ export function pythonLiteral(value: ConfigValue, style: LiteralStyle = {}): str
 
 function pythonNumber(value: number, { kind, previous }: LiteralStyle): string {
   if (!Number.isFinite(value)) return value > 0 ? "float('inf')" : value < 0 ? "float('-inf')" : "float('nan')";
-  const float = kind === 'float' || (kind === undefined && previous !== undefined && /[.eE]/.test(previous) && !/^0[xob]/i.test(previous));
+  const float =
+    kind === 'float' ||
+    (kind === undefined && previous !== undefined && /[.eE]/.test(previous) && !/^0[xob]/i.test(previous));
   // A float field written as an int ("guidance_scale = 2") stays an int while the value is whole.
   const wroteInt = previous !== undefined && /^[+-]?\d[\d_]*$/.test(previous);
   if (float && !(wroteInt && Number.isInteger(value))) {
     // 5e-6 reads better than 0.000005; keep an exponent where the replaced text had one.
-    if (value !== 0 && ((previous && /[eE]/.test(previous)) || (!previous && Math.abs(value) < 1e-3))) return value.toExponential().replace('e+', 'e');
+    if (value !== 0 && ((previous && /[eE]/.test(previous)) || (!previous && Math.abs(value) < 1e-3)))
+      return value.toExponential().replace('e+', 'e');
     const text = String(value);
     return Number.isInteger(value) && !/e/.test(text) ? `${text}.0` : text;
   }
@@ -67,7 +70,8 @@ export function formatPythonStr(value: ConfigValue): string {
 /** Python's repr() of a non-integer float: scientific below 1e-4 or from 1e16, with a two-digit exponent. */
 function pythonFloatRepr(value: number): string {
   const exponent = Math.floor(Math.log10(Math.abs(value)));
-  if (exponent >= -4 && exponent < 16) return String(value).includes('e') ? value.toFixed(Math.max(0, -exponent + 15)).replace(/0+$/, '') : String(value);
+  if (exponent >= -4 && exponent < 16)
+    return String(value).includes('e') ? value.toFixed(Math.max(0, -exponent + 15)).replace(/0+$/, '') : String(value);
   const [mantissa, power] = value.toExponential().split('e') as [string, string];
   const sign = power.startsWith('-') ? '-' : '+';
   return `${mantissa}e${sign}${power.replace(/^[+-]/, '').padStart(2, '0')}`;

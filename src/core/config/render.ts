@@ -26,7 +26,9 @@ export function renderConfigFile(values: Readonly<Record<string, ConfigValue>>, 
     if (spec.group !== group && !inCurrentGroup) {
       group = spec.group;
       const { title, doc } = GROUPS.find((g) => g.id === group)!;
-      lines.push(`${lines[lines.length - 1] === `class ${CONFIG_CLASS}:` ? '' : '\n'}    # ${title}: ${doc[0]!.toLowerCase()}${doc.slice(1)}`);
+      lines.push(
+        `${lines[lines.length - 1] === `class ${CONFIG_CLASS}:` ? '' : '\n'}    # ${title}: ${doc[0]!.toLowerCase()}${doc.slice(1)}`,
+      );
     }
     const follows = spec.defaultPython !== undefined ? expressionValue(spec, written) : undefined;
     const value = values[spec.name] ?? follows ?? spec.default;
@@ -53,13 +55,20 @@ export function renderConfigFile(values: Readonly<Record<string, ConfigValue>>, 
 /** What the field's default expression (f"model_ckpt/{tag}") gives with these values. */
 export function expressionValue(spec: FieldSpec, values: Record<string, ConfigValue>): ConfigValue | undefined {
   if (!spec.defaultPython) return undefined;
-  const body = referencesOf(spec).map((name) => `    ${name} = ${pythonLiteral(values[name] ?? fieldSpec(name)!.default)}`);
-  return parseConfig(`class ${CONFIG_CLASS}:\n${body.join('\n')}\n    ${spec.name} = ${spec.defaultPython}\n`).values[spec.name];
+  const body = referencesOf(spec).map(
+    (name) => `    ${name} = ${pythonLiteral(values[name] ?? fieldSpec(name)!.default)}`,
+  );
+  return parseConfig(`class ${CONFIG_CLASS}:\n${body.join('\n')}\n    ${spec.name} = ${spec.defaultPython}\n`).values[
+    spec.name
+  ];
 }
 
 function referencesOf(spec: FieldSpec): string[] {
   if (!spec.defaultPython) return [];
-  const names = logicalLines(spec.defaultPython).flatMap((line) => line.tokens).filter((token) => token.type === 'name').map((token) => token.text);
+  const names = logicalLines(spec.defaultPython)
+    .flatMap((line) => line.tokens)
+    .filter((token) => token.type === 'name')
+    .map((token) => token.text);
   const inFString = [...spec.defaultPython.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   return [...new Set([...names, ...inFString])].filter((name) => fieldSpec(name));
 }

@@ -53,7 +53,12 @@ export function isExpression(value: ConfigValue | undefined): value is { readonl
 
 export function configValuesEqual(a: ConfigValue | undefined, b: ConfigValue | undefined): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => configValuesEqual(item, b[i]));
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, i) => configValuesEqual(item, b[i]))
+    );
   }
   if (isExpression(a) || isExpression(b)) return isExpression(a) && isExpression(b) && a.expression === b.expression;
   return a === b;

@@ -14,12 +14,14 @@ export function parseFieldInput(spec: FieldSpec, input: string): ConfigValue {
   switch (spec.kind) {
     case 'int': {
       const value = Number(text.replace(/_/g, ''));
-      if (text === '' || !Number.isInteger(value)) throw new ConfigError(`${name} must be a whole number; "${input}" is not.`);
+      if (text === '' || !Number.isInteger(value))
+        throw new ConfigError(`${name} must be a whole number; "${input}" is not.`);
       return value;
     }
     case 'float': {
       const value = Number(text.replace(/_/g, ''));
-      if (text === '' || !Number.isFinite(value)) throw new ConfigError(`${name} must be a number such as 5e-6; "${input}" is not.`);
+      if (text === '' || !Number.isFinite(value))
+        throw new ConfigError(`${name} must be a number such as 5e-6; "${input}" is not.`);
       return value;
     }
     case 'bool':
@@ -28,17 +30,24 @@ export function parseFieldInput(spec: FieldSpec, input: string): ConfigValue {
       throw new ConfigError(`${name} must be True or False; "${input}" is neither.`);
     case 'choice': {
       const value = unquote(text);
-      if (!spec.choices!.includes(value)) throw new ConfigError(`${name} must be one of ${spec.choices!.join(', ')}; "${input}" is not.`);
+      if (!spec.choices!.includes(value))
+        throw new ConfigError(`${name} must be one of ${spec.choices!.join(', ')}; "${input}" is not.`);
       return value;
     }
     case 'dtype': {
       const value = unquote(text).replace(/^(?!torch\.)/, 'torch.');
-      if (!spec.choices!.includes(value)) throw new ConfigError(`${name} must be one of ${spec.choices!.join(', ')}; "${input}" is not.`);
+      if (!spec.choices!.includes(value))
+        throw new ConfigError(`${name} must be one of ${spec.choices!.join(', ')}; "${input}" is not.`);
       return { expression: value };
     }
     case 'floatList': {
-      const items = text.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean).map(Number);
-      if (items.length === 0 || items.some((item) => !Number.isFinite(item))) throw new ConfigError(`${name} must be a list of numbers such as [0.5, 0.5]; "${input}" is not.`);
+      const items = text
+        .replace(/^\[|\]$/g, '')
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number);
+      if (items.length === 0 || items.some((item) => !Number.isFinite(item)))
+        throw new ConfigError(`${name} must be a list of numbers such as [0.5, 0.5]; "${input}" is not.`);
       return items;
     }
     default:
@@ -53,18 +62,32 @@ export function coerceFieldValue(spec: FieldSpec, raw: unknown): ConfigValue {
     if (spec.nullable) return null;
     throw new ConfigError(`${name} has no value, but training needs one.`);
   }
-  if (spec.kind === 'dtype' && typeof raw === 'object' && typeof (raw as { expression?: unknown }).expression === 'string') {
+  if (
+    spec.kind === 'dtype' &&
+    typeof raw === 'object' &&
+    typeof (raw as { expression?: unknown }).expression === 'string'
+  ) {
     return parseFieldInput(spec, (raw as { expression: string }).expression);
   }
   if (spec.kind === 'floatList') {
     const items = Array.isArray(raw) ? raw : [raw];
-    if (!items.every((item) => typeof item === 'number')) throw new ConfigError(`${name} must be a list of numbers such as [1.0].`);
+    if (!items.every((item) => typeof item === 'number'))
+      throw new ConfigError(`${name} must be a list of numbers such as [1.0].`);
     return items as number[];
   }
   if (typeof raw === 'string' && spec.kind !== 'string' && spec.kind !== 'path') return parseFieldInput(spec, raw);
-  const expected = { int: 'number', float: 'number', bool: 'boolean', string: 'string', path: 'string', choice: 'string', dtype: 'string' }[spec.kind];
+  const expected = {
+    int: 'number',
+    float: 'number',
+    bool: 'boolean',
+    string: 'string',
+    path: 'string',
+    choice: 'string',
+    dtype: 'string',
+  }[spec.kind];
   if (typeof raw !== expected) throw new ConfigError(`${name} must be a ${expected}; it is ${JSON.stringify(raw)}.`);
-  if (spec.kind === 'int' && !Number.isInteger(raw)) throw new ConfigError(`${name} must be a whole number; it is ${String(raw)}.`);
+  if (spec.kind === 'int' && !Number.isInteger(raw))
+    throw new ConfigError(`${name} must be a whole number; it is ${String(raw)}.`);
   return raw as ConfigValue;
 }
 

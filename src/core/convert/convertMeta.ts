@@ -8,7 +8,15 @@ import { findEpisodeFiles, type EpisodeFileEntry } from '../dataset';
 import { flaggedEpisodes } from '../dataset/flags';
 import { buildAnnotation, resolveStride, strideProblem } from './annotation';
 import { chooseArrays } from './chooseArrays';
-import { annotationPath, datasetDir as datasetFolder, defaultMetaRoot, sampleFile, STAT_FILE, type Annotation, type SampleEntry } from './layout';
+import {
+  annotationPath,
+  datasetDir as datasetFolder,
+  defaultMetaRoot,
+  sampleFile,
+  STAT_FILE,
+  type Annotation,
+  type SampleEntry,
+} from './layout';
 import { episodeId, optionsFingerprint, sha256, writeManifest, type Manifest, type ManifestEntry } from './manifest';
 import { checkConvertOptions } from './options';
 import { prepareOutput } from './outputGuard';
@@ -49,10 +57,17 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   const metaDir = path.join(path.resolve(request.metaRoot ?? defaultMetaRoot(request.outRoot)), options.name);
   const entries = await findEpisodeFiles(input, signal);
   if (entries.length === 0) {
-    throw new UserFacingError(`No HDF5 episodes (*.hdf5, *.h5) were found in ${input}.`, 'Choose the folder that holds the episodes.', 'no-episodes');
+    throw new UserFacingError(
+      `No HDF5 episodes (*.hdf5, *.h5) were found in ${input}.`,
+      'Choose the folder that holds the episodes.',
+      'no-episodes',
+    );
   }
   const manifest = await prepareOutput({ input, dataset, metaDir, replace: request.replace });
-  const { choice, warnings } = await chooseArrays(entries.map((entry) => entry.path), options);
+  const { choice, warnings } = await chooseArrays(
+    entries.map((entry) => entry.path),
+    options,
+  );
   manifest.input = input;
   const fingerprint = optionsFingerprint({ ...options, ...choice });
   const reading = { ...options, choice };
@@ -70,17 +85,31 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
       continue;
     }
     const cached = manifest.episodes[entry.relative];
-    const unchanged = cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs && cached.options === fingerprint;
+    const unchanged =
+      cached &&
+      cached.sizeBytes === entry.sizeBytes &&
+      cached.mtimeMs === entry.mtimeMs &&
+      cached.options === fingerprint;
     if (unchanged && cached.skipped) {
       skipped.push({ file: entry.relative, reason: cached.skipped });
-    } else if (unchanged && cached.annotation && (await fileHash(ownFile(dataset, cached.annotation))) === cached.sha256) {
+    } else if (
+      unchanged &&
+      cached.annotation &&
+      (await fileHash(ownFile(dataset, cached.annotation))) === cached.sha256
+    ) {
       candidates.push({ entry, cached });
     } else {
       const outcome = await readCandidate(entry, reading);
       if ('reason' in outcome) {
         skipped.push({ file: entry.relative, reason: outcome.reason });
         // The earlier annotation stays listed so that removeDeparted deletes it.
-        manifest.episodes[entry.relative] = { sizeBytes: entry.sizeBytes, mtimeMs: entry.mtimeMs, options: fingerprint, skipped: outcome.reason, annotation: cached?.annotation };
+        manifest.episodes[entry.relative] = {
+          sizeBytes: entry.sizeBytes,
+          mtimeMs: entry.mtimeMs,
+          options: fingerprint,
+          skipped: outcome.reason,
+          annotation: cached?.annotation,
+        };
       } else {
         candidates.push({ entry, data: outcome.data });
       }
@@ -89,7 +118,10 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   }
   request.onProgress?.({ done: entries.length, total: entries.length, file: '' });
 
-  const splits = splitEpisodes(candidates.map((candidate) => candidate.entry.relative), options.split);
+  const splits = splitEpisodes(
+    candidates.map((candidate) => candidate.entry.relative),
+    options.split,
+  );
   const written = { count: 0, reused: 0, removed: 0 };
   const byId: Array<{ id: number; split: Split; annotation: Annotation }> = [];
   const kept = new Set<string>();
@@ -102,12 +134,24 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
       kept.add(file);
       const { cached } = candidate;
       if (cached && cached.split === split && cached.id === id) {
-        byId.push({ id, split, annotation: JSON.parse(await readFile(ownFile(dataset, cached.annotation!), 'utf8')) as Annotation });
+        byId.push({
+          id,
+          split,
+          annotation: JSON.parse(await readFile(ownFile(dataset, cached.annotation!), 'utf8')) as Annotation,
+        });
         written.reused++;
         continue;
       }
       const data = candidate.data ?? (await readCandidateData(candidate.entry, reading));
-      const annotation = buildAnnotation({ id, split, file, data, stride: resolveStride(data.fps, options), options, choice });
+      const annotation = buildAnnotation({
+        id,
+        split,
+        file,
+        data,
+        stride: resolveStride(data.fps, options),
+        options,
+        choice,
+      });
       const relative = annotationPath(split, id);
       const text = `${JSON.stringify(annotation)}\n`;
       if ((await fileHash(path.join(dataset, relative))) !== sha256(text)) {
@@ -117,7 +161,15 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
         written.reused++;
       }
       if (cached?.annotation && cached.annotation !== relative) await removeOwnFile(dataset, cached.annotation);
-      manifest.episodes[file] = { sizeBytes: candidate.entry.sizeBytes, mtimeMs: candidate.entry.mtimeMs, options: fingerprint, id, split, annotation: relative, sha256: sha256(text) };
+      manifest.episodes[file] = {
+        sizeBytes: candidate.entry.sizeBytes,
+        mtimeMs: candidate.entry.mtimeMs,
+        options: fingerprint,
+        id,
+        split,
+        annotation: relative,
+        sha256: sha256(text),
+      };
       byId.push({ id, split, annotation });
       await ticker();
     }
@@ -129,14 +181,31 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   const train = byId.filter((episode) => episode.split === 'train').sort((a, b) => a.id - b.id);
   const val = byId.filter((episode) => episode.split === 'val').sort((a, b) => a.id - b.id);
   if (train.length === 0) {
-    const reasons = skipped.slice(0, 3).map((entry) => `${entry.file}: ${entry.reason}`).join('; ');
-    throw new UserFacingError(`No episode of ${input} could be converted for training${reasons ? ` (${reasons})` : ''}.`,
-      'Fix or unflag episodes, or check the camera names and the pose and gripper arrays in the conversion options.', 'nothing-converted');
+    const reasons = skipped
+      .slice(0, 3)
+      .map((entry) => `${entry.file}: ${entry.reason}`)
+      .join('; ');
+    throw new UserFacingError(
+      `No episode of ${input} could be converted for training${reasons ? ` (${reasons})` : ''}.`,
+      'Fix or unflag episodes, or check the camera names and the pose and gripper arrays in the conversion options.',
+      'nothing-converted',
+    );
   }
-  const samples = (episodes: typeof train): SampleEntry[] => episodes.flatMap(({ id, annotation }) => sampleEntries(id, annotation.video_length, options.numFrames, options.startInterval));
+  const samples = (episodes: typeof train): SampleEntry[] =>
+    episodes.flatMap(({ id, annotation }) =>
+      sampleEntries(id, annotation.video_length, options.numFrames, options.startInterval),
+    );
   const trainSamples = samples(train);
   const valSamples = samples(val);
-  await writeIfChanged(path.join(metaDir, STAT_FILE), `${JSON.stringify(stateStatistics(train.map((episode) => episode.annotation.states), options.stateDim))}\n`);
+  await writeIfChanged(
+    path.join(metaDir, STAT_FILE),
+    `${JSON.stringify(
+      stateStatistics(
+        train.map((episode) => episode.annotation.states),
+        options.stateDim,
+      ),
+    )}\n`,
+  );
   await writeIfChanged(path.join(metaDir, sampleFile('train')), `${JSON.stringify(trainSamples, null, 1)}\n`);
   await writeIfChanged(path.join(metaDir, sampleFile('val')), `${JSON.stringify(valSamples, null, 1)}\n`);
 
@@ -158,7 +227,10 @@ export async function convertDataset(request: ConvertRequest): Promise<ConvertSu
   };
 }
 
-async function readCandidate(entry: EpisodeFileEntry, options: ConvertOptions & ReadOptions): Promise<{ data: EpisodeData } | { reason: string }> {
+async function readCandidate(
+  entry: EpisodeFileEntry,
+  options: ConvertOptions & ReadOptions,
+): Promise<{ data: EpisodeData } | { reason: string }> {
   try {
     return { data: await readCandidateData(entry, options) };
   } catch (error) {
@@ -174,7 +246,9 @@ async function readCandidateData(entry: EpisodeFileEntry, options: ConvertOption
   if (problem) throw new EpisodeNotConvertible(problem);
   const videoFrames = Math.ceil(data.frames / stride);
   if (videoFrames < framesNeeded(options.numFrames)) {
-    throw new EpisodeNotConvertible(`too short: ${data.frames} frames give ${videoFrames} video frames at stride ${stride}; one sample needs ${framesNeeded(options.numFrames)} (num_frames ${options.numFrames})`);
+    throw new EpisodeNotConvertible(
+      `too short: ${data.frames} frames give ${videoFrames} video frames at stride ${stride}; one sample needs ${framesNeeded(options.numFrames)} (num_frames ${options.numFrames})`,
+    );
   }
   return data;
 }
@@ -186,7 +260,8 @@ async function removeDeparted(dataset: string, manifest: Manifest, kept: Readonl
     if (kept.has(file) || !entry.annotation) continue;
     if (await removeOwnFile(dataset, entry.annotation)) removed++;
     if (entry.skipped === undefined) delete manifest.episodes[file];
-    else manifest.episodes[file] = { ...entry, annotation: undefined, sha256: undefined, id: undefined, split: undefined };
+    else
+      manifest.episodes[file] = { ...entry, annotation: undefined, sha256: undefined, id: undefined, split: undefined };
   }
   return removed;
 }

@@ -32,8 +32,14 @@ export function configData(values: Readonly<Record<string, ConfigValue>>, base?:
   const defaults = defaultValues();
   const pick = (name: string) => (name in values ? values[name] : defaults[name]);
   const resolve = (value: string) => (base && !path.isAbsolute(value) ? path.resolve(base, value) : value);
-  const names = text(pick('dataset_names'), 'droid_subset').split('+').map((name) => name.trim()).filter(Boolean);
-  const cfgs = text(pick('dataset_cfgs'), names.join('+')).split('+').map((name) => name.trim()).filter(Boolean);
+  const names = text(pick('dataset_names'), 'droid_subset')
+    .split('+')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const cfgs = text(pick('dataset_cfgs'), names.join('+'))
+    .split('+')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return {
     root: resolve(text(pick('dataset_root_path'), 'dataset_example')),
     metaRoot: resolve(text(pick('dataset_meta_info_path'), 'dataset_meta_info')),

@@ -50,21 +50,36 @@ export async function readManifest(datasetFolder: string): Promise<Manifest> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyManifest();
-    throw new UserFacingError(`The conversion record ${file} cannot be read: ${(error as Error).message}.`, 'Check its permissions.', 'manifest');
+    throw new UserFacingError(
+      `The conversion record ${file} cannot be read: ${(error as Error).message}.`,
+      'Check its permissions.',
+      'manifest',
+    );
   }
   let value: Partial<Manifest>;
   try {
     value = JSON.parse(text) as Partial<Manifest>;
-    if (value.version !== 1 || typeof value.nextId !== 'number' || !value.ids || typeof value.ids !== 'object'
-      || !value.episodes || typeof value.episodes !== 'object') throw new Error('unknown shape');
+    if (
+      value.version !== 1 ||
+      typeof value.nextId !== 'number' ||
+      !value.ids ||
+      typeof value.ids !== 'object' ||
+      !value.episodes ||
+      typeof value.episodes !== 'object'
+    )
+      throw new Error('unknown shape');
   } catch (error) {
-    throw new UserFacingError(`The conversion record ${file} is damaged (${(error as Error).message}).`,
-      'Delete it to convert from scratch; episode ids are then given anew.', 'manifest');
+    throw new UserFacingError(
+      `The conversion record ${file} is damaged (${(error as Error).message}).`,
+      'Delete it to convert from scratch; episode ids are then given anew.',
+      'manifest',
+    );
   }
   const manifest = value as Manifest;
   // Checked before anything is touched: a copied or edited record must not name files outside its folder.
   for (const entry of Object.values(manifest.episodes)) {
-    if (entry?.annotation !== undefined) resolveInside(datasetFolder, entry.annotation, `The conversion record ${file}`);
+    if (entry?.annotation !== undefined)
+      resolveInside(datasetFolder, entry.annotation, `The conversion record ${file}`);
   }
   return manifest;
 }
@@ -84,9 +99,37 @@ export function episodeId(manifest: Manifest, file: string): number {
 }
 
 /** Everything that changes an annotation's content, so that changing any of it redoes the annotations. */
-export function optionsFingerprint(options: ConvertOptions & { readonly pose: StateChoice['pose']; readonly gripper: StateChoice['gripper'] }): string {
-  const { views, stride, targetFps, downSample, width, height, pose, gripper, rawColorOrder, task, defaultFps, stateDim } = options;
-  const fields = { views, stride, targetFps, downSample, width, height, pose, gripper, rawColorOrder, task, defaultFps, stateDim };
+export function optionsFingerprint(
+  options: ConvertOptions & { readonly pose: StateChoice['pose']; readonly gripper: StateChoice['gripper'] },
+): string {
+  const {
+    views,
+    stride,
+    targetFps,
+    downSample,
+    width,
+    height,
+    pose,
+    gripper,
+    rawColorOrder,
+    task,
+    defaultFps,
+    stateDim,
+  } = options;
+  const fields = {
+    views,
+    stride,
+    targetFps,
+    downSample,
+    width,
+    height,
+    pose,
+    gripper,
+    rawColorOrder,
+    task,
+    defaultFps,
+    stateDim,
+  };
   return sha256(JSON.stringify(fields)).slice(0, 16);
 }
 

@@ -9,9 +9,15 @@ import { emptyManifest, readManifest, type Manifest } from './manifest';
 
 /** The output holds files this product did not write, or wrote from another folder of episodes. */
 export class OutputNotOursError extends UserFacingError {
-  constructor(readonly folder: string, reason: string) {
-    super(`${folder} ${reason}; converting would overwrite it.`,
-      'Choose another name or output folder, or replace it (CLI: --replace).', 'output-not-ours');
+  constructor(
+    readonly folder: string,
+    reason: string,
+  ) {
+    super(
+      `${folder} ${reason}; converting would overwrite it.`,
+      'Choose another name or output folder, or replace it (CLI: --replace).',
+      'output-not-ours',
+    );
   }
 }
 
@@ -29,8 +35,11 @@ export async function prepareOutput(plan: OutputPlan): Promise<Manifest> {
   for (const folder of [dataset, metaDir]) {
     // Episodes would be scanned as input next time and the output could overwrite them.
     if (isInsideOrSame(input, folder)) {
-      throw new UserFacingError(`The output ${folder} lies inside the episodes folder ${input}.`,
-        'Choose an output folder outside the episodes folder.', 'output-inside-input');
+      throw new UserFacingError(
+        `The output ${folder} lies inside the episodes folder ${input}.`,
+        'Choose an output folder outside the episodes folder.',
+        'output-inside-input',
+      );
     }
   }
   if (plan.replace) {
@@ -40,8 +49,10 @@ export async function prepareOutput(plan: OutputPlan): Promise<Manifest> {
   const manifest = await readManifest(dataset);
   if (manifest.input === undefined) {
     // No record of ours: anything already there belongs to someone else.
-    if (await hasEntries(dataset)) throw new OutputNotOursError(dataset, 'already holds files that no conversion of this extension wrote');
-    if (await hasEntries(metaDir)) throw new OutputNotOursError(metaDir, 'already holds files that no conversion of this extension wrote');
+    if (await hasEntries(dataset))
+      throw new OutputNotOursError(dataset, 'already holds files that no conversion of this extension wrote');
+    if (await hasEntries(metaDir))
+      throw new OutputNotOursError(metaDir, 'already holds files that no conversion of this extension wrote');
   } else if (path.resolve(manifest.input) !== input) {
     throw new OutputNotOursError(dataset, `was converted from other episodes (${manifest.input})`);
   }

@@ -21,7 +21,9 @@ export interface EpisodeData {
 /** The episode cannot be converted; `reason` says why in words a summary can list. */
 export class EpisodeNotConvertible extends Error {}
 
-export type ReadOptions = Pick<ConvertOptions, 'views' | 'stateDim' | 'task' | 'defaultFps'> & { readonly choice: StateChoice };
+export type ReadOptions = Pick<ConvertOptions, 'views' | 'stateDim' | 'task' | 'defaultFps'> & {
+  readonly choice: StateChoice;
+};
 
 /** The array upstream's joint_position comes from, when the episode has it. */
 const JOINT_ARRAY = 'qpos';
@@ -47,22 +49,33 @@ function readOpen(episode: EpisodeFile, options: ReadOptions): EpisodeData {
   const cameraNames = episode.cameras.map((camera) => camera.name);
   const missing = options.views.filter((view) => !cameraNames.includes(view));
   if (missing.length > 0) {
-    fail(`camera ${missing.join(', ')} missing (views need ${options.views.join(', ')}; the file has ${cameraNames.join(', ') || 'none'})`);
+    fail(
+      `camera ${missing.join(', ')} missing (views need ${options.views.join(', ')}; the file has ${cameraNames.join(', ') || 'none'})`,
+    );
   }
   const { pose, gripper } = options.choice;
-  const poseInfo = episode.arrays.find((array) => array.name === pose.array) ?? fail(`no ${pose.array} array for the end-effector pose`);
+  const poseInfo =
+    episode.arrays.find((array) => array.name === pose.array) ??
+    fail(`no ${pose.array} array for the end-effector pose`);
   const poseProblem = poseShapeProblem(poseInfo, pose.format, options.stateDim);
   if (poseProblem) fail(poseProblem);
-  const gripperInfo = episode.arrays.find((array) => array.name === gripper.array) ?? fail(`no ${gripper.array} array for the gripper`);
-  const gripperColumn = gripperColumnOf(gripperInfo, gripper.column) ?? fail(gripperShapeProblem(gripperInfo, gripper.column));
+  const gripperInfo =
+    episode.arrays.find((array) => array.name === gripper.array) ?? fail(`no ${gripper.array} array for the gripper`);
+  const gripperColumn =
+    gripperColumnOf(gripperInfo, gripper.column) ?? fail(gripperShapeProblem(gripperInfo, gripper.column));
   const joints = episode.arrays.find((array) => array.name === JOINT_ARRAY && array.shape.length === 2);
   const used = [poseInfo, gripperInfo, ...(joints ? [joints] : [])];
-  const needed = new Set([...options.views.map((view) => episode.camera(view).dataset), ...used.map((array) => array.dataset)]);
+  const needed = new Set([
+    ...options.views.map((view) => episode.camera(view).dataset),
+    ...used.map((array) => array.dataset),
+  ]);
   const broken = episode.issues.find((issue) => issue instanceof Hdf5DatasetError && needed.has(issue.dataset));
   if (broken) fail(stripFileName(episode.path, broken.message));
 
-  const counts = [...options.views.map((view) => ({ name: view, frames: episode.camera(view).frames })),
-    ...[...new Set(used)].map((array) => ({ name: array.name, frames: array.shape[0]! }))];
+  const counts = [
+    ...options.views.map((view) => ({ name: view, frames: episode.camera(view).frames })),
+    ...[...new Set(used)].map((array) => ({ name: array.name, frames: array.shape[0]! })),
+  ];
   if (new Set(counts.map((count) => count.frames)).size > 1) {
     fail(`frame counts differ: ${counts.map((count) => `${count.name} ${count.frames}`).join(', ')}`);
   }
@@ -80,10 +93,16 @@ function readOpen(episode: EpisodeFile, options: ReadOptions): EpisodeData {
     fail(stripFileName(episode.path, describeError(error)));
   }
   const jointColumns = poseColumnsRead('joints', options.stateDim);
-  const states = poseRows.map((row, frame) => [...poseRow(row, pose.format, jointColumns), gripperRows[frame]![gripperColumn]!]);
+  const states = poseRows.map((row, frame) => [
+    ...poseRow(row, pose.format, jointColumns),
+    gripperRows[frame]![gripperColumn]!,
+  ]);
   const gripperAt = states[0]?.length ?? 0;
-  for (const [name, rows] of [[pose.array, states.map((row) => row.slice(0, -1))], [gripper.array, states.map((row) => row.slice(gripperAt - 1))],
-    [JOINT_ARRAY, jointRows]] as const) {
+  for (const [name, rows] of [
+    [pose.array, states.map((row) => row.slice(0, -1))],
+    [gripper.array, states.map((row) => row.slice(gripperAt - 1))],
+    [JOINT_ARRAY, jointRows],
+  ] as const) {
     const bad = rows?.findIndex((row) => row.some((value) => !Number.isFinite(value))) ?? -1;
     if (bad >= 0) fail(`${name} has NaN or Inf values (first at frame ${bad})`);
   }
@@ -101,7 +120,12 @@ function readOpen(episode: EpisodeFile, options: ReadOptions): EpisodeData {
 export function poseShapeProblem(array: ArrayInfo, format: PoseFormat, stateDim: number): string | undefined {
   const needed = poseColumnsRead(format, stateDim);
   if (array.shape.length === 2 && array.shape[1]! >= needed) return undefined;
-  const what = { euler: 'x, y, z, roll, pitch, yaw', 'quat-wxyz': 'x, y, z, qw, qx, qy, qz', 'quat-xyzw': 'x, y, z, qx, qy, qz, qw', joints: 'joint angles' }[format];
+  const what = {
+    euler: 'x, y, z, roll, pitch, yaw',
+    'quat-wxyz': 'x, y, z, qw, qx, qy, qz',
+    'quat-xyzw': 'x, y, z, qx, qy, qz, qw',
+    joints: 'joint angles',
+  }[format];
   return `${array.dataset} has shape (${array.shape.join(', ')}), not (frames, ${needed}) for a ${format} pose (${what})`;
 }
 

@@ -15,11 +15,17 @@ export interface RemoteDatasetPaths {
 
 const GZIP_MAGIC = 0x1f8b;
 
-export async function convertedFilesOnHost(host: RemoteHost, registryRoot: string, paths: RemoteDatasetPaths, signal?: AbortSignal): Promise<ConvertedFiles> {
+export async function convertedFilesOnHost(
+  host: RemoteHost,
+  registryRoot: string,
+  paths: RemoteDatasetPaths,
+  signal?: AbortSignal,
+): Promise<ConvertedFiles> {
   const args = [paths.root, paths.name, paths.metaRoot, ...(paths.cfg ? [paths.cfg] : [])];
   const result = await runKit(host, registryRoot, 'converted_snapshot.py', args, { signal, timeoutMs: 300_000 });
   const bytes = result.stdoutBytes;
   // Anything but the gzip stream (a traceback, a refusal) is read as the kit's text, which says what went wrong.
-  const stdout = bytes.length >= 2 && bytes.readUInt16BE(0) === GZIP_MAGIC ? gunzipSync(bytes).toString('utf8') : result.stdout;
+  const stdout =
+    bytes.length >= 2 && bytes.readUInt16BE(0) === GZIP_MAGIC ? gunzipSync(bytes).toString('utf8') : result.stdout;
   return snapshotFiles(kitJson<ConvertedSnapshot>({ ...result, stdout }, `Reading ${paths.root}/${paths.name}`, host));
 }

@@ -14,6 +14,14 @@ export function sampleStarts(videoLength: number, numFrames: number, startInterv
   return starts;
 }
 
-export function sampleEntries(episodeId: number, videoLength: number, numFrames: number, startInterval: number): SampleEntry[] {
-  return sampleStarts(videoLength, numFrames, startInterval).map((start) => ({ episode_id: episodeId, frame_ids: [start] }));
+export function sampleEntries(
+  episodeId: number,
+  videoLength: number,
+  numFrames: number,
+  startInterval: number,
+): SampleEntry[] {
+  return sampleStarts(videoLength, numFrames, startInterval).map((start) => ({
+    episode_id: episodeId,
+    frame_ids: [start],
+  }));
 }

@@ -94,10 +94,10 @@ export function resolveStateChoice(
     );
     if (!poseArray) {
       throw new StateChoiceError(
-        `No end-effector pose array was found (looked for ${POSE_NAMES.join(', ')} with 6 or 7 columns; `
-          + `arrays: ${known}).`,
-        'Choose the pose array (ctrlWorld.convert.poseArray, or --pose NAME), '
-          + 'or take joint angles explicitly with pose format "joints".',
+        `No end-effector pose array was found (looked for ${POSE_NAMES.join(', ')} with 6 or 7 columns; ` +
+          `arrays: ${known}).`,
+        'Choose the pose array (ctrlWorld.convert.poseArray, or --pose NAME), ' +
+          'or take joint angles explicitly with pose format "joints".',
       );
     }
   } else {

@@ -5,7 +5,10 @@ import { countProblems, problem } from './problems';
 import type { DatasetSummary, EpisodeSummary, Problem } from './types';
 
 /** Episodes of one folder, each with the cross-episode problems added to its own. */
-export function buildDatasets(root: string, episodes: readonly EpisodeSummary[]): { episodes: EpisodeSummary[]; datasets: DatasetSummary[] } {
+export function buildDatasets(
+  root: string,
+  episodes: readonly EpisodeSummary[],
+): { episodes: EpisodeSummary[]; datasets: DatasetSummary[] } {
   const byFolder = new Map<string, EpisodeSummary[]>();
   for (const episode of episodes) {
     const folder = path.dirname(episode.path);
@@ -51,7 +54,8 @@ function summarizeDataset(root: string, folder: string, episodes: EpisodeSummary
 function compareEpisodes(episodes: readonly EpisodeSummary[]): Map<string, Problem[]> {
   const readable = episodes.filter((episode) => episode.readable && episode.cameras.length > 0);
   const result = new Map<string, Problem[]>();
-  const add = (episode: EpisodeSummary, entry: Problem) => result.set(episode.path, [...(result.get(episode.path) ?? []), entry]);
+  const add = (episode: EpisodeSummary, entry: Problem) =>
+    result.set(episode.path, [...(result.get(episode.path) ?? []), entry]);
   if (readable.length < 2) return result;
 
   const cameraCounts = tally(readable.flatMap((episode) => episode.cameras.map((camera) => camera.name)));
@@ -59,21 +63,42 @@ function compareEpisodes(episodes: readonly EpisodeSummary[]): Map<string, Probl
   for (const episode of readable) {
     const missing = expected.filter((name) => !episode.cameras.some((camera) => camera.name === name));
     if (missing.length > 0) {
-      add(episode, problem('error', 'missing-camera', episode.path,
-        `camera ${missing.join(', ')} missing, though ${Math.min(...missing.map((name) => cameraCounts.get(name)!))} of ${readable.length} episodes of this dataset have ${missing.length > 1 ? 'them' : 'it'}.`,
-        'Ctrl-World needs the same three views in every episode; re-record it or move it out of the dataset.'));
+      add(
+        episode,
+        problem(
+          'error',
+          'missing-camera',
+          episode.path,
+          `camera ${missing.join(', ')} missing, though ${Math.min(...missing.map((name) => cameraCounts.get(name)!))} of ${readable.length} episodes of this dataset have ${missing.length > 1 ? 'them' : 'it'}.`,
+          'Ctrl-World needs the same three views in every episode; re-record it or move it out of the dataset.',
+        ),
+      );
     }
   }
 
   for (const name of expected) {
-    const sizes = readable.flatMap((episode) => episode.cameras.filter((camera) => camera.name === name && camera.width > 0).map((camera) => ({ episode, size: `${camera.height}x${camera.width}` })));
-    const [common, commonCount] = [...tally(sizes.map((entry) => entry.size))].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const sizes = readable.flatMap((episode) =>
+      episode.cameras
+        .filter((camera) => camera.name === name && camera.width > 0)
+        .map((camera) => ({ episode, size: `${camera.height}x${camera.width}` })),
+    );
+    const [common, commonCount] = [...tally(sizes.map((entry) => entry.size))].sort((a, b) => b[1] - a[1])[0] ?? [
+      '',
+      0,
+    ];
     if (commonCount < 2) continue;
     for (const { episode, size } of sizes) {
       if (size === common) continue;
-      add(episode, problem('warning', 'image-size-mismatch', episode.path,
-        `camera ${name} is ${size} (height x width), but ${common} in ${commonCount} of ${sizes.length} episodes of this dataset.`,
-        'Frames are resized for training, but a different size usually means another camera or setting; check the recording.'));
+      add(
+        episode,
+        problem(
+          'warning',
+          'image-size-mismatch',
+          episode.path,
+          `camera ${name} is ${size} (height x width), but ${common} in ${commonCount} of ${sizes.length} episodes of this dataset.`,
+          'Frames are resized for training, but a different size usually means another camera or setting; check the recording.',
+        ),
+      );
     }
   }
   return result;

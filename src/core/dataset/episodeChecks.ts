@@ -18,31 +18,60 @@ export function checkEpisode(episode: EpisodeFile, options: ScanOptions): Proble
   const broken = new Set(episode.issues.map((issue) => (issue instanceof Hdf5DatasetError ? issue.dataset : '')));
 
   if (episode.cameras.length === 0 && !episode.issues.some((issue) => issue.code === 'unsupported-layout')) {
-    problems.push(problem('error', 'no-cameras', file, 'no cameras under /observations/images.',
-      'Record the episode with its cameras, or remove it from the dataset folder.'));
+    problems.push(
+      problem(
+        'error',
+        'no-cameras',
+        file,
+        'no cameras under /observations/images.',
+        'Record the episode with its cameras, or remove it from the dataset folder.',
+      ),
+    );
   }
   const counts = [
     ...episode.cameras.map((camera) => ({ name: camera.name, frames: camera.frames })),
     ...episode.arrays.map((array) => ({ name: array.name, frames: array.shape[0] ?? 0 })),
   ];
   if (counts.length > 0 && counts.every((count) => count.frames === 0)) {
-    problems.push(problem('error', 'zero-length', file, 'no frames: every camera and array is empty.', 'Remove it from the dataset folder.'));
+    problems.push(
+      problem(
+        'error',
+        'zero-length',
+        file,
+        'no frames: every camera and array is empty.',
+        'Remove it from the dataset folder.',
+      ),
+    );
     return problems;
   }
   const fps = episode.fps;
   if (fps !== undefined && !(fps >= MIN_FPS && fps <= MAX_FPS)) {
     // A rate no recorder uses makes every duration and the conversion's stride meaningless (1e-300 Hz: 1e302 s).
-    problems.push(problem('warning', 'implausible-fps', file, `the file says it was recorded at ${fps} Hz.`,
-      `Durations and the conversion stride use that rate; fix the fps attribute (${MIN_FPS}–${MAX_FPS} Hz is expected).`));
+    problems.push(
+      problem(
+        'warning',
+        'implausible-fps',
+        file,
+        `the file says it was recorded at ${fps} Hz.`,
+        `Durations and the conversion stride use that rate; fix the fps attribute (${MIN_FPS}–${MAX_FPS} Hz is expected).`,
+      ),
+    );
   }
   if (new Set(counts.map((count) => count.frames)).size > 1) {
-    problems.push(problem('error', 'frame-count-mismatch', file,
-      `frame counts differ: ${counts.map((count) => `${count.name} ${count.frames}`).join(', ')}.`,
-      'Cameras and actions must have one entry per time step; re-export the episode or trim it to the shortest.'));
+    problems.push(
+      problem(
+        'error',
+        'frame-count-mismatch',
+        file,
+        `frame counts differ: ${counts.map((count) => `${count.name} ${count.frames}`).join(', ')}.`,
+        'Cameras and actions must have one entry per time step; re-export the episode or trim it to the shortest.',
+      ),
+    );
   }
   problems.push(...checkWidths(episode, options));
   for (const array of episode.arrays) {
-    if (array.dtype.startsWith('float') && !broken.has(array.dataset)) problems.push(...checkFinite(episode, array.name));
+    if (array.dtype.startsWith('float') && !broken.has(array.dataset))
+      problems.push(...checkFinite(episode, array.name));
   }
   for (const camera of episode.cameras) {
     if (!broken.has(camera.dataset)) problems.push(...checkFrames(episode, camera.name, options));
@@ -57,16 +86,36 @@ function checkWidths(episode: EpisodeFile, options: ScanOptions): Problem[] {
     const array = episode.arrays.find((candidate) => candidate.name === name);
     if (!array) {
       const where = name === 'action' ? '/action' : '/observations/qpos';
-      problems.push(name === 'action'
-        ? problem('error', 'no-action', file, `no ${where} dataset.`, 'Ctrl-World is conditioned on actions; record them or remove the episode.')
-        : problem('warning', 'no-qpos', file, `no ${where} dataset.`, 'The converter takes the robot states from qpos; record it if you can.'));
+      problems.push(
+        name === 'action'
+          ? problem(
+              'error',
+              'no-action',
+              file,
+              `no ${where} dataset.`,
+              'Ctrl-World is conditioned on actions; record them or remove the episode.',
+            )
+          : problem(
+              'warning',
+              'no-qpos',
+              file,
+              `no ${where} dataset.`,
+              'The converter takes the robot states from qpos; record it if you can.',
+            ),
+      );
       continue;
     }
     const width = array.shape.length === 2 ? array.shape[1] : array.shape.length === 1 ? 1 : undefined;
     if (width !== options.actionDim) {
-      problems.push(problem('error', `${name}-dim`, file,
-        `${name} has shape (${array.shape.join(', ')}): ${width ?? 'not'} values per frame, but the config's action_dim is ${options.actionDim}.`,
-        `Record ${options.actionDim}-D ${name === 'action' ? 'actions' : 'joint states'}, or set ctrlWorld.datasetActionDim to match action_dim in config_flexiv.py.`));
+      problems.push(
+        problem(
+          'error',
+          `${name}-dim`,
+          file,
+          `${name} has shape (${array.shape.join(', ')}): ${width ?? 'not'} values per frame, but the config's action_dim is ${options.actionDim}.`,
+          `Record ${options.actionDim}-D ${name === 'action' ? 'actions' : 'joint states'}, or set ctrlWorld.datasetActionDim to match action_dim in config_flexiv.py.`,
+        ),
+      );
     }
   }
   return problems;
@@ -75,7 +124,10 @@ function checkWidths(episode: EpisodeFile, options: ScanOptions): Problem[] {
 function checkFinite(episode: EpisodeFile, name: string): Problem[] {
   const array = episode.array(name);
   const rows = array.shape[0] ?? 0;
-  const width = Math.max(1, array.shape.slice(1).reduce((product, size) => product * size, 1));
+  const width = Math.max(
+    1,
+    array.shape.slice(1).reduce((product, size) => product * size, 1),
+  );
   const blockRows = Math.max(1, Math.floor(BLOCK_ELEMENTS / width));
   let badRows = 0;
   let firstBad = -1;
@@ -96,9 +148,15 @@ function checkFinite(episode: EpisodeFile, name: string): Problem[] {
     return [problemFromError(episode.path, error)];
   }
   if (badRows === 0) return [];
-  return [problem('error', 'non-finite', episode.path,
-    `${name} has NaN or Inf values in ${badRows} of ${rows} frames (first at frame ${firstBad}).`,
-    'Training on them diverges; drop the episode or fix those frames before converting.')];
+  return [
+    problem(
+      'error',
+      'non-finite',
+      episode.path,
+      `${name} has NaN or Inf values in ${badRows} of ${rows} frames (first at frame ${firstBad}).`,
+      'Training on them diverges; drop the episode or fix those frames before converting.',
+    ),
+  ];
 }
 
 /**
@@ -116,7 +174,10 @@ export function sampleSelections(frames: number, samples: number): RowSelection[
 
 function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOptions): Problem[] {
   const camera = episode.camera(cameraName);
-  const selections = sampleSelections(camera.frames, camera.encoding === 'raw' ? RAW_SAMPLE_FRAMES : options.jpegSampleFrames);
+  const selections = sampleSelections(
+    camera.frames,
+    camera.encoding === 'raw' ? RAW_SAMPLE_FRAMES : options.jpegSampleFrames,
+  );
   const bad: Array<{ index: number; error: Hdf5Error }> = [];
   const sizes = new Set<string>();
   let checked = 0;
@@ -138,14 +199,26 @@ function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOpti
   if (bad.length > 0) {
     const first = bad[0]!.error;
     const reason = first.message.replace(/^[^:]*: /, '').replace(/\.$/, '');
-    problems.push(problem('error', first.code, episode.path,
-      `camera ${cameraName}: ${bad.length} of ${checked} checked frames cannot be decoded (${bad.map((entry) => entry.index).join(', ')}); ${reason}.`,
-      'Re-record or re-encode this episode; broken frames cannot be shown or converted.'));
+    problems.push(
+      problem(
+        'error',
+        first.code,
+        episode.path,
+        `camera ${cameraName}: ${bad.length} of ${checked} checked frames cannot be decoded (${bad.map((entry) => entry.index).join(', ')}); ${reason}.`,
+        'Re-record or re-encode this episode; broken frames cannot be shown or converted.',
+      ),
+    );
   }
   if (sizes.size > 1) {
-    problems.push(problem('warning', 'image-size-mismatch', episode.path,
-      `camera ${cameraName} changes image size within the episode (${[...sizes].join(', ')}).`,
-      'Frames are resized to 320x192 for training, but a changing size usually means mixed recordings.'));
+    problems.push(
+      problem(
+        'warning',
+        'image-size-mismatch',
+        episode.path,
+        `camera ${cameraName} changes image size within the episode (${[...sizes].join(', ')}).`,
+        'Frames are resized to 320x192 for training, but a changing size usually means mixed recordings.',
+      ),
+    );
   }
   return problems;
 }

@@ -22,7 +22,11 @@ interface FlagsFile {
 
 export class FlagsFileError extends UserFacingError {
   constructor(file: string, problem: string) {
-    super(`The flags file ${file} ${problem}.`, 'Fix it or delete it (it only holds episode flags), then try again.', 'flags-file');
+    super(
+      `The flags file ${file} ${problem}.`,
+      'Fix it or delete it (it only holds episode flags), then try again.',
+      'flags-file',
+    );
   }
 }
 
@@ -66,7 +70,12 @@ export async function flaggedEpisodes(episodeFiles: readonly string[]): Promise<
 
 export async function setFlag(episodeFile: string, reason: string, now: Date = new Date()): Promise<EpisodeFlag> {
   const trimmed = reason.trim();
-  if (!trimmed) throw new UserFacingError('A flag needs a reason.', 'Say what is wrong with the episode, e.g. "wrist camera blocked".', 'flag-reason');
+  if (!trimmed)
+    throw new UserFacingError(
+      'A flag needs a reason.',
+      'Say what is wrong with the episode, e.g. "wrist camera blocked".',
+      'flag-reason',
+    );
   const flag: EpisodeFlag = { reason: trimmed, flaggedAt: now.toISOString() };
   await updateFlags(episodeFile, (episodes) => {
     episodes[path.basename(episodeFile)] = flag;
@@ -91,17 +100,23 @@ const queues = new Map<string, Promise<unknown>>();
 function updateFlags(episodeFile: string, change: (episodes: Record<string, EpisodeFlag>) => void): Promise<void> {
   const sidecar = flagsFileFor(episodeFile);
   const previous = queues.get(sidecar) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(async () => {
-    const episodes = Object.fromEntries(await readFlagsFile(sidecar));
-    change(episodes);
-    const sorted = Object.fromEntries(Object.entries(episodes).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })));
-    const content: FlagsFile = { version: 1, episodes: sorted };
-    await writeFileAtomic(sidecar, `${JSON.stringify(content, null, 2)}\n`);
-  });
+  const next = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const episodes = Object.fromEntries(await readFlagsFile(sidecar));
+      change(episodes);
+      const sorted = Object.fromEntries(
+        Object.entries(episodes).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true })),
+      );
+      const content: FlagsFile = { version: 1, episodes: sorted };
+      await writeFileAtomic(sidecar, `${JSON.stringify(content, null, 2)}\n`);
+    });
   queues.set(sidecar, next);
-  void next.finally(() => {
-    if (queues.get(sidecar) === next) queues.delete(sidecar);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (queues.get(sidecar) === next) queues.delete(sidecar);
+    })
+    .catch(() => undefined);
   return next;
 }
 
@@ -113,7 +128,13 @@ function parseFlags(file: string, text: string): FlagsFile {
     throw new FlagsFileError(file, `is not valid JSON (${(error as Error).message})`);
   }
   const episodes = (value as { episodes?: unknown } | null)?.episodes;
-  if (typeof value !== 'object' || value === null || typeof episodes !== 'object' || episodes === null || Array.isArray(episodes)) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof episodes !== 'object' ||
+    episodes === null ||
+    Array.isArray(episodes)
+  ) {
     throw new FlagsFileError(file, 'has no "episodes" object');
   }
   const checked: Record<string, EpisodeFlag> = {};

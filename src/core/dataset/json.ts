@@ -7,7 +7,14 @@ export interface ScanJson {
     file: string;
     frames: number;
     sizeBytes: number;
-    cameras: Array<{ name: string; frames: number; height: number; width: number; encoding: 'raw' | 'jpeg'; filter: string | null }>;
+    cameras: Array<{
+      name: string;
+      frames: number;
+      height: number;
+      width: number;
+      encoding: 'raw' | 'jpeg';
+      filter: string | null;
+    }>;
     arrays: Record<string, { shape: number[]; dtype: string }>;
     problems: Array<{ severity: 'error' | 'warning'; code: string; message: string }>;
   }>;
@@ -21,8 +28,17 @@ export function toScanJson(result: ScanResult): ScanJson {
       file: episode.file,
       frames: episode.frames,
       sizeBytes: episode.sizeBytes,
-      cameras: episode.cameras.map(({ name, frames, height, width, encoding, filter }) => ({ name, frames, height, width, encoding, filter })),
-      arrays: Object.fromEntries(Object.entries(episode.arrays).map(([name, { shape, dtype }]) => [name, { shape: [...shape], dtype }])),
+      cameras: episode.cameras.map(({ name, frames, height, width, encoding, filter }) => ({
+        name,
+        frames,
+        height,
+        width,
+        encoding,
+        filter,
+      })),
+      arrays: Object.fromEntries(
+        Object.entries(episode.arrays).map(([name, { shape, dtype }]) => [name, { shape: [...shape], dtype }]),
+      ),
       problems: episode.problems.map(({ severity, code, message }) => ({ severity, code, message })),
     })),
     summary: { ...result.summary },

@@ -21,7 +21,9 @@ export function problemFromError(file: string, error: unknown, severity: Severit
   return {
     severity,
     code,
-    message: message.startsWith(name) ? `${episodeLabel(file)}${message.slice(name.length)}` : `${episodeLabel(file)}: ${message}`,
+    message: message.startsWith(name)
+      ? `${episodeLabel(file)}${message.slice(name.length)}`
+      : `${episodeLabel(file)}: ${message}`,
   };
 }
 

@@ -12,11 +12,14 @@ export interface ScanRequest {
   readonly options: ScanOptions;
 }
 
-export type ScanReply = { readonly id: number; readonly summary: EpisodeSummary } | { readonly id: number; readonly error: string };
+export type ScanReply =
+  { readonly id: number; readonly summary: EpisodeSummary } | { readonly id: number; readonly error: string };
 
 /** The worker script: bundled beside this code in dist/, or the TypeScript source when run with tsx. */
 export function scanWorkerFile(): string | undefined {
-  return ['scanWorker.js', 'scanWorker.ts'].map((name) => path.join(__dirname, name)).find((file) => fs.existsSync(file));
+  return ['scanWorker.js', 'scanWorker.ts']
+    .map((name) => path.join(__dirname, name))
+    .find((file) => fs.existsSync(file));
 }
 
 /**
@@ -35,7 +38,10 @@ function idleCores(): number {
 
 export class ScanPool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (summary: EpisodeSummary) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (summary: EpisodeSummary) => void; reject: (error: Error) => void }
+  >();
   private nextId = 0;
 
   constructor(size: number, workerFile: string) {
@@ -58,8 +64,13 @@ export class ScanPool {
    * two files in flight, so that it never waits for the next request. `readHere`, when given, is one more lane
    * on the calling thread (a CLI has nothing else to do with it).
    */
-  async summarizeAll(entries: readonly EpisodeFileEntry[], options: ScanOptions, onDone: (index: number, summary: EpisodeSummary) => void,
-    signal?: AbortSignal, readHere?: (entry: EpisodeFileEntry) => Promise<EpisodeSummary>): Promise<void> {
+  async summarizeAll(
+    entries: readonly EpisodeFileEntry[],
+    options: ScanOptions,
+    onDone: (index: number, summary: EpisodeSummary) => void,
+    signal?: AbortSignal,
+    readHere?: (entry: EpisodeFileEntry) => Promise<EpisodeSummary>,
+  ): Promise<void> {
     let next = 0;
     const take = (): number | undefined => (signal?.aborted || next >= entries.length ? undefined : next++);
     const workerLane = async (worker: Worker): Promise<void> => {
@@ -74,7 +85,10 @@ export class ScanPool {
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    await Promise.all([...this.workers.flatMap((worker) => [workerLane(worker), workerLane(worker)]), ...(readHere ? [localLane()] : [])]);
+    await Promise.all([
+      ...this.workers.flatMap((worker) => [workerLane(worker), workerLane(worker)]),
+      ...(readHere ? [localLane()] : []),
+    ]);
   }
 
   private request(worker: Worker, request: ScanRequest): Promise<EpisodeSummary> {

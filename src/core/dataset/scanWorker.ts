@@ -6,6 +6,10 @@ import type { ScanRequest, ScanReply } from './scanPool';
 parentPort?.on('message', (request: ScanRequest) => {
   summarizeEpisode(request.entry, request.options).then(
     (summary) => parentPort!.postMessage({ id: request.id, summary } satisfies ScanReply),
-    (error: unknown) => parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies ScanReply),
+    (error: unknown) =>
+      parentPort!.postMessage({
+        id: request.id,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies ScanReply),
   );
 });

@@ -5,7 +5,13 @@ import { countProblems } from './problems';
 import { ScanPool, scanWorkerFile, workerCount } from './scanPool';
 import { summarizeEpisode } from './summarize';
 import { findEpisodeFiles, type EpisodeFileEntry } from './walk';
-import { DEFAULT_SCAN_OPTIONS, type EpisodeSummary, type ScanOptions, type ScanProgress, type ScanResult } from './types';
+import {
+  DEFAULT_SCAN_OPTIONS,
+  type EpisodeSummary,
+  type ScanOptions,
+  type ScanProgress,
+  type ScanResult,
+} from './types';
 
 /** The per-file summaries of every root scanned, with the options they were made with. */
 export interface ScanSnapshot {
@@ -15,7 +21,9 @@ export interface ScanSnapshot {
 
 /** Where files are read. By default big scans use worker threads (one per idle core, up to four) and no other. */
 export interface ScanThreads {
-  /** At most this many threads read at once (the caller counts as one when it reads); 0 or 1: the calling thread only. */
+  /**
+   * At most this many threads read at once (the caller counts as one when it reads); 0 or 1: the calling thread only.
+   */
   readonly maxWorkers?: number;
   /** The calling thread reads files too, in place of one worker (right for a CLI; an editor keeps its thread free). */
   readonly callerReads?: boolean;
@@ -36,7 +44,10 @@ export class DatasetScanner {
   private readonly cache = new Map<string, Map<string, EpisodeSummary>>();
   private options: ScanOptions;
 
-  constructor(options: Partial<ScanOptions> = {}, private readonly threads: ScanThreads = {}) {
+  constructor(
+    options: Partial<ScanOptions> = {},
+    private readonly threads: ScanThreads = {},
+  ) {
     this.options = { ...DEFAULT_SCAN_OPTIONS, ...options };
   }
 
@@ -49,7 +60,10 @@ export class DatasetScanner {
 
   /** What the scanner knows, to be saved and handed to `restore` in a later session. */
   snapshot(): ScanSnapshot {
-    return { options: this.options, roots: Object.fromEntries([...this.cache].map(([root, files]) => [root, [...files.values()]])) };
+    return {
+      options: this.options,
+      roots: Object.fromEntries([...this.cache].map(([root, files]) => [root, [...files.values()]])),
+    };
   }
 
   /**
@@ -81,7 +95,8 @@ export class DatasetScanner {
     const changed: EpisodeFileEntry[] = [];
     for (const entry of entries) {
       const cached = previous.get(entry.path);
-      if (cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs) current.set(entry.path, cached);
+      if (cached && cached.sizeBytes === entry.sizeBytes && cached.mtimeMs === entry.mtimeMs)
+        current.set(entry.path, cached);
       else changed.push(entry);
     }
     let done = current.size;
@@ -97,18 +112,29 @@ export class DatasetScanner {
       for (const [file, summary] of previous) if (!current.has(file)) current.set(file, summary);
       throw error;
     }
-    const { episodes, datasets } = buildDatasets(root, entries.map((entry) => current.get(entry.path)!));
+    const { episodes, datasets } = buildDatasets(
+      root,
+      entries.map((entry) => current.get(entry.path)!),
+    );
     const counts = countProblems(episodes.flatMap((episode) => episode.problems));
     return {
       root,
       episodes,
       datasets,
-      summary: { episodes: episodes.length, frames: episodes.reduce((sum, episode) => sum + episode.frames, 0), ...counts },
+      summary: {
+        episodes: episodes.length,
+        frames: episodes.reduce((sum, episode) => sum + episode.frames, 0),
+        ...counts,
+      },
       filesRead: changed.length,
     };
   }
 
-  private async read(entries: readonly EpisodeFileEntry[], record: (summary: EpisodeSummary) => void, signal?: AbortSignal): Promise<void> {
+  private async read(
+    entries: readonly EpisodeFileEntry[],
+    record: (summary: EpisodeSummary) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { maxWorkers, callerReads, onWorkerFailure } = this.threads;
     const lanes = workerCount(entries.length, maxWorkers);
     const workers = callerReads ? lanes - 1 : lanes;
@@ -118,7 +144,16 @@ export class DatasetScanner {
       const pool = new ScanPool(workers, workerFile);
       const readHere = callerReads ? (entry: EpisodeFileEntry) => summarizeEpisode(entry, this.options) : undefined;
       try {
-        await pool.summarizeAll(entries, this.options, (_, summary) => { finished.add(summary.path); record(summary); }, signal, readHere);
+        await pool.summarizeAll(
+          entries,
+          this.options,
+          (_, summary) => {
+            finished.add(summary.path);
+            record(summary);
+          },
+          signal,
+          readHere,
+        );
         return;
       } catch (error) {
         // Worker threads are an optimisation: if they fail, the files left are read here.

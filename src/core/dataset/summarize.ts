@@ -11,7 +11,16 @@ export async function summarizeEpisode(entry: EpisodeFileEntry, options: ScanOpt
   try {
     episode = await EpisodeFile.open(entry.path);
   } catch (error) {
-    return { ...base, frames: 0, fps: options.defaultFps, fpsFromFile: false, cameras: [], arrays: {}, readable: false, problems: [problemFromError(entry.path, error)] };
+    return {
+      ...base,
+      frames: 0,
+      fps: options.defaultFps,
+      fpsFromFile: false,
+      cameras: [],
+      arrays: {},
+      readable: false,
+      problems: [problemFromError(entry.path, error)],
+    };
   }
   try {
     const arrays: Record<string, ArraySummary> = {};
@@ -20,10 +29,17 @@ export async function summarizeEpisode(entry: EpisodeFileEntry, options: ScanOpt
     const fileFps = episode.fps;
     return {
       ...base,
-      frames: lengthSource ? lengthSource.shape[0] ?? 0 : episode.cameras[0]?.frames ?? 0,
+      frames: lengthSource ? (lengthSource.shape[0] ?? 0) : (episode.cameras[0]?.frames ?? 0),
       fps: fileFps ?? options.defaultFps,
       fpsFromFile: fileFps !== undefined,
-      cameras: episode.cameras.map(({ name, frames, height, width, encoding, filter }) => ({ name, frames, height, width, encoding, filter })),
+      cameras: episode.cameras.map(({ name, frames, height, width, encoding, filter }) => ({
+        name,
+        frames,
+        height,
+        width,
+        encoding,
+        filter,
+      })),
       arrays,
       readable: true,
       problems: checkEpisode(episode, options),

@@ -65,7 +65,12 @@ export interface ScanResult {
   /** Every episode under root, naturally sorted by relative path (episode_2 before episode_10). */
   readonly episodes: readonly EpisodeSummary[];
   readonly datasets: readonly DatasetSummary[];
-  readonly summary: { readonly episodes: number; readonly frames: number; readonly errors: number; readonly warnings: number };
+  readonly summary: {
+    readonly episodes: number;
+    readonly frames: number;
+    readonly errors: number;
+    readonly warnings: number;
+  };
   /** How many files were read this time (the others came unchanged from the previous scan). */
   readonly filesRead: number;
 }

@@ -37,17 +37,26 @@ export async function findEpisodeFiles(root: string, signal?: AbortSignal): Prom
     } catch {
       return; // Unreadable or vanished folders are skipped; the files in the others are still listed.
     }
-    const stats = entries.filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isEpisodeFile(entry.name)).map(async (entry) => {
-      const full = path.join(folder, entry.name);
-      try {
-        const stat = await fs.stat(full);
-        if (stat.isFile()) found.push({ path: full, relative: path.relative(root, full).split(path.sep).join('/'), sizeBytes: stat.size, mtimeMs: stat.mtimeMs });
-      } catch {
-        // A dangling link: nothing to read.
-      }
-    });
+    const stats = entries
+      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isEpisodeFile(entry.name))
+      .map(async (entry) => {
+        const full = path.join(folder, entry.name);
+        try {
+          const stat = await fs.stat(full);
+          if (stat.isFile())
+            found.push({
+              path: full,
+              relative: path.relative(root, full).split(path.sep).join('/'),
+              sizeBytes: stat.size,
+              mtimeMs: stat.mtimeMs,
+            });
+        } catch {
+          // A dangling link: nothing to read.
+        }
+      });
     await Promise.all(stats);
-    for (const entry of entries) if (entry.isDirectory() && !skipFolder(entry.name)) await visit(path.join(folder, entry.name));
+    for (const entry of entries)
+      if (entry.isDirectory() && !skipFolder(entry.name)) await visit(path.join(folder, entry.name));
   };
   await visit(path.resolve(root));
   return found.sort((a, b) => compareNatural(a.relative, b.relative));

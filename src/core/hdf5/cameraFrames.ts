@@ -9,7 +9,13 @@ import { readRowSelection, readVlenBytes, rowLength, type RowSelection } from '.
 /** One camera frame: JPEG bytes as stored (padding removed), or raw RGB pixels row by row. */
 export type Frame =
   | { readonly encoding: 'jpeg'; readonly bytes: Uint8Array; readonly width: number; readonly height: number }
-  | { readonly encoding: 'raw'; readonly bytes: Uint8Array; readonly width: number; readonly height: number; readonly channels: 3 };
+  | {
+      readonly encoding: 'raw';
+      readonly bytes: Uint8Array;
+      readonly width: number;
+      readonly height: number;
+      readonly channels: 3;
+    };
 
 /** The per-frame JPEG lengths for this camera (a row of /compress_len), when the file stores them. */
 export type JpegLengths = () => ArrayLike<number> | undefined;
@@ -89,16 +95,21 @@ export class CameraFrames {
 
   /** `encoding` is passed in because frame 0 is decoded while `info` is still being built. */
   private toFrame(row: Uint8Array, index: number, encoding: 'raw' | 'jpeg'): Frame | Hdf5Error {
-    if (encoding === 'raw') return { encoding: 'raw', bytes: row, width: this.info.width, height: this.info.height, channels: 3 };
+    if (encoding === 'raw')
+      return { encoding: 'raw', bytes: row, width: this.info.width, height: this.info.height, channels: 3 };
     const bytes = this.trimJpeg(row, index);
     try {
       const header = inspectJpeg(bytes);
       return { encoding: 'jpeg', bytes, width: header.width, height: header.height };
     } catch (error) {
       if (!(error instanceof JpegStructureError)) throw error;
-      return new Hdf5DatasetError(this.file, this.stored.info.path,
+      return new Hdf5DatasetError(
+        this.file,
+        this.stored.info.path,
         `${path.basename(this.file)}: frame ${index} of camera ${this.stored.name} is not a valid JPEG: ${error.message}.`,
-        'Re-record or re-encode this episode; the frame cannot be shown or converted.', 'corrupt-frame');
+        'Re-record or re-encode this episode; the frame cannot be shown or converted.',
+        'corrupt-frame',
+      );
     }
   }
 }

@@ -20,7 +20,9 @@ const FPS_ATTRIBUTES = ['fps', 'frame_rate', 'control_freq'];
 export class EpisodeFile {
   readonly cameras: readonly CameraInfo[];
   readonly arrays: readonly ArrayInfo[];
-  /** What could not be described when opening (unknown filters, unsupported camera layouts, unreadable first frames). */
+  /**
+   * What could not be described when opening (unknown filters, unsupported camera layouts, unreadable first frames).
+   */
   readonly issues: readonly Hdf5Error[];
   private readonly frames: ReadonlyMap<string, CameraFrames>;
   private readonly datasets: ReadonlyMap<string, DatasetInfo>;
@@ -28,15 +30,31 @@ export class EpisodeFile {
   private rootAttributes?: Readonly<Record<string, AttributeValue>>;
   private closed = false;
 
-  private constructor(private readonly runtime: Hdf5Runtime, private readonly h5file: H5File, readonly path: string) {
+  private constructor(
+    private readonly runtime: Hdf5Runtime,
+    private readonly h5file: H5File,
+    readonly path: string,
+  ) {
     const layout = detectLayout(runtime, h5file, path);
     this.arrays = layout.arrays;
     this.datasets = layout.datasets;
     const issues = [...layout.issues];
     const broken = new Set(issues.map((issue) => (issue instanceof Hdf5DatasetError ? issue.dataset : '')));
     // /compress_len rows follow the recorder's camera order; the listing order is the best guess (checked per frame).
-    this.frames = new Map(layout.cameras.map((camera, index) => [camera.name,
-      new CameraFrames(runtime, path, h5file.file_id, camera, () => this.storedJpegLengths()?.[index], broken.has(camera.info.path), issues)]));
+    this.frames = new Map(
+      layout.cameras.map((camera, index) => [
+        camera.name,
+        new CameraFrames(
+          runtime,
+          path,
+          h5file.file_id,
+          camera,
+          () => this.storedJpegLengths()?.[index],
+          broken.has(camera.info.path),
+          issues,
+        ),
+      ]),
+    );
     this.cameras = [...this.frames.values()].map((frames) => frames.info);
     this.issues = issues;
   }
@@ -50,7 +68,11 @@ export class EpisodeFile {
     // A failed H5Fopen does not always throw: h5wasm may hand back a File with a negative id.
     const { value: h5file, diagnostics } = withDiagnostics(() => new runtime.h5wasm.File(absolute, 'r'));
     if (!h5file || h5file.file_id < 0n) throw explainOpenFailure(absolute, diagnostics);
-    const { value: episode, error, diagnostics: layoutDiagnostics } = withDiagnostics(() => new EpisodeFile(runtime, h5file, absolute));
+    const {
+      value: episode,
+      error,
+      diagnostics: layoutDiagnostics,
+    } = withDiagnostics(() => new EpisodeFile(runtime, h5file, absolute));
     if (episode) return episode;
     h5file.close();
     if (error instanceof Hdf5Error) throw error;
@@ -82,7 +104,12 @@ export class EpisodeFile {
     const array = this.arrays.find((candidate) => candidate.name === name);
     if (!array) {
       const known = this.arrays.map((candidate) => candidate.name).join(', ') || 'none';
-      throw new Hdf5LookupError(this.path, `${path.basename(this.path)} has no array "${name}" (arrays: ${known}).`, undefined, 'no-such-array');
+      throw new Hdf5LookupError(
+        this.path,
+        `${path.basename(this.path)} has no array "${name}" (arrays: ${known}).`,
+        undefined,
+        'no-such-array',
+      );
     }
     return array;
   }
@@ -105,7 +132,12 @@ export class EpisodeFile {
     const total = frames.info.frames;
     for (const index of [selection.start, last]) {
       if (!Number.isInteger(index) || index < 0 || index >= total) {
-        throw new Hdf5LookupError(this.path, `${path.basename(this.path)}: camera ${camera} has ${total} frames (${total > 0 ? `0–${total - 1}` : 'none'}); frame ${index} does not exist.`, undefined, 'bad-index');
+        throw new Hdf5LookupError(
+          this.path,
+          `${path.basename(this.path)}: camera ${camera} has ${total} frames (${total > 0 ? `0–${total - 1}` : 'none'}); frame ${index} does not exist.`,
+          undefined,
+          'bad-index',
+        );
       }
     }
     return frames.read(selection);
@@ -115,7 +147,14 @@ export class EpisodeFile {
   readArray(name: string, start = 0, end?: number): NumericArray {
     this.assertOpen();
     const array = this.array(name);
-    return readRows(this.runtime, this.path, this.h5file.file_id, this.datasets.get(array.dataset)!, start, end ?? array.shape[0] ?? 0);
+    return readRows(
+      this.runtime,
+      this.path,
+      this.h5file.file_id,
+      this.datasets.get(array.dataset)!,
+      start,
+      end ?? array.shape[0] ?? 0,
+    );
   }
 
   /** Rows [start, end) of a numeric array as rows of numbers (e.g. qpos → one 7-number row per frame). */
@@ -139,7 +178,12 @@ export class EpisodeFile {
     const frames = this.frames.get(name);
     if (!frames) {
       const known = [...this.frames.keys()].join(', ') || 'none';
-      throw new Hdf5LookupError(this.path, `${path.basename(this.path)} has no camera "${name}" (cameras: ${known}).`, undefined, 'no-such-camera');
+      throw new Hdf5LookupError(
+        this.path,
+        `${path.basename(this.path)} has no camera "${name}" (cameras: ${known}).`,
+        undefined,
+        'no-such-camera',
+      );
     }
     return frames;
   }
@@ -150,7 +194,8 @@ export class EpisodeFile {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Hdf5LookupError(this.path, `${path.basename(this.path)} was closed.`, 'Open it again.', 'unreadable');
+    if (this.closed)
+      throw new Hdf5LookupError(this.path, `${path.basename(this.path)} was closed.`, 'Open it again.', 'unreadable');
   }
 
   /**
@@ -166,7 +211,9 @@ export class EpisodeFile {
       if (stored.shape.length === 2) {
         const values = readRows(this.runtime, this.path, this.h5file.file_id, stored, 0, stored.shape[0]!);
         const width = stored.shape[1]!;
-        this.jpegLengths = Array.from({ length: stored.shape[0]! }, (_, row) => Array.from(values.subarray(row * width, (row + 1) * width) as ArrayLike<number | bigint>, Number));
+        this.jpegLengths = Array.from({ length: stored.shape[0]! }, (_, row) =>
+          Array.from(values.subarray(row * width, (row + 1) * width) as ArrayLike<number | bigint>, Number),
+        );
       }
     } catch {
       // Unreadable lengths: trimming the padding gives the same bytes.

@@ -5,12 +5,22 @@ import { UserFacingError } from '../errors';
 /**
  * Stable codes, shared with dataset problems and the CLI's JSON:
  * the file cannot be opened at all (`missing-file`, `not-hdf5`, `truncated`, `unreadable`), or one dataset
- * cannot be read (`unknown-filter`, `read-failed`, `short-read`, `corrupt-frame`, `unsupported-layout`), or the caller asked for something absent.
+ * cannot be read (`unknown-filter`, `read-failed`, `short-read`, `corrupt-frame`, `unsupported-layout`), or the caller
+ * asked for something absent.
  */
 export type Hdf5ErrorCode =
-  | 'missing-file' | 'not-hdf5' | 'truncated' | 'unreadable'
-  | 'unknown-filter' | 'read-failed' | 'short-read' | 'corrupt-frame' | 'unsupported-layout'
-  | 'no-such-camera' | 'no-such-array' | 'bad-index';
+  | 'missing-file'
+  | 'not-hdf5'
+  | 'truncated'
+  | 'unreadable'
+  | 'unknown-filter'
+  | 'read-failed'
+  | 'short-read'
+  | 'corrupt-frame'
+  | 'unsupported-layout'
+  | 'no-such-camera'
+  | 'no-such-array'
+  | 'bad-index';
 
 export class Hdf5Error extends UserFacingError {
   constructor(
@@ -26,20 +36,36 @@ export class Hdf5Error extends UserFacingError {
 /** The file cannot be opened as HDF5: missing, not HDF5, truncated or otherwise unreadable. */
 export class Hdf5FormatError extends Hdf5Error {}
 
-/** One dataset cannot be read: its compression filter is unknown, its chunks are damaged, or a slice came back short. */
+/**
+ * One dataset cannot be read: its compression filter is unknown, its chunks are damaged, or a slice came back short.
+ */
 export class Hdf5DatasetError extends Hdf5Error {
-  constructor(file: string, readonly dataset: string, message: string, hint: string | undefined, code: Hdf5ErrorCode) {
+  constructor(
+    file: string,
+    readonly dataset: string,
+    message: string,
+    hint: string | undefined,
+    code: Hdf5ErrorCode,
+  ) {
     super(file, message, hint, code);
   }
 }
 
 export class UnknownFilterError extends Hdf5DatasetError {
-  constructor(file: string, dataset: string, readonly filterId: number, readonly filterName: string) {
+  constructor(
+    file: string,
+    dataset: string,
+    readonly filterId: number,
+    readonly filterName: string,
+  ) {
     const named = filterName ? ` ("${filterName}")` : '';
-    super(file, dataset,
+    super(
+      file,
+      dataset,
       `${path.basename(file)}: dataset ${dataset} is compressed with HDF5 filter ${filterId}${named}, which no installed plugin decodes.`,
       'Re-save the episode with gzip, LZF, Blosc, Zstandard, Bitshuffle or LZ4 compression (e.g. h5repack -f GZIP=4).',
-      'unknown-filter');
+      'unknown-filter',
+    );
   }
 }
 

@@ -12,8 +12,17 @@ const BUILT_IN: Record<number, string> = { 1: 'gzip', 2: 'shuffle', 3: 'fletcher
 
 /** Registered filter ids of the plugins h5wasm-plugins ships, by their library name (libH5Z<name>.so). */
 const PLUGIN_IDS: Record<string, number> = {
-  bz2: 307, lzf: 32000, blosc: 32001, lz4: 32004, bshuf: 32008, zfp: 32013, zstd: 32015, jpeg: 32019,
-  bitgroom: 32022, bitround: 32023, blosc2: 32026,
+  bz2: 307,
+  lzf: 32000,
+  blosc: 32001,
+  lz4: 32004,
+  bshuf: 32008,
+  zfp: 32013,
+  zstd: 32015,
+  jpeg: 32019,
+  bitgroom: 32022,
+  bitround: 32023,
+  blosc2: 32026,
 };
 
 const PLUGIN_NAMES: Record<number, string> = { 307: 'bzip2', 32008: 'bitshuffle' };
@@ -49,6 +58,9 @@ export function describePipeline(filters: readonly FilterEntry[]): string | null
 }
 
 /** The first filter of the pipeline that cannot be decoded here, if any. */
-export function firstUnavailableFilter(filters: readonly FilterEntry[], available: ReadonlySet<number>): FilterEntry | undefined {
+export function firstUnavailableFilter(
+  filters: readonly FilterEntry[],
+  available: ReadonlySet<number>,
+): FilterEntry | undefined {
   return filters.find((filter) => !available.has(filter.id));
 }

@@ -3,6 +3,13 @@ export { EpisodeFile } from './episodeFile';
 export type { Frame } from './cameraFrames';
 export type { RowSelection } from './slice';
 export type { ArrayInfo, AttributeValue, CameraInfo, ImageEncoding, ImageStorage } from './layout';
-export { Hdf5Error, Hdf5FormatError, Hdf5DatasetError, Hdf5LookupError, UnknownFilterError, type Hdf5ErrorCode } from './errors';
+export {
+  Hdf5Error,
+  Hdf5FormatError,
+  Hdf5DatasetError,
+  Hdf5LookupError,
+  UnknownFilterError,
+  type Hdf5ErrorCode,
+} from './errors';
 export { loadHdf5, onHdf5Diagnostics } from './runtime';
 export type { NumericArray } from './slice';

@@ -7,7 +7,10 @@ import { withDiagnostics, type Hdf5Runtime } from './runtime';
 
 export type ImageEncoding = 'raw' | 'jpeg';
 
-/** How a camera's frames are stored: (T,H,W,3) uint8, (T,N) uint8 rows of zero-padded JPEG, or one vlen uint8 JPEG per frame. */
+/**
+ * How a camera's frames are stored: (T,H,W,3) uint8, (T,N) uint8 rows of zero-padded JPEG, or one vlen uint8 JPEG per
+ * frame.
+ */
 export type ImageStorage = 'raw' | 'padded-jpeg' | 'vlen-jpeg';
 
 export interface CameraInfo {
@@ -89,18 +92,34 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
     const storage = imageStorage(info);
     if (storage) cameras.push({ name: camera, info, storage });
     else {
-      issues.push(new Hdf5DatasetError(fileName, info.path,
-        `${name}: camera ${camera} is stored as ${info.dtype} with shape (${info.shape.join(', ')}), which is neither raw (frames, height, width, 3) uint8 nor JPEG bytes per frame.`,
-        'Store the camera as uint8 RGB frames or as JPEG bytes per frame.', 'unsupported-layout'));
+      issues.push(
+        new Hdf5DatasetError(
+          fileName,
+          info.path,
+          `${name}: camera ${camera} is stored as ${info.dtype} with shape (${info.shape.join(', ')}), which is neither raw (frames, height, width, 3) uint8 nor JPEG bytes per frame.`,
+          'Store the camera as uint8 RGB frames or as JPEG bytes per frame.',
+          'unsupported-layout',
+        ),
+      );
     }
   }
 
   const arrays: ArrayInfo[] = [];
-  const arrayPaths = [...childNames(file, OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`), '/action'];
+  const arrayPaths = [
+    ...childNames(file, OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`),
+    '/action',
+  ];
   for (const fullPath of arrayPaths) {
     if (fullPath === IMAGES_GROUP) continue;
     const info = describe(fullPath);
-    if (info && isNumeric(info)) arrays.push({ name: path.posix.basename(fullPath), dataset: fullPath, shape: info.shape, dtype: info.dtype, filter: info.filter });
+    if (info && isNumeric(info))
+      arrays.push({
+        name: path.posix.basename(fullPath),
+        dataset: fullPath,
+        shape: info.shape,
+        dtype: info.dtype,
+        filter: info.filter,
+      });
   }
   return { cameras, arrays, datasets, issues };
 }
@@ -130,7 +149,8 @@ export function readRootAttributes(file: H5FileLike, only?: readonly string[]): 
 function scalar(value: unknown): AttributeValue | undefined {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<number>).length === 1) return scalar((value as unknown as ArrayLike<unknown>)[0]);
+  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<number>).length === 1)
+    return scalar((value as unknown as ArrayLike<unknown>)[0]);
   if (Array.isArray(value) && value.length === 1) return scalar(value[0]);
   return undefined;
 }

@@ -38,9 +38,19 @@ export async function notRegularFile(file: string): Promise<Hdf5FormatError | un
     return undefined;
   }
   if (stat.isFile()) return undefined;
-  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isSocket() ? 'a socket' : 'a device';
-  return new Hdf5FormatError(file, `${path.basename(file)} is ${kind}, not an HDF5 file; it was not opened.`,
-    'Rename or remove it so that it does not end in .hdf5 or .h5.', 'not-hdf5');
+  const kind = stat.isDirectory()
+    ? 'a folder'
+    : stat.isFIFO()
+      ? 'a named pipe (FIFO)'
+      : stat.isSocket()
+        ? 'a socket'
+        : 'a device';
+  return new Hdf5FormatError(
+    file,
+    `${path.basename(file)} is ${kind}, not an HDF5 file; it was not opened.`,
+    'Rename or remove it so that it does not end in .hdf5 or .h5.',
+    'not-hdf5',
+  );
 }
 
 /** The typed error for a file that HDF5 could not open, using the file itself and HDF5's own diagnostics. */
@@ -52,34 +62,71 @@ export function explainOpenFailure(file: string, diagnostics: string): Hdf5Forma
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT'
-      ? new Hdf5FormatError(file, `${name} does not exist (any more).`, 'Refresh the dataset; the file was moved or deleted.', 'missing-file')
-      : new Hdf5FormatError(file, `${name} cannot be read (${code ?? 'unknown error'}).`, 'Check the file\'s permissions.', 'unreadable');
+      ? new Hdf5FormatError(
+          file,
+          `${name} does not exist (any more).`,
+          'Refresh the dataset; the file was moved or deleted.',
+          'missing-file',
+        )
+      : new Hdf5FormatError(
+          file,
+          `${name} cannot be read (${code ?? 'unknown error'}).`,
+          "Check the file's permissions.",
+          'unreadable',
+        );
   }
   if (stat.isDirectory()) {
-    return new Hdf5FormatError(file, `${name} is a folder, not an HDF5 file.`, 'Rename it so that it does not end in .hdf5 or .h5.', 'not-hdf5');
+    return new Hdf5FormatError(
+      file,
+      `${name} is a folder, not an HDF5 file.`,
+      'Rename it so that it does not end in .hdf5 or .h5.',
+      'not-hdf5',
+    );
   }
   if (stat.size === 0) {
-    return new Hdf5FormatError(file, `${name} is empty (0 bytes).`, 'Copy the episode again; the recording or the transfer was interrupted.', 'truncated');
+    return new Hdf5FormatError(
+      file,
+      `${name} is empty (0 bytes).`,
+      'Copy the episode again; the recording or the transfer was interrupted.',
+      'truncated',
+    );
   }
   const truncated = TRUNCATED.exec(diagnostics);
   if (truncated) {
-    return new Hdf5FormatError(file, `${name} is truncated: ${formatBytes(Number(truncated[1]))} of ${formatBytes(Number(truncated[2]))} bytes are on disk.`,
-      'Copy the episode again; the recording or the transfer was interrupted.', 'truncated');
+    return new Hdf5FormatError(
+      file,
+      `${name} is truncated: ${formatBytes(Number(truncated[1]))} of ${formatBytes(Number(truncated[2]))} bytes are on disk.`,
+      'Copy the episode again; the recording or the transfer was interrupted.',
+      'truncated',
+    );
   }
   let signed: boolean;
   try {
     signed = hasHdf5Signature(file, stat.size);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return new Hdf5FormatError(file, `${name} cannot be read (${code ?? 'unknown error'}).`, 'Check the file\'s permissions.', 'unreadable');
+    return new Hdf5FormatError(
+      file,
+      `${name} cannot be read (${code ?? 'unknown error'}).`,
+      "Check the file's permissions.",
+      'unreadable',
+    );
   }
   if (!signed) {
-    return new Hdf5FormatError(file, `${name} is not an HDF5 file (no HDF5 signature in it).`,
-      'Remove it from the dataset folder, or re-export the episode as HDF5.', 'not-hdf5');
+    return new Hdf5FormatError(
+      file,
+      `${name} is not an HDF5 file (no HDF5 signature in it).`,
+      'Remove it from the dataset folder, or re-export the episode as HDF5.',
+      'not-hdf5',
+    );
   }
   const reason = lastDiagnosticDetail(diagnostics);
-  return new Hdf5FormatError(file, `${name} is damaged: HDF5 cannot open it${reason ? ` (${reason})` : ''}.`,
-    'Copy the episode again, or check it with h5dump/h5py on the machine that recorded it.', 'unreadable');
+  return new Hdf5FormatError(
+    file,
+    `${name} is damaged: HDF5 cannot open it${reason ? ` (${reason})` : ''}.`,
+    'Copy the episode again, or check it with h5dump/h5py on the machine that recorded it.',
+    'unreadable',
+  );
 }
 
 /**

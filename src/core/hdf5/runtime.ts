@@ -42,7 +42,12 @@ export function loadHdf5(pluginDir: string = defaultPluginDir()): Promise<Hdf5Ru
     const module = await h5wasm.ready;
     module.insert_plugin_search_path(pluginDir, 0);
     routeStderr(module);
-    const plugins = new Set(fs.readdirSync(pluginDir).map((file) => /^libH5Z(\w+)\.so$/.exec(file)?.[1]).filter((name): name is string => !!name));
+    const plugins = new Set(
+      fs
+        .readdirSync(pluginDir)
+        .map((file) => /^libH5Z(\w+)\.so$/.exec(file)?.[1])
+        .filter((name): name is string => !!name),
+    );
     return { h5wasm, module, plugins, availableFilters: availableFilterIds(plugins) };
   })();
   return loading;
@@ -60,7 +65,13 @@ export async function loadH5Wasm(pluginDir?: string): Promise<H5Wasm> {
  * and anything outside a capture goes to an optional listener (the extension's debug log).
  */
 function routeStderr(module: H5Module): void {
-  type Write = (stream: { fd?: number }, buffer: Int8Array, offset: number, length: number, ...rest: unknown[]) => number;
+  type Write = (
+    stream: { fd?: number },
+    buffer: Int8Array,
+    offset: number,
+    length: number,
+    ...rest: unknown[]
+  ) => number;
   const fsApi = module.FS as unknown as { write: Write };
   const originalWrite = fsApi.write;
   const decoder = new TextDecoder();

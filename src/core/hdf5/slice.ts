@@ -5,8 +5,17 @@ import { describePipeline, firstUnavailableFilter, type FilterEntry } from './fi
 import { lastDiagnosticDetail } from './openFailure';
 import { withDiagnostics, type Hdf5Runtime } from './runtime';
 
-export type NumericArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
-  | BigUint64Array | BigInt64Array | Float32Array | Float64Array;
+export type NumericArray =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigUint64Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
 
 /** What the reader knows about one dataset without reading its data. */
 export interface DatasetInfo {
@@ -54,8 +63,16 @@ export function readDatasetInfo(runtime: Hdf5Runtime, fileId: bigint, datasetPat
 }
 
 const ARRAY_TYPES: Record<string, new (buffer: ArrayBuffer) => NumericArray> = {
-  uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array, uint32: Uint32Array, int32: Int32Array,
-  uint64: BigUint64Array, int64: BigInt64Array, float32: Float32Array, float64: Float64Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  uint64: BigUint64Array,
+  int64: BigInt64Array,
+  float32: Float32Array,
+  float64: Float64Array,
 };
 
 export function isNumeric(info: DatasetInfo): boolean {
@@ -84,21 +101,47 @@ function describeRows({ start, count, stride }: RowSelection): string {
  * Rows [start, end) along the first dimension, all other dimensions whole, as a typed array of
  * (end - start) * rowLength elements. Throws a typed error for an unknown filter, a failed read or a short one.
  */
-export function readRows(runtime: Hdf5Runtime, file: string, fileId: bigint, info: DatasetInfo, start: number, end: number): NumericArray {
+export function readRows(
+  runtime: Hdf5Runtime,
+  file: string,
+  fileId: bigint,
+  info: DatasetInfo,
+  start: number,
+  end: number,
+): NumericArray {
   return readRowSelection(runtime, file, fileId, info, { start, count: end - start, stride: 1 });
 }
 
 /** Like readRows for evenly spaced rows, read in one call (one HDF5 call costs far more than its bytes). */
-export function readRowSelection(runtime: Hdf5Runtime, file: string, fileId: bigint, info: DatasetInfo, selection: RowSelection): NumericArray {
+export function readRowSelection(
+  runtime: Hdf5Runtime,
+  file: string,
+  fileId: bigint,
+  info: DatasetInfo,
+  selection: RowSelection,
+): NumericArray {
   const ArrayType = ARRAY_TYPES[info.dtype];
   const name = path.basename(file);
   if (!ArrayType) {
-    throw new Hdf5DatasetError(file, info.path, `${name}: dataset ${info.path} holds ${info.dtype} values, which are not numbers.`, undefined, 'unsupported-layout');
+    throw new Hdf5DatasetError(
+      file,
+      info.path,
+      `${name}: dataset ${info.path} holds ${info.dtype} values, which are not numbers.`,
+      undefined,
+      'unsupported-layout',
+    );
   }
   const rows = info.shape[0] ?? 0;
   const { start, count, stride } = selection;
   const last = start + (count - 1) * stride;
-  if (![start, count, stride].every(Number.isInteger) || start < 0 || count < 0 || stride < 1 || (count > 0 && last >= rows) || start > rows) {
+  if (
+    ![start, count, stride].every(Number.isInteger) ||
+    start < 0 ||
+    count < 0 ||
+    stride < 1 ||
+    (count > 0 && last >= rows) ||
+    start > rows
+  ) {
     throw new RangeError(`rows ${start} + ${stride} x ${count} are outside 0..${rows} of ${info.path}`);
   }
   const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
@@ -106,8 +149,13 @@ export function readRowSelection(runtime: Hdf5Runtime, file: string, fileId: big
   const elements = count * rowLength(info);
   const bytes = elements * info.itemSize;
   if (bytes > MAX_SLICE_BYTES) {
-    throw new Hdf5DatasetError(file, info.path, `${name}: reading ${describeRows(selection)} of ${info.path} would need ${(bytes / 2 ** 20).toFixed(0)} MiB at once.`,
-      'Read fewer rows at a time.', 'read-failed');
+    throw new Hdf5DatasetError(
+      file,
+      info.path,
+      `${name}: reading ${describeRows(selection)} of ${info.path} would need ${(bytes / 2 ** 20).toFixed(0)} MiB at once.`,
+      'Read fewer rows at a time.',
+      'read-failed',
+    );
   }
   if (elements === 0) return new ArrayType(new ArrayBuffer(0));
   // h5wasm converts big-endian data to little-endian as it reads.
@@ -119,10 +167,19 @@ export function readRowSelection(runtime: Hdf5Runtime, file: string, fileId: big
  * out. HDF5 hands back {length, pointer} pairs (4 bytes each in wasm32) whose memory it allocated with malloc;
  * it is freed here.
  */
-export function readVlenBytes(runtime: Hdf5Runtime, file: string, fileId: bigint, info: DatasetInfo, selection: RowSelection): Uint8Array[] {
+export function readVlenBytes(
+  runtime: Hdf5Runtime,
+  file: string,
+  fileId: bigint,
+  info: DatasetInfo,
+  selection: RowSelection,
+): Uint8Array[] {
   const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
   if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
-  const pairs = new Uint32Array(readHyperslab(runtime, file, fileId, { ...info, shape: [info.shape[0] ?? 0] }, selection, 8 * selection.count).buffer);
+  const pairs = new Uint32Array(
+    readHyperslab(runtime, file, fileId, { ...info, shape: [info.shape[0] ?? 0] }, selection, 8 * selection.count)
+      .buffer,
+  );
   const { HEAPU8, _free } = runtime.module;
   const elements: Uint8Array[] = [];
   for (let i = 0; i < pairs.length; i += 2) {
@@ -133,7 +190,14 @@ export function readVlenBytes(runtime: Hdf5Runtime, file: string, fileId: bigint
   return elements;
 }
 
-function readHyperslab(runtime: Hdf5Runtime, file: string, fileId: bigint, info: DatasetInfo, selection: RowSelection, bytes: number): Uint8Array {
+function readHyperslab(
+  runtime: Hdf5Runtime,
+  file: string,
+  fileId: bigint,
+  info: DatasetInfo,
+  selection: RowSelection,
+  bytes: number,
+): Uint8Array {
   const { module } = runtime;
   const name = path.basename(file);
   const count = info.shape.map((size, i) => BigInt(i === 0 ? selection.count : size));
@@ -142,21 +206,40 @@ function readHyperslab(runtime: Hdf5Runtime, file: string, fileId: bigint, info:
   if (bytes === 0) return new Uint8Array(0);
   const pointer = module._malloc(bytes);
   if (pointer === 0) {
-    throw new Hdf5DatasetError(file, info.path, `${name}: no memory left to read ${info.path}.`, 'Close other episode previews and try again.', 'read-failed');
+    throw new Hdf5DatasetError(
+      file,
+      info.path,
+      `${name}: no memory left to read ${info.path}.`,
+      'Close other episode previews and try again.',
+      'read-failed',
+    );
   }
   try {
-    const { value: status, error, diagnostics } = withDiagnostics(() => module.get_dataset_data(fileId, info.path, count, offset, strides, BigInt(pointer)));
+    const {
+      value: status,
+      error,
+      diagnostics,
+    } = withDiagnostics(() => module.get_dataset_data(fileId, info.path, count, offset, strides, BigInt(pointer)));
     if (error !== undefined || diagnostics || (status ?? -1) < 0) {
       const detail = lastDiagnosticDetail(diagnostics) || (error instanceof Error ? error.message : '');
-      throw new Hdf5DatasetError(file, info.path,
+      throw new Hdf5DatasetError(
+        file,
+        info.path,
         `${name}: ${describeRows(selection)} of ${info.path} cannot be read${detail ? ` (${detail})` : ''}.`,
-        'The file is damaged there; copy the episode again.', 'read-failed');
+        'The file is damaged there; copy the episode again.',
+        'read-failed',
+      );
     }
     // Copied out of the heap: the heap is reused by the next read, and may grow (which replaces HEAPU8).
     const copy = module.HEAPU8.slice(pointer, pointer + bytes);
     if (copy.byteLength !== bytes) {
-      throw new Hdf5DatasetError(file, info.path, `${name}: ${info.path} returned ${copy.byteLength} bytes for ${describeRows(selection)}, expected ${bytes}.`,
-        'The file is damaged; copy the episode again.', 'short-read');
+      throw new Hdf5DatasetError(
+        file,
+        info.path,
+        `${name}: ${info.path} returned ${copy.byteLength} bytes for ${describeRows(selection)}, expected ${bytes}.`,
+        'The file is damaged; copy the episode again.',
+        'short-read',
+      );
     }
     return copy;
   } finally {

@@ -26,8 +26,10 @@ function isStartOfFrame(marker: number): boolean {
  * (Bit-level errors inside the entropy-coded data are not found this way; a real decoder would be needed.)
  */
 export function inspectJpeg(bytes: Uint8Array): JpegInfo {
-  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) throw new JpegStructureError('it does not start with a JPEG start-of-image marker');
-  if (bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== EOI) throw new JpegStructureError('it does not end with a JPEG end-of-image marker (cut short?)');
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI)
+    throw new JpegStructureError('it does not start with a JPEG start-of-image marker');
+  if (bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== EOI)
+    throw new JpegStructureError('it does not end with a JPEG end-of-image marker (cut short?)');
   let frame: JpegInfo | undefined;
   let offset = 2;
   while (offset < bytes.length) {
@@ -39,18 +41,28 @@ export function inspectJpeg(bytes: Uint8Array): JpegInfo {
     if (marker === EOI) throw new JpegStructureError('it ends before any image data');
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue; // markers without a length
     const length = ((bytes[offset] ?? 0) << 8) | (bytes[offset + 1] ?? 0);
-    if (length < 2 || offset + length > bytes.length) throw new JpegStructureError(`segment 0xFF${hex(marker)} at byte ${offset - 2} has an impossible length ${length}`);
+    if (length < 2 || offset + length > bytes.length)
+      throw new JpegStructureError(
+        `segment 0xFF${hex(marker)} at byte ${offset - 2} has an impossible length ${length}`,
+      );
     if (isStartOfFrame(marker)) {
       if (length < 8) throw new JpegStructureError('its frame header is too short');
       const height = (bytes[offset + 3]! << 8) | bytes[offset + 4]!;
       const width = (bytes[offset + 5]! << 8) | bytes[offset + 6]!;
       const components = bytes[offset + 7]!;
-      if (width === 0 || height === 0 || components === 0) throw new JpegStructureError(`its frame header says ${width}x${height} with ${components} components`);
-      frame = { width, height, components, progressive: marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce };
+      if (width === 0 || height === 0 || components === 0)
+        throw new JpegStructureError(`its frame header says ${width}x${height} with ${components} components`);
+      frame = {
+        width,
+        height,
+        components,
+        progressive: marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce,
+      };
     }
     if (marker === SOS) {
       if (!frame) throw new JpegStructureError('its image data starts before any frame header (no SOF)');
-      if (offset + length >= bytes.length - 2) throw new JpegStructureError('it has no image data after the scan header');
+      if (offset + length >= bytes.length - 2)
+        throw new JpegStructureError('it has no image data after the scan header');
       return frame;
     }
     offset += length;
@@ -68,8 +80,14 @@ function hex(value: number): string {
  * 0xD9, never zero, so trimming zeros never cuts into the image.
  */
 export function jpegFromPaddedRow(row: Uint8Array, storedLength?: number): Uint8Array {
-  if (storedLength !== undefined && Number.isInteger(storedLength) && storedLength >= 4 && storedLength <= row.length
-    && row[storedLength - 2] === 0xff && row[storedLength - 1] === EOI) {
+  if (
+    storedLength !== undefined &&
+    Number.isInteger(storedLength) &&
+    storedLength >= 4 &&
+    storedLength <= row.length &&
+    row[storedLength - 2] === 0xff &&
+    row[storedLength - 1] === EOI
+  ) {
     return row.subarray(0, storedLength);
   }
   let end = row.length;

@@ -26,7 +26,8 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** `pixels` holds height rows of width RGB triplets. */
 export function encodePng(pixels: Uint8Array, width: number, height: number): Buffer {
-  if (pixels.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} bytes of RGB pixels, got ${pixels.length}`);
+  if (pixels.length !== width * height * 3)
+    throw new RangeError(`expected ${width * height * 3} bytes of RGB pixels, got ${pixels.length}`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -36,5 +37,10 @@ export function encodePng(pixels: Uint8Array, width: number, height: number): Bu
     rows[y * (width * 3 + 1)] = 0; // filter type None
     rows.set(pixels.subarray(y * width * 3, (y + 1) * width * 3), y * (width * 3 + 1) + 1);
   }
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }

@@ -18,7 +18,11 @@ export interface StreamInfo {
 
 export class FfmpegMissingError extends UserFacingError {
   constructor(program: string) {
-    super(`${program} was not found on this machine.`, 'Install ffmpeg (it converts videos that VS Code cannot play) or set ctrlWorld.ffmpegPath to where it is.', 'no-ffmpeg');
+    super(
+      `${program} was not found on this machine.`,
+      'Install ffmpeg (it converts videos that VS Code cannot play) or set ctrlWorld.ffmpegPath to where it is.',
+      'no-ffmpeg',
+    );
   }
 }
 
@@ -33,23 +37,42 @@ function run(program: string, args: string[], signal?: AbortSignal): Promise<str
     execFile(program, args, { maxBuffer: 4 * 1024 * 1024, timeout: 10 * 60_000, signal }, (error, stdout, stderr) => {
       if (signal?.aborted) return reject(new CancelledError());
       if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return reject(new FfmpegMissingError(program));
-      if (error) return reject(new UserFacingError(`${path.basename(program)} failed: ${stderr.trim().split('\n').pop() ?? error.message}`, undefined, 'ffmpeg-failed'));
+      if (error)
+        return reject(
+          new UserFacingError(
+            `${path.basename(program)} failed: ${stderr.trim().split('\n').pop() ?? error.message}`,
+            undefined,
+            'ffmpeg-failed',
+          ),
+        );
       resolve(stdout);
     });
   });
 }
 
 export async function probeStreams(file: string, tools: MediaTools, signal?: AbortSignal): Promise<StreamInfo[]> {
-  const output = await run(ffprobeFor(tools), ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,pix_fmt', '-of', 'json', file], signal);
-  const streams = (JSON.parse(output) as { streams?: Array<{ codec_type?: string; codec_name?: string; pix_fmt?: string }> }).streams ?? [];
-  return streams.map((s) => ({ codecType: s.codec_type ?? '', codecName: s.codec_name ?? '', ...(s.pix_fmt ? { pixFmt: s.pix_fmt } : {}) }));
+  const output = await run(
+    ffprobeFor(tools),
+    ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,pix_fmt', '-of', 'json', file],
+    signal,
+  );
+  const streams =
+    (JSON.parse(output) as { streams?: Array<{ codec_type?: string; codec_name?: string; pix_fmt?: string }> })
+      .streams ?? [];
+  return streams.map((s) => ({
+    codecType: s.codec_type ?? '',
+    codecName: s.codec_name ?? '',
+    ...(s.pix_fmt ? { pixFmt: s.pix_fmt } : {}),
+  }));
 }
 
 /** H.264 in 8-bit 4:2:0 and no audio track a webview cannot decode. */
 export function playsInWebview(streams: readonly StreamInfo[]): boolean {
   const video = streams.filter((s) => s.codecType === 'video');
   const audio = streams.filter((s) => s.codecType === 'audio');
-  const videoOk = video.length > 0 && video.every((s) => s.codecName === 'h264' && (s.pixFmt === 'yuv420p' || s.pixFmt === 'yuvj420p'));
+  const videoOk =
+    video.length > 0 &&
+    video.every((s) => s.codecName === 'h264' && (s.pixFmt === 'yuv420p' || s.pixFmt === 'yuvj420p'));
   return videoOk && audio.every((s) => s.codecName === 'opus' || s.codecName === 'vorbis' || s.codecName === 'mp3');
 }
 
@@ -57,9 +80,30 @@ export function playsInWebview(streams: readonly StreamInfo[]): boolean {
 export async function transcodeForWebview(file: string, tools: MediaTools, signal?: AbortSignal): Promise<void> {
   const tmp = `${file}.converting.mp4`;
   try {
-    await run(tools.ffmpeg, ['-v', 'error', '-y', '-i', file, '-map', '0:v:0', '-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p',
-      // 4:2:0 needs even dimensions.
-      '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-movflags', '+faststart', tmp], signal);
+    await run(
+      tools.ffmpeg,
+      [
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        file,
+        '-map',
+        '0:v:0',
+        '-an',
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        // 4:2:0 needs even dimensions.
+        '-vf',
+        'scale=trunc(iw/2)*2:trunc(ih/2)*2',
+        '-movflags',
+        '+faststart',
+        tmp,
+      ],
+      signal,
+    );
     await rename(tmp, file);
   } finally {
     await rm(tmp, { force: true });
@@ -70,7 +114,11 @@ export async function transcodeForWebview(file: string, tools: MediaTools, signa
  * Leaves a playable file as it is and converts one that is not. Without ffprobe the file is left alone ('unknown'):
  * the webview reports a video that fails, and `transcodeForWebview` is tried then.
  */
-export async function ensurePlayable(file: string, tools: MediaTools, signal?: AbortSignal): Promise<'playable' | 'converted' | 'unknown'> {
+export async function ensurePlayable(
+  file: string,
+  tools: MediaTools,
+  signal?: AbortSignal,
+): Promise<'playable' | 'converted' | 'unknown'> {
   let streams: StreamInfo[];
   try {
     streams = await probeStreams(file, tools, signal);

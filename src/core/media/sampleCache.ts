@@ -26,7 +26,10 @@ const INCOMING = '.incoming.mp4';
 export class SampleCache {
   private readonly inFlight = new Map<string, Promise<string>>();
 
-  constructor(readonly dir: string, private limitBytes: number) {}
+  constructor(
+    readonly dir: string,
+    private limitBytes: number,
+  ) {}
 
   setLimit(bytes: number): void {
     this.limitBytes = bytes;
@@ -34,7 +37,10 @@ export class SampleCache {
 
   /** The cache file of a source: a hash of where it comes from and its version, plus its readable name. */
   fileFor(source: CachedSource): string {
-    const hash = createHash('sha256').update(`${source.hostKey}\0${source.remotePath}\0${source.size}\0${source.mtimeMs}`).digest('hex').slice(0, 20);
+    const hash = createHash('sha256')
+      .update(`${source.hostKey}\0${source.remotePath}\0${source.size}\0${source.mtimeMs}`)
+      .digest('hex')
+      .slice(0, 20);
     return path.join(this.dir, `${hash}-${path.basename(source.remotePath).replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   }
 

@@ -5,7 +5,13 @@ import { describeError } from '../errors';
 import { EpisodeFile, type CameraInfo } from '../hdf5';
 import { checkEpisode } from '../dataset/episodeChecks';
 import type { ScanOptions } from '../dataset/types';
-import type { FrameImage, PreviewCamera, PreviewEpisode, PreviewProblem, PreviewSeries } from '../../protocol/episodePreview';
+import type {
+  FrameImage,
+  PreviewCamera,
+  PreviewEpisode,
+  PreviewProblem,
+  PreviewSeries,
+} from '../../protocol/episodePreview';
 import type { ColorOrder } from '../convert/stateSource';
 import { nonFiniteRanges } from './problemRanges';
 
@@ -53,7 +59,10 @@ class EpisodePreviewSource implements PreviewSource {
 
   private readonly rawColorOrder: ColorOrder;
 
-  constructor(private readonly file: EpisodeFile, options: PreviewSourceOptions) {
+  constructor(
+    private readonly file: EpisodeFile,
+    options: PreviewSourceOptions,
+  ) {
     this.rawColorOrder = options.rawColorOrder;
     this.cameras = file.cameras;
     const problems: PreviewProblem[] = file.issues.map((issue) => ({ severity: 'error', message: issue.fullMessage }));
@@ -89,12 +98,18 @@ class EpisodePreviewSource implements PreviewSource {
 
   readFrameSet(index: number): FrameImage[] {
     return this.cameras.map((camera) => {
-      if (index >= camera.frames) return { kind: 'missing', message: `${camera.name} has only ${camera.frames} frames.` };
+      if (index >= camera.frames)
+        return { kind: 'missing', message: `${camera.name} has only ${camera.frames} frames.` };
       try {
         const frame = this.file.readFrame(camera.name, index);
         const bytes = compact(frame.bytes);
         if (frame.encoding === 'jpeg') return { kind: 'jpeg', bytes };
-        return { kind: 'raw', bytes: this.rawColorOrder === 'bgr' ? bgrToRgb(bytes) : bytes, width: frame.width, height: frame.height };
+        return {
+          kind: 'raw',
+          bytes: this.rawColorOrder === 'bgr' ? bgrToRgb(bytes) : bytes,
+          width: frame.width,
+          height: frame.height,
+        };
       } catch (error) {
         return { kind: 'missing', message: describeError(error) };
       }
@@ -105,7 +120,10 @@ class EpisodePreviewSource implements PreviewSource {
     const plotted = new Set(this.episode.series.map((series) => series.name));
     const checked = checkEpisode(this.file, options)
       // NaN/Inf in a plotted array is already listed per frame range.
-      .filter((problem) => !(problem.code === 'non-finite' && [...plotted].some((name) => problem.message.includes(`: ${name} has`))))
+      .filter(
+        (problem) =>
+          !(problem.code === 'non-finite' && [...plotted].some((name) => problem.message.includes(`: ${name} has`))),
+      )
       .map(({ severity, message }): PreviewProblem => ({ severity, message }));
     return [...checked, ...this.located];
   }
@@ -129,11 +147,13 @@ function toPreviewCamera(camera: CameraInfo, rawColorOrder: ColorOrder): Preview
 
 /** A camera with fewer frames than the episode shows nothing at the end: mark those frames on the scrubber. */
 function shortCameraProblems(cameras: readonly CameraInfo[], frameCount: number): PreviewProblem[] {
-  return cameras.filter((camera) => camera.frames < frameCount).map((camera) => ({
-    severity: 'warning',
-    message: `${camera.name} has ${camera.frames} frames, the episode ${frameCount}: it shows no picture from frame ${camera.frames} on.`,
-    frames: { first: camera.frames, last: frameCount - 1 },
-  }));
+  return cameras
+    .filter((camera) => camera.frames < frameCount)
+    .map((camera) => ({
+      severity: 'warning',
+      message: `${camera.name} has ${camera.frames} frames, the episode ${frameCount}: it shows no picture from frame ${camera.frames} on.`,
+      frames: { first: camera.frames, last: frameCount - 1 },
+    }));
 }
 
 /** A copy of interleaved 3-channel rows with the first and third channel exchanged. */

@@ -40,7 +40,11 @@ export class FrameFeed<T> {
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   private disposed = false;
 
-  constructor(private readonly source: FrameFeedSource<T>, cacheBytes: number, private readonly limits: FrameFeedLimits = DEFAULT_FEED_LIMITS) {
+  constructor(
+    private readonly source: FrameFeedSource<T>,
+    cacheBytes: number,
+    private readonly limits: FrameFeedLimits = DEFAULT_FEED_LIMITS,
+  ) {
     this.cache = new ByteBoundedCache<T>(cacheBytes, source.sizeOf);
   }
 
@@ -112,7 +116,12 @@ export class FrameFeed<T> {
   private pump(): void {
     const started = performance.now();
     let batch: Array<{ index: number; frames: T }> = [];
-    while (this.queue.length > 0 && !this.disposed && this.inFlight + batch.length < this.limits.inFlight && performance.now() - started < this.limits.sliceMs) {
+    while (
+      this.queue.length > 0 &&
+      !this.disposed &&
+      this.inFlight + batch.length < this.limits.inFlight &&
+      performance.now() - started < this.limits.sliceMs
+    ) {
       const index = this.queue.shift()!;
       this.queued.delete(index);
       const frames = this.read(index);

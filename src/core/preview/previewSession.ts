@@ -3,7 +3,13 @@
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import type { ScanOptions } from '../dataset/types';
-import type { EpisodePreviewHostMessage, FrameImage, PreviewFlag, PreviewProblem, PreviewViewState } from '../../protocol/episodePreview';
+import type {
+  EpisodePreviewHostMessage,
+  FrameImage,
+  PreviewFlag,
+  PreviewProblem,
+  PreviewViewState,
+} from '../../protocol/episodePreview';
 import { openPreviewSource, type PreviewSource } from './episodeSource';
 import { FrameFeed } from './frameFeed';
 import type { ColorOrder } from '../convert/stateSource';
@@ -30,7 +36,11 @@ export class PreviewSession {
   private problems: readonly PreviewProblem[] | undefined;
   private disposed = false;
 
-  constructor(readonly file: string, private readonly start: PreviewStart, private readonly host: PreviewSessionHost) {
+  constructor(
+    readonly file: string,
+    private readonly start: PreviewStart,
+    private readonly host: PreviewSessionHost,
+  ) {
     this.source = this.load();
     this.source.catch(() => undefined); // reported to the webview when it is ready
   }
@@ -47,12 +57,21 @@ export class PreviewSession {
     }
     if (this.disposed) return;
     if (source.episode.cameras.length === 0) {
-      this.host.post({ type: 'failed', message: `${path.basename(this.file)} has no cameras under /observations/images, so there is nothing to play. Check that it is a Flexiv/ALOHA episode.` });
+      this.host.post({
+        type: 'failed',
+        message: `${path.basename(this.file)} has no cameras under /observations/images, so there is nothing to play. Check that it is a Flexiv/ALOHA episode.`,
+      });
       return;
     }
     const flag = await this.host.flag();
     const servedFrame = Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0));
-    this.host.post({ type: 'episode', episode: { ...source.episode, flag }, initial: this.start, frameCacheMB: this.host.frameCacheMB(), servedFrame });
+    this.host.post({
+      type: 'episode',
+      episode: { ...source.episode, flag },
+      initial: this.start,
+      frameCacheMB: this.host.frameCacheMB(),
+      servedFrame,
+    });
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
     // Validation samples frames: it runs once the first frame is on its way.
@@ -79,24 +98,36 @@ export class PreviewSession {
   dispose(): void {
     this.disposed = true;
     this.feed?.dispose();
-    void this.source.then((source) => source.close(), () => undefined);
+    void this.source.then(
+      (source) => source.close(),
+      () => undefined,
+    );
   }
 
   private async load(): Promise<PreviewSource> {
     const started = performance.now();
-    const source = await openPreviewSource(this.file, { defaultFps: this.host.scanOptions().defaultFps, rawColorOrder: this.host.rawColorOrder() });
+    const source = await openPreviewSource(this.file, {
+      defaultFps: this.host.scanOptions().defaultFps,
+      rawColorOrder: this.host.rawColorOrder(),
+    });
     if (this.disposed) {
       source.close();
       return source;
     }
-    this.feed = new FrameFeed<FrameImage[]>({
-      read: (index) => source.readFrameSet(index),
-      send: (batch) => this.host.post({ type: 'frames', sets: batch.map(({ index, frames }) => ({ index, images: frames })) }),
-      sizeOf: (images) => images.reduce((sum, image) => sum + ('bytes' in image ? image.bytes.byteLength : 0), 0),
-      failed: (index, error) => this.host.log.warn(`${this.file}: frame ${index}: ${describeError(error)}`),
-    }, HOST_CACHE_BYTES);
+    this.feed = new FrameFeed<FrameImage[]>(
+      {
+        read: (index) => source.readFrameSet(index),
+        send: (batch) =>
+          this.host.post({ type: 'frames', sets: batch.map(({ index, frames }) => ({ index, images: frames })) }),
+        sizeOf: (images) => images.reduce((sum, image) => sum + ('bytes' in image ? image.bytes.byteLength : 0), 0),
+        failed: (index, error) => this.host.log.warn(`${this.file}: frame ${index}: ${describeError(error)}`),
+      },
+      HOST_CACHE_BYTES,
+    );
     const { episode } = source;
-    this.host.log.info(`Episode preview: opened ${this.file} (${episode.cameras.length} cameras, ${episode.frameCount} frames) in ${(performance.now() - started).toFixed(0)} ms`);
+    this.host.log.info(
+      `Episode preview: opened ${this.file} (${episode.cameras.length} cameras, ${episode.frameCount} frames) in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     return source;
   }
 

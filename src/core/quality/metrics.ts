@@ -44,7 +44,8 @@ export function psnr(a: LumaTile, b: LumaTile): number {
 /** Mean SSIM over the window positions wholly inside the tile; 1 for identical tiles. */
 export function ssim(a: LumaTile, b: LumaTile): number {
   const { width, height } = a;
-  if (width <= 2 * RADIUS || height <= 2 * RADIUS) throw new RangeError(`SSIM needs tiles larger than ${2 * RADIUS + 1} px`);
+  if (width <= 2 * RADIUS || height <= 2 * RADIUS)
+    throw new RangeError(`SSIM needs tiles larger than ${2 * RADIUS + 1} px`);
   // Separable filtering: rows first, only the columns whose horizontal window fits, then columns on those.
   const innerWidth = width - 2 * RADIUS;
   const rows = [0, 1, 2, 3, 4].map(() => new Float64Array(innerWidth * height));
@@ -52,7 +53,11 @@ export function ssim(a: LumaTile, b: LumaTile): number {
     const rowA = a.offset + y * a.stride;
     const rowB = b.offset + y * b.stride;
     for (let x = 0; x < innerWidth; x++) {
-      let mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+      let mx = 0,
+        my = 0,
+        xx = 0,
+        yy = 0,
+        xy = 0;
       for (let k = 0; k <= 2 * RADIUS; k++) {
         const w = KERNEL[k]!;
         const p = a.data[rowA + x + k]!;
@@ -75,7 +80,11 @@ export function ssim(a: LumaTile, b: LumaTile): number {
   let total = 0;
   for (let y = RADIUS; y < height - RADIUS; y++) {
     for (let x = 0; x < innerWidth; x++) {
-      let mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+      let mx = 0,
+        my = 0,
+        xx = 0,
+        yy = 0,
+        xy = 0;
       for (let k = 0; k <= 2 * RADIUS; k++) {
         const w = KERNEL[k]!;
         const at = (y - RADIUS + k) * innerWidth + x;

@@ -39,10 +39,19 @@ export interface SampleQuality extends Score {
 }
 
 /** Scores a validation video; `signal` stops ffmpeg. */
-export async function sampleQuality(file: string, layout: QualityLayout, tools: MediaTools, signal?: AbortSignal): Promise<SampleQuality> {
+export async function sampleQuality(
+  file: string,
+  layout: QualityLayout,
+  tools: MediaTools,
+  signal?: AbortSignal,
+): Promise<SampleQuality> {
   const { width, height } = await frameSize(file, tools, signal);
   if (height !== 2 * layout.height || width % layout.width !== 0) {
-    throw new UserFacingError(`${path.basename(file)} is ${width}x${height}: with tiles of ${layout.width}x${layout.height} (the config's width and height) a validation video is ${2 * layout.height} tall and a multiple of ${layout.width} wide.`, 'Give the height and width of the config the run trained with.', 'quality-layout');
+    throw new UserFacingError(
+      `${path.basename(file)} is ${width}x${height}: with tiles of ${layout.width}x${layout.height} (the config's width and height) a validation video is ${2 * layout.height} tall and a multiple of ${layout.width} wide.`,
+      'Give the height and width of the config the run trained with.',
+      'quality-layout',
+    );
   }
   const columns = width / layout.width;
   const tiles: Array<{ frame: number; column: number; score: Score }> = [];
@@ -51,17 +60,29 @@ export async function sampleQuality(file: string, layout: QualityLayout, tools: 
     frames = frame + 1;
     if (frame < layout.history) return;
     for (let column = 0; column < columns; column++) {
-      const truth: LumaTile = { data, offset: column * layout.width, stride: width, width: layout.width, height: layout.height };
+      const truth: LumaTile = {
+        data,
+        offset: column * layout.width,
+        stride: width,
+        width: layout.width,
+        height: layout.height,
+      };
       const predicted: LumaTile = { ...truth, offset: layout.height * width + column * layout.width };
       tiles.push({ frame, column, score: { psnr: psnr(predicted, truth), ssim: ssim(predicted, truth) } });
     }
   });
   if (tiles.length === 0) {
-    throw new UserFacingError(`${path.basename(file)} has ${frames} frame${frames === 1 ? '' : 's'}, none after the ${layout.history} history frames: nothing was predicted.`, 'Check num_history against the run\'s config.', 'quality-no-predictions');
+    throw new UserFacingError(
+      `${path.basename(file)} has ${frames} frame${frames === 1 ? '' : 's'}, none after the ${layout.history} history frames: nothing was predicted.`,
+      "Check num_history against the run's config.",
+      'quality-no-predictions',
+    );
   }
   const name = /train_steps_(\d+)_(\d+)\.mp4$/.exec(path.basename(file));
   const group = (key: (tile: (typeof tiles)[number]) => number, count: number) =>
-    Array.from({ length: count }, (_, index) => mean(tiles.filter((tile) => key(tile) === index).map((tile) => tile.score)));
+    Array.from({ length: count }, (_, index) =>
+      mean(tiles.filter((tile) => key(tile) === index).map((tile) => tile.score)),
+    );
   const worst = tiles.reduce((low, tile) => (tile.score.ssim < low.score.ssim ? tile : low));
   return {
     file,
@@ -83,7 +104,17 @@ function mean(scores: readonly Score[]): Score {
 }
 
 function frameSize(file: string, tools: MediaTools, signal?: AbortSignal): Promise<{ width: number; height: number }> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0:s=x', file];
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height',
+    '-of',
+    'csv=p=0:s=x',
+    file,
+  ];
   return collect(ffprobeFor(tools), args, signal).then((out) => {
     const match = /^(\d+)x(\d+)/.exec(out.toString().trim());
     if (!match) throw new UserFacingError(`${path.basename(file)} has no video stream.`, undefined, 'quality-no-video');
@@ -92,25 +123,36 @@ function frameSize(file: string, tools: MediaTools, signal?: AbortSignal): Promi
 }
 
 /** ffmpeg's raw 8-bit luma, handed over one whole frame at a time (the buffer is reused). */
-function decodeLuma(file: string, width: number, height: number, tools: MediaTools, signal: AbortSignal | undefined,
-  onFrame: (data: Uint8Array, index: number) => void): Promise<void> {
+function decodeLuma(
+  file: string,
+  width: number,
+  height: number,
+  tools: MediaTools,
+  signal: AbortSignal | undefined,
+  onFrame: (data: Uint8Array, index: number) => void,
+): Promise<void> {
   const size = width * height;
   const frame = new Uint8Array(size);
   let filled = 0;
   let index = 0;
-  return run(tools.ffmpeg, ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], signal, (chunk) => {
-    let at = 0;
-    while (at < chunk.length) {
-      const take = Math.min(size - filled, chunk.length - at);
-      frame.set(chunk.subarray(at, at + take), filled);
-      filled += take;
-      at += take;
-      if (filled === size) {
-        onFrame(frame, index++);
-        filled = 0;
+  return run(
+    tools.ffmpeg,
+    ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    signal,
+    (chunk) => {
+      let at = 0;
+      while (at < chunk.length) {
+        const take = Math.min(size - filled, chunk.length - at);
+        frame.set(chunk.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === size) {
+          onFrame(frame, index++);
+          filled = 0;
+        }
       }
-    }
-  });
+    },
+  );
 }
 
 function collect(program: string, args: string[], signal?: AbortSignal): Promise<Buffer> {
@@ -118,7 +160,12 @@ function collect(program: string, args: string[], signal?: AbortSignal): Promise
   return run(program, args, signal, (chunk) => chunks.push(chunk)).then(() => Buffer.concat(chunks));
 }
 
-function run(program: string, args: string[], signal: AbortSignal | undefined, onData: (chunk: Buffer) => void): Promise<void> {
+function run(
+  program: string,
+  args: string[],
+  signal: AbortSignal | undefined,
+  onData: (chunk: Buffer) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
     let stderr = '';
@@ -130,7 +177,9 @@ function run(program: string, args: string[], signal: AbortSignal | undefined, o
         reject(error);
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (signal?.aborted) reject(new CancelledError());
       else reject(error.code === 'ENOENT' ? new FfmpegMissingError(program) : error);
@@ -138,7 +187,13 @@ function run(program: string, args: string[], signal: AbortSignal | undefined, o
     child.on('close', (code) => {
       if (signal?.aborted) return reject(new CancelledError());
       if (code === 0) return resolve();
-      reject(new UserFacingError(`${path.basename(program)} could not read the video: ${stderr.trim().split('\n').pop() ?? `exit status ${code}`}`, undefined, 'ffmpeg-failed'));
+      reject(
+        new UserFacingError(
+          `${path.basename(program)} could not read the video: ${stderr.trim().split('\n').pop() ?? `exit status ${code}`}`,
+          undefined,
+          'ffmpeg-failed',
+        ),
+      );
     });
   });
 }

@@ -14,7 +14,9 @@ export interface BackoffOptions {
 
 /** SSH failures that a later try may not meet; a refused key or an unknown host never heals by waiting. */
 export function isTransient(error: unknown): boolean {
-  return error instanceof SshError && ['dropped', 'unreachable', 'refused', 'timeout', 'ssh-failed'].includes(error.code);
+  return (
+    error instanceof SshError && ['dropped', 'unreachable', 'refused', 'timeout', 'ssh-failed'].includes(error.code)
+  );
 }
 
 export function backoffDelay(attempt: number, initialDelayMs = 1000, maxDelayMs = 30_000): number {
@@ -24,8 +26,14 @@ export function backoffDelay(attempt: number, initialDelayMs = 1000, maxDelayMs 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError());
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(new CancelledError()); };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserFacingError } from '../errors';
 
-/** Unix socket paths stop at 104 bytes (macOS; 108 on Linux); ssh adds the 40-character %C hash and a 17-character temp suffix. */
+/**
+ * Unix socket paths stop at 104 bytes (macOS; 108 on Linux); ssh adds the 40-character %C hash and a 17-character temp
+ * suffix.
+ */
 const MAX_CONTROL_DIR_LENGTH = 104 - 1 - 40 - 17;
 
 /**
@@ -23,8 +26,11 @@ export async function ensurePrivateDir(dir: string): Promise<string> {
   const info = await lstat(dir);
   const uid = os.userInfo().uid;
   if (!info.isDirectory() || info.isSymbolicLink() || (uid >= 0 && info.uid !== uid)) {
-    throw new UserFacingError(`The SSH socket folder ${dir} is not a private folder of yours.`,
-      'Remove it (or set TMPDIR to another folder) and try again.', 'control-dir');
+    throw new UserFacingError(
+      `The SSH socket folder ${dir} is not a private folder of yours.`,
+      'Remove it (or set TMPDIR to another folder) and try again.',
+      'control-dir',
+    );
   }
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
   return dir;

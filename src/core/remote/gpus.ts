@@ -34,22 +34,28 @@ function numberCell(cell: string | undefined): number | undefined {
 }
 
 function csvRows(text: string): string[][] {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).map((line) => line.split(/\s*,\s*/));
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => line.split(/\s*,\s*/));
 }
 
 export function parseGpuCsv(text: string): Array<Omit<GpuInfo, 'processes'>> {
   return csvRows(text).flatMap((cells) => {
     const index = numberCell(cells[0]);
     if (index === undefined || cells.length < 6) return [];
-    return [{
-      index,
-      uuid: cells[2],
-      name: cells[1],
-      memoryTotalMiB: numberCell(cells[3]) ?? 0,
-      memoryUsedMiB: numberCell(cells[4]) ?? 0,
-      memoryFreeMiB: numberCell(cells[5]) ?? 0,
-      utilizationPercent: numberCell(cells[6]),
-    }];
+    return [
+      {
+        index,
+        uuid: cells[2],
+        name: cells[1],
+        memoryTotalMiB: numberCell(cells[3]) ?? 0,
+        memoryUsedMiB: numberCell(cells[4]) ?? 0,
+        memoryFreeMiB: numberCell(cells[5]) ?? 0,
+        utilizationPercent: numberCell(cells[6]),
+      },
+    ];
   });
 }
 
@@ -58,7 +64,14 @@ export function parseComputeAppsCsv(text: string): Array<GpuProcess & { gpuUuid:
   return csvRows(text).flatMap((cells) => {
     const pid = numberCell(cells[1]);
     if (pid === undefined || cells.length < 4) return [];
-    return [{ gpuUuid: cells[0], pid, name: cells.slice(2, -1).join(', '), usedMemoryMiB: numberCell(cells[cells.length - 1]) }];
+    return [
+      {
+        gpuUuid: cells[0],
+        pid,
+        name: cells.slice(2, -1).join(', '),
+        usedMemoryMiB: numberCell(cells[cells.length - 1]),
+      },
+    ];
   });
 }
 
@@ -67,7 +80,9 @@ export function combineGpuQueries(gpuCsv: string, appsCsv: string): GpuInfo[] {
   const apps = parseComputeAppsCsv(appsCsv);
   return parseGpuCsv(gpuCsv).map((gpu) => ({
     ...gpu,
-    processes: apps.filter((app) => app.gpuUuid === gpu.uuid).map(({ pid, name, usedMemoryMiB }) => ({ pid, name, usedMemoryMiB })),
+    processes: apps
+      .filter((app) => app.gpuUuid === gpu.uuid)
+      .map(({ pid, name, usedMemoryMiB }) => ({ pid, name, usedMemoryMiB })),
   }));
 }
 
@@ -76,13 +91,20 @@ export async function queryGpus(host: RemoteHost, signal?: AbortSignal): Promise
   const script = `nvidia-smi ${GPU_QUERY} ${CSV} || exit $?; echo '${SEPARATOR}'; nvidia-smi ${COMPUTE_APPS_QUERY} ${CSV}`;
   const result = await host.execInEnvironment(['sh', '-c', script], { signal, timeoutMs: 30_000 });
   if (result.code === 127) {
-    throw new GpuQueryError(`nvidia-smi was not found on ${host.label}.`,
-      'Check that this is a GPU host with the NVIDIA driver installed, and that nvidia-smi is on the PATH of a '
-      + 'non-interactive shell or put there by the ctrlWorld.remote.envSetup setting.', 'no-nvidia-smi');
+    throw new GpuQueryError(
+      `nvidia-smi was not found on ${host.label}.`,
+      'Check that this is a GPU host with the NVIDIA driver installed, and that nvidia-smi is on the PATH of a ' +
+        'non-interactive shell or put there by the ctrlWorld.remote.envSetup setting.',
+      'no-nvidia-smi',
+    );
   }
   if (result.code !== 0) {
     const detail = (result.stderr || result.stdout).trim().split('\n').pop() ?? '';
-    throw new GpuQueryError(`nvidia-smi failed on ${host.label}: ${detail}`, 'Run nvidia-smi on the host to see whether the driver is loaded.', 'nvidia-smi-failed');
+    throw new GpuQueryError(
+      `nvidia-smi failed on ${host.label}: ${detail}`,
+      'Run nvidia-smi on the host to see whether the driver is loaded.',
+      'nvidia-smi-failed',
+    );
   }
   const [gpuCsv, appsCsv = ''] = result.stdout.split(SEPARATOR);
   return combineGpuQueries(gpuCsv, appsCsv);
@@ -90,6 +112,7 @@ export async function queryGpus(host: RemoteHost, signal?: AbortSignal): Promise
 
 export function describeGpu(gpu: GpuInfo): string {
   const gib = (mib: number) => (mib / 1024).toFixed(1);
-  const processes = gpu.processes.length === 0 ? 'free' : `${gpu.processes.length} process${gpu.processes.length > 1 ? 'es' : ''}`;
+  const processes =
+    gpu.processes.length === 0 ? 'free' : `${gpu.processes.length} process${gpu.processes.length > 1 ? 'es' : ''}`;
   return `${gib(gpu.memoryUsedMiB)} / ${gib(gpu.memoryTotalMiB)} GiB used · ${processes}`;
 }

@@ -21,7 +21,11 @@ export class RemoteHost {
    * `envSetup` is the shell command that makes the host's training tools reachable (activating a conda
    * environment, `module load`): a non-interactive shell has only the PATH of its login, not of the user's terminal.
    */
-  constructor(readonly runner: CommandRunner, readonly target: HostTarget, readonly envSetup = '') {}
+  constructor(
+    readonly runner: CommandRunner,
+    readonly target: HostTarget,
+    readonly envSetup = '',
+  ) {}
 
   get label(): string {
     return hostLabel(this.target);
@@ -45,8 +49,11 @@ export class RemoteHost {
     const result = await this.exec(['sh', '-c', IN_ENVIRONMENT, 'sh', this.envSetup, ...args], options);
     if (result.code === ENV_SETUP_FAILED) {
       const detail = result.stderr.trim().split('\n').pop() ?? '';
-      throw new UserFacingError(`The environment setup command failed on ${this.label}: ${detail}`,
-        'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
+      throw new UserFacingError(
+        `The environment setup command failed on ${this.label}: ${detail}`,
+        'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").',
+        'env-setup',
+      );
     }
     return result;
   }
@@ -56,11 +63,17 @@ export class RemoteHost {
     if (this.target.kind === 'local') return Promise.resolve(os.homedir());
     this.homePromise ??= this.exec(['sh', '-c', 'printf %s "$HOME"'], { signal, timeoutMs: 30_000 }).then((result) => {
       if (result.code !== 0 || !result.stdout.startsWith('/')) {
-        throw new UserFacingError(`Could not read the home folder on ${this.label}.`, 'Check that the login shell works: run "ssh ' + this.label + ' true".', 'no-home');
+        throw new UserFacingError(
+          `Could not read the home folder on ${this.label}.`,
+          'Check that the login shell works: run "ssh ' + this.label + ' true".',
+          'no-home',
+        );
       }
       return result.stdout;
     });
-    this.homePromise.catch(() => { this.homePromise = undefined; });
+    this.homePromise.catch(() => {
+      this.homePromise = undefined;
+    });
     return this.homePromise;
   }
 

@@ -28,14 +28,25 @@ export function runRsync(host: RemoteHost, sshCommand: string | undefined, job: 
     '--timeout=60',
     ...(job.bandwidthLimitKiBps ? [`--bwlimit=${Math.max(1, Math.round(job.bandwidthLimitKiBps))}`] : []),
     ...(sshCommand ? ['-e', sshCommand] : []),
-    '--', source, job.part,
+    '--',
+    source,
+    job.part,
   ];
   return new Promise((resolve, reject) => {
     if (job.signal?.aborted) return reject(new CancelledError());
     const child = spawn('rsync', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const poll = setInterval(() => void stat(job.part).then((info) => job.onBytes(info.size), () => undefined), PROGRESS_EVERY_MS);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const poll = setInterval(
+      () =>
+        void stat(job.part).then(
+          (info) => job.onBytes(info.size),
+          () => undefined,
+        ),
+      PROGRESS_EVERY_MS,
+    );
     const onAbort = () => child.kill('SIGTERM');
     job.signal?.addEventListener('abort', onAbort, { once: true });
     const done = (error?: Error) => {
@@ -44,13 +55,35 @@ export function runRsync(host: RemoteHost, sshCommand: string | undefined, job: 
       if (error) reject(error);
       else resolve();
     };
-    child.on('error', (error) => done(new UserFacingError(`Could not start rsync: ${error.message}.`, 'Set ctrlWorld.transfer.method to "ssh".', 'spawn-failed')));
+    child.on('error', (error) =>
+      done(
+        new UserFacingError(
+          `Could not start rsync: ${error.message}.`,
+          'Set ctrlWorld.transfer.method to "ssh".',
+          'spawn-failed',
+        ),
+      ),
+    );
     child.on('close', (code) => {
       if (job.signal?.aborted) return done(new CancelledError());
       if (code === 0) return done();
       const detail = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' ') || `exit status ${code}`;
-      if (/No such file or directory/.test(stderr)) return done(new UserFacingError(`${job.remotePath} was not found on ${host.label}.`, 'Refresh the list.', 'remote-missing'));
-      done(new SshError(`rsync from ${host.label} stopped: ${detail}`, 'Start the download again: it resumes from there.', 'dropped', host.label));
+      if (/No such file or directory/.test(stderr))
+        return done(
+          new UserFacingError(
+            `${job.remotePath} was not found on ${host.label}.`,
+            'Refresh the list.',
+            'remote-missing',
+          ),
+        );
+      done(
+        new SshError(
+          `rsync from ${host.label} stopped: ${detail}`,
+          'Start the download again: it resumes from there.',
+          'dropped',
+          host.label,
+        ),
+      );
     });
   });
 }

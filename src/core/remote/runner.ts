@@ -42,7 +42,12 @@ export interface ExecResult {
 }
 
 export class SshError extends UserFacingError {
-  constructor(message: string, hint: string, code: string, readonly host: string) {
+  constructor(
+    message: string,
+    hint: string,
+    code: string,
+    readonly host: string,
+  ) {
     super(message, hint, code);
   }
 }
@@ -61,18 +66,31 @@ export class CommandRunner {
   }
 
   sshOptions(host: string): string[] {
-    if (host.startsWith('-')) throw new SshError(`"${host}" is not a valid SSH host.`, 'Use a Host alias from your SSH config or user@hostname.', 'bad-host', host);
+    if (host.startsWith('-'))
+      throw new SshError(
+        `"${host}" is not a valid SSH host.`,
+        'Use a Host alias from your SSH config or user@hostname.',
+        'bad-host',
+        host,
+      );
     const options = this.options;
     const args: string[] = [];
     if (options.sshConfigFile) args.push('-F', options.sshConfigFile);
     args.push(
-      '-o', 'BatchMode=yes', // never hang on a password or host-key prompt nobody can answer
-      '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${options.controlDir}/%C`,
-      '-o', `ControlPersist=${options.controlPersistSeconds ?? 600}`,
-      '-o', `ConnectTimeout=${options.connectTimeoutSeconds ?? 10}`,
-      '-o', 'ServerAliveInterval=15',
-      '-o', 'ServerAliveCountMax=3',
+      '-o',
+      'BatchMode=yes', // never hang on a password or host-key prompt nobody can answer
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${options.controlDir}/%C`,
+      '-o',
+      `ControlPersist=${options.controlPersistSeconds ?? 600}`,
+      '-o',
+      `ConnectTimeout=${options.connectTimeoutSeconds ?? 10}`,
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=3',
     );
     return args;
   }
@@ -93,7 +111,9 @@ export class CommandRunner {
     return spawn(program, rest, { stdio: ['pipe', 'pipe', 'pipe'], signal });
   }
 
-  /** Runs a command to completion. A non-zero remote exit is a result, not an error; ssh's own failures throw SshError. */
+  /**
+   * Runs a command to completion. A non-zero remote exit is a result, not an error; ssh's own failures throw SshError.
+   */
   exec(target: HostTarget, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(new CancelledError());
@@ -103,22 +123,47 @@ export class CommandRunner {
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
       let timedOut = false;
-      const timer = options.timeoutMs ? setTimeout(() => { timedOut = true; child.kill('SIGTERM'); }, options.timeoutMs) : undefined;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+          }, options.timeoutMs)
+        : undefined;
       const onAbort = () => child.kill('SIGTERM');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', (error) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        reject(new UserFacingError(`Could not start ${child.spawnfile}: ${error.message}.`, 'Check that OpenSSH is installed and on PATH.', 'spawn-failed'));
+        reject(
+          new UserFacingError(
+            `Could not start ${child.spawnfile}: ${error.message}.`,
+            'Check that OpenSSH is installed and on PATH.',
+            'spawn-failed',
+          ),
+        );
       });
       child.on('close', (code) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         const stdoutBytes = Buffer.concat(stdout);
-        const result = { code: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), stdoutBytes };
+        const result = {
+          code: code ?? -1,
+          stdout: stdoutBytes.toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          stdoutBytes,
+        };
         if (options.signal?.aborted) return reject(new CancelledError());
-        if (timedOut) return reject(new SshError(`${hostLabel(target)} did not answer within ${Math.round(options.timeoutMs! / 1000)} s.`, 'Check the network and that the host is up, then try again.', 'timeout', hostLabel(target)));
-        if (target.kind === 'ssh' && result.code === SSH_FAILURE_EXIT) return reject(classifySshFailure(target.host, result.stderr));
+        if (timedOut)
+          return reject(
+            new SshError(
+              `${hostLabel(target)} did not answer within ${Math.round(options.timeoutMs! / 1000)} s.`,
+              'Check the network and that the host is up, then try again.',
+              'timeout',
+              hostLabel(target),
+            ),
+          );
+        if (target.kind === 'ssh' && result.code === SSH_FAILURE_EXIT)
+          return reject(classifySshFailure(target.host, result.stderr));
         resolve(result);
       });
       // A command may exit without reading its input (the kit launcher's "not installed" exit 97 does): the closed
@@ -134,18 +179,51 @@ export class CommandRunner {
 export function classifySshFailure(host: string, stderr: string): SshError {
   const text = stderr.trim();
   const rules: Array<[RegExp, string, string, string]> = [
-    [/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i, 'host-key',
+    [
+      /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i,
+      'host-key',
       `The host key of ${host} is not known or has changed.`,
-      `Host-key checking stays on: run "ssh ${host}" once in a terminal, check the fingerprint and accept it, then try again.`],
-    [/Could not resolve hostname/i, 'unresolved', `The host name ${host} could not be resolved.`, 'Check the Host entry in your SSH config or the host name.'],
-    [/Permission denied/i, 'auth', `${host} refused the login.`, 'Check that your key is loaded (ssh-add -l) and accepted by the host.'],
-    [/Connection refused/i, 'refused', `${host} refused the connection.`, 'Check that sshd runs on the host and the port is right.'],
-    [/timed out|Network is unreachable|No route to host/i, 'unreachable', `${host} is unreachable.`, 'Check the network, VPN or ProxyJump settings, then try again.'],
-    [/Connection closed|Connection reset|Broken pipe|closed by remote host/i, 'dropped', `The connection to ${host} dropped.`, 'It is retried automatically; check the network if this persists.'],
+      `Host-key checking stays on: run "ssh ${host}" once in a terminal, check the fingerprint and accept it, then try again.`,
+    ],
+    [
+      /Could not resolve hostname/i,
+      'unresolved',
+      `The host name ${host} could not be resolved.`,
+      'Check the Host entry in your SSH config or the host name.',
+    ],
+    [
+      /Permission denied/i,
+      'auth',
+      `${host} refused the login.`,
+      'Check that your key is loaded (ssh-add -l) and accepted by the host.',
+    ],
+    [
+      /Connection refused/i,
+      'refused',
+      `${host} refused the connection.`,
+      'Check that sshd runs on the host and the port is right.',
+    ],
+    [
+      /timed out|Network is unreachable|No route to host/i,
+      'unreachable',
+      `${host} is unreachable.`,
+      'Check the network, VPN or ProxyJump settings, then try again.',
+    ],
+    [
+      /Connection closed|Connection reset|Broken pipe|closed by remote host/i,
+      'dropped',
+      `The connection to ${host} dropped.`,
+      'It is retried automatically; check the network if this persists.',
+    ],
   ];
   for (const [pattern, code, message, hint] of rules) {
     if (pattern.test(text)) return new SshError(message, hint, code, host);
   }
   const detail = text.split('\n').filter(Boolean).pop() ?? 'no message';
-  return new SshError(`SSH to ${host} failed: ${detail}.`, 'Try "ssh ' + host + '" in a terminal to see the full error.', 'ssh-failed', host);
+  return new SshError(
+    `SSH to ${host} failed: ${detail}.`,
+    'Try "ssh ' + host + '" in a terminal to see the full error.',
+    'ssh-failed',
+    host,
+  );
 }

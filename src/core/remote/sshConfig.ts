@@ -99,7 +99,12 @@ async function expandInclude(pattern: string, sshDir: string): Promise<string[]>
     const next: string[] = [];
     for (const dir of candidates) {
       const entries = await readdir(dir).catch(() => [] as string[]);
-      next.push(...entries.filter((entry) => matcher.test(entry)).sort().map((entry) => path.join(dir, entry)));
+      next.push(
+        ...entries
+          .filter((entry) => matcher.test(entry))
+          .sort()
+          .map((entry) => path.join(dir, entry)),
+      );
     }
     candidates = next;
   }
@@ -107,6 +112,9 @@ async function expandInclude(pattern: string, sshDir: string): Promise<string[]>
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }

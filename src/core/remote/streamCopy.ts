@@ -18,9 +18,15 @@ export function streamFrom(host: RemoteHost, job: CopyJob): Promise<void> {
     let stderr = '';
     let holds = 0;
     const started = Date.now();
-    const hold = () => { if (holds++ === 0) stdout.pause(); };
-    const release = () => { if (--holds === 0) stdout.resume(); };
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const hold = () => {
+      if (holds++ === 0) stdout.pause();
+    };
+    const release = () => {
+      if (--holds === 0) stdout.resume();
+    };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     stdout.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (!out.write(chunk)) {
@@ -42,7 +48,15 @@ export function streamFrom(host: RemoteHost, job: CopyJob): Promise<void> {
     job.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (error) => {
       job.signal?.removeEventListener('abort', onAbort);
-      out.end(() => reject(new UserFacingError(`Could not start the copy: ${error.message}.`, 'Check that OpenSSH is installed and on PATH.', 'spawn-failed')));
+      out.end(() =>
+        reject(
+          new UserFacingError(
+            `Could not start the copy: ${error.message}.`,
+            'Check that OpenSSH is installed and on PATH.',
+            'spawn-failed',
+          ),
+        ),
+      );
     });
     child.on('close', (code) => {
       job.signal?.removeEventListener('abort', onAbort);
@@ -52,8 +66,21 @@ export function streamFrom(host: RemoteHost, job: CopyJob): Promise<void> {
         if (job.signal?.aborted) return reject(new CancelledError());
         if (code === 0) return resolve();
         if (host.target.kind === 'ssh' && code === 255) return reject(classifySshFailure(host.target.host, stderr));
-        if (/No such file or directory/.test(stderr)) return reject(new UserFacingError(`${job.remotePath} was not found on ${host.label}.`, 'Refresh the list.', 'remote-missing'));
-        reject(new UserFacingError(`Copying ${job.remotePath} from ${host.label} failed: ${stderr.trim().split('\n').pop() ?? `exit status ${code}`}`, 'Start the download again: it resumes from there.', 'copy-failed'));
+        if (/No such file or directory/.test(stderr))
+          return reject(
+            new UserFacingError(
+              `${job.remotePath} was not found on ${host.label}.`,
+              'Refresh the list.',
+              'remote-missing',
+            ),
+          );
+        reject(
+          new UserFacingError(
+            `Copying ${job.remotePath} from ${host.label} failed: ${stderr.trim().split('\n').pop() ?? `exit status ${code}`}`,
+            'Start the download again: it resumes from there.',
+            'copy-failed',
+          ),
+        );
       });
     });
   });

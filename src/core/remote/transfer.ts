@@ -39,7 +39,11 @@ export interface DownloadResult extends DownloadProgress {
 
 export class DestinationExistsError extends UserFacingError {
   constructor(readonly path: string) {
-    super(`${path} already exists.`, 'Choose another folder, or confirm that it may be replaced.', 'destination-exists');
+    super(
+      `${path} already exists.`,
+      'Choose another folder, or confirm that it may be replaced.',
+      'destination-exists',
+    );
   }
 }
 
@@ -61,24 +65,44 @@ async function remoteFile(host: RemoteHost, remotePath: string, signal?: AbortSi
   const result = await host.exec(['sh', '-c', script, 'sh', remotePath], { signal, timeoutMs: 60_000 });
   const [sizeText, mtimeText] = result.stdout.trim().split(/\s+/);
   if (result.code !== 0 || !/^\d+$/.test(sizeText ?? '')) {
-    throw new UserFacingError(`${remotePath} was not found on ${host.label}.`, 'Refresh the list: the file may have been moved or deleted.', 'remote-missing');
+    throw new UserFacingError(
+      `${remotePath} was not found on ${host.label}.`,
+      'Refresh the list: the file may have been moved or deleted.',
+      'remote-missing',
+    );
   }
   return { size: Number(sizeText), mtime: Number(mtimeText), rsync: /\nrsync$/.test(result.stdout.trim()) };
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function sizeOf(file: string): Promise<number> {
-  return stat(file).then((info) => info.size, () => 0);
+  return stat(file).then(
+    (info) => info.size,
+    () => 0,
+  );
 }
 
 /** The bytes of an earlier copy of the same source to build on, or 0 after clearing a stale one. */
 async function resumableBytes(part: string, note: PartNote): Promise<number> {
-  const existing = await readFile(`${part}.json`, 'utf8').then((text) => JSON.parse(text) as PartNote, () => undefined);
+  const existing = await readFile(`${part}.json`, 'utf8').then(
+    (text) => JSON.parse(text) as PartNote,
+    () => undefined,
+  );
   const bytes = await sizeOf(part);
-  if (existing && existing.source === note.source && existing.size === note.size && existing.mtime === note.mtime && bytes <= note.size) return bytes;
+  if (
+    existing &&
+    existing.source === note.source &&
+    existing.size === note.size &&
+    existing.mtime === note.mtime &&
+    bytes <= note.size
+  )
+    return bytes;
   await rm(part, { force: true });
   await writeFile(`${part}.json`, JSON.stringify(note));
   return 0;
@@ -98,45 +122,79 @@ async function finish(part: string, destination: string, overwrite: boolean): Pr
   await rm(`${part}.json`, { force: true });
 }
 
-async function chooseMethod(requested: DownloadOptions['method'], remote: RemoteFile, host: RemoteHost): Promise<TransferMethod> {
+async function chooseMethod(
+  requested: DownloadOptions['method'],
+  remote: RemoteFile,
+  host: RemoteHost,
+): Promise<TransferMethod> {
   if (requested === 'ssh') return 'ssh';
   const here = await rsyncAvailableHere();
   // rsync reads its -e command with its own simple quoting, which has no escape for a single quote.
-  const sshCommandOk = host.target.kind === 'local' || !host.runner.sshOptions(host.target.host).some((arg) => arg.includes("'"));
+  const sshCommandOk =
+    host.target.kind === 'local' || !host.runner.sshOptions(host.target.host).some((arg) => arg.includes("'"));
   if (here && remote.rsync && sshCommandOk) return 'rsync';
   if (requested === 'rsync') {
-    throw new UserFacingError(`rsync is not available ${here ? `on ${host.label}` : 'on this machine'}.`, 'Set ctrlWorld.transfer.method to "auto" to copy over ssh instead.', 'no-rsync');
+    throw new UserFacingError(
+      `rsync is not available ${here ? `on ${host.label}` : 'on this machine'}.`,
+      'Set ctrlWorld.transfer.method to "auto" to copy over ssh instead.',
+      'no-rsync',
+    );
   }
   return 'ssh';
 }
 
-export async function download(host: RemoteHost, remotePath: string, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function download(
+  host: RemoteHost,
+  remotePath: string,
+  destination: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   if (options.signal?.aborted) throw new CancelledError();
   if (!options.overwrite && (await exists(destination))) throw new DestinationExistsError(destination);
   await mkdir(path.dirname(destination), { recursive: true });
   const remote = await remoteFile(host, remotePath, options.signal);
   const method = await chooseMethod(options.method ?? 'auto', remote, host);
   const part = `${destination}.part`;
-  const resumedFrom = await resumableBytes(part, { source: `${host.key}:${remotePath}`, size: remote.size, mtime: remote.mtime });
+  const resumedFrom = await resumableBytes(part, {
+    source: `${host.key}:${remotePath}`,
+    size: remote.size,
+    mtime: remote.mtime,
+  });
   const report = (bytes: number) => options.onProgress?.({ bytes, total: remote.size, resumedFrom, method });
   report(resumedFrom);
-  const copy = { remotePath, part, offset: resumedFrom, bandwidthLimitKiBps: options.bandwidthLimitKiBps, signal: options.signal, onBytes: report };
+  const copy = {
+    remotePath,
+    part,
+    offset: resumedFrom,
+    bandwidthLimitKiBps: options.bandwidthLimitKiBps,
+    signal: options.signal,
+    onBytes: report,
+  };
   if (method === 'rsync') {
-    const sshCommand = host.target.kind === 'ssh' ? shellCommand(['ssh', ...host.runner.sshOptions(host.target.host)]) : undefined;
+    const sshCommand =
+      host.target.kind === 'ssh' ? shellCommand(['ssh', ...host.runner.sshOptions(host.target.host)]) : undefined;
     await runRsync(host, sshCommand, copy);
   } else {
     await streamFrom(host, copy);
   }
   const copied = await sizeOf(part);
   if (copied !== remote.size) {
-    throw new SshError(`The copy of ${path.basename(remotePath)} from ${host.label} stopped at ${formatBytes(copied)} of ${formatBytes(remote.size)}.`,
-      'Start the download again: it resumes from there.', 'dropped', host.label);
+    throw new SshError(
+      `The copy of ${path.basename(remotePath)} from ${host.label} stopped at ${formatBytes(copied)} of ${formatBytes(remote.size)}.`,
+      'Start the download again: it resumes from there.',
+      'dropped',
+      host.label,
+    );
   }
   const after = await remoteFile(host, remotePath, options.signal);
   if (after.size !== remote.size || after.mtime !== remote.mtime) {
     await rm(part, { force: true });
     await rm(`${part}.json`, { force: true });
-    throw new UserFacingError(`${remotePath} changed on ${host.label} while it was being copied.`, 'Wait until the trainer has finished writing it, then download it again.', 'remote-changed');
+    throw new UserFacingError(
+      `${remotePath} changed on ${host.label} while it was being copied.`,
+      'Wait until the trainer has finished writing it, then download it again.',
+      'remote-changed',
+    );
   }
   await finish(part, destination, options.overwrite ?? false);
   report(remote.size);

@@ -41,7 +41,10 @@ export function inferCheckpointEvery(steps: readonly number[]): number | undefin
 
 export function forecastDisk(input: ForecastInput): DiskForecast {
   const finished = input.checkpoints.filter(isFinished);
-  const checkpointBytes = Math.max(1, finished.length > 0 ? Math.max(...finished.map((c) => c.size)) : input.estimatedCheckpointBytes);
+  const checkpointBytes = Math.max(
+    1,
+    finished.length > 0 ? Math.max(...finished.map((c) => c.size)) : input.estimatedCheckpointBytes,
+  );
   const fits = Math.floor(input.freeBytes / checkpointBytes);
   const base = { freeBytes: input.freeBytes, checkpointBytes, fits };
   const room = `${formatBytes(input.freeBytes)} free: room for ${fits.toLocaleString('en-US')} more checkpoint${fits === 1 ? '' : 's'} of ${formatBytes(checkpointBytes)}`;
@@ -53,11 +56,15 @@ export function forecastDisk(input: ForecastInput): DiskForecast {
   // Every checkpoint after the last finished one is still to come; one being saved needs its whole size too.
   const saved = Math.max(0, ...finished.map((c) => c.step));
   const remaining = Math.max(0, Math.floor(input.progress.totalSteps / every) - Math.floor(saved / every));
-  if (fits >= remaining) return { ...base, remaining, level: 'ok', message: `${room}; the run writes ${remaining} more.` };
+  if (fits >= remaining)
+    return { ...base, remaining, level: 'ok', message: `${room}; the run writes ${remaining} more.` };
   const runsOutAtStep = (Math.floor(saved / every) + fits + 1) * every;
   const level: ForecastLevel = fits === 0 ? 'critical' : 'warning';
   return {
-    ...base, remaining, runsOutAtStep, level,
+    ...base,
+    remaining,
+    runsOutAtStep,
+    level,
     message: `${room}, but the run writes ${remaining} more: checkpoint-${runsOutAtStep}.pt will not fit. Free space on the host or download and delete older checkpoints.`,
   };
 }

@@ -30,7 +30,12 @@ export class RunFollower {
   private readonly decoder = new StringDecoder('utf8');
   private readonly controller = new AbortController();
 
-  constructor(private readonly registry: RunRegistry, readonly runId: string, private readonly listener: FollowListener = {}, private readonly options: FollowOptions = {}) {
+  constructor(
+    private readonly registry: RunRegistry,
+    readonly runId: string,
+    private readonly listener: FollowListener = {},
+    private readonly options: FollowOptions = {},
+  ) {
     this.offset = options.fromOffset ?? 0;
     options.signal?.addEventListener('abort', () => this.controller.abort(), { once: true });
   }
@@ -43,7 +48,10 @@ export class RunFollower {
     this.controller.abort();
   }
 
-  /** Resolves with the final summary once the run has ended and its whole log was read; rejects with CancelledError when stopped. */
+  /**
+   * Resolves with the final summary once the run has ended and its whole log was read; rejects with CancelledError when
+   * stopped.
+   */
   async run(): Promise<RunSummary> {
     const signal = this.controller.signal;
     const pollMs = this.options.pollMs ?? 1000;
@@ -68,7 +76,9 @@ export class RunFollower {
 
   /** Reads what the log has beyond the offset; true when there was something. */
   private async readMore(summary: RunSummary): Promise<boolean> {
-    const chunk = await this.retrying(() => this.registry.readLog(summary.record, this.offset, 1 << 20, this.controller.signal));
+    const chunk = await this.retrying(() =>
+      this.registry.readLog(summary.record, this.offset, 1 << 20, this.controller.signal),
+    );
     if (chunk.bytes.length === 0) return false;
     this.offset = chunk.nextOffset;
     const text = this.decoder.write(chunk.bytes);

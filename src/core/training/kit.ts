@@ -7,7 +7,13 @@ import { ENV_SETUP_FAILED, RUN_ENV_SETUP, type RemoteHost } from '../remote/remo
 import { UserFacingError } from '../errors';
 
 export const KIT_FILES = [
-  'runs.py', 'probe.py', 'trainer_probe.py', 'supervise.sh', 'outputs.py', 'encode_latents.py', 'converted_snapshot.py',
+  'runs.py',
+  'probe.py',
+  'trainer_probe.py',
+  'supervise.sh',
+  'outputs.py',
+  'encode_latents.py',
+  'converted_snapshot.py',
   'wandb_sync.py',
 ] as const;
 export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh'>;
@@ -53,7 +59,12 @@ async function installKit(host: RemoteHost, dir: string, kit: Kit, signal?: Abor
   const copy = 'mkdir -p "$1" && cat > "$1/.$2.$$" && chmod 755 "$1/.$2.$$" && mv -f "$1/.$2.$$" "$1/$2"';
   for (const [name, text] of kit.files) {
     const result = await host.exec(['sh', '-c', copy, 'sh', dir, name], { input: text, signal, timeoutMs: 60_000 });
-    if (result.code !== 0) throw new UserFacingError(`Could not copy ${name} to ${dir} on ${host.label}: ${result.stderr.trim()}`, 'Check that the home folder on the host is writable and not full.', 'kit-install');
+    if (result.code !== 0)
+      throw new UserFacingError(
+        `Could not copy ${name} to ${dir} on ${host.label}: ${result.stderr.trim()}`,
+        'Check that the home folder on the host is writable and not full.',
+        'kit-install',
+      );
   }
   await host.exec(['sh', '-c', ': > "$1/.complete"', 'sh', dir], { signal, timeoutMs: 30_000 });
 }
@@ -70,7 +81,13 @@ export interface KitRunOptions {
  * Runs a kit script with the host's python3, copying the kit first when this version is not there yet
  * (detected by the script itself, so the usual case costs no extra round trip).
  */
-export async function runKit(host: RemoteHost, registryRoot: string, script: KitScript, args: readonly string[], options: KitRunOptions = {}): Promise<ExecResult> {
+export async function runKit(
+  host: RemoteHost,
+  registryRoot: string,
+  script: KitScript,
+  args: readonly string[],
+  options: KitRunOptions = {},
+): Promise<ExecResult> {
   const kit = loadKit();
   const dir = kitDirOnHost(registryRoot, kit);
   const argv = kitArgv(dir, script, args, options.envSetup);
@@ -95,10 +112,18 @@ export function kitArgv(dir: string, script: KitScript, args: readonly string[],
 /** The launcher's own failures (environment setup, no python3) as errors that say what to fix. */
 export function kitLaunchFailure(host: RemoteHost, code: number, stderr: string): UserFacingError | undefined {
   if (code === ENV_SETUP_FAILED) {
-    return new UserFacingError(`The environment setup command failed on ${host.label}: ${stderr.trim().split('\n').pop() ?? ''}`, 'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").', 'env-setup');
+    return new UserFacingError(
+      `The environment setup command failed on ${host.label}: ${stderr.trim().split('\n').pop() ?? ''}`,
+      'Fix the ctrlWorld.remote.envSetup setting (e.g. "source ~/miniconda3/bin/activate ctrl-world").',
+      'env-setup',
+    );
   }
   if (code === 127 && /python3/.test(stderr)) {
-    return new UserFacingError(`python3 was not found on ${host.label}.`, 'Install python3 on the host, or make it reachable from a non-interactive shell.', 'no-python');
+    return new UserFacingError(
+      `python3 was not found on ${host.label}.`,
+      'Install python3 on the host, or make it reachable from a non-interactive shell.',
+      'no-python',
+    );
   }
   return undefined;
 }
@@ -119,7 +144,11 @@ export function kitJson<T>(result: ExecResult, what: string, host: RemoteHost): 
     value = JSON.parse(result.stdout);
   } catch {
     const detail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ');
-    throw new UserFacingError(`${what} failed on ${host.label}: ${detail || `exit status ${result.code}`}`, 'Show Output has the details; check that python3 (3.6 or later) works on the host.', 'kit-failed');
+    throw new UserFacingError(
+      `${what} failed on ${host.label}: ${detail || `exit status ${result.code}`}`,
+      'Show Output has the details; check that python3 (3.6 or later) works on the host.',
+      'kit-failed',
+    );
   }
   if (value && typeof value === 'object' && 'error' in value && 'message' in value) {
     const refusal = value as { error: string; message: string };

@@ -40,10 +40,18 @@ export interface LaunchResult {
   readonly pgid: number;
 }
 
-export async function launchRun(registry: RegistryLike, request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
+export async function launchRun(
+  registry: RegistryLike,
+  request: LaunchRequest,
+  signal?: AbortSignal,
+): Promise<LaunchResult> {
   const root = await registry.root(signal);
   const input = launchInput(request, { root, runId: request.runId ?? newRunId(), hostLabel: registry.host.label });
-  const result = await runKit(registry.host, root, 'runs.py', ['launch'], { input: JSON.stringify(input), signal, timeoutMs: 90_000 });
+  const result = await runKit(registry.host, root, 'runs.py', ['launch'], {
+    input: JSON.stringify(input),
+    signal,
+    timeoutMs: 90_000,
+  });
   const launched = kitJson<Omit<LaunchResult, 'outputDir'>>(result, 'Starting the run', registry.host);
   return { ...launched, outputDir: request.outputDir };
 }
@@ -57,7 +65,8 @@ export interface LaunchPlace {
 
 /** The request runs.py launch reads on stdin: the trainer's argv and environment, the run's files and record. */
 export function launchInput(request: LaunchRequest, place: LaunchPlace) {
-  if (request.gpus.length === 0) throw new UserFacingError('No GPU was chosen for the run.', 'Pick at least one GPU.', 'no-gpus');
+  if (request.gpus.length === 0)
+    throw new UserFacingError('No GPU was chosen for the run.', 'Pick at least one GPU.', 'no-gpus');
   const target = request.target ?? singleHostAccelerate;
   const { root, runId } = place;
   const runDir = `${root}/runs/${runId}`;
@@ -76,7 +85,12 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
   // Ctrl-World trains on past max_train_steps to the end of its epoch; the supervisor ends the run there.
   if (request.totalSteps !== undefined) env.CWF_STOP_AFTER_STEP = String(request.totalSteps);
   for (const [name, value] of Object.entries(env)) {
-    if (/[\r\n\0]/.test(value)) throw new UserFacingError(`The value of ${name} holds a line break.`, 'Remove line breaks from the WandB key and the environment setup setting.', 'bad-env');
+    if (/[\r\n\0]/.test(value))
+      throw new UserFacingError(
+        `The value of ${name} holds a line break.`,
+        'Remove line breaks from the WandB key and the environment setup setting.',
+        'bad-env',
+      );
   }
   const record: Omit<RunRecord, 'runDir' | 'logFile' | 'state' | 'runId'> = {
     schema: 1,
@@ -103,7 +117,17 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     'config_snapshot.py': request.configText,
     [`${RUN_CONFIG_FOLDER}/${RUN_CONFIG_MODULE}.py`]: runModuleText(request.configText, request.outputDir),
   };
-  return { root, runId, outputDir: request.outputDir, workdir: request.workdir, argv: plan.argv, env, detach: request.detach, files, record };
+  return {
+    root,
+    runId,
+    outputDir: request.outputDir,
+    workdir: request.workdir,
+    argv: plan.argv,
+    env,
+    detach: request.detach,
+    files,
+    record,
+  };
 }
 
 type RegistryLike = Pick<RunRegistry, 'root' | 'host'>;

@@ -23,7 +23,8 @@ export type LogEvent =
   | { readonly kind: 'checkpoint'; readonly step: number; readonly path: string }
   | { readonly kind: 'error'; readonly error: TrainingError };
 
-const TQDM = /(?:^|\s)Steps:\s*(\d+)%\|[^|]*\|\s*(\d+)\/(\d+)\s*\[([\d:]+)<([\d:?]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
+const TQDM =
+  /(?:^|\s)Steps:\s*(\d+)%\|[^|]*\|\s*(\d+)\/(\d+)\s*\[([\d:]+)<([\d:?]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
 /** Past its total, tqdm drops the bar: "Steps: : 28it [00:21,  1.83it/s]" (upstream trains to the end of its epoch). */
 const TQDM_PAST_TOTAL = /(?:^|\s)Steps:\s*:\s*(\d+)it\s*\[([\d:]+),\s*([\d.]+|\?)\s*(it\/s|s\/it)(?:,\s*([^\]]*))?\]/;
 const POSTFIX_LOSS = /(?:^|,\s*)loss=([-+\d.eE]+|nan|inf)/;
@@ -45,7 +46,15 @@ export function parseProgress(segment: string): Progress | undefined {
   const match = TQDM.exec(segment);
   if (match) {
     const [, , step, total, elapsed, remaining, rateText, unit, postfix] = match;
-    return progressOf(Number(step), Number(total), elapsed, remaining.includes('?') ? undefined : remaining, rateText, unit, postfix);
+    return progressOf(
+      Number(step),
+      Number(total),
+      elapsed,
+      remaining.includes('?') ? undefined : remaining,
+      rateText,
+      unit,
+      postfix,
+    );
   }
   const past = TQDM_PAST_TOTAL.exec(segment);
   if (!past) return undefined;
@@ -53,11 +62,24 @@ export function parseProgress(segment: string): Progress | undefined {
   return progressOf(Number(step), 0, elapsed, undefined, rateText, unit, postfix);
 }
 
-function progressOf(step: number, total: number, elapsed: string, remaining: string | undefined, rateText: string, unit: string, postfix: string | undefined): Progress {
+function progressOf(
+  step: number,
+  total: number,
+  elapsed: string,
+  remaining: string | undefined,
+  rateText: string,
+  unit: string,
+  postfix: string | undefined,
+): Progress {
   const rateValue = rateText === '?' ? undefined : Number(rateText);
-  const rate = rateValue === undefined ? undefined : unit === 's/it' ? (rateValue > 0 ? 1 / rateValue : undefined) : rateValue;
+  const rate =
+    rateValue === undefined ? undefined : unit === 's/it' ? (rateValue > 0 ? 1 / rateValue : undefined) : rateValue;
   return {
-    step, total, rate, elapsed, remaining,
+    step,
+    total,
+    rate,
+    elapsed,
+    remaining,
     loss: postfixNumber(postfix, POSTFIX_LOSS),
     learningRate: postfixNumber(postfix, POSTFIX_LEARNING_RATE),
   };
@@ -162,8 +184,11 @@ export class LogParser {
 
 /** The log as lines a person reads: each carriage-return run collapsed to its last state. */
 export function collapseCarriageReturns(text: string): string {
-  return text.split('\n').map((line) => {
-    const parts = line.split('\r').filter((part) => part !== '');
-    return parts.length > 0 ? parts[parts.length - 1] : '';
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((line) => {
+      const parts = line.split('\r').filter((part) => part !== '');
+      return parts.length > 0 ? parts[parts.length - 1] : '';
+    })
+    .join('\n');
 }

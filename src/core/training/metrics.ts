@@ -76,7 +76,11 @@ class Series implements SeriesData {
 export type MetricsSnapshot = Readonly<Record<MetricName, SeriesData>>;
 
 export class RunMetrics {
-  private readonly series: Record<MetricName, Series> = { loss: new Series('loss'), lr: new Series('lr'), rate: new Series('rate') };
+  private readonly series: Record<MetricName, Series> = {
+    loss: new Series('loss'),
+    lr: new Series('lr'),
+    rate: new Series('rate'),
+  };
   /** The latest progress line: step/total, it/s, elapsed and ETA for a header. */
   latest: Progress | undefined;
 
@@ -92,19 +96,25 @@ export class RunMetrics {
     const window = Math.floor(progress.step / LOSS_WINDOW);
     // The bar is redrawn at the window's last step before the trainer sets the new postfix, so a window's first
     // value may still be the previous window's: the last value seen within a window wins.
-    if (progress.loss !== undefined && window >= 1) this.series.loss.set(window * LOSS_WINDOW, progress.loss / LOSS_WINDOW);
+    if (progress.loss !== undefined && window >= 1)
+      this.series.loss.set(window * LOSS_WINDOW, progress.loss / LOSS_WINDOW);
     if (progress.learningRate !== undefined) this.series.lr.set(progress.step, progress.learningRate);
     if (progress.rate !== undefined && progress.step > 0) this.series.rate.set(progress.step, progress.rate);
   }
 
   /** The changes since the last call, one per series that changed. */
   takeUpdates(): SeriesUpdate[] {
-    return METRIC_NAMES.map((name) => this.series[name].takeUpdate()).filter((update): update is SeriesUpdate => update !== undefined);
+    return METRIC_NAMES.map((name) => this.series[name].takeUpdate()).filter(
+      (update): update is SeriesUpdate => update !== undefined,
+    );
   }
 
   /** The series as they are (shared, not copied: read them before the next ingest). */
   snapshot(): MetricsSnapshot {
-    const data = (name: MetricName): SeriesData => ({ steps: this.series[name].steps, values: this.series[name].values });
+    const data = (name: MetricName): SeriesData => ({
+      steps: this.series[name].steps,
+      values: this.series[name].values,
+    });
     return { loss: data('loss'), lr: data('lr'), rate: data('rate') };
   }
 

@@ -6,7 +6,9 @@ import { isSafeName, resolveInside } from '../insideRoot';
 import type { RemoteHost } from '../remote/remoteHost';
 import { kitJson, runKit } from './kit';
 
-/** Why a file is not finished yet: a partial beside it, a size that changed during a second look, or a recent change. */
+/**
+ * Why a file is not finished yet: a partial beside it, a size that changed during a second look, or a recent change.
+ */
 export type WritingReason = 'partial' | 'growing' | 'recent';
 
 export interface OutputFile {
@@ -69,14 +71,24 @@ interface RawListing {
 }
 
 function file(entry: RawEntry): OutputFile {
-  return { name: entry.name, path: entry.path, size: entry.size, mtimeMs: Math.round(entry.mtime * 1000), exists: entry.exists, ...(entry.writing ? { writing: entry.writing } : {}) };
+  return {
+    name: entry.name,
+    path: entry.path,
+    size: entry.size,
+    mtimeMs: Math.round(entry.mtime * 1000),
+    exists: entry.exists,
+    ...(entry.writing ? { writing: entry.writing } : {}),
+  };
 }
 
 /** A name from the host that cannot be a local file name (a separator, "..", control characters). */
 export class UnsafeHostNameError extends UserFacingError {
   constructor(what: string, name: string, where: string) {
-    super(`The host gave ${what} ${JSON.stringify(name)} in ${where}, which cannot be a local file name; nothing was done with it.`,
-      'Rename it on the host, or check who else writes to that folder.', 'unsafe-host-name');
+    super(
+      `The host gave ${what} ${JSON.stringify(name)} in ${where}, which cannot be a local file name; nothing was done with it.`,
+      'Rename it on the host, or check who else writes to that folder.',
+      'unsafe-host-name',
+    );
   }
 }
 
@@ -85,16 +97,38 @@ export function parseListing(raw: RawListing): OutputListing {
   for (const entry of [...raw.checkpoints, ...raw.samples]) {
     if (!isSafeName(entry.name)) throw new UnsafeHostNameError('a file named', entry.name, raw.dir);
   }
-  const checkpoints = raw.checkpoints.map((entry) => ({ ...file(entry), step: entry.numbers[0] })).sort((a, b) => a.step - b.step);
-  const samples = raw.samples.map((entry) => ({ ...file(entry), step: entry.numbers[0], index: entry.numbers[1] }))
+  const checkpoints = raw.checkpoints
+    .map((entry) => ({ ...file(entry), step: entry.numbers[0] }))
+    .sort((a, b) => a.step - b.step);
+  const samples = raw.samples
+    .map((entry) => ({ ...file(entry), step: entry.numbers[0], index: entry.numbers[1] }))
     .sort((a, b) => b.step - a.step || a.index - b.index);
-  const owner = raw.owner ? { runId: raw.owner.runId, runDir: raw.owner.runDir, ...(raw.owner.logFile ? { logFile: raw.owner.logFile } : {}) } : undefined;
-  return { dir: raw.dir, exists: raw.exists, checkpoints, samples, disk: { freeBytes: raw.disk.freeBytes, totalBytes: raw.disk.totalBytes }, ...(owner ? { owner } : {}) };
+  const owner = raw.owner
+    ? { runId: raw.owner.runId, runDir: raw.owner.runDir, ...(raw.owner.logFile ? { logFile: raw.owner.logFile } : {}) }
+    : undefined;
+  return {
+    dir: raw.dir,
+    exists: raw.exists,
+    checkpoints,
+    samples,
+    disk: { freeBytes: raw.disk.freeBytes, totalBytes: raw.disk.totalBytes },
+    ...(owner ? { owner } : {}),
+  };
 }
 
 /** Lists an output folder (an absolute path on the host). */
-export async function listOutputs(host: RemoteHost, registryRoot: string, dir: string, options: ListOptions = {}): Promise<OutputListing> {
-  if (!dir.startsWith('/')) throw new UserFacingError(`"${dir}" is not an absolute folder path.`, 'Give the output folder as an absolute path on the host.', 'bad-output-dir');
+export async function listOutputs(
+  host: RemoteHost,
+  registryRoot: string,
+  dir: string,
+  options: ListOptions = {},
+): Promise<OutputListing> {
+  if (!dir.startsWith('/'))
+    throw new UserFacingError(
+      `"${dir}" is not an absolute folder path.`,
+      'Give the output folder as an absolute path on the host.',
+      'bad-output-dir',
+    );
   const args = [dir, String(options.settleSeconds ?? 10), String(options.secondLookSeconds ?? 1)];
   const result = await runKit(host, registryRoot, 'outputs.py', args, { signal: options.signal, timeoutMs: 60_000 });
   return parseListing(kitJson<RawListing>(result, `Listing ${dir}`, host));
@@ -109,7 +143,9 @@ export function withPreviousListing(current: OutputListing, previous: OutputList
   const before = new Map([...previous.checkpoints, ...previous.samples].map((f) => [f.path, f]));
   const mark = <T extends OutputFile>(f: T): T => {
     const old = before.get(f.path);
-    return !f.writing && old && old.exists && (old.size !== f.size || old.mtimeMs !== f.mtimeMs) ? { ...f, writing: 'growing' } : f;
+    return !f.writing && old && old.exists && (old.size !== f.size || old.mtimeMs !== f.mtimeMs)
+      ? { ...f, writing: 'growing' }
+      : f;
   };
   return { ...current, checkpoints: current.checkpoints.map(mark), samples: current.samples.map(mark) };
 }
@@ -132,7 +168,8 @@ export function sampleGroups(samples: readonly SampleFile[]): SampleGroup[] {
     group.push(sample);
     groups.set(sample.step, group);
   }
-  return [...groups.entries()].sort((a, b) => b[0] - a[0])
+  return [...groups.entries()]
+    .sort((a, b) => b[0] - a[0])
     .map(([step, group]) => ({ step, samples: group.sort((a, b) => a.index - b.index) }));
 }
 
@@ -148,9 +185,18 @@ export function newestSample(samples: readonly SampleFile[]): SampleFile | undef
 /** The finished checkpoint at `step`, or a clear refusal: a file still being written is never downloaded or resumed. */
 export function finishedCheckpoint(listing: OutputListing, step: number): CheckpointFile {
   const checkpoint = listing.checkpoints.find((c) => c.step === step);
-  if (!checkpoint) throw new UserFacingError(`${listing.dir} holds no checkpoint-${step}.pt.`, 'Refresh the checkpoints list.', 'no-checkpoint');
+  if (!checkpoint)
+    throw new UserFacingError(
+      `${listing.dir} holds no checkpoint-${step}.pt.`,
+      'Refresh the checkpoints list.',
+      'no-checkpoint',
+    );
   if (!isFinished(checkpoint)) {
-    throw new UserFacingError(`checkpoint-${step}.pt is still being written.`, 'Wait until the trainer has finished saving it (the list shows "writing" until then).', 'checkpoint-writing');
+    throw new UserFacingError(
+      `checkpoint-${step}.pt is still being written.`,
+      'Wait until the trainer has finished saving it (the list shows "writing" until then).',
+      'checkpoint-writing',
+    );
   }
   return checkpoint;
 }

@@ -1,6 +1,13 @@
 // The preflight: reads the config, asks the host everything in two round trips (probe + nvidia-smi) and judges
 // each thing that would otherwise fail hours into a run. Its result carries what the launch needs.
-import { deriveFigures, parseConfigDocument, validateDocument, type ConfigValue, type DerivedFigures, type TrainingEnvironment } from '../config';
+import {
+  deriveFigures,
+  parseConfigDocument,
+  validateDocument,
+  type ConfigValue,
+  type DerivedFigures,
+  type TrainingEnvironment,
+} from '../config';
 import { describeError } from '../errors';
 import { queryGpus, type GpuInfo } from '../remote/gpus';
 import { resolveRemotePath, type RemoteHost } from '../remote/remoteHost';
@@ -10,14 +17,36 @@ import { isActive } from './runRecord';
 import { runModuleText } from './launch';
 import { trainerArguments } from './targets';
 import {
-  trainerConfigCheck, trainerDataCheck, trainerImportsCheck, trainerProbeRequest, validationScheduleNote, type TrainerProbeAnswer,
+  trainerConfigCheck,
+  trainerDataCheck,
+  trainerImportsCheck,
+  trainerProbeRequest,
+  validationScheduleNote,
+  type TrainerProbeAnswer,
 } from './trainerChecks';
 import {
-  check, checkoutCheck, PREFLIGHT_CHECKS, withWarning, configCheck, datasetCheck, datasetNames, diskCheck, gpuCheck, modelPathsCheck, outputDirCheck,
-  portCheck, pythonEnvCheck, REQUIRED_PACKAGES, wandbCheck, type PreflightCheck, type ProbeAnswer,
+  check,
+  checkoutCheck,
+  PREFLIGHT_CHECKS,
+  withWarning,
+  configCheck,
+  datasetCheck,
+  datasetNames,
+  diskCheck,
+  gpuCheck,
+  modelPathsCheck,
+  outputDirCheck,
+  portCheck,
+  pythonEnvCheck,
+  REQUIRED_PACKAGES,
+  wandbCheck,
+  type PreflightCheck,
+  type ProbeAnswer,
 } from './preflightChecks';
 
-export type ConfigSource = { readonly kind: 'host'; readonly path: string } | { readonly kind: 'local'; readonly path: string; readonly text: string };
+export type ConfigSource =
+  | { readonly kind: 'host'; readonly path: string }
+  | { readonly kind: 'local'; readonly path: string; readonly text: string };
 
 export interface PreflightInput {
   readonly registry: RunRegistry;
@@ -64,9 +93,13 @@ const PREFLIGHT_CHECK_IDS = PREFLIGHT_CHECKS.map(([id]) => id);
 
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const checks: PreflightCheck[] = [];
-  const add = (item: PreflightCheck) => { checks.push(item); input.onCheck?.(item); };
+  const add = (item: PreflightCheck) => {
+    checks.push(item);
+    input.onCheck?.(item);
+  };
   const skipRest = (reason: string): PreflightResult => {
-    for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, `Not checked: ${reason}`));
+    for (const id of PREFLIGHT_CHECK_IDS)
+      if (!checks.some((c) => c.id === id)) add(check(id, false, `Not checked: ${reason}`));
     return { checks, ok: false };
   };
   const host = input.registry.host;
@@ -79,21 +112,38 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     return skipRest(`${host.label} is unreachable.`);
   }
   const workdir = resolveRemotePath(input.workdir, home);
-  const configFile = input.config.kind === 'host' ? resolveRemotePath(input.config.path, home, workdir) : input.config.path;
-  const configText = input.config.kind === 'local' ? input.config.text : await readHostFile(host, configFile, input.signal);
+  const configFile =
+    input.config.kind === 'host' ? resolveRemotePath(input.config.path, home, workdir) : input.config.path;
+  const configText =
+    input.config.kind === 'local' ? input.config.text : await readHostFile(host, configFile, input.signal);
   if (configText === undefined) {
-    add(check('config', false, `${configFile} could not be read on ${host.label}. Check the config file name and the remote Ctrl-World folder.`, 'open-config'));
+    add(
+      check(
+        'config',
+        false,
+        `${configFile} could not be read on ${host.label}. Check the config file name and the remote Ctrl-World folder.`,
+        'open-config',
+      ),
+    );
     return skipRest('the config could not be read.');
   }
   const document = parseConfigDocument(configText);
   const values = document.values;
-  const text = (field: string) => (typeof values[field] === 'string' ? values[field] as string : undefined);
-  const outputDir = resolveRemotePath(input.outputDir ?? text('output_dir') ?? 'model_ckpt/flexiv_finetune', home, workdir);
+  const text = (field: string) => (typeof values[field] === 'string' ? (values[field] as string) : undefined);
+  const outputDir = resolveRemotePath(
+    input.outputDir ?? text('output_dir') ?? 'model_ckpt/flexiv_finetune',
+    home,
+    workdir,
+  );
   const at = (p: string) => resolveRemotePath(p, home, workdir);
 
   const modelPaths: Array<{ key: string; field: string; path: string }> = [];
   const svd = text('svd_model_path');
-  if (svd) modelPaths.push({ key: 'svd-vae', field: 'svd_model_path', path: `${at(svd)}/vae` }, { key: 'svd-image-encoder', field: 'svd_model_path', path: `${at(svd)}/image_encoder` });
+  if (svd)
+    modelPaths.push(
+      { key: 'svd-vae', field: 'svd_model_path', path: `${at(svd)}/vae` },
+      { key: 'svd-image-encoder', field: 'svd_model_path', path: `${at(svd)}/image_encoder` },
+    );
   const clip = text('clip_model_path');
   if (clip) modelPaths.push({ key: 'clip', field: 'clip_model_path', path: at(clip) });
   const ckpt = text('ckpt_path');
@@ -104,7 +154,12 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const meta = at(text('dataset_meta_info_path') ?? 'dataset_meta_info');
   const datasetPaths = [
     ...names.map((name) => ({ key: `data-${name}`, path: `${root}/${name}` })),
-    ...cfgs.flatMap((cfg) => ['stat.json', 'train_sample.json', 'val_sample.json'].map((file) => ({ key: `meta-${cfg}-${file}`, path: `${meta}/${cfg}/${file}` }))),
+    ...cfgs.flatMap((cfg) =>
+      ['stat.json', 'train_sample.json', 'val_sample.json'].map((file) => ({
+        key: `meta-${cfg}-${file}`,
+        path: `${meta}/${cfg}/${file}`,
+      })),
+    ),
   ];
   const request = {
     paths: Object.fromEntries([...modelPaths, ...datasetPaths].map(({ key, path }) => [key, path])),
@@ -121,12 +176,19 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const trainerArgs = trainerArguments(input.ckptPath);
   const trainerRequest = trainerProbeRequest(workdir, runModuleText(configText, outputDir), trainerArgs);
   const [probeResult, gpuResult, runsResult, trainerResult] = await Promise.allSettled([
-    runKit(host, registryRoot, 'probe.py', [], { input: JSON.stringify(request), envSetup: input.envSetup, signal: input.signal })
-      .then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
+    runKit(host, registryRoot, 'probe.py', [], {
+      input: JSON.stringify(request),
+      envSetup: input.envSetup,
+      signal: input.signal,
+    }).then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
     queryGpus(host, input.signal),
     input.registry.list(input.signal),
-    runKit(host, registryRoot, 'trainer_probe.py', [], { input: JSON.stringify(trainerRequest), envSetup: input.envSetup, signal: input.signal, timeoutMs: 300_000 })
-      .then((result) => kitJson<TrainerProbeAnswer>(result, 'Asking train_wm.py', host)),
+    runKit(host, registryRoot, 'trainer_probe.py', [], {
+      input: JSON.stringify(trainerRequest),
+      envSetup: input.envSetup,
+      signal: input.signal,
+      timeoutMs: 300_000,
+    }).then((result) => kitJson<TrainerProbeAnswer>(result, 'Asking train_wm.py', host)),
   ]);
   if (probeResult.status === 'rejected') {
     add(check('python-env', false, describeError(probeResult.reason), 'edit-env-setup'));
@@ -136,12 +198,28 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const allGpus = gpuResult.status === 'fulfilled' ? gpuResult.value : [];
   const chosen = input.gpus ?? allGpus.filter((gpu) => gpu.processes.length === 0).map((gpu) => gpu.index);
   const pickedMemory = allGpus.filter((gpu) => chosen.includes(gpu.index)).map((gpu) => gpu.memoryTotalMiB / 1024);
-  const environment: TrainingEnvironment = { ...input.environment, gpus: Math.max(1, chosen.length), gpuMemoryGb: pickedMemory.length > 0 ? Math.min(...pickedMemory) : input.environment?.gpuMemoryGb };
+  const environment: TrainingEnvironment = {
+    ...input.environment,
+    gpus: Math.max(1, chosen.length),
+    gpuMemoryGb: pickedMemory.length > 0 ? Math.min(...pickedMemory) : input.environment?.gpuMemoryGb,
+  };
   const figures = document.classFound ? deriveFigures(values, environment) : undefined;
   const validation = validateDocument(document, environment);
   const configLabel = input.config.kind === 'local' ? `${input.config.path} (local)` : configFile;
-  add(document.classFound ? configCheck(validation.errors, document.problems.map((p) => p.text), configLabel)
-    : check('config', false, `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`, 'open-config'));
+  add(
+    document.classFound
+      ? configCheck(
+          validation.errors,
+          document.problems.map((p) => p.text),
+          configLabel,
+        )
+      : check(
+          'config',
+          false,
+          `${configLabel} has no "class wm_args:": it is not a Ctrl-World training config.`,
+          'open-config',
+        ),
+  );
   add(pythonEnvCheck(probe, input.detach === 'tmux'));
   add(checkoutCheck(probe, workdir));
   if (probe.files.train !== null && probe.files.train !== undefined) {
@@ -149,7 +227,12 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       add(check('trainer-imports', false, describeError(trainerResult.reason), 'edit-env-setup'));
     } else {
       const answer = trainerResult.value;
-      const expected = { values: parseConfigDocument(runModuleText(configText, outputDir)).values, overrides: ckptOverride(input.ckptPath), home, workdir };
+      const expected = {
+        values: parseConfigDocument(runModuleText(configText, outputDir)).values,
+        overrides: ckptOverride(input.ckptPath),
+        home,
+        workdir,
+      };
       add(trainerImportsCheck(answer, probe.python));
       add(withWarning(trainerConfigCheck(answer, expected), validationScheduleNote(answer, values.validation_steps)));
       add(trainerDataCheck(answer, values, Math.max(1, chosen.length)));
@@ -157,17 +240,35 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
   add(modelPathsCheck(probe, modelPaths));
   add(datasetCheck(probe, names, cfgs, datasetPaths));
-  add(gpuResult.status === 'rejected' ? check('gpus', false, describeError(gpuResult.reason)) : gpuCheck(allGpus, chosen, figures));
+  add(
+    gpuResult.status === 'rejected'
+      ? check('gpus', false, describeError(gpuResult.reason))
+      : gpuCheck(allGpus, chosen, figures),
+  );
   add(diskCheck(probe, outputDir, figures));
-  const owner = runsResult.status === 'fulfilled' ? runsResult.value.find((run) => run.record.outputDir === outputDir && isActive(run.record.state)) : undefined;
+  const owner =
+    runsResult.status === 'fulfilled'
+      ? runsResult.value.find((run) => run.record.outputDir === outputDir && isActive(run.record.state))
+      : undefined;
   add(outputDirCheck(probe, outputDir, owner?.record.runId));
   add(portCheck(probe, input.mainProcessPort));
   add(wandbCheck(input.wandb));
-  for (const id of PREFLIGHT_CHECK_IDS) if (!checks.some((c) => c.id === id)) add(check(id, false, 'Not checked: the checkout was not found.'));
+  for (const id of PREFLIGHT_CHECK_IDS)
+    if (!checks.some((c) => c.id === id)) add(check(id, false, 'Not checked: the checkout was not found.'));
   return {
     checks,
     ok: checks.every((item) => item.ok),
-    context: { workdir, configSource: input.config.kind === 'local' ? `local:${input.config.path}` : configFile, configText, values, outputDir, gpus: chosen, allGpus, figures, git: probe.git },
+    context: {
+      workdir,
+      configSource: input.config.kind === 'local' ? `local:${input.config.path}` : configFile,
+      configText,
+      values,
+      outputDir,
+      gpus: chosen,
+      allGpus,
+      figures,
+      git: probe.git,
+    },
   };
 }
 

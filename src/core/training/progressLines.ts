@@ -9,7 +9,11 @@ export class ProgressLines {
   private lastShownAt = -Infinity;
   private unshownProgress: string | undefined;
 
-  constructor(private readonly emit: (line: string) => void, private readonly progressEveryMs = 5000, private readonly now = () => Date.now()) {}
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly progressEveryMs = 5000,
+    private readonly now = () => Date.now(),
+  ) {}
 
   pushBytes(bytes: Buffer): void {
     this.push(this.decoder.write(bytes));

@@ -27,12 +27,17 @@ export class RunNotFoundError extends UserFacingError {}
 export class RunRegistry {
   private rootPromise?: Promise<string>;
 
-  constructor(readonly host: RemoteHost, private readonly rootSetting = DEFAULT_REGISTRY_ROOT) {}
+  constructor(
+    readonly host: RemoteHost,
+    private readonly rootSetting = DEFAULT_REGISTRY_ROOT,
+  ) {}
 
   /** The registry folder as an absolute path on the host. */
   root(signal?: AbortSignal): Promise<string> {
     this.rootPromise ??= this.host.resolve(this.rootSetting, undefined, signal);
-    this.rootPromise.catch(() => { this.rootPromise = undefined; });
+    this.rootPromise.catch(() => {
+      this.rootPromise = undefined;
+    });
     return this.rootPromise;
   }
 
@@ -40,15 +45,26 @@ export class RunRegistry {
   async list(signal?: AbortSignal, runId?: string): Promise<RunSummary[]> {
     const root = await this.root(signal);
     const args = ['list', root, ...(runId ? [runId] : [])];
-    const entries = kitJson<unknown[]>(await runKit(this.host, root, 'runs.py', args, { signal }), 'Listing runs', this.host);
-    return entries.map(summariseListEntry).filter((summary): summary is RunSummary => summary !== undefined)
+    const entries = kitJson<unknown[]>(
+      await runKit(this.host, root, 'runs.py', args, { signal }),
+      'Listing runs',
+      this.host,
+    );
+    return entries
+      .map(summariseListEntry)
+      .filter((summary): summary is RunSummary => summary !== undefined)
       .sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
   }
 
   async get(runId: string, signal?: AbortSignal): Promise<RunSummary> {
     assertRunId(runId);
     const [summary] = await this.list(signal, runId);
-    if (!summary) throw new RunNotFoundError(`There is no run ${runId} on ${this.host.label}.`, 'Refresh the Runs view, or list runs with "ctrl-world-flexiv runs".', 'no-run');
+    if (!summary)
+      throw new RunNotFoundError(
+        `There is no run ${runId} on ${this.host.label}.`,
+        'Refresh the Runs view, or list runs with "ctrl-world-flexiv runs".',
+        'no-run',
+      );
     return summary;
   }
 
@@ -56,16 +72,31 @@ export class RunRegistry {
   async stop(runId: string, graceSeconds: number, signal?: AbortSignal): Promise<StopResult> {
     assertRunId(runId);
     const root = await this.root(signal);
-    const result = await runKit(this.host, root, 'runs.py', ['stop', root, runId, String(graceSeconds)], { signal, timeoutMs: (graceSeconds + 60) * 1000 });
+    const result = await runKit(this.host, root, 'runs.py', ['stop', root, runId, String(graceSeconds)], {
+      signal,
+      timeoutMs: (graceSeconds + 60) * 1000,
+    });
     return kitJson<StopResult>(result, 'Stopping the run', this.host);
   }
 
   /** Up to `maxBytes` of the log from `offset`: how a follower or a dashboard reads a growing log incrementally. */
-  async readLog(record: Pick<RunRecord, 'logFile'>, offset: number, maxBytes = 1 << 20, signal?: AbortSignal): Promise<LogChunk> {
+  async readLog(
+    record: Pick<RunRecord, 'logFile'>,
+    offset: number,
+    maxBytes = 1 << 20,
+    signal?: AbortSignal,
+  ): Promise<LogChunk> {
     const script = 'tail -c +"$2" "$1" | head -c "$3"';
-    const result = await this.host.exec(['sh', '-c', script, 'sh', record.logFile, String(offset + 1), String(maxBytes)], { signal, timeoutMs: 60_000 });
+    const result = await this.host.exec(
+      ['sh', '-c', script, 'sh', record.logFile, String(offset + 1), String(maxBytes)],
+      { signal, timeoutMs: 60_000 },
+    );
     if (result.code !== 0 && result.stdoutBytes.length === 0 && result.stderr.trim()) {
-      throw new UserFacingError(`Could not read ${record.logFile} on ${this.host.label}: ${result.stderr.trim()}`, undefined, 'log-read');
+      throw new UserFacingError(
+        `Could not read ${record.logFile} on ${this.host.label}: ${result.stderr.trim()}`,
+        undefined,
+        'log-read',
+      );
     }
     return { bytes: result.stdoutBytes, nextOffset: offset + result.stdoutBytes.length };
   }
@@ -73,5 +104,10 @@ export class RunRegistry {
 
 /** Run ids come from users too (CLI); anything else could name a path outside the registry. */
 export function assertRunId(runId: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId)) throw new UserFacingError(`"${runId}" is not a run id.`, 'Run ids look like 20261128_003849_a3f2; "ctrl-world-flexiv runs" lists them.', 'bad-run-id');
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(runId))
+    throw new UserFacingError(
+      `"${runId}" is not a run id.`,
+      'Run ids look like 20261128_003849_a3f2; "ctrl-world-flexiv runs" lists them.',
+      'bad-run-id',
+    );
 }

@@ -10,7 +10,10 @@ export function isActive(state: RunState): boolean {
   return !TERMINAL_STATES.includes(state);
 }
 
-/** run.json, as written by remote-kit/runs.py. Never holds a secret: the WandB key lives only in the process environment. */
+/**
+ * run.json, as written by remote-kit/runs.py. Never holds a secret: the WandB key lives only in the process
+ * environment.
+ */
 export interface RunRecord {
   readonly schema: 1;
   readonly runId: string;
@@ -99,5 +102,7 @@ export function age(fromIso: string, now = Date.now()): string {
 export function newRunId(now = new Date(), random = Math.random): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}_${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
-  return `${stamp}_${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
+  return `${stamp}_${Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0')}`;
 }

@@ -35,7 +35,11 @@ export function wandbRunIn(log: string): WandbRun | undefined {
 }
 
 /** The log's W&B lines on the host (grep, so a long log never crosses the connection). */
-export async function wandbRunOnHost(host: RemoteHost, logFile: string, signal?: AbortSignal): Promise<WandbRun | undefined> {
+export async function wandbRunOnHost(
+  host: RemoteHost,
+  logFile: string,
+  signal?: AbortSignal,
+): Promise<WandbRun | undefined> {
   const result = await host.exec(['grep', '-a', '-m', '400', 'wandb:', '--', logFile], { signal, timeoutMs: 60_000 });
   // grep: 1 is "no line", 2 an unreadable file; neither is an error of the run.
   return result.code === 0 ? wandbRunIn(result.stdout) : undefined;
@@ -48,9 +52,20 @@ export interface WandbSyncResult {
 }
 
 /** `wandb sync DIR` on the host, in the training environment; the key travels on stdin only. */
-export async function syncWandbRun(registry: Pick<RunRegistry, 'root' | 'host'>, dir: string, apiKey: string | undefined, envSetup: string | undefined, signal?: AbortSignal): Promise<WandbSyncResult> {
+export async function syncWandbRun(
+  registry: Pick<RunRegistry, 'root' | 'host'>,
+  dir: string,
+  apiKey: string | undefined,
+  envSetup: string | undefined,
+  signal?: AbortSignal,
+): Promise<WandbSyncResult> {
   const root = await registry.root(signal);
   const input = JSON.stringify({ dir, apiKey: apiKey ?? null });
-  const result = await runKit(registry.host, root, 'wandb_sync.py', [], { input, envSetup, signal, timeoutMs: 3_600_000 });
+  const result = await runKit(registry.host, root, 'wandb_sync.py', [], {
+    input,
+    envSetup,
+    signal,
+    timeoutMs: 3_600_000,
+  });
   return kitJson<WandbSyncResult>(result, 'wandb sync', registry.host);
 }

@@ -16,8 +16,14 @@ export class ConfigDiagnostics extends Disposable implements vscode.CodeActionPr
     this.register(vscode.workspace.onDidOpenTextDocument((document) => this.refresh(document)));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.refresh(event.document)));
     this.register(vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)));
-    this.register(environment.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.refresh(document))));
-    this.register(vscode.languages.registerCodeActionsProvider({ pattern: '**/config*.py' }, this, { providedCodeActionKinds: ConfigDiagnostics.providedCodeActionKinds }));
+    this.register(
+      environment.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.refresh(document))),
+    );
+    this.register(
+      vscode.languages.registerCodeActionsProvider({ pattern: '**/config*.py' }, this, {
+        providedCodeActionKinds: ConfigDiagnostics.providedCodeActionKinds,
+      }),
+    );
     vscode.workspace.textDocuments.forEach((document) => this.refresh(document));
   }
 
@@ -28,26 +34,40 @@ export class ConfigDiagnostics extends Disposable implements vscode.CodeActionPr
       this.collection.delete(document.uri);
       return;
     }
-    this.collection.set(document.uri, problems.map((problem) => {
-      const range = 'line' in problem.at
-        ? document.lineAt(Math.min(problem.at.line, document.lineCount - 1)).range
-        : new vscode.Range(document.positionAt(problem.at.start), document.positionAt(problem.at.end));
-      const diagnostic = new vscode.Diagnostic(range, problem.message, problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
-      diagnostic.source = SOURCE;
-      if (problem.field) diagnostic.code = problem.field;
-      return diagnostic;
-    }));
+    this.collection.set(
+      document.uri,
+      problems.map((problem) => {
+        const range =
+          'line' in problem.at
+            ? document.lineAt(Math.min(problem.at.line, document.lineCount - 1)).range
+            : new vscode.Range(document.positionAt(problem.at.start), document.positionAt(problem.at.end));
+        const diagnostic = new vscode.Diagnostic(
+          range,
+          problem.message,
+          problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        diagnostic.source = SOURCE;
+        if (problem.field) diagnostic.code = problem.field;
+        return diagnostic;
+      }),
+    );
   }
 
   /** The fix each issue carries ("Set checkpointing_steps to 10000"), as a quick fix on its diagnostic. */
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === SOURCE && diagnostic.code);
     if (ours.length === 0) return [];
     const source = document.getText();
     const parsed = parseConfigDocument(source);
     const { errors, warnings } = validateDocument(parsed, this.environment.current.environment);
     return ours.flatMap((diagnostic) => {
-      const issue = [...errors, ...warnings].find((candidate) => candidate.field === diagnostic.code && candidate.message === diagnostic.message);
+      const issue = [...errors, ...warnings].find(
+        (candidate) => candidate.field === diagnostic.code && candidate.message === diagnostic.message,
+      );
       if (!issue?.fix) return [];
       const action = new vscode.CodeAction(issue.fix.title, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];

@@ -3,7 +3,14 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import {
-  RESET, configEdits, fieldSpec, parseConfig, parseFieldInput, profileChanges, profileFromValues, pythonLiteral,
+  RESET,
+  configEdits,
+  fieldSpec,
+  parseConfig,
+  parseFieldInput,
+  profileChanges,
+  profileFromValues,
+  pythonLiteral,
   type ConfigChange,
 } from '../../core/config';
 import { describeError } from '../../core/errors';
@@ -26,27 +33,47 @@ export class ConfigEditorSession extends Disposable {
   private readonly channel: WebviewChannel<ConfigEditorHostMessage, ConfigEditorViewMessage>;
   private profileList: ProfileEntry[] = [];
 
-  constructor(private readonly document: vscode.TextDocument, panel: vscode.WebviewPanel, private readonly services: ConfigEditorServices) {
+  constructor(
+    private readonly document: vscode.TextDocument,
+    panel: vscode.WebviewPanel,
+    private readonly services: ConfigEditorServices,
+  ) {
     super();
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(services.extensionUri) };
-    this.channel = this.register(new WebviewChannel(panel.webview, (message) => this.onMessage(message), reportFailures(services.log, 'Config editor')));
-    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: services.extensionUri, bundle: 'configEditor', bundleCss: true, title: 'Training Config' });
-    this.register(vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document === document && event.contentChanges.length > 0) this.update();
-    }));
+    this.channel = this.register(
+      new WebviewChannel(
+        panel.webview,
+        (message) => this.onMessage(message),
+        reportFailures(services.log, 'Config editor'),
+      ),
+    );
+    panel.webview.html = renderWebviewHtml({
+      webview: panel.webview,
+      extensionUri: services.extensionUri,
+      bundle: 'configEditor',
+      bundleCss: true,
+      title: 'Training Config',
+    });
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document === document && event.contentChanges.length > 0) this.update();
+      }),
+    );
     this.register(services.environment.onDidChange(() => this.update()));
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 
   private update(): void {
     const { environment, source } = this.services.environment.current;
-    this.channel.post(buildEditorState({
-      source: this.document.getText(),
-      fileName: path.basename(this.document.fileName),
-      environment,
-      environmentSource: source,
-      profiles: this.profileList.map(({ name, description, builtin }) => ({ name, description, builtin })),
-    }));
+    this.channel.post(
+      buildEditorState({
+        source: this.document.getText(),
+        fileName: path.basename(this.document.fileName),
+        environment,
+        environmentSource: source,
+        profiles: this.profileList.map(({ name, description, builtin }) => ({ name, description, builtin })),
+      }),
+    );
   }
 
   private async onMessage(message: ConfigEditorViewMessage): Promise<void> {
@@ -75,7 +102,11 @@ export class ConfigEditorSession extends Disposable {
           return await this.previewProfile(message.profile);
         case 'applyProfile': {
           const profile = await this.services.profiles.load(message.profile);
-          return await this.apply(Object.fromEntries(profileChanges(this.document.getText(), profile).map((change) => [change.field, change.proposed])));
+          return await this.apply(
+            Object.fromEntries(
+              profileChanges(this.document.getText(), profile).map((change) => [change.field, change.proposed]),
+            ),
+          );
         }
         case 'saveProfile':
           return await this.saveProfile();
@@ -83,7 +114,10 @@ export class ConfigEditorSession extends Disposable {
           return void vscode.commands.executeCommand('ctrlWorld.startTraining', this.document.uri);
         case 'showInText': {
           const position = new vscode.Position(message.line, 0);
-          await vscode.window.showTextDocument(this.document, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position) });
+          await vscode.window.showTextDocument(this.document, {
+            viewColumn: vscode.ViewColumn.Beside,
+            selection: new vscode.Range(position, position),
+          });
           return;
         }
       }
@@ -100,10 +134,16 @@ export class ConfigEditorSession extends Disposable {
     if (edits.length === 0) return this.update();
     const edit = new vscode.WorkspaceEdit();
     for (const { start, end, text } of edits) {
-      edit.replace(this.document.uri, new vscode.Range(this.document.positionAt(start), this.document.positionAt(end)), text);
+      edit.replace(
+        this.document.uri,
+        new vscode.Range(this.document.positionAt(start), this.document.positionAt(end)),
+        text,
+      );
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showWarningMessage(`Ctrl-World: ${path.basename(this.document.fileName)} could not be edited (is it read-only?).`);
+      void vscode.window.showWarningMessage(
+        `Ctrl-World: ${path.basename(this.document.fileName)} could not be edited (is it read-only?).`,
+      );
       this.update();
     }
   }
@@ -112,7 +152,11 @@ export class ConfigEditorSession extends Disposable {
     const profile = await this.services.profiles.load(name);
     const changes = profileChanges(this.document.getText(), profile).map(({ field, current, proposed }) => {
       const kind = fieldSpec(field)?.kind;
-      return { field, current: current === undefined ? '(not set)' : pythonLiteral(current, { kind }), proposed: pythonLiteral(proposed, { kind }) };
+      return {
+        field,
+        current: current === undefined ? '(not set)' : pythonLiteral(current, { kind }),
+        proposed: pythonLiteral(proposed, { kind }),
+      };
     });
     this.channel.post({ type: 'profileDiff', profile: profile.name, description: profile.description, changes });
   }
@@ -127,10 +171,18 @@ export class ConfigEditorSession extends Disposable {
     if (!name) return;
     const file = this.services.profiles.fileFor(name.trim());
     if ((await this.services.profiles.list()).some((entry) => entry.file === file)) {
-      const replace = await vscode.window.showWarningMessage(`The profile "${name.trim()}" exists. Replace it?`, { modal: true }, 'Replace');
+      const replace = await vscode.window.showWarningMessage(
+        `The profile "${name.trim()}" exists. Replace it?`,
+        { modal: true },
+        'Replace',
+      );
       if (replace !== 'Replace') return;
     }
-    const profile = profileFromValues(name.trim(), parseConfig(this.document.getText()).values, `Saved from ${path.basename(this.document.fileName)}`);
+    const profile = profileFromValues(
+      name.trim(),
+      parseConfig(this.document.getText()).values,
+      `Saved from ${path.basename(this.document.fileName)}`,
+    );
     const written = await this.services.profiles.save(profile);
     await this.refreshProfiles();
     this.update();
@@ -141,7 +193,9 @@ export class ConfigEditorSession extends Disposable {
     try {
       this.profileList = await this.services.profiles.list();
     } catch (error) {
-      this.services.log.warn(`Could not list the profiles in ${this.services.profiles.folder}: ${describeError(error)}`);
+      this.services.log.warn(
+        `Could not list the profiles in ${this.services.profiles.folder}: ${describeError(error)}`,
+      );
       this.profileList = [];
     }
   }

@@ -16,16 +16,35 @@ export function configProblems(source: string, environment: TrainingEnvironment)
   const document = parseConfigDocument(source);
   if (!document.classFound) return undefined;
   const { errors, warnings } = validateDocument(document, environment);
-  const located = (severity: ConfigProblem['severity']) => (issue: { field: string; message: string }): ConfigProblem => {
-    const assignment = document.effective.get(issue.field);
-    return { at: assignment ? { start: assignment.valueStart, end: assignment.valueEnd } : { line: document.classLine }, severity, message: issue.message, field: issue.field };
-  };
+  const located =
+    (severity: ConfigProblem['severity']) =>
+    (issue: { field: string; message: string }): ConfigProblem => {
+      const assignment = document.effective.get(issue.field);
+      return {
+        at: assignment ? { start: assignment.valueStart, end: assignment.valueEnd } : { line: document.classLine },
+        severity,
+        message: issue.message,
+        field: issue.field,
+      };
+    };
   const issues = [...errors.map(located('error')), ...warnings.map(located('warning'))];
   // A field's unreadable value already has its own issue ("... cannot be checked"): one entry per line is enough.
-  const fieldLines = new Set(issues.flatMap((issue) => (issue.field && document.effective.get(issue.field)?.line !== undefined ? [document.effective.get(issue.field)!.line] : [])));
+  const fieldLines = new Set(
+    issues.flatMap((issue) =>
+      issue.field && document.effective.get(issue.field)?.line !== undefined
+        ? [document.effective.get(issue.field)!.line]
+        : [],
+    ),
+  );
   return [
     ...issues,
-    ...document.problems.filter((problem) => !fieldLines.has(problem.line)).map((problem): ConfigProblem => ({ at: { line: problem.line }, severity: 'warning', message: `Not read by the config editor (${problem.reason}); it is left as written and not checked.` })),
+    ...document.problems
+      .filter((problem) => !fieldLines.has(problem.line))
+      .map((problem): ConfigProblem => ({
+        at: { line: problem.line },
+        severity: 'warning',
+        message: `Not read by the config editor (${problem.reason}); it is left as written and not checked.`,
+      })),
   ];
 }
 

@@ -5,7 +5,10 @@ import { Disposable } from '../../core/lifecycle';
 import type { TrainingEnvironment } from '../../core/config';
 import type { Settings } from '../../settings';
 
-/** Internal command: `executeCommand(USE_HOST_ENVIRONMENT_COMMAND, { label, gpus, gpuMemoryGb?, secondsPerStep? })`, or no argument to go back to the settings. */
+/**
+ * Internal command: `executeCommand(USE_HOST_ENVIRONMENT_COMMAND, { label, gpus, gpuMemoryGb?, secondsPerStep? })`, or
+ * no argument to go back to the settings.
+ */
 export const USE_HOST_ENVIRONMENT_COMMAND = 'ctrlWorld.config.useHostEnvironment';
 
 export interface HostEnvironment {

@@ -1,8 +1,21 @@
 // Turns a config file's text into what the editor shows: each field of the table with its input text, default,
 // errors and fixes, the derived figures and, when memory runs out, the FAQ's remedies. Free of vscode, so tested alone.
 import {
-  FIELDS, GROUPS, configValuesEqual, deriveFigures, describeProblem, isExpression, memoryRemedies, parseConfigDocument,
-  pythonLiteral, resolveEnvironment, validateDocument, type ConfigDocument, type ConfigIssue, type ConfigValue, type FieldSpec,
+  FIELDS,
+  GROUPS,
+  configValuesEqual,
+  deriveFigures,
+  describeProblem,
+  isExpression,
+  memoryRemedies,
+  parseConfigDocument,
+  pythonLiteral,
+  resolveEnvironment,
+  validateDocument,
+  type ConfigDocument,
+  type ConfigIssue,
+  type ConfigValue,
+  type FieldSpec,
   type TrainingEnvironment,
 } from '../../core/config';
 import { expressionValue } from '../../core/config/render';
@@ -29,18 +42,37 @@ export function buildEditorState(input: EditorInput): ConfigEditorState {
     classFound: document.classFound,
     groups: GROUPS,
     fields: document.classFound ? FIELDS.map((spec) => fieldView(spec, document, errors, warnings)) : [],
-    otherFields: [...document.effective.values()].filter((a) => !FIELDS.some((f) => f.name === a.name)).map((a) => ({ name: a.name, text: a.valueText, line: a.line })),
+    otherFields: [...document.effective.values()]
+      .filter((a) => !FIELDS.some((f) => f.name === a.name))
+      .map((a) => ({ name: a.name, text: a.valueText, line: a.line })),
     unparsed: document.problems.map(describeProblem),
     derived,
-    environment: { gpus: env.gpus, gpuMemoryGb: env.gpuMemoryGb, checkpointSizeGb: env.checkpointSizeGb, source: input.environmentSource, speed: env.secondsPerStep ? 'measured' : 'reference' },
-    remedies: remedies.map(({ title, changes, memoryPerGpuGb, globalBatch, fits }) => ({ title, changes, memoryPerGpuGb, globalBatch, fits })),
+    environment: {
+      gpus: env.gpus,
+      gpuMemoryGb: env.gpuMemoryGb,
+      checkpointSizeGb: env.checkpointSizeGb,
+      source: input.environmentSource,
+      speed: env.secondsPerStep ? 'measured' : 'reference',
+    },
+    remedies: remedies.map(({ title, changes, memoryPerGpuGb, globalBatch, fits }) => ({
+      title,
+      changes,
+      memoryPerGpuGb,
+      globalBatch,
+      fits,
+    })),
     errorCount: errors.length,
     warningCount: warnings.length,
     profiles: input.profiles,
   };
 }
 
-function fieldView(spec: FieldSpec, document: ConfigDocument, errors: ConfigIssue[], warnings: ConfigIssue[]): FieldView {
+function fieldView(
+  spec: FieldSpec,
+  document: ConfigDocument,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): FieldView {
   const assignment = document.effective.get(spec.name);
   const value = document.values[spec.name];
   const mine = (issues: ConfigIssue[]) => issues.filter((issue) => issue.field === spec.name);

@@ -32,7 +32,10 @@ export interface ConvertedDataset {
 }
 
 /** Reads a dataset on a GPU host for the check (remote-kit/converted_snapshot.py through the host's runner). */
-export type HostFilesReader = (location: ConvertedLocation & { readonly host: string }, cfg: string) => Promise<ConvertedFiles>;
+export type HostFilesReader = (
+  location: ConvertedLocation & { readonly host: string },
+  cfg: string,
+) => Promise<ConvertedFiles>;
 
 const STATE_KEY = 'ctrlWorld.convertedDatasets';
 const RECHECK_DELAY_MS = 600;
@@ -46,7 +49,11 @@ export class ConvertedDatasets extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
 
-  constructor(private readonly memento: vscode.Memento, private readonly log: vscode.LogOutputChannel, private readonly hostFiles: HostFilesReader) {
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly hostFiles: HostFilesReader,
+  ) {
     super();
     this.register({ dispose: () => this.clearWatchers() });
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -64,7 +71,10 @@ export class ConvertedDatasets extends Disposable {
   }
 
   async forget(location: ConvertedLocation): Promise<void> {
-    await this.memento.update(STATE_KEY, this.remembered().filter((entry) => !sameLocation(entry, location)));
+    await this.memento.update(
+      STATE_KEY,
+      this.remembered().filter((entry) => !sameLocation(entry, location)),
+    );
     await this.refresh();
   }
 
@@ -83,11 +93,18 @@ export class ConvertedDatasets extends Disposable {
         if (!locations.some((entry) => sameLocation(entry, location))) locations.push(location);
       }
     }
-    const previous = (location: ConvertedLocation) => (location.host && !rereadHosts ? this.datasets.find((dataset) => sameLocation(dataset.location, location)) : undefined);
+    const previous = (location: ConvertedLocation) =>
+      location.host && !rereadHosts
+        ? this.datasets.find((dataset) => sameLocation(dataset.location, location))
+        : undefined;
     const checked = await Promise.all(locations.map((location) => previous(location) ?? this.check(location, config)));
     if (generation !== this.generation) return;
     // A dataset the config names but nobody converted yet is not shown: the Convert Dataset command creates it.
-    this.datasets = checked.filter((dataset) => dataset.report?.layout !== 'missing' || this.remembered().some((entry) => sameLocation(entry, dataset.location)));
+    this.datasets = checked.filter(
+      (dataset) =>
+        dataset.report?.layout !== 'missing' ||
+        this.remembered().some((entry) => sameLocation(entry, dataset.location)),
+    );
     this.publishDiagnostics();
     this.watch();
     this.changed.fire();
@@ -101,9 +118,15 @@ export class ConvertedDatasets extends Disposable {
 
   private async check(location: ConvertedLocation, config: ConvertedDataset['config']): Promise<ConvertedDataset> {
     // The config's paths are the host's when it trains there: a dataset on a host is compared with it by name.
-    const matches = config && (location.host ? config.data.names.includes(location.name) : path.resolve(config.data.root) === path.resolve(location.root)) ? config : undefined;
+    const matches =
+      config &&
+      (location.host
+        ? config.data.names.includes(location.name)
+        : path.resolve(config.data.root) === path.resolve(location.root))
+        ? config
+        : undefined;
     const data = matches?.data;
-    const cfg = data ? cfgFor(data, location.name) ?? location.name : location.name;
+    const cfg = data ? (cfgFor(data, location.name) ?? location.name) : location.name;
     try {
       const { host } = location;
       const files = host ? await this.hostFiles({ ...location, host }, cfg) : LOCAL_FILES;
@@ -121,7 +144,9 @@ export class ConvertedDatasets extends Disposable {
       });
       return { location, config: matches, report, files };
     } catch (error) {
-      this.log.error(`Checking ${location.root}/${location.name}${location.host ? ` on ${location.host}` : ''} failed: ${describeError(error)}`);
+      this.log.error(
+        `Checking ${location.root}/${location.name}${location.host ? ` on ${location.host}` : ''} failed: ${describeError(error)}`,
+      );
       return { location, config: matches, error: describeError(error) };
     }
   }
@@ -133,8 +158,11 @@ export class ConvertedDatasets extends Disposable {
       const { host } = dataset.location;
       for (const problem of dataset.report?.problems ?? []) {
         const file = problem.file ?? path.join(dataset.location.root, dataset.location.name);
-        const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), problem.message,
-          problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const diagnostic = new vscode.Diagnostic(
+          new vscode.Range(0, 0, 0, 0),
+          problem.message,
+          problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
         diagnostic.source = `Ctrl-World (${dataset.location.name}${host ? ` on ${host}` : ''})`;
         diagnostic.code = problem.code;
         // A host's file opens read-only from the host.
@@ -150,11 +178,20 @@ export class ConvertedDatasets extends Disposable {
   private watch(): void {
     this.clearWatchers();
     const local = this.datasets.filter(({ location }) => !location.host);
-    const folders = new Set(local.flatMap(({ location }) => [path.join(location.root, location.name), path.join(location.metaRoot)]));
+    const folders = new Set(
+      local.flatMap(({ location }) => [path.join(location.root, location.name), path.join(location.metaRoot)]),
+    );
     for (const folder of folders) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*.{json,pt}'));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(folder), '**/*.{json,pt}'),
+      );
       const recheck = () => this.scheduleRefresh();
-      this.watchers.push(watcher, watcher.onDidChange(recheck), watcher.onDidCreate(recheck), watcher.onDidDelete(recheck));
+      this.watchers.push(
+        watcher,
+        watcher.onDidChange(recheck),
+        watcher.onDidCreate(recheck),
+        watcher.onDidDelete(recheck),
+      );
     }
   }
 
@@ -174,7 +211,8 @@ export class ConvertedDatasets extends Disposable {
 
 export function sameLocation(a: ConvertedLocation, b: ConvertedLocation): boolean {
   if (a.host !== b.host) return false;
-  const same = (x: string, y: string) => (a.host ? path.posix.normalize(x) === path.posix.normalize(y) : path.resolve(x) === path.resolve(y));
+  const same = (x: string, y: string) =>
+    a.host ? path.posix.normalize(x) === path.posix.normalize(y) : path.resolve(x) === path.resolve(y);
   return same(a.root, b.root) && a.name === b.name && same(a.metaRoot, b.metaRoot);
 }
 
@@ -184,7 +222,10 @@ export function sameLocation(a: ConvertedLocation, b: ConvertedLocation): boolea
  */
 export async function findTrainingConfig(log?: vscode.LogOutputChannel): Promise<ConvertedDataset['config']> {
   const files = await vscode.workspace.findFiles('**/config*.py', '**/{node_modules,.git}/**', 50);
-  files.sort((a, b) => Number(path.basename(b.fsPath) === 'config_flexiv.py') - Number(path.basename(a.fsPath) === 'config_flexiv.py'));
+  files.sort(
+    (a, b) =>
+      Number(path.basename(b.fsPath) === 'config_flexiv.py') - Number(path.basename(a.fsPath) === 'config_flexiv.py'),
+  );
   for (const uri of files) {
     try {
       const text = await readFile(uri.fsPath, 'utf8');

@@ -8,7 +8,12 @@ import type { Annotation, SampleEntry, StatJson } from '../../core/convert';
 import { readJson } from '../../core/convert/check/report';
 import type { ConvertedFiles } from '../../core/convert/check/files';
 import { remoteFileUri } from '../remoteFiles';
-import { CONVERTED_EPISODE_VIEW_TYPE, type ConvertedEpisodeHostMessage, type ConvertedEpisodeTarget, type ConvertedEpisodeViewMessage } from '../../protocol/convertedEpisode';
+import {
+  CONVERTED_EPISODE_VIEW_TYPE,
+  type ConvertedEpisodeHostMessage,
+  type ConvertedEpisodeTarget,
+  type ConvertedEpisodeViewMessage,
+} from '../../protocol/convertedEpisode';
 import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 
@@ -19,15 +24,23 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
   private channel: WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage> | undefined;
   private target: ConvertedEpisodeTarget | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel,
-    private readonly filesFor: (target: ConvertedEpisodeTarget) => ConvertedFiles | undefined) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly filesFor: (target: ConvertedEpisodeTarget) => ConvertedFiles | undefined,
+  ) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(CONVERTED_EPISODE_VIEW_TYPE, this));
     this.register({ dispose: () => this.panel?.dispose() });
   }
 
   async show(target: ConvertedEpisodeTarget): Promise<void> {
-    if (!this.panel) this.attach(vscode.window.createWebviewPanel(CONVERTED_EPISODE_VIEW_TYPE, 'Converted Episode', vscode.ViewColumn.Active, { retainContextWhenHidden: false }));
+    if (!this.panel)
+      this.attach(
+        vscode.window.createWebviewPanel(CONVERTED_EPISODE_VIEW_TYPE, 'Converted Episode', vscode.ViewColumn.Active, {
+          retainContextWhenHidden: false,
+        }),
+      );
     else this.panel.reveal();
     await this.load(target);
   }
@@ -42,13 +55,26 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     this.panel = panel;
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ctrl-world.svg');
-    const channel = new WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage>(panel.webview, (message) => {
-      const target = this.target;
-      if (message.type === 'openAnnotation' && target) return vscode.window.showTextDocument(target.host ? remoteFileUri(target.host, target.file) : vscode.Uri.file(target.file));
-      return undefined;
-    }, reportFailures(this.log, 'Converted Episode'));
+    const channel = new WebviewChannel<ConvertedEpisodeHostMessage, ConvertedEpisodeViewMessage>(
+      panel.webview,
+      (message) => {
+        const target = this.target;
+        if (message.type === 'openAnnotation' && target)
+          return vscode.window.showTextDocument(
+            target.host ? remoteFileUri(target.host, target.file) : vscode.Uri.file(target.file),
+          );
+        return undefined;
+      },
+      reportFailures(this.log, 'Converted Episode'),
+    );
     this.channel = channel;
-    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: this.extensionUri, bundle: 'convertedEpisode', title: 'Converted Episode', bundleCss: true });
+    panel.webview.html = renderWebviewHtml({
+      webview: panel.webview,
+      extensionUri: this.extensionUri,
+      bundle: 'convertedEpisode',
+      title: 'Converted Episode',
+      bundleCss: true,
+    });
     panel.onDidChangeViewState(() => {
       if (!panel.visible) channel.reset();
       else if (this.target) void this.load(this.target);
@@ -65,7 +91,8 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
     if (this.panel) this.panel.title = `Episode ${id} · states`;
     try {
       const files = this.filesFor(target);
-      if (!files) throw new Error(`${target.file} on ${target.host} has not been read yet; run "Check Converted Data" first`);
+      if (!files)
+        throw new Error(`${target.file} on ${target.host} has not been read yet; run "Check Converted Data" first`);
       const read = await readJson<Partial<Annotation>>(files, target.file);
       const annotation = read.value;
       if (!annotation) throw new Error(`${target.file} cannot be read: ${read.error}`);
@@ -78,15 +105,31 @@ export class ConvertedEpisodePanel extends Disposable implements vscode.WebviewP
         type: 'episode',
         target,
         title: `Episode ${id}`,
-        subtitle: [annotation.texts?.[0] ? `"${annotation.texts[0]}"` : 'no task text', source && `${source.file}, ${source.fps} Hz, stride ${source.stride}`].filter(Boolean).join(' · '),
+        subtitle: [
+          annotation.texts?.[0] ? `"${annotation.texts[0]}"` : 'no task text',
+          source && `${source.file}, ${source.fps} Hz, stride ${source.stride}`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
         states: annotation.states,
-        stat: stat && Array.isArray(stat.state_01) && Array.isArray(stat.state_99) ? { low: stat.state_01, high: stat.state_99 } : undefined,
-        sampleStarts: (Array.isArray(samples) ? samples : []).filter((sample) => String(sample.episode_id) === id).map((sample) => sample.frame_ids[0]!),
-        dimensionNames: Array.from({ length: width }, (_, d) => `state[${d}] ${width === DIMENSIONS.length ? DIMENSIONS[d] : ''}`.trim()),
+        stat:
+          stat && Array.isArray(stat.state_01) && Array.isArray(stat.state_99)
+            ? { low: stat.state_01, high: stat.state_99 }
+            : undefined,
+        sampleStarts: (Array.isArray(samples) ? samples : [])
+          .filter((sample) => String(sample.episode_id) === id)
+          .map((sample) => sample.frame_ids[0]!),
+        dimensionNames: Array.from({ length: width }, (_, d) =>
+          `state[${d}] ${width === DIMENSIONS.length ? DIMENSIONS[d] : ''}`.trim(),
+        ),
       });
     } catch (error) {
       this.log.error(`Converted Episode: ${describeError(error)}`);
-      this.channel?.post({ type: 'error', target, message: `${describeError(error)}. Convert the dataset again if the annotation is damaged.` });
+      this.channel?.post({
+        type: 'error',
+        target,
+        message: `${describeError(error)}. Convert the dataset again if the annotation is damaged.`,
+      });
     }
   }
 }

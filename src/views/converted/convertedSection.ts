@@ -17,9 +17,20 @@ export const CONVERTED_SECTION = 'converted';
 export type ConvertedNode = { readonly section: typeof CONVERTED_SECTION; readonly file: string } & (
   | { readonly kind: 'convertedRoot' }
   | { readonly kind: 'convertedDataset'; readonly dataset: ConvertedDataset }
-  | { readonly kind: 'convertedMeta'; readonly dataset: ConvertedDataset; readonly label: string; readonly detail: string }
-  | { readonly kind: 'convertedSplit'; readonly dataset: ConvertedDataset; readonly split: string; readonly episodes: readonly ConvertedEpisode[] }
-  | { readonly kind: 'convertedEpisode'; readonly dataset: ConvertedDataset; readonly episode: ConvertedEpisode });
+  | {
+      readonly kind: 'convertedMeta';
+      readonly dataset: ConvertedDataset;
+      readonly label: string;
+      readonly detail: string;
+    }
+  | {
+      readonly kind: 'convertedSplit';
+      readonly dataset: ConvertedDataset;
+      readonly split: string;
+      readonly episodes: readonly ConvertedEpisode[];
+    }
+  | { readonly kind: 'convertedEpisode'; readonly dataset: ConvertedDataset; readonly episode: ConvertedEpisode }
+);
 
 type NodeFields = ConvertedNode extends infer N ? (N extends ConvertedNode ? Omit<N, 'section'> : never) : never;
 const node = (value: NodeFields) => ({ section: CONVERTED_SECTION, ...value }) as ConvertedNode;
@@ -41,11 +52,15 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
   children(parent: ConvertedNode): ConvertedNode[] {
     switch (parent.kind) {
       case 'convertedRoot':
-        return this.datasets.all.map((dataset) => node({ kind: 'convertedDataset', file: path.join(dataset.location.root, dataset.location.name), dataset }));
+        return this.datasets.all.map((dataset) =>
+          node({ kind: 'convertedDataset', file: path.join(dataset.location.root, dataset.location.name), dataset }),
+        );
       case 'convertedDataset':
         return datasetChildren(parent.dataset);
       case 'convertedSplit':
-        return parent.episodes.map((episode) => node({ kind: 'convertedEpisode', file: episode.annotationFile, dataset: parent.dataset, episode }));
+        return parent.episodes.map((episode) =>
+          node({ kind: 'convertedEpisode', file: episode.annotationFile, dataset: parent.dataset, episode }),
+        );
       default:
         return [];
     }
@@ -57,7 +72,7 @@ export class ConvertedSection extends Disposable implements TreeSection<Converte
         const item = new vscode.TreeItem('Converted', vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'converted';
         item.iconPath = new vscode.ThemeIcon('package');
-        item.tooltip = 'Datasets in Ctrl-World\'s training layout, checked against what train_wm.py reads.';
+        item.tooltip = "Datasets in Ctrl-World's training layout, checked against what train_wm.py reads.";
         item.contextValue = 'convertedRoot';
         return item;
       }
@@ -94,13 +109,37 @@ function datasetChildren(dataset: ConvertedDataset): ConvertedNode[] {
   const children: ConvertedNode[] = [];
   const { location } = dataset;
   const statFile = path.join(location.metaRoot, location.name, 'stat.json');
-  children.push(node({ kind: 'convertedMeta', dataset, file: statFile, label: 'stat.json', detail: report.stat ? '1st/99th percentiles of 7 states' : 'missing' }));
+  children.push(
+    node({
+      kind: 'convertedMeta',
+      dataset,
+      file: statFile,
+      label: 'stat.json',
+      detail: report.stat ? '1st/99th percentiles of 7 states' : 'missing',
+    }),
+  );
   for (const split of ['train', 'val'] as const) {
-    children.push(node({ kind: 'convertedMeta', dataset, file: path.join(report.metaDir, `${split}_sample.json`), label: `${split}_sample.json`, detail: `${report.samples[split]} samples` }));
+    children.push(
+      node({
+        kind: 'convertedMeta',
+        dataset,
+        file: path.join(report.metaDir, `${split}_sample.json`),
+        label: `${split}_sample.json`,
+        detail: `${report.samples[split]} samples`,
+      }),
+    );
   }
   const splits = [...new Set(report.episodes.map((episode) => episode.split))];
   for (const split of splits) {
-    children.push(node({ kind: 'convertedSplit', dataset, file: report.datasetDir, split: split === 'any' ? 'episodes' : split, episodes: report.episodes.filter((episode) => episode.split === split) }));
+    children.push(
+      node({
+        kind: 'convertedSplit',
+        dataset,
+        file: report.datasetDir,
+        split: split === 'any' ? 'episodes' : split,
+        episodes: report.episodes.filter((episode) => episode.split === split),
+      }),
+    );
   }
   return children;
 }
@@ -122,18 +161,25 @@ function datasetItem(dataset: ConvertedDataset): vscode.TreeItem {
   const warnings = report.problems.length - errors;
   const frames = report.episodes.reduce((sum, episode) => sum + episode.videoLength, 0);
   const train = report.episodes.filter((episode) => episode.split !== 'val').length;
-  item.description = `${where}${train} train · ${report.episodes.length - train} val · ${frames} frames · latents ${latents.filter((latent) => latent.state === 'ok').length}/${latents.length}`
-    + (errors + warnings > 0 ? ` · ${errors + warnings} problem${errors + warnings > 1 ? 's' : ''}` : '');
-  item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-    : warnings > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-    : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+  item.description =
+    `${where}${train} train · ${report.episodes.length - train} val · ${frames} frames · latents ${latents.filter((latent) => latent.state === 'ok').length}/${latents.length}` +
+    (errors + warnings > 0 ? ` · ${errors + warnings} problem${errors + warnings > 1 ? 's' : ''}` : '');
+  item.iconPath =
+    errors > 0
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+      : warnings > 0
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
   // Paths and messages name files of the host: escaped, never markup.
   const e = escapeMarkdown;
-  const problems = report.problems.slice(0, 5).map((problem) => `- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${e(problem.message)}`);
+  const problems = report.problems
+    .slice(0, 5)
+    .map((problem) => `- $(${problem.severity === 'error' ? 'error' : 'warning'}) ${e(problem.message)}`);
   if (report.problems.length > 5) problems.push(`- … ${report.problems.length - 5} more in the Problems panel`);
   item.tooltip = untrustedMarkdown([
     `**${e(location.name)}** (${report.layout} layout)${location.host ? ` on **${e(location.host)}**` : ''}`,
-    `Dataset: ${e(report.datasetDir)}`, `Meta: ${e(report.metaDir)}`,
+    `Dataset: ${e(report.datasetDir)}`,
+    `Meta: ${e(report.metaDir)}`,
     ...(dataset.config ? [`Checked against ${e(dataset.config.file)}`] : []),
     ...(problems.length ? [problems.join('\n')] : []),
   ]);
@@ -146,8 +192,14 @@ function datasetId({ location }: ConvertedDataset): string {
 
 export function episodeTarget(dataset: ConvertedDataset, episode: ConvertedEpisode): ConvertedEpisodeTarget {
   const { location, report } = dataset;
-  const samplesFile = report && episode.split !== 'any' ? path.join(report.metaDir, `${episode.split}_sample.json`) : undefined;
-  return { ...(location.host ? { host: location.host } : {}), file: episode.annotationFile, statFile: path.join(location.metaRoot, location.name, 'stat.json'), samplesFile };
+  const samplesFile =
+    report && episode.split !== 'any' ? path.join(report.metaDir, `${episode.split}_sample.json`) : undefined;
+  return {
+    ...(location.host ? { host: location.host } : {}),
+    file: episode.annotationFile,
+    statFile: path.join(location.metaRoot, location.name, 'stat.json'),
+    samplesFile,
+  };
 }
 
 function episodeItem(dataset: ConvertedDataset, episode: ConvertedEpisode): vscode.TreeItem {
@@ -155,11 +207,24 @@ function episodeItem(dataset: ConvertedDataset, episode: ConvertedEpisode): vsco
   const ok = episode.latents.filter((latent) => latent.state === 'ok').length;
   const bad = episode.latents.some((latent) => latent.state === 'bad');
   item.description = `${episode.videoLength} frames · latents ${ok}/${episode.latents.length}${episode.source ? ` · ${episode.source.file}` : ''}`;
-  item.iconPath = new vscode.ThemeIcon(bad ? 'error' : ok === episode.latents.length ? 'pass' : 'circle-outline',
-    bad ? new vscode.ThemeColor('list.errorForeground') : undefined);
-  item.tooltip = [episode.task && `"${episode.task}"`, episode.source && `from ${episode.source.file} (${episode.source.fps} Hz, stride ${episode.source.stride})`,
-    ...episode.latents.map((latent) => `view ${latent.view}: ${latent.state}${latent.shape ? ` (${latent.shape.join(', ')})` : ''}`)].filter(Boolean).join('\n');
+  item.iconPath = new vscode.ThemeIcon(
+    bad ? 'error' : ok === episode.latents.length ? 'pass' : 'circle-outline',
+    bad ? new vscode.ThemeColor('list.errorForeground') : undefined,
+  );
+  item.tooltip = [
+    episode.task && `"${episode.task}"`,
+    episode.source && `from ${episode.source.file} (${episode.source.fps} Hz, stride ${episode.source.stride})`,
+    ...episode.latents.map(
+      (latent) => `view ${latent.view}: ${latent.state}${latent.shape ? ` (${latent.shape.join(', ')})` : ''}`,
+    ),
+  ]
+    .filter(Boolean)
+    .join('\n');
   item.contextValue = 'convertedEpisode';
-  item.command = { command: 'ctrlWorld.openConvertedEpisode', title: 'Show State Curves', arguments: [episodeTarget(dataset, episode)] };
+  item.command = {
+    command: 'ctrlWorld.openConvertedEpisode',
+    title: 'Show State Curves',
+    arguments: [episodeTarget(dataset, episode)],
+  };
   return item;
 }

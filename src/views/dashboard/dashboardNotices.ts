@@ -10,7 +10,10 @@ import type { RunOutputs } from '../../training/runOutputs';
 const warned = new Set<string>();
 
 export class DashboardNotices {
-  constructor(private readonly target: DashboardTarget, private readonly outputs: RunOutputs) {}
+  constructor(
+    private readonly target: DashboardTarget,
+    private readonly outputs: RunOutputs,
+  ) {}
 
   disk(forecast: DiskForecast, summary: RunSummary | undefined): void {
     if (forecast.level === 'ok' || !summary || !isActive(summary.record.state)) return;

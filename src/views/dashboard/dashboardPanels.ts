@@ -2,7 +2,12 @@
 // brings the panels back from the target each one keeps in its webview state.
 import * as vscode from 'vscode';
 import { hostLabelFor } from '../../training/hosts';
-import { targetKey, type DashboardTab, type DashboardTarget, type RunDashboardState } from '../../protocol/runDashboard';
+import {
+  targetKey,
+  type DashboardTab,
+  type DashboardTarget,
+  type RunDashboardState,
+} from '../../protocol/runDashboard';
 import type { MonitoringServices } from '../../commands/monitoring/services';
 import { RUN_DASHBOARD_VIEW_TYPE, RunDashboardPanel } from './runDashboardPanel';
 
@@ -17,11 +22,19 @@ export class DashboardPanels implements vscode.WebviewPanelSerializer<Partial<Ru
       existing.reveal(tab);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_DASHBOARD_VIEW_TYPE, this.title(target), vscode.ViewColumn.Active, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(
+      RUN_DASHBOARD_VIEW_TYPE,
+      this.title(target),
+      vscode.ViewColumn.Active,
+      { enableScripts: true },
+    );
     return this.adopt(panel, target, tab);
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: Partial<RunDashboardState> | undefined): Promise<void> {
+  async deserializeWebviewPanel(
+    panel: vscode.WebviewPanel,
+    state: Partial<RunDashboardState> | undefined,
+  ): Promise<void> {
     if (!state?.target) {
       panel.dispose();
       return;

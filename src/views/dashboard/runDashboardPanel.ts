@@ -8,7 +8,12 @@ import { forecastDisk } from '../../core/training/diskForecast';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import type { OutputListing } from '../../core/training/outputs';
 import { hostLabelFor } from '../../training/hosts';
-import type { DashboardTab, DashboardTarget, RunDashboardHostMessage, RunDashboardViewMessage } from '../../protocol/runDashboard';
+import type {
+  DashboardTab,
+  DashboardTarget,
+  RunDashboardHostMessage,
+  RunDashboardViewMessage,
+} from '../../protocol/runDashboard';
 import type { MonitoringServices } from '../../commands/monitoring/services';
 import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
@@ -36,29 +41,66 @@ export class RunDashboardPanel extends Disposable {
   private feedSubscription: vscode.Disposable | undefined;
   private watching: { dir: string; subscription: vscode.Disposable } | undefined;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly target: DashboardTarget, private readonly services: MonitoringServices, private pendingTab?: DashboardTab) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly target: DashboardTarget,
+    private readonly services: MonitoringServices,
+    private pendingTab?: DashboardTab,
+  ) {
     super();
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [...webviewResourceRoots(services.extensionUri), services.samples.cacheUri] };
-    webview.html = renderWebviewHtml({ webview, extensionUri: services.extensionUri, bundle: 'runDashboard', title: panel.title, bundleCss: true });
-    this.channel = this.register(new WebviewChannel(webview, (message) => this.receive(message), reportFailures(services.log, 'Run dashboard')));
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [...webviewResourceRoots(services.extensionUri), services.samples.cacheUri],
+    };
+    webview.html = renderWebviewHtml({
+      webview,
+      extensionUri: services.extensionUri,
+      bundle: 'runDashboard',
+      title: panel.title,
+      bundleCss: true,
+    });
+    this.channel = this.register(
+      new WebviewChannel(webview, (message) => this.receive(message), reportFailures(services.log, 'Run dashboard')),
+    );
     this.samples = new WebviewSamples(webview, services.samples, {
       progress: (key, fraction) => this.post({ type: 'sample-progress', key, fraction }),
       ready: (key, src) => this.post({ type: 'sample-ready', key, src }),
       failed: (key, message) => this.post({ type: 'sample-error', key, message }),
     });
-    this.gpus = new GpuSampler(async () => (await services.hosts.registry(target.host)).host, () => services.settings.gpuSampleSeconds * 1000,
+    this.gpus = new GpuSampler(
+      async () => (await services.hosts.registry(target.host)).host,
+      () => services.settings.gpuSampleSeconds * 1000,
       (gpus) => this.post({ type: 'gpus', rows: gpuRows(gpus, this.summary?.record.gpus), time: Date.now() }),
-      (message) => this.post({ type: 'gpus-error', message }));
-    this.compare = this.register(new CompareRuns(services, target.kind === 'run' ? `${target.host}\0${target.runId}` : undefined,
-      (message) => this.post(message), (runs) => this.post({ type: 'compare', runs })));
+      (message) => this.post({ type: 'gpus-error', message }),
+    );
+    this.compare = this.register(
+      new CompareRuns(
+        services,
+        target.kind === 'run' ? `${target.host}\0${target.runId}` : undefined,
+        (message) => this.post(message),
+        (runs) => this.post({ type: 'compare', runs }),
+      ),
+    );
     this.notices = new DashboardNotices(target, services.outputs);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.onDidChangeViewState(() => this.visibilityChanged()));
-    this.register(services.outputs.onDidChange((folder) => folder.host === target.host && folder.dir === this.watching?.dir && void this.sendOutputs()));
+    this.register(
+      services.outputs.onDidChange(
+        (folder) => folder.host === target.host && folder.dir === this.watching?.dir && void this.sendOutputs(),
+      ),
+    );
     this.register(services.downloads.onDidChange(() => void this.sendOutputs()));
-    this.register({ dispose: () => { this.gpus.stop(); clearTimeout(this.headerTimer); this.feedSubscription?.dispose(); this.watching?.subscription.dispose(); } });
-    if (target.kind === 'run') this.followRun(target.host, target.runId, services.model.find(target.host, target.runId));
+    this.register({
+      dispose: () => {
+        this.gpus.stop();
+        clearTimeout(this.headerTimer);
+        this.feedSubscription?.dispose();
+        this.watching?.subscription.dispose();
+      },
+    });
+    if (target.kind === 'run')
+      this.followRun(target.host, target.runId, services.model.find(target.host, target.runId));
     else this.watchFolder(target.dir);
     this.visibilityChanged();
   }
@@ -92,7 +134,8 @@ export class RunDashboardPanel extends Disposable {
     this.summary = summary;
     if (first) void this.readConfig(summary);
     if (this.target.kind === 'run') this.watchFolder(summary.record.outputDir);
-    if (first && this.panel.active) this.services.selection.select({ target: this.target, label: this.label(), outputDir: summary.record.outputDir });
+    if (first && this.panel.active)
+      this.services.selection.select({ target: this.target, label: this.label(), outputDir: summary.record.outputDir });
     this.scheduleHeader();
   }
 
@@ -105,7 +148,9 @@ export class RunDashboardPanel extends Disposable {
   private async readConfig(summary: RunSummary): Promise<void> {
     try {
       const registry = await this.services.hosts.registry(this.target.host);
-      const result = await registry.host.exec(['head', '-c', '524288', '--', summary.record.configSnapshot], { timeoutMs: 60_000 });
+      const result = await registry.host.exec(['head', '-c', '524288', '--', summary.record.configSnapshot], {
+        timeoutMs: 60_000,
+      });
       if (result.code === 0) this.config = parseConfig(result.stdout).values;
       this.scheduleHeader();
       void this.sendOutputs();
@@ -121,7 +166,8 @@ export class RunDashboardPanel extends Disposable {
   private visibilityChanged(): void {
     if (this.panel.visible) {
       this.gpus.start();
-      if (this.watching) this.services.selection.select({ target: this.target, label: this.label(), outputDir: this.watching.dir });
+      if (this.watching)
+        this.services.selection.select({ target: this.target, label: this.label(), outputDir: this.watching.dir });
     } else {
       this.gpus.stop();
       // A hidden webview is torn down; it says `ready` again when shown and then gets everything anew.
@@ -132,7 +178,11 @@ export class RunDashboardPanel extends Disposable {
 
   /** The run's name, or the folder's for an output folder opened by itself. */
   private label(): string {
-    return this.summary?.record.name ?? (this.target.kind === 'folder' ? this.target.dir : this.watching?.dir ?? '').split('/').filter(Boolean).pop() ?? '';
+    return (
+      this.summary?.record.name ??
+      (this.target.kind === 'folder' ? this.target.dir : (this.watching?.dir ?? '')).split('/').filter(Boolean).pop() ??
+      ''
+    );
   }
 
   private post(message: RunDashboardHostMessage): void {
@@ -148,8 +198,10 @@ export class RunDashboardPanel extends Disposable {
   }
 
   private sendHeader(): void {
-    const feed = this.target.kind === 'run' ? this.services.metrics.feed(this.target.host, this.target.runId) : undefined;
-    const folderError = this.watching && this.services.outputs.lastError({ host: this.target.host, dir: this.watching.dir });
+    const feed =
+      this.target.kind === 'run' ? this.services.metrics.feed(this.target.host, this.target.runId) : undefined;
+    const folderError =
+      this.watching && this.services.outputs.lastError({ host: this.target.host, dir: this.watching.dir });
     const text = this.problem ?? folderError;
     const header = headerFor({
       hostLabel: hostLabelFor(this.target.host),
@@ -170,7 +222,9 @@ export class RunDashboardPanel extends Disposable {
     const env = this.services.settings.trainingEnvironment;
     const every = this.config?.checkpointing_steps;
     const active = this.summary && isActive(this.summary.record.state);
-    const totalSteps = this.summary?.totalSteps ?? (typeof this.config?.max_train_steps === 'number' ? this.config.max_train_steps : undefined);
+    const totalSteps =
+      this.summary?.totalSteps ??
+      (typeof this.config?.max_train_steps === 'number' ? this.config.max_train_steps : undefined);
     const forecast = forecastDisk({
       freeBytes: listing.disk.freeBytes,
       checkpoints: listing.checkpoints,
@@ -179,12 +233,20 @@ export class RunDashboardPanel extends Disposable {
       ...(typeof every === 'number' && every > 0 ? { checkpointEvery: every } : {}),
     });
     this.notices.disk(forecast, this.summary);
-    const downloads = new Map(listing.checkpoints.flatMap((c) => {
-      const fraction = this.services.downloads.fraction({ host: this.target.host, path: c.path });
-      return fraction === undefined ? [] : [[c.step, fraction] as const];
-    }));
+    const downloads = new Map(
+      listing.checkpoints.flatMap((c) => {
+        const fraction = this.services.downloads.fraction({ host: this.target.host, path: c.path });
+        return fraction === undefined ? [] : [[c.step, fraction] as const];
+      }),
+    );
     const note = listing.exists ? undefined : `${listing.dir} does not exist (yet).`;
-    this.post({ type: 'outputs', checkpoints: checkpointRows(listing.checkpoints, downloads), disk: diskRow(forecast), groups: sampleRows(listing, this.samples.sources), ...(note ? { note } : {}) });
+    this.post({
+      type: 'outputs',
+      checkpoints: checkpointRows(listing.checkpoints, downloads),
+      disk: diskRow(forecast),
+      groups: sampleRows(listing, this.samples.sources),
+      ...(note ? { note } : {}),
+    });
     this.sendHeader();
   }
 
@@ -193,11 +255,19 @@ export class RunDashboardPanel extends Disposable {
     this.sendHeader();
     if (this.target.kind === 'run') {
       const snapshot = this.services.metrics.feed(this.target.host, this.target.runId).metrics.snapshot();
-      for (const metric of ['loss', 'lr', 'rate'] as const) this.post({ type: 'series', metric, start: 0, steps: [...snapshot[metric].steps], values: [...snapshot[metric].values] });
+      for (const metric of ['loss', 'lr', 'rate'] as const)
+        this.post({
+          type: 'series',
+          metric,
+          start: 0,
+          steps: [...snapshot[metric].steps],
+          values: [...snapshot[metric].values],
+        });
     }
     this.post({ type: 'compare', runs: this.compare.list() });
     this.compare.resend();
-    if (this.gpus.latest) this.post({ type: 'gpus', rows: gpuRows(this.gpus.latest, this.summary?.record.gpus), time: Date.now() });
+    if (this.gpus.latest)
+      this.post({ type: 'gpus', rows: gpuRows(this.gpus.latest, this.summary?.record.gpus), time: Date.now() });
     void this.sendOutputs();
     if (this.pendingTab) this.post({ type: 'show-tab', tab: this.pendingTab });
     this.pendingTab = undefined;
@@ -224,8 +294,16 @@ export class RunDashboardPanel extends Disposable {
       case 'continue-from-checkpoint': {
         const checkpoint = this.listing()?.checkpoints.find((c) => c.step === message.step);
         if (!checkpoint || !this.watching) return;
-        const argument = { host, dir: this.watching.dir, runId: record?.runId, checkpoint: { path: checkpoint.path, step: checkpoint.step } };
-        await vscode.commands.executeCommand(message.type === 'download-checkpoint' ? 'ctrlWorld.downloadCheckpoint' : 'ctrlWorld.continueFromCheckpoint', argument);
+        const argument = {
+          host,
+          dir: this.watching.dir,
+          runId: record?.runId,
+          checkpoint: { path: checkpoint.path, step: checkpoint.step },
+        };
+        await vscode.commands.executeCommand(
+          message.type === 'download-checkpoint' ? 'ctrlWorld.downloadCheckpoint' : 'ctrlWorld.continueFromCheckpoint',
+          argument,
+        );
         return;
       }
       case 'fetch-sample': {

@@ -23,12 +23,19 @@ function contains(parent: string, child: string): boolean {
  */
 export async function datasetRoots(settings: Settings): Promise<DatasetRoot[]> {
   const configured = settings.datasetFolders;
-  const workspace = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
-  const candidates = [...configured.map((folder) => ({ folder, configured: true })), ...workspace.map((folder) => ({ folder, configured: false }))];
+  const workspace = (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === 'file')
+    .map((folder) => folder.uri.fsPath);
+  const candidates = [
+    ...configured.map((folder) => ({ folder, configured: true })),
+    ...workspace.map((folder) => ({ folder, configured: false })),
+  ];
   const roots: DatasetRoot[] = [];
   for (const candidate of candidates) {
     if (roots.some((root) => root.folder === candidate.folder)) continue;
-    const outer = candidates.find((other) => other.folder !== candidate.folder && contains(other.folder, candidate.folder));
+    const outer = candidates.find(
+      (other) => other.folder !== candidate.folder && contains(other.folder, candidate.folder),
+    );
     if (outer) continue;
     roots.push({ ...candidate, missing: candidate.configured ? await whyMissing(candidate.folder) : undefined });
   }
@@ -39,6 +46,8 @@ async function whyMissing(folder: string): Promise<string | undefined> {
   try {
     return (await fs.stat(folder)).isDirectory() ? undefined : 'is not a folder';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'does not exist'
+      : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
   }
 }

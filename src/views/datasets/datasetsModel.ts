@@ -37,11 +37,19 @@ export class DatasetsModel extends Disposable {
   private readonly restored: Promise<void>;
 
   /** `cache`: where summaries are kept between sessions, with the extension version that wrote them. */
-  constructor(private readonly settings: Settings, private readonly log: vscode.LogOutputChannel, private readonly cache?: { file: string; version: string }) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly cache?: { file: string; version: string },
+  ) {
     super();
-    this.scanner = new DatasetScanner(this.scanOptions(), { onWorkerFailure: (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`) });
+    this.scanner = new DatasetScanner(this.scanOptions(), {
+      onWorkerFailure: (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`),
+    });
     this.restored = cache
-      ? loadScanCache(cache.file, cache.version).then((snapshot) => { if (snapshot) this.scanner.restore(snapshot); })
+      ? loadScanCache(cache.file, cache.version).then((snapshot) => {
+          if (snapshot) this.scanner.restore(snapshot);
+        })
       : Promise.resolve();
   }
 
@@ -108,7 +116,10 @@ export class DatasetsModel extends Disposable {
       for (const [index, state] of this.states.entries()) {
         if (state.root.missing) continue;
         try {
-          const result = await this.scanner.scan(state.root.folder, { signal, onProgress: (progress) => this.setStatus({ scanning: true, cancelled: false, progress }) });
+          const result = await this.scanner.scan(state.root.folder, {
+            signal,
+            onProgress: (progress) => this.setStatus({ scanning: true, cancelled: false, progress }),
+          });
           filesRead += result.filesRead;
           this.states[index] = { root: state.root, result };
         } catch (error) {
@@ -120,11 +131,14 @@ export class DatasetsModel extends Disposable {
       }
       this.setStatus({ scanning: false, cancelled: false });
       if (this.cache && filesRead > 0) {
-        await saveScanCache(this.cache.file, this.cache.version, this.scanner.snapshot())
-          .catch((error: unknown) => this.log.warn(`The dataset summaries could not be saved for next time: ${describeError(error)}`));
+        await saveScanCache(this.cache.file, this.cache.version, this.scanner.snapshot()).catch((error: unknown) =>
+          this.log.warn(`The dataset summaries could not be saved for next time: ${describeError(error)}`),
+        );
       }
       const episodes = this.states.reduce((sum, state) => sum + (state.result?.episodes.length ?? 0), 0);
-      this.log.info(`Datasets scanned: ${episodes} episodes in ${this.states.length} folders, ${filesRead} files read, ${(performance.now() - started).toFixed(0)} ms.`);
+      this.log.info(
+        `Datasets scanned: ${episodes} episodes in ${this.states.length} folders, ${filesRead} files read, ${(performance.now() - started).toFixed(0)} ms.`,
+      );
     } catch (error) {
       if (!(error instanceof CancelledError)) throw error;
       this.log.info('Dataset scan cancelled; the view shows the previous results.');

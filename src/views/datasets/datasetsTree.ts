@@ -41,8 +41,12 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private sortOrder: EpisodeSort;
   private parents = new Map<string, DatasetsNode>();
 
-  constructor(private readonly model: DatasetsModel, private readonly memento: vscode.Memento, private readonly flags: EpisodeFlags,
-    private readonly sections: readonly TreeSection[] = []) {
+  constructor(
+    private readonly model: DatasetsModel,
+    private readonly memento: vscode.Memento,
+    private readonly flags: EpisodeFlags,
+    private readonly sections: readonly TreeSection[] = [],
+  ) {
     super();
     for (const section of sections) this.register(section.onDidChange(() => this.changed.fire(undefined)));
     const saved = memento.get<{ filter?: string; sort?: EpisodeSort }>(STATE_KEY, {});
@@ -117,15 +121,29 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
         continue;
       }
       if (error) {
-        nodes.push({ kind: 'rootMessage', file: root.folder, root, message: `cannot be scanned: ${error}`, severity: 'error' });
+        nodes.push({
+          kind: 'rootMessage',
+          file: root.folder,
+          root,
+          message: `cannot be scanned: ${error}`,
+          severity: 'error',
+        });
         continue;
       }
       if (root.configured && result && result.episodes.length === 0) {
-        nodes.push({ kind: 'rootMessage', file: root.folder, root, message: 'no *.hdf5 or *.h5 episodes in it', severity: 'warning' });
+        nodes.push({
+          kind: 'rootMessage',
+          file: root.folder,
+          root,
+          message: 'no *.hdf5 or *.h5 episodes in it',
+          severity: 'warning',
+        });
         continue;
       }
       for (const dataset of result?.datasets ?? []) {
-        const episodes = dataset.episodes.filter((episode) => !filter || episode.file.toLowerCase().includes(filter)).sort(COMPARATORS[this.sortOrder]);
+        const episodes = dataset.episodes
+          .filter((episode) => !filter || episode.file.toLowerCase().includes(filter))
+          .sort(COMPARATORS[this.sortOrder]);
         if (episodes.length > 0 || !filter) nodes.push({ kind: 'dataset', file: dataset.folder, dataset, episodes });
       }
     }
@@ -135,12 +153,24 @@ export class DatasetsTree extends Disposable implements vscode.TreeDataProvider<
   private childrenOf(node: DatasetsNode): DatasetsNode[] {
     switch (node.kind) {
       case 'dataset':
-        return node.episodes.map((episode): EpisodeNode => ({ kind: 'episode', file: episode.path, episode, datasetName: node.dataset.name, flag: this.flags.peek(episode.path) }));
+        return node.episodes.map((episode): EpisodeNode => ({
+          kind: 'episode',
+          file: episode.path,
+          episode,
+          datasetName: node.dataset.name,
+          flag: this.flags.peek(episode.path),
+        }));
       case 'episode': {
         const { episode } = node;
         return [
           ...episode.cameras.map((camera) => ({ kind: 'camera' as const, file: episode.path, episode, camera })),
-          ...Object.entries(episode.arrays).map(([name, array]) => ({ kind: 'array' as const, file: episode.path, episode, name, array })),
+          ...Object.entries(episode.arrays).map(([name, array]) => ({
+            kind: 'array' as const,
+            file: episode.path,
+            episode,
+            name,
+            array,
+          })),
         ];
       }
       default:

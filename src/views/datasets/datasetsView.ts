@@ -22,22 +22,38 @@ export class DatasetsView extends Disposable {
   private progressDone?: () => void;
   private scanStarted = 0;
 
-  constructor(private readonly model: DatasetsModel, readonly tree: DatasetsTree, private readonly problems: ProblemsPanel, settings: Settings) {
+  constructor(
+    private readonly model: DatasetsModel,
+    readonly tree: DatasetsTree,
+    private readonly problems: ProblemsPanel,
+    settings: Settings,
+  ) {
     super();
-    this.view = this.register(vscode.window.createTreeView(DATASETS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
+    this.view = this.register(
+      vscode.window.createTreeView(DATASETS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    );
     this.register(model.onDidProgress((status) => this.showStatus(status)));
-    this.register(model.onDidChange(() => { this.updateBadge(); this.updateWatchers(); }));
+    this.register(
+      model.onDidChange(() => {
+        this.updateBadge();
+        this.updateWatchers();
+      }),
+    );
     this.register(tree.onDidChangeTreeData(() => this.updateDescription()));
-    this.register(settings.onDidChange(() => {
-      model.updateOptions();
-      this.refreshSoon(0);
-    }));
+    this.register(
+      settings.onDidChange(() => {
+        model.updateOptions();
+        this.refreshSoon(0);
+      }),
+    );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshSoon(0)));
-    this.register(toDisposable(() => {
-      clearTimeout(this.debounce);
-      this.progressDone?.();
-      for (const watcher of this.watchers) watcher.dispose();
-    }));
+    this.register(
+      toDisposable(() => {
+        clearTimeout(this.debounce);
+        this.progressDone?.();
+        for (const watcher of this.watchers) watcher.dispose();
+      }),
+    );
     this.updateDescription();
   }
 
@@ -51,7 +67,13 @@ export class DatasetsView extends Disposable {
     void vscode.commands.executeCommand('setContext', SCANNING_CONTEXT, status.scanning);
     if (status.scanning && !this.progressDone) {
       this.scanStarted = performance.now();
-      void vscode.window.withProgress({ location: { viewId: DATASETS_VIEW_ID } }, () => new Promise<void>((resolve) => { this.progressDone = resolve; }));
+      void vscode.window.withProgress(
+        { location: { viewId: DATASETS_VIEW_ID } },
+        () =>
+          new Promise<void>((resolve) => {
+            this.progressDone = resolve;
+          }),
+      );
     }
     if (!status.scanning) {
       this.progressDone?.();
@@ -61,17 +83,28 @@ export class DatasetsView extends Disposable {
       const { done, total } = status.progress;
       this.view.message = `Scanning episodes: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}… (Cancel Scan stops it)`;
     } else if (!status.scanning) {
-      this.view.message = status.cancelled ? 'Scan cancelled: the list may be out of date. Refresh Datasets scans again.' : undefined;
+      this.view.message = status.cancelled
+        ? 'Scan cancelled: the list may be out of date. Refresh Datasets scans again.'
+        : undefined;
     }
   }
 
   private updateBadge(): void {
     const { errors, warnings } = this.problems.counts();
-    this.view.badge = errors > 0 ? { value: errors, tooltip: `${errors} episode error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warnings` : ''} in the datasets` } : undefined;
+    this.view.badge =
+      errors > 0
+        ? {
+            value: errors,
+            tooltip: `${errors} episode error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warnings` : ''} in the datasets`,
+          }
+        : undefined;
   }
 
   private updateDescription(): void {
-    const parts = [this.tree.filter ? `filter: "${this.tree.filter}"` : '', this.tree.sort !== 'name' ? `by ${SORT_LABELS[this.tree.sort].split(' (')[0]!.toLowerCase()}` : ''];
+    const parts = [
+      this.tree.filter ? `filter: "${this.tree.filter}"` : '',
+      this.tree.sort !== 'name' ? `by ${SORT_LABELS[this.tree.sort].split(' (')[0]!.toLowerCase()}` : '',
+    ];
     this.view.description = parts.filter(Boolean).join(' · ') || undefined;
     void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, !!this.tree.filter);
   }
@@ -84,9 +117,16 @@ export class DatasetsView extends Disposable {
     this.watchedRoots = key;
     for (const watcher of this.watchers.splice(0)) watcher.dispose();
     for (const root of roots) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**/*.{hdf5,h5,HDF5,H5}'));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(root), '**/*.{hdf5,h5,HDF5,H5}'),
+      );
       const rescan = () => this.refreshSoon();
-      this.watchers.push(watcher, watcher.onDidCreate(rescan), watcher.onDidChange(rescan), watcher.onDidDelete(rescan));
+      this.watchers.push(
+        watcher,
+        watcher.onDidCreate(rescan),
+        watcher.onDidChange(rescan),
+        watcher.onDidDelete(rescan),
+      );
     }
   }
 }

@@ -29,13 +29,17 @@ export class ProblemsPanel extends Disposable {
     for (const { result } of this.model.roots) {
       for (const episode of result?.episodes ?? []) {
         if (episode.problems.length === 0) continue;
-        entries.push([vscode.Uri.file(episode.path), episode.problems.map((problem) => {
-          const severity = problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
-          const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), problem.message, severity);
-          diagnostic.source = SOURCE;
-          diagnostic.code = problem.code;
-          return diagnostic;
-        })]);
+        entries.push([
+          vscode.Uri.file(episode.path),
+          episode.problems.map((problem) => {
+            const severity =
+              problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+            const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), problem.message, severity);
+            diagnostic.source = SOURCE;
+            diagnostic.code = problem.code;
+            return diagnostic;
+          }),
+        ]);
       }
     }
     this.collection.clear();

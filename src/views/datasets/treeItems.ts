@@ -20,7 +20,9 @@ function plural(count: number, word: string): string {
 }
 
 function problemCount(errors: number, warnings: number): string {
-  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function episodeCounts(episode: EpisodeSummary): { errors: number; warnings: number } {
@@ -33,30 +35,49 @@ export function episodeLabel(episode: EpisodeSummary): string {
 }
 
 function problemsMarkdown(problems: readonly Problem[]): string {
-  return problems.map((entry) => `- ${entry.severity === 'error' ? '$(error)' : '$(warning)'} ${escapeMarkdown(entry.message)}`).join('\n');
+  return problems
+    .map((entry) => `- ${entry.severity === 'error' ? '$(error)' : '$(warning)'} ${escapeMarkdown(entry.message)}`)
+    .join('\n');
 }
-
 
 export function treeItem(node: DatasetsNode): vscode.TreeItem {
   switch (node.kind) {
-    case 'dataset': return datasetItem(node);
-    case 'episode': return episodeItem(node);
-    case 'camera': return cameraItem(node);
-    case 'array': return arrayItem(node);
-    case 'rootMessage': return rootMessageItem(node);
+    case 'dataset':
+      return datasetItem(node);
+    case 'episode':
+      return episodeItem(node);
+    case 'camera':
+      return cameraItem(node);
+    case 'array':
+      return arrayItem(node);
+    case 'rootMessage':
+      return rootMessageItem(node);
   }
 }
 
 function datasetItem({ dataset, episodes }: DatasetNode): vscode.TreeItem {
   const item = new vscode.TreeItem(dataset.name, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `dataset:${dataset.folder}`;
-  const shown = episodes.length === dataset.episodes.length ? plural(dataset.episodes.length, 'episode') : `${episodes.length} of ${plural(dataset.episodes.length, 'episode')}`;
+  const shown =
+    episodes.length === dataset.episodes.length
+      ? plural(dataset.episodes.length, 'episode')
+      : `${episodes.length} of ${plural(dataset.episodes.length, 'episode')}`;
   const problems = problemCount(dataset.errors, dataset.warnings);
-  item.description = [shown, plural(dataset.frames, 'frame'), formatLength(dataset.durationSeconds), formatBytes(dataset.sizeBytes), problems].filter(Boolean).join(' · ');
+  item.description = [
+    shown,
+    plural(dataset.frames, 'frame'),
+    formatLength(dataset.durationSeconds),
+    formatBytes(dataset.sizeBytes),
+    problems,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   item.tooltip = untrustedMarkdown([
     `**${escapeMarkdown(dataset.name)}** — ${escapeMarkdown(dataset.folder)}`,
     `${plural(dataset.episodes.length, 'episode')}, ${plural(dataset.frames, 'frame')} (${formatLength(dataset.durationSeconds)}), ${formatBytes(dataset.sizeBytes)} on disk`,
-    problems ? `$(warning) ${problems}: see the episodes marked below, or the Problems panel.` : '$(check) No problems found.',
+    problems
+      ? `$(warning) ${problems}: see the episodes marked below, or the Problems panel.`
+      : '$(check) No problems found.',
   ]);
   item.iconPath = dataset.errors ? ERROR_ICON : dataset.warnings ? WARNING_ICON : new vscode.ThemeIcon('database');
   item.contextValue = 'dataset';
@@ -65,7 +86,10 @@ function datasetItem({ dataset, episodes }: DatasetNode): vscode.TreeItem {
 }
 
 function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(episodeLabel(episode), episode.readable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    episodeLabel(episode),
+    episode.readable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `episode:${episode.path}`;
   const { errors, warnings } = episodeCounts(episode);
   const duration = episode.frames / episode.fps;
@@ -81,13 +105,19 @@ function episodeItem({ episode, datasetName, flag }: EpisodeNode): vscode.TreeIt
       ? `${plural(episode.frames, 'frame')} at ${rate} = ${formatLength(duration)} · ${formatBytes(episode.sizeBytes)} · ${plural(episode.cameras.length, 'camera')}`
       : `${formatBytes(episode.sizeBytes)} · cannot be opened`,
     episode.problems.length ? problemsMarkdown(episode.problems) : '$(check) No problems found.',
-    ...(flag ? [`$(flag) Flagged: ${escapeMarkdown(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`] : []),
+    ...(flag
+      ? [
+          `$(flag) Flagged: ${escapeMarkdown(flag.reason)}. Conversion leaves it out; unflag it from the Episode Preview or this item's menu.`,
+        ]
+      : []),
   ]);
   item.iconPath = errors ? ERROR_ICON : warnings ? WARNING_ICON : new vscode.ThemeIcon('file-media');
   // The flag state picks the menu: Flag on an unflagged episode, Unflag on a flagged one.
   item.contextValue = episode.readable ? (flag ? 'episode.flagged' : 'episode') : 'unreadableEpisode';
   item.resourceUri = vscode.Uri.file(episode.path);
-  item.accessibilityInformation = { label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `: ${flag.reason}` : ''}` };
+  item.accessibilityInformation = {
+    label: `${episodeLabel(episode)}, ${item.description}${errors || warnings ? `, ${problemCount(errors, warnings)}` : ''}${flag ? `: ${flag.reason}` : ''}`,
+  };
   return item;
 }
 
@@ -109,7 +139,11 @@ function cameraItem({ episode, camera }: CameraNode): vscode.TreeItem {
   ]);
   item.iconPath = new vscode.ThemeIcon('device-camera');
   item.contextValue = 'camera';
-  item.command = { command: 'ctrlWorld.openEpisodePreview', title: 'Open Episode Preview', arguments: [episode.path, { camera: camera.name }] };
+  item.command = {
+    command: 'ctrlWorld.openEpisodePreview',
+    title: 'Open Episode Preview',
+    arguments: [episode.path, { camera: camera.name }],
+  };
   return item;
 }
 
@@ -117,7 +151,9 @@ function arrayItem({ episode, name, array }: ArrayNode): vscode.TreeItem {
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `array:${episode.path}:${name}`;
   item.description = `(${array.shape.join(', ')}) ${array.dtype}`;
-  item.tooltip = untrustedMarkdown([`**${escapeMarkdown(name)}** of ${escapeMarkdown(episodeLabel(episode))}: shape (${array.shape.join(', ')}), ${array.dtype}`]);
+  item.tooltip = untrustedMarkdown([
+    `**${escapeMarkdown(name)}** of ${escapeMarkdown(episodeLabel(episode))}: shape (${array.shape.join(', ')}), ${array.dtype}`,
+  ]);
   item.iconPath = new vscode.ThemeIcon('symbol-array');
   item.contextValue = 'array';
   return item;
@@ -127,9 +163,17 @@ function rootMessageItem({ root, message, severity }: RootMessageNode): vscode.T
   const item = new vscode.TreeItem(path.basename(root.folder) || root.folder, vscode.TreeItemCollapsibleState.None);
   item.id = `root:${root.folder}`;
   item.description = message;
-  item.tooltip = untrustedMarkdown([`${escapeMarkdown(root.folder)} ${escapeMarkdown(message)}.`, 'Change it in the ctrlWorld.datasetFolders setting (click to open it).']);
-  item.iconPath = severity === 'error' ? ERROR_ICON : severity === 'warning' ? WARNING_ICON : new vscode.ThemeIcon('folder');
+  item.tooltip = untrustedMarkdown([
+    `${escapeMarkdown(root.folder)} ${escapeMarkdown(message)}.`,
+    'Change it in the ctrlWorld.datasetFolders setting (click to open it).',
+  ]);
+  item.iconPath =
+    severity === 'error' ? ERROR_ICON : severity === 'warning' ? WARNING_ICON : new vscode.ThemeIcon('folder');
   item.contextValue = 'datasetRoot';
-  item.command = { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['ctrlWorld.datasetFolders'] };
+  item.command = {
+    command: 'workbench.action.openSettings',
+    title: 'Open Settings',
+    arguments: ['ctrlWorld.datasetFolders'],
+  };
   return item;
 }

@@ -41,34 +41,49 @@ export class EpisodePreviewPanel extends Disposable {
     super();
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(deps.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ctrl-world.svg');
-    this.channel = this.register(new WebviewChannel(panel.webview, (message) => this.onMessage(message), reportFailures(deps.log, 'Episode Preview')));
+    this.channel = this.register(
+      new WebviewChannel(
+        panel.webview,
+        (message) => this.onMessage(message),
+        reportFailures(deps.log, 'Episode Preview'),
+      ),
+    );
     // The episode opens while the webview loads, so the first frame can go out with it.
     this.colorOrder = deps.settings.datasetRawColorOrder;
     this.session = this.openSession(start);
-    this.register(deps.settings.onDidChange(() => {
-      if (deps.settings.datasetRawColorOrder === this.colorOrder) return;
-      // Frames already sent and cached were read in the old order: start over, the webview keeps its frame.
-      this.colorOrder = deps.settings.datasetRawColorOrder;
-      this.session.dispose();
-      this.channel.reset();
-      this.session = this.openSession({});
-      this.render();
-    }));
-    this.register(panel.onDidChangeViewState(() => {
-      // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
-      if (!panel.visible) {
+    this.register(
+      deps.settings.onDidChange(() => {
+        if (deps.settings.datasetRawColorOrder === this.colorOrder) return;
+        // Frames already sent and cached were read in the old order: start over, the webview keeps its frame.
+        this.colorOrder = deps.settings.datasetRawColorOrder;
+        this.session.dispose();
         this.channel.reset();
-        this.session.reset();
-      }
-    }));
-    this.register(deps.flags.onDidChange((files) => {
-      if (files.includes(file)) void deps.flags.get(file).then((flag) => this.channel.post({ type: 'flag', flag: flag ?? null }));
-    }));
+        this.session = this.openSession({});
+        this.render();
+      }),
+    );
+    this.register(
+      panel.onDidChangeViewState(() => {
+        // A hidden webview's document is discarded: stop feeding it; it says `ready` again when shown.
+        if (!panel.visible) {
+          this.channel.reset();
+          this.session.reset();
+        }
+      }),
+    );
+    this.register(
+      deps.flags.onDidChange((files) => {
+        if (files.includes(file))
+          void deps.flags.get(file).then((flag) => this.channel.post({ type: 'flag', flag: flag ?? null }));
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(toDisposable(() => {
-      this.session.dispose();
-      this.disposedEmitter.fire();
-    }));
+    this.register(
+      toDisposable(() => {
+        this.session.dispose();
+        this.disposedEmitter.fire();
+      }),
+    );
     this.render();
   }
 
@@ -86,14 +101,22 @@ export class EpisodePreviewPanel extends Disposable {
 
   private render(): void {
     const { panel, deps, file } = this;
-    panel.webview.html = renderWebviewHtml({ webview: panel.webview, extensionUri: deps.extensionUri, bundle: 'episodePreview', title: path.basename(file), bundleCss: true, blobWorkers: true });
+    panel.webview.html = renderWebviewHtml({
+      webview: panel.webview,
+      extensionUri: deps.extensionUri,
+      bundle: 'episodePreview',
+      title: path.basename(file),
+      bundleCss: true,
+      blobWorkers: true,
+    });
   }
 
   reveal(start: PreviewStart, openedAt: number): void {
     this.openedAt = openedAt;
     this.readyAt = undefined;
     this.panel.reveal(undefined, false);
-    if (start.frame !== undefined || start.enlarged !== undefined) this.channel.post({ type: 'navigate', frame: start.frame, enlarged: start.enlarged });
+    if (start.frame !== undefined || start.enlarged !== undefined)
+      this.channel.post({ type: 'navigate', frame: start.frame, enlarged: start.enlarged });
   }
 
   private async onMessage(message: EpisodePreviewViewMessage): Promise<void> {
@@ -102,25 +125,34 @@ export class EpisodePreviewPanel extends Disposable {
         // For the first-frame figure: how much of it is the webview loading, how much reading and painting.
         if (this.openedAt !== undefined && this.readyAt === undefined) this.readyAt = performance.now();
         return this.session.ready();
-      case 'want': return this.session.want(message.indices, message.replace);
-      case 'received': return this.session.received(message.count);
+      case 'want':
+        return this.session.want(message.indices, message.replace);
+      case 'received':
+        return this.session.received(message.count);
       case 'firstPaint':
         if (this.openedAt !== undefined) {
           const now = performance.now();
-          const ready = this.readyAt === undefined ? '' : ` (webview ready after ${(this.readyAt - this.openedAt).toFixed(0)} ms)`;
-          this.deps.log.info(`Episode preview: first frame of ${path.basename(this.file)} on screen ${(now - this.openedAt).toFixed(0)} ms after the command${ready}`);
+          const ready =
+            this.readyAt === undefined ? '' : ` (webview ready after ${(this.readyAt - this.openedAt).toFixed(0)} ms)`;
+          this.deps.log.info(
+            `Episode preview: first frame of ${path.basename(this.file)} on screen ${(now - this.openedAt).toFixed(0)} ms after the command${ready}`,
+          );
           this.openedAt = undefined;
           this.readyAt = undefined;
         }
         return;
-      case 'flagEpisode': return void (await this.deps.flags.flag(this.file));
-      case 'unflagEpisode': return this.deps.flags.unflag(this.file);
+      case 'flagEpisode':
+        return void (await this.deps.flags.flag(this.file));
+      case 'unflagEpisode':
+        return this.deps.flags.unflag(this.file);
       case 'copyFrameIndex':
         await vscode.env.clipboard.writeText(String(message.index));
         vscode.window.setStatusBarMessage(`Copied frame index ${message.index}`, 3000);
         return;
-      case 'saveFramePng': return this.saveFrame(message.index, message.png, message.label);
-      case 'showOutput': return this.deps.log.show(true);
+      case 'saveFramePng':
+        return this.saveFrame(message.index, message.png, message.label);
+      case 'showOutput':
+        return this.deps.log.show(true);
     }
   }
 
@@ -137,7 +169,9 @@ export class EpisodePreviewPanel extends Disposable {
       await vscode.workspace.fs.writeFile(target, new Uint8Array(png));
       vscode.window.setStatusBarMessage(`Saved ${path.basename(target.fsPath)}`, 4000);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Could not save ${target.fsPath}: ${describeError(error)}. Choose a folder you can write to.`);
+      void vscode.window.showErrorMessage(
+        `Could not save ${target.fsPath}: ${describeError(error)}. Choose a folder you can write to.`,
+      );
     }
   }
 }

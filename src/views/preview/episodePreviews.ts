@@ -9,20 +9,26 @@ import { EpisodePreviewPanel, type PreviewDependencies, type PreviewStart } from
 /** The custom editor's view type; distinct from the panel's, whose serializer restores panels opened by command. */
 export const EPISODE_EDITOR_VIEW_TYPE = 'ctrlWorld.episodeEditor';
 
-export class EpisodePreviews extends Disposable
-  implements vscode.WebviewPanelSerializer<PreviewViewState>, vscode.CustomReadonlyEditorProvider<vscode.CustomDocument> {
+export class EpisodePreviews
+  extends Disposable
+  implements vscode.WebviewPanelSerializer<PreviewViewState>, vscode.CustomReadonlyEditorProvider<vscode.CustomDocument>
+{
   /** Open previews by episode file; a file may have a command panel and custom editors at once. */
   private readonly open = new Map<string, Set<EpisodePreviewPanel>>();
 
   constructor(private readonly deps: PreviewDependencies) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(EPISODE_PREVIEW_VIEW_TYPE, this));
-    this.register(vscode.window.registerCustomEditorProvider(EPISODE_EDITOR_VIEW_TYPE, this, {
-      // Keeping hidden editors alive would hold their decoded frames; the webview restores its state instead.
-      webviewOptions: { retainContextWhenHidden: false },
-      supportsMultipleEditorsPerDocument: true,
-    }));
-    this.register({ dispose: () => [...this.open.values()].flatMap((set) => [...set]).forEach((panel) => panel.dispose()) });
+    this.register(
+      vscode.window.registerCustomEditorProvider(EPISODE_EDITOR_VIEW_TYPE, this, {
+        // Keeping hidden editors alive would hold their decoded frames; the webview restores its state instead.
+        webviewOptions: { retainContextWhenHidden: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+    );
+    this.register({
+      dispose: () => [...this.open.values()].flatMap((set) => [...set]).forEach((panel) => panel.dispose()),
+    });
   }
 
   /** Shows the episode, revealing its existing preview rather than opening a second one. */
@@ -33,10 +39,15 @@ export class EpisodePreviews extends Disposable
       existing.reveal(start, openedAt);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(EPISODE_PREVIEW_VIEW_TYPE, path.basename(absolute), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      EPISODE_PREVIEW_VIEW_TYPE,
+      path.basename(absolute),
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        localResourceRoots: [],
+      },
+    );
     this.track(new EpisodePreviewPanel(panel, absolute, start, this.deps, openedAt));
   }
 

@@ -13,7 +13,9 @@ export type MessageFailure = (error: unknown, message: TypedMessage) => void;
 export function reportFailures(log: vscode.LogOutputChannel, view: string): MessageFailure {
   return (error, message) => {
     log.error(`${view}: handling "${message.type}" failed: ${describeError(error)}`);
-    void vscode.window.showErrorMessage(`Ctrl-World ${view}: ${describeError(error)}`, 'Show Output').then((choice) => choice && log.show());
+    void vscode.window
+      .showErrorMessage(`Ctrl-World ${view}: ${describeError(error)}`, 'Show Output')
+      .then((choice) => choice && log.show());
   };
 }
 
@@ -21,17 +23,23 @@ export class WebviewChannel<ToView extends TypedMessage, FromView extends TypedM
   private ready = false;
   private pending: ToView[] = [];
 
-  constructor(private readonly webview: vscode.Webview, onMessage: (message: FromView) => unknown, onFailure: MessageFailure) {
+  constructor(
+    private readonly webview: vscode.Webview,
+    onMessage: (message: FromView) => unknown,
+    onFailure: MessageFailure,
+  ) {
     super();
     const handle = guarded((message: FromView) => onMessage(message), onFailure);
-    this.register(webview.onDidReceiveMessage((message: unknown) => {
-      if (!isTypedMessage(message)) return;
-      if (message.type === 'ready') {
-        this.ready = true;
-        for (const queued of this.pending.splice(0)) void this.webview.postMessage(queued);
-      }
-      handle(message as FromView);
-    }));
+    this.register(
+      webview.onDidReceiveMessage((message: unknown) => {
+        if (!isTypedMessage(message)) return;
+        if (message.type === 'ready') {
+          this.ready = true;
+          for (const queued of this.pending.splice(0)) void this.webview.postMessage(queued);
+        }
+        handle(message as FromView);
+      }),
+    );
   }
 
   /** A reload of the webview's document (it was hidden and revived) starts the handshake again. */

@@ -19,9 +19,17 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function renderWebviewHtml({ webview, extensionUri, bundle, title, bundleCss, blobWorkers }: WebviewShell): string {
+export function renderWebviewHtml({
+  webview,
+  extensionUri,
+  bundle,
+  title,
+  bundleCss,
+  blobWorkers,
+}: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
-  const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+  const asset = (...segments: string[]) =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   const csp = [
     "default-src 'none'",
     // Frames arrive as bytes and are drawn from blob:/ImageBitmap; sample videos come from the extension's cache.

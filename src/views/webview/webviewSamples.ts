@@ -18,14 +18,22 @@ export class WebviewSamples {
   readonly sources = new Map<string, string>();
   private readonly files = new Map<string, vscode.Uri>();
 
-  constructor(private readonly webview: vscode.Webview, private readonly library: SampleLibrary, private readonly events: SampleEvents) {}
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly library: SampleLibrary,
+    private readonly events: SampleEvents,
+  ) {}
 
   /** Notes which of these samples are cached already, so a view shows them without a fetch. */
   async lookup(host: string, samples: readonly SampleFile[]): Promise<void> {
-    await Promise.all(samples.filter((sample) => !this.sources.has(sample.path)).map(async (sample) => {
-      const file = await this.library.cached(host, sample);
-      if (file) this.remember(sample.path, file);
-    }));
+    await Promise.all(
+      samples
+        .filter((sample) => !this.sources.has(sample.path))
+        .map(async (sample) => {
+          const file = await this.library.cached(host, sample);
+          if (file) this.remember(sample.path, file);
+        }),
+    );
   }
 
   async fetch(host: string, sample: SampleFile): Promise<string | undefined> {
@@ -53,7 +61,10 @@ export class WebviewSamples {
       await this.library.convert(file);
       this.events.ready(key, this.sources.get(key)!);
     } catch (error) {
-      this.events.failed(key, `This video does not play in VS Code and could not be converted: ${describeError(error)}`);
+      this.events.failed(
+        key,
+        `This video does not play in VS Code and could not be converted: ${describeError(error)}`,
+      );
     }
   }
 

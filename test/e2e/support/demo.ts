@@ -23,11 +23,18 @@ export async function startDemo(): Promise<Demo> {
   const env = { ...process.env, DEMO_PORT: String(port), DEMO_DIR: dir, DEMO_SKIP_BUILD: '1' };
   // Its own process group: npm, demo.sh and the code-server it becomes (with its extension host) stop together.
   const demo = spawn('npm', ['run', '--silent', 'demo'], {
-    cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
-  demo.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  demo.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  demo.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  demo.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const gpuHost = path.join(dir, 'gpu-host');
   const stop = async () => {
     await stopProcess(demo);
@@ -41,9 +48,15 @@ export async function startDemo(): Promise<Demo> {
       const timer = setTimeout(() => fail('printed no URL within 120 s'), 120_000);
       demo.stdout.on('data', () => {
         const match = URL_LINE.exec(output);
-        if (match) { clearTimeout(timer); resolve(match[1]); }
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
       });
-      demo.on('exit', (code) => { clearTimeout(timer); fail(`exited with ${code}`); });
+      demo.on('exit', (code) => {
+        clearTimeout(timer);
+        fail(`exited with ${code}`);
+      });
     });
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, demo, () => output);
     const workbench = await Workbench.attach({ url, userDataDir: path.join(dir, 'user-data') }, stop);

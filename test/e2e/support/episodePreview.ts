@@ -18,15 +18,22 @@ export async function episodePreviewFrame(page: Page, episodeName: string, timeo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      const title = await frame.evaluate(() => (document.body?.classList.contains('episode-preview') ? document.title : null)).catch(() => null);
+      const title = await frame
+        .evaluate(() => (document.body?.classList.contains('episode-preview') ? document.title : null))
+        .catch(() => null);
       if (title === episodeName) return frame;
     }
     await page.waitForTimeout(100);
   }
   // Say what was there instead, so that a failure on a busy CI machine can be read from its log alone.
-  const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+  const tabs = await page
+    .locator('.tabs-container .tab')
+    .allInnerTexts()
+    .catch(() => []);
   const titles = await Promise.all(page.frames().map((frame) => frame.evaluate(() => document.title).catch(() => '?')));
-  throw new Error(`no Episode Preview of ${episodeName} appeared within ${timeoutMs} ms; editor tabs: ${JSON.stringify(tabs)}; frames: ${JSON.stringify(titles)}`);
+  throw new Error(
+    `no Episode Preview of ${episodeName} appeared within ${timeoutMs} ms; editor tabs: ${JSON.stringify(tabs)}; frames: ${JSON.stringify(titles)}`,
+  );
 }
 
 export async function previewCounters(frame: Frame): Promise<PreviewCounters> {
@@ -43,7 +50,11 @@ export async function previewCounters(frame: Frame): Promise<PreviewCounters> {
 }
 
 /** Polls the counters until `done` holds; fails with the last counters after `timeoutMs`. */
-export async function waitForCounters(frame: Frame, done: (counters: PreviewCounters) => boolean, timeoutMs = 15_000): Promise<PreviewCounters> {
+export async function waitForCounters(
+  frame: Frame,
+  done: (counters: PreviewCounters) => boolean,
+  timeoutMs = 15_000,
+): Promise<PreviewCounters> {
   const deadline = Date.now() + timeoutMs;
   let counters = await previewCounters(frame);
   while (!done(counters)) {
@@ -70,30 +81,43 @@ export interface CanvasSample {
  */
 export async function sampleCanvases(frame: Frame, width: number, height: number): Promise<CanvasSample> {
   const points = frameCodeSamplePoints(width, height);
-  const raw = await frame.evaluate(({ codePoints, nativeWidth, nativeHeight }) => {
-    const canvases = [...document.querySelectorAll<HTMLCanvasElement>('.camera canvas')];
-    return {
-      frame: Number(document.getElementById('app')!.dataset.frame ?? -1),
-      cameras: canvases.map((canvas) => {
-        const context = canvas.getContext('2d')!;
-        // The canvas holds as many pixels as the screen shows: the code's squares are scaled with the picture.
-        const scale = canvas.width / nativeWidth;
-        const top = Math.floor(Math.min(...codePoints.map(([, y]) => y)) * scale);
-        const strip = context.getImageData(0, top, canvas.width, Math.max(1, Math.floor(nativeHeight * scale) - top)).data;
-        // (No named helper functions in here: the test runner's transpiler would wrap them in a helper the page lacks.)
-        const brightness = codePoints.map(([x, y]) => {
-          const offset = (Math.floor(y * scale) - top) * canvas.width * 4 + Math.floor(x * scale) * 4;
-          return (strip[offset]! + strip[offset + 1]! + strip[offset + 2]!) / 3;
-        });
-        // Above the code: a picture has more than one colour along a line across it.
-        const row = context.getImageData(0, Math.floor(canvas.height / 2), canvas.width, 1).data;
-        const colours = new Set<number>();
-        for (let i = 0; i < row.length; i += 4) colours.add((row[i]! << 16) | (row[i + 1]! << 8) | row[i + 2]!);
-        return { brightness, nonBlank: colours.size > 1 };
-      }),
-    };
-  }, { codePoints: points, nativeWidth: width, nativeHeight: height });
-  return { frame: raw.frame, codes: raw.cameras.map((camera) => decodeFrameCode(camera.brightness)), nonBlank: raw.cameras.map((camera) => camera.nonBlank) };
+  const raw = await frame.evaluate(
+    ({ codePoints, nativeWidth, nativeHeight }) => {
+      const canvases = [...document.querySelectorAll<HTMLCanvasElement>('.camera canvas')];
+      return {
+        frame: Number(document.getElementById('app')!.dataset.frame ?? -1),
+        cameras: canvases.map((canvas) => {
+          const context = canvas.getContext('2d')!;
+          // The canvas holds as many pixels as the screen shows: the code's squares are scaled with the picture.
+          const scale = canvas.width / nativeWidth;
+          const top = Math.floor(Math.min(...codePoints.map(([, y]) => y)) * scale);
+          const strip = context.getImageData(
+            0,
+            top,
+            canvas.width,
+            Math.max(1, Math.floor(nativeHeight * scale) - top),
+          ).data;
+          // (No named helper functions in here: the test runner's transpiler would wrap them in a helper the page
+          // lacks.)
+          const brightness = codePoints.map(([x, y]) => {
+            const offset = (Math.floor(y * scale) - top) * canvas.width * 4 + Math.floor(x * scale) * 4;
+            return (strip[offset]! + strip[offset + 1]! + strip[offset + 2]!) / 3;
+          });
+          // Above the code: a picture has more than one colour along a line across it.
+          const row = context.getImageData(0, Math.floor(canvas.height / 2), canvas.width, 1).data;
+          const colours = new Set<number>();
+          for (let i = 0; i < row.length; i += 4) colours.add((row[i]! << 16) | (row[i + 1]! << 8) | row[i + 2]!);
+          return { brightness, nonBlank: colours.size > 1 };
+        }),
+      };
+    },
+    { codePoints: points, nativeWidth: width, nativeHeight: height },
+  );
+  return {
+    frame: raw.frame,
+    codes: raw.cameras.map((camera) => decodeFrameCode(camera.brightness)),
+    nonBlank: raw.cameras.map((camera) => camera.nonBlank),
+  };
 }
 
 /** Gives the webview keyboard focus, as a click on its header would. */

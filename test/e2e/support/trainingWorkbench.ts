@@ -14,7 +14,10 @@ export interface TrainingWorkbench {
   close(): Promise<void>;
 }
 
-export async function launchTrainingWorkbench(host: GpuHostOptions, settings: Record<string, unknown> = {}): Promise<TrainingWorkbench> {
+export async function launchTrainingWorkbench(
+  host: GpuHostOptions,
+  settings: Record<string, unknown> = {},
+): Promise<TrainingWorkbench> {
   const training = await startTrainingHost(host);
   const workspace = await tempDir('cwf-e2e-ws-');
   // A short TMPDIR, as a user's would be: it holds the SSH control sockets, whose paths are length-limited.
@@ -39,7 +42,10 @@ export async function launchTrainingWorkbench(host: GpuHostOptions, settings: Re
     async close() {
       await workbench.close();
       // The extension's master connection lives in its socket folder under the TMPDIR it was given.
-      await new CommandRunner({ sshConfigFile: training.sshd.configFile, controlDir: path.join(socketsTmp, `cwf-ssh-${process.getuid?.() ?? 0}`) }).disconnect(sshHost(training.sshd.alias));
+      await new CommandRunner({
+        sshConfigFile: training.sshd.configFile,
+        controlDir: path.join(socketsTmp, `cwf-ssh-${process.getuid?.() ?? 0}`),
+      }).disconnect(sshHost(training.sshd.alias));
       await training.stop();
       await workspace.cleanup();
       await rm(socketsTmp, { recursive: true, force: true });

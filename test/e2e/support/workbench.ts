@@ -15,7 +15,11 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
  * brought forward by a second click. A click that finds nothing to click (its row was replaced while hovered) counts
  * as a try too. The last of the `waitsMs` is the real timeout; its failure is the error.
  */
-export async function clickUntilOpen<T>(click: () => Promise<void>, opened: (timeoutMs: number) => Promise<T>, waitsMs: readonly number[]): Promise<T> {
+export async function clickUntilOpen<T>(
+  click: () => Promise<void>,
+  opened: (timeoutMs: number) => Promise<T>,
+  waitsMs: readonly number[],
+): Promise<T> {
   for (const [attempt, timeoutMs] of waitsMs.entries()) {
     try {
       await click();
@@ -27,12 +31,25 @@ export async function clickUntilOpen<T>(click: () => Promise<void>, opened: (tim
   throw new Error('clickUntilOpen needs at least one wait');
 }
 
-/** Debian's Chromium flags for tests and benchmarks: no sandbox (root in a container), no GPU, nothing from the network. */
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+/**
+ * Debian's Chromium flags for tests and benchmarks: no sandbox (root in a container), no GPU, nothing from the network.
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
 
 export function builtVsix(): string {
-  const { name, version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const vsix = path.join(REPO_ROOT, 'out', `${name}-${version}.vsix`);
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" first (npm test does).`);
   return vsix;
@@ -68,32 +85,64 @@ export class Workbench {
     const userDataDir = path.join(dir, 'user-data');
     const extensionsDir = path.join(dir, 'extensions');
     await mkdir(path.join(userDataDir, 'User'), { recursive: true });
-    await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-      'security.workspace.trust.enabled': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'update.mode': 'none',
-      'window.restoreWindows': 'none',
-      ...options.settings,
-    }, null, 2));
-    await runProcess(CODE_SERVER, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', builtVsix()]);
+    await writeFile(
+      path.join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify(
+        {
+          'security.workspace.trust.enabled': false,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'workbench.enableExperiments': false,
+          'telemetry.telemetryLevel': 'off',
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          'update.mode': 'none',
+          'window.restoreWindows': 'none',
+          ...options.settings,
+        },
+        null,
+        2,
+      ),
+    );
+    await runProcess(CODE_SERVER, [
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      builtVsix(),
+    ]);
     const port = await freePort();
     const configFile = path.join(dir, 'code-server.yaml');
     await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     let serverLog = '';
-    const server = spawn(CODE_SERVER, ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that closing stops the server's children (extension host, file watcher) too.
-      detached: true,
+    const server = spawn(
+      CODE_SERVER,
+      [
+        '--config',
+        configFile,
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+      ],
+      {
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so that closing stops the server's children (extension host, file watcher) too.
+        detached: true,
+      },
+    );
+    server.stdout?.on('data', (chunk: Buffer) => {
+      serverLog += chunk.toString();
     });
-    server.stdout?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
-    server.stderr?.on('data', (chunk: Buffer) => { serverLog += chunk.toString(); });
+    server.stderr?.on('data', (chunk: Buffer) => {
+      serverLog += chunk.toString();
+    });
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(options.workspace)}`;
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, () => serverLog);
     return Workbench.attach({ url, userDataDir, viewport: options.viewport }, async () => {
@@ -123,9 +172,14 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     const page = this.page;
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 5 } })
+      .catch(() => undefined);
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input').first();
+    const input = page
+      .locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input')
+      .first();
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
@@ -135,7 +189,11 @@ export class Workbench {
 
   /** Opens the Ctrl-World container in the activity bar. */
   async openCtrlWorld(): Promise<void> {
-    const item = this.page.locator('.activitybar .action-item a[aria-label^="Ctrl-World"], .activitybar .action-item .action-label[aria-label^="Ctrl-World"]').first();
+    const item = this.page
+      .locator(
+        '.activitybar .action-item a[aria-label^="Ctrl-World"], .activitybar .action-item .action-label[aria-label^="Ctrl-World"]',
+      )
+      .first();
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     const container = this.page.locator('.sidebar .composite.title', { hasText: 'CTRL-WORLD' });
     // Clicking the active container's icon hides the side bar, and right after a reload the side bar may still be
@@ -168,7 +226,9 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
     await input.waitFor({ state: 'visible', timeout: 20_000 });
     const target = file.replace(/\/+$/, '');
-    const targetRow = this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(target) }).first();
+    const targetRow = this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(target) })
+      .first();
     const accept = this.page.locator('.quick-input-widget .monaco-button', { hasText: /OK|Add|Open|Select/ }).first();
     // The dialog writes the folder it starts in into the box once it has read that folder, over anything typed
     // before (which takes seconds on a busy machine); then it lists the typed path's folder as the path is typed.
@@ -177,21 +237,40 @@ export class Workbench {
     await this.until(async () => (await input.inputValue()).endsWith('/'), 20_000);
     for (let attempt = 1; ; attempt++) {
       await input.fill(target);
-      const caughtUp = await targetRow.waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      const caughtUp = await targetRow.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      );
       if (caughtUp && (await input.inputValue()) === target) {
         await accept.click();
-        if (await input.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false)) return;
+        if (
+          await input.waitFor({ state: 'hidden', timeout: 10_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
       }
       if (attempt === 3) {
-        const message = await this.page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '');
-        const rows = await this.page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
-        throw new Error(`The file dialog did not accept ${target}: its value is ${JSON.stringify(await input.inputValue())}, `
-          + `its message ${JSON.stringify(message)}, its rows ${JSON.stringify(rows)}.`);
+        const message = await this.page
+          .locator('.quick-input-widget .quick-input-message')
+          .innerText()
+          .catch(() => '');
+        const rows = await this.page
+          .locator('.quick-input-list .monaco-list-row')
+          .allInnerTexts()
+          .catch(() => []);
+        throw new Error(
+          `The file dialog did not accept ${target}: its value is ${JSON.stringify(await input.inputValue())}, ` +
+            `its message ${JSON.stringify(message)}, its rows ${JSON.stringify(rows)}.`,
+        );
       }
     }
   }
 
-  /** Polls `condition` until it holds; false after `timeoutMs` (the caller's next step then fails with its own words). */
+  /**
+   * Polls `condition` until it holds; false after `timeoutMs` (the caller's next step then fails with its own words).
+   */
   private async until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition().catch(() => false))) {
@@ -230,12 +309,16 @@ export class Workbench {
 
   /** A view's pane in the side bar, by its title ("Datasets", "Runs", "Sample Preview"). */
   viewPane(title: string) {
-    return this.page.locator('.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }) });
+    return this.page.locator('.sidebar .pane', {
+      has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }),
+    });
   }
 
   /** The content frame of a webview view or panel whose title is `title` (webviews are nested iframes). */
   webview(title: string): FrameLocator {
-    return this.page.frameLocator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`).frameLocator('iframe#active-frame');
+    return this.page
+      .frameLocator(`iframe.webview.ready[title="${title}"], iframe.webview.ready`)
+      .frameLocator('iframe#active-frame');
   }
 
   /** A notification toast whose text matches. */
@@ -275,8 +358,12 @@ function findFiles(dir: string, match: (file: string) => boolean): string[] {
   });
 }
 
-export async function waitForHttp(url: string, server: ChildProcess, log: () => string, timeoutMs = 60_000)
-  : Promise<void> {
+export async function waitForHttp(
+  url: string,
+  server: ChildProcess,
+  log: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}:\n${log()}`);

@@ -1,4 +1,5 @@
 """Stand-in for mediapy on the GPU test machine (see ../README.md): write_video makes a real MP4 with OpenCV."""
+
 import cv2
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Stand-in for wandb on the GPU test machine (see ../README.md): records logged values to a JSON-lines file."""
+
 import json
 import os
 

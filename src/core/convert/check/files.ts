@@ -16,11 +16,19 @@ export interface ConvertedFiles {
 
 export const LOCAL_FILES: ConvertedFiles = {
   list: (folder) => readdir(folder).catch(() => []),
-  isDirectory: (folder) => stat(folder).then((info) => info.isDirectory(), () => false),
-  readText: (file) => readFile(file, 'utf8').then((text) => ({ text }), (error: NodeJS.ErrnoException) => {
-    const missing = error.code === 'ENOENT';
-    return { missing, error: missing ? 'it does not exist' : error.message };
-  }),
+  isDirectory: (folder) =>
+    stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ),
+  readText: (file) =>
+    readFile(file, 'utf8').then(
+      (text) => ({ text }),
+      (error: NodeJS.ErrnoException) => {
+        const missing = error.code === 'ENOENT';
+        return { missing, error: missing ? 'it does not exist' : error.message };
+      },
+    ),
   latentInfo: readLatentInfo,
 };
 
@@ -29,14 +37,17 @@ export interface ConvertedSnapshot {
   readonly dirs: Readonly<Record<string, string[]>>;
   readonly texts: Readonly<Record<string, string>>;
   readonly unreadable: Readonly<Record<string, string>>;
-  readonly latents: Readonly<Record<string, { size: number; entries: Array<[string, number]>; pickle: string } | { error: string }>>;
+  readonly latents: Readonly<
+    Record<string, { size: number; entries: Array<[string, number]>; pickle: string } | { error: string }>
+  >;
 }
 
 /** The snapshot as files: what it does not hold does not exist on the host. */
 export function snapshotFiles(snapshot: ConvertedSnapshot): ConvertedFiles {
   // The host's paths, compared without `.`, `..`, doubled or trailing slashes.
   const key = (file: string) => path.posix.normalize(file).replace(/(.)\/+$/, '$1');
-  const table = <T>(record: Readonly<Record<string, T>>) => new Map(Object.entries(record).map(([file, value]) => [key(file), value]));
+  const table = <T>(record: Readonly<Record<string, T>>) =>
+    new Map(Object.entries(record).map(([file, value]) => [key(file), value]));
   const dirs = table(snapshot.dirs);
   const texts = table(snapshot.texts);
   const unreadable = table(snapshot.unreadable);

@@ -39,12 +39,18 @@ export function pickleEntry<Entry extends { readonly name: string }>(entries: re
 
 /** Why a file is no tensor: the format's own reasons as they are, anything else described. */
 export function latentFailure(error: unknown): LatentInfo {
-  if (error instanceof ZipFormatError || error instanceof PickleError) return { ok: false, missing: false, reason: error.message };
+  if (error instanceof ZipFormatError || error instanceof PickleError)
+    return { ok: false, missing: false, reason: error.message };
   return { ok: false, missing: false, reason: describeError(error) };
 }
 
 /** The tensor data.pkl describes, checked against the size of its storage entry in the zip directory. */
-export function tensorInfo(entries: ReadonlyArray<{ readonly name: string; readonly size: number }>, pickleName: string, pickle: Uint8Array, fileSize: number): LatentInfo & { ok: true } {
+export function tensorInfo(
+  entries: ReadonlyArray<{ readonly name: string; readonly size: number }>,
+  pickleName: string,
+  pickle: Uint8Array,
+  fileSize: number,
+): LatentInfo & { ok: true } {
   const value = unpickle(pickle);
   if (!isTensor(value)) throw new PickleError('it holds something other than one tensor');
   const prefix = pickleName.slice(0, pickleName.length - 'data.pkl'.length);
@@ -52,7 +58,10 @@ export function tensorInfo(entries: ReadonlyArray<{ readonly name: string; reado
   const elements = value.shape.reduce((product, dimension) => product * dimension, 1);
   const needed = (value.storageOffset + elements) * value.itemSize;
   if (!storage) throw new ZipFormatError(`its tensor data (data/${value.storageKey}) is missing`);
-  if (storage.size < needed) throw new ZipFormatError(`its tensor data holds ${storage.size} bytes, but shape (${value.shape.join(', ')}) needs ${needed}`);
+  if (storage.size < needed)
+    throw new ZipFormatError(
+      `its tensor data holds ${storage.size} bytes, but shape (${value.shape.join(', ')}) needs ${needed}`,
+    );
   return { ok: true, shape: value.shape, dtype: value.dtype, sizeBytes: fileSize };
 }
 

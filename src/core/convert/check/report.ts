@@ -12,7 +12,12 @@ export interface ConvertedProblem {
   readonly file?: string;
 }
 
-export type ProblemSink = (severity: ConvertedProblem['severity'], code: string, message: string, file?: string) => void;
+export type ProblemSink = (
+  severity: ConvertedProblem['severity'],
+  code: string,
+  message: string,
+  file?: string,
+) => void;
 
 export interface LatentState {
   readonly view: number;
@@ -44,7 +49,10 @@ export interface ConvertedReport {
   readonly problems: readonly ConvertedProblem[];
 }
 
-export async function readJson<T>(files: ConvertedFiles, file: string): Promise<{ value?: T; error?: string; missing?: boolean }> {
+export async function readJson<T>(
+  files: ConvertedFiles,
+  file: string,
+): Promise<{ value?: T; error?: string; missing?: boolean }> {
   const read = await files.readText(file);
   if (!('text' in read)) return { error: read.error, missing: read.missing };
   try {

@@ -38,12 +38,17 @@ export async function zipEntries(handle: FileHandle, size: number): Promise<ZipE
   if (eocd < 0) throw new ZipFormatError('it is not a zip archive (torch.save writes one)');
   const count = tail.readUInt16LE(eocd + 10);
   const directoryOffset = tail.readUInt32LE(eocd + 16);
-  if (directoryOffset === 0xffffffff || count === 0xffff) throw new ZipFormatError('it is a zip64 archive, far larger than a latent file');
-  const directory = directoryOffset >= tailStart ? tail.subarray(directoryOffset - tailStart) : await readAt(handle, directoryOffset, size - directoryOffset);
+  if (directoryOffset === 0xffffffff || count === 0xffff)
+    throw new ZipFormatError('it is a zip64 archive, far larger than a latent file');
+  const directory =
+    directoryOffset >= tailStart
+      ? tail.subarray(directoryOffset - tailStart)
+      : await readAt(handle, directoryOffset, size - directoryOffset);
   const entries: ZipEntry[] = [];
   let offset = 0;
   for (let i = 0; i < count; i++) {
-    if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== CENTRAL) throw new ZipFormatError('its zip directory is damaged');
+    if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== CENTRAL)
+      throw new ZipFormatError('its zip directory is damaged');
     const nameLength = directory.readUInt16LE(offset + 28);
     entries.push({
       method: directory.readUInt16LE(offset + 10),
@@ -60,9 +65,11 @@ export async function zipEntries(handle: FileHandle, size: number): Promise<ZipE
 /** Where an entry's bytes start in the file, checking that they all lie inside it. */
 export async function entryDataOffset(handle: FileHandle, size: number, entry: ZipEntry): Promise<number> {
   const header = await readAt(handle, entry.localHeaderOffset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new ZipFormatError(`its entry ${entry.name} is damaged`);
+  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL)
+    throw new ZipFormatError(`its entry ${entry.name} is damaged`);
   const start = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  if (start + entry.compressedSize > size) throw new ZipFormatError(`its entry ${entry.name} is cut short (the file is truncated)`);
+  if (start + entry.compressedSize > size)
+    throw new ZipFormatError(`its entry ${entry.name} is cut short (the file is truncated)`);
   return start;
 }
 
