@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS, type ConvertOptions } from '../../src/core/convert';
 import { runCli } from '../../src/cli/main';
-import { tempDir, writeEpisodes } from '../support/fixtures';
+import { tempDir, writeEpisodes, type EpisodeSpec } from '../support/fixtures';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,7 +22,14 @@ before(async () => {
   input = path.join(dir, 'episodes');
   await writeEpisodes(
     input,
-    [0, 1].map((i) => ({ path: `ep_${i}.hdf5`, frames: 70, seed: i + 1, height: 16, width: 24 })),
+    [0, 1].map((i) => ({
+      path: `ep_${i}.hdf5`,
+      frames: 70,
+      seed: i + 1,
+      height: 16,
+      width: 24,
+      arrays: ['qpos', 'tcp_pose', 'gripper_width'] as EpisodeSpec['arrays'],
+    })),
   );
 });
 after(() => cleanup?.());

@@ -4,7 +4,7 @@ import { chmod, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promis
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS } from '../../src/core/convert';
 import { readConfigFixture } from './configFixtures';
-import { runProcess, writeEpisodes } from './fixtures';
+import { runProcess, writeEpisodes, type EpisodeSpec } from './fixtures';
 
 export interface HostileCase {
   readonly name: string;
@@ -16,7 +16,13 @@ export interface HostileCase {
   readonly after?: (dir: string) => Promise<void>;
 }
 
-const SMALL = { frames: 70, height: 16, width: 24 };
+// Flexiv episodes carry the TCP pose and gripper width that conversion turns into upstream's states.
+const SMALL = {
+  frames: 70,
+  height: 16,
+  width: 24,
+  arrays: ['qpos', 'tcp_pose', 'gripper_width'] as EpisodeSpec['arrays'],
+};
 const flexiv = readConfigFixture('config_flexiv.py');
 const withField = (field: string, text: string) =>
   flexiv.replace(new RegExp(`^( *)${field}\\s*=.*$`, 'm'), `$1${text}`);
