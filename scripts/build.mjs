@@ -23,8 +23,9 @@ const nodeCommon = {
   logLevel: 'warning',
   // h5wasm's Node build reads import.meta.url, which is empty in a CommonJS bundle: give it this file's URL.
   define: { 'import.meta.url': 'importMetaUrl' },
-  // Only reached when running from sources (the bundles find dist/h5plugins first).
-  external: ['h5wasm-plugins/package.json'],
+  // Both only reached when running from sources: the bundles find dist/h5plugins first, and load the bundled scan
+  // worker rather than its TypeScript through tsx.
+  external: ['h5wasm-plugins/package.json', 'tsx/cjs'],
   inject: [join(root, 'scripts', 'import-meta-url.js')],
 };
 

@@ -78,6 +78,7 @@ export class Settings implements vscode.Disposable {
       defaultFps: this.datasetFps,
       actionDim: this.datasetActionDim,
       jpegSampleFrames: this.datasetJpegSampleFrames,
+      checkSeconds: Math.min(600, positiveNumber(this.config.get<number>('datasetCheckSeconds', 5), 5)),
     };
   }
 

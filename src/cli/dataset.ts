@@ -20,10 +20,11 @@ const SCAN_OPTIONS = {
   fps: { type: 'string' },
   'action-dim': { type: 'string' },
   samples: { type: 'string' },
+  'check-seconds': { type: 'string' },
   jobs: { type: 'string' },
 } as const;
 
-const SCAN_OPTIONS_USAGE = '[--fps N] [--action-dim N] [--samples N] [--jobs N]';
+const SCAN_OPTIONS_USAGE = '[--fps N] [--action-dim N] [--samples N] [--check-seconds S] [--jobs N]';
 
 function wholeNumber(args: ParsedArgs, name: string, fallback: number, minimum = 1): number {
   const text = stringOption(args, name);
@@ -34,11 +35,20 @@ function wholeNumber(args: ParsedArgs, name: string, fallback: number, minimum =
   return value;
 }
 
+function positiveSeconds(args: ParsedArgs, name: string, fallback: number): number {
+  const text = stringOption(args, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!(value > 0 && value <= 600)) throw new UsageError(`--${name} must be seconds from 0 to 600, not "${text}"`);
+  return value;
+}
+
 function scanOptions(args: ParsedArgs): ScanOptions {
   return {
     defaultFps: wholeNumber(args, 'fps', DEFAULT_SCAN_OPTIONS.defaultFps),
     actionDim: wholeNumber(args, 'action-dim', DEFAULT_SCAN_OPTIONS.actionDim),
     jpegSampleFrames: wholeNumber(args, 'samples', DEFAULT_SCAN_OPTIONS.jpegSampleFrames),
+    checkSeconds: positiveSeconds(args, 'check-seconds', DEFAULT_SCAN_OPTIONS.checkSeconds),
   };
 }
 

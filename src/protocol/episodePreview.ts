@@ -18,7 +18,11 @@ export interface PreviewSeries {
   readonly name: string;
   /** Values per frame (7 for Flexiv qpos and action). */
   readonly dimensions: number;
-  /** Row-major: frame f, dimension d at f * dimensions + d. A typed array travels as bytes, not as JSON. */
+  /**
+   * Frames between consecutive rows of `values`: 1, or more for an episode too long to plot every frame of.
+   */
+  readonly frameStep: number;
+  /** Row-major: row r (frame r * frameStep), dimension d at r * dimensions + d. A typed array travels as bytes. */
   readonly values: Float64Array;
 }
 

@@ -184,7 +184,8 @@ test('a click on the Sample Preview opens the gallery, which plays two steps sid
       (await dashboard.locator('.sample-groups .sample-group').first().locator('video').count()) >= 3
         ? true
         : undefined,
-    60_000,
+    // Three ffmpeg encodes on the host, then three downloads: minutes on a loaded 2-core machine.
+    150_000,
     500,
   );
   await waitFor(

@@ -1,6 +1,6 @@
 // Test fixtures made at test time by real tools: HDF5 episodes by h5py, temporary folders removed afterwards.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -63,6 +63,15 @@ export async function writeEpisodes(root: string, specs: EpisodeSpec[], timeoutM
   return JSON.parse(
     await runProcess(SYSTEM_PYTHON, [EPISODE_GENERATOR, root], JSON.stringify(specs), timeoutMs),
   ) as string[];
+}
+
+/** Episodes built to exhaust a reader (see test/fixtures/hostile_episodes.py for the kinds), written with h5py. */
+export type HostileEpisodeKind = 'unwritten' | 'chunk-bomb' | 'slow-gzip';
+
+export async function writeHostileEpisode(file: string, kind: HostileEpisodeKind): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await runProcess(SYSTEM_PYTHON, [path.join(REPO_ROOT, 'test', 'fixtures', 'hostile_episodes.py'), kind, file]);
+  return file;
 }
 
 /** A fresh temporary folder; `cleanup` removes it. */

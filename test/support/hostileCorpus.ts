@@ -4,7 +4,7 @@ import { chmod, link, mkdir, readFile, symlink, writeFile } from 'node:fs/promis
 import * as path from 'node:path';
 import { convertDataset, DEFAULT_CONVERT_OPTIONS } from '../../src/core/convert';
 import { readConfigFixture } from './configFixtures';
-import { runProcess, writeEpisodes, type EpisodeSpec } from './fixtures';
+import { runProcess, writeEpisodes, writeHostileEpisode, type EpisodeSpec } from './fixtures';
 
 export interface HostileCase {
   readonly name: string;
@@ -205,5 +205,185 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     },
     exitCode: 1,
     output: /Cannot write to .*blocker\/f\.jpg/,
+  },
+  {
+    name: 'validate: 10^12 unwritten rows in a 4 KB file',
+    build: async (dir) => {
+      await writeHostileEpisode(path.join(dir, 'in', 'ep.hdf5'), 'unwritten');
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /warning unwritten-rows .*declares 1000000000000 rows/,
+  },
+  {
+    name: 'validate: gzip chunks of 224 MiB (a 1.8 MB file)',
+    build: async (dir) => {
+      await writeHostileEpisode(path.join(dir, 'in', 'ep.hdf5'), 'chunk-bomb');
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /error +chunk-too-large .*\/action .*\(4194304, 7\)/,
+  },
+  {
+    name: 'validate: 1.1 GB of gzip rows over the check budget',
+    build: async (dir) => {
+      await writeHostileEpisode(path.join(dir, 'in', 'ep.hdf5'), 'slow-gzip');
+      return ['validate', path.join(dir, 'in'), '--check-seconds', '1'];
+    },
+    exitCode: 1,
+    output: /warning check-timeout .*checks stopped after 1 s at (action|qpos) row/,
+  },
+  {
+    name: 'frame: 10^12 unwritten frames, the last one',
+    build: async (dir) => {
+      await writeHostileEpisode(path.join(dir, 'ep.hdf5'), 'unwritten');
+      return ['frame', path.join(dir, 'ep.hdf5'), 'cam_high', '999999999999', '--out', path.join(dir, 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /not a valid JPEG/,
+  },
+  {
+    name: 'validate: truncated to half',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep.hdf5', ...SMALL, truncate_to_bytes: 20_000 }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /error +truncated +in\/ep\.hdf5/,
+  },
+  {
+    name: 'validate: not HDF5 at all',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep.hdf5', ...SMALL, not_hdf5: true }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /error +not-hdf5 +in\/ep\.hdf5 is not an HDF5 file/,
+  },
+  {
+    name: 'validate: an empty file',
+    build: async (dir) => {
+      await mkdir(path.join(dir, 'in'));
+      await writeFile(path.join(dir, 'in', 'ep.hdf5'), '');
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /in\/ep\.hdf5 .*empty/i,
+  },
+  {
+    name: 'validate: a filter no plugin decodes',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep.hdf5', ...SMALL, unknown_filter: true }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /error +unknown-filter .*no installed plugin decodes/,
+  },
+  {
+    name: 'validate: NaN and Inf in the actions',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [
+        { path: 'ep.hdf5', ...SMALL, nan_in: { action: [3, 4] }, inf_in: { action: [9] } },
+      ]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /error +non-finite .*action has NaN or Inf values in 3 of 70 frames \(first at frame 3\)/,
+  },
+  {
+    name: 'frame: a JPEG overwritten with garbage',
+    build: async (dir) => {
+      await writeEpisodes(dir, [{ path: 'ep.hdf5', ...SMALL, corrupt_jpeg_frames: [5] }]);
+      return ['frame', path.join(dir, 'ep.hdf5'), 'cam_high', '5', '--out', path.join(dir, 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /frame 5 of camera cam_high/,
+  },
+  {
+    name: 'frame: index 10^15',
+    build: async (dir) => {
+      await writeEpisodes(dir, [{ path: 'ep.hdf5', ...SMALL }]);
+      return ['frame', path.join(dir, 'ep.hdf5'), 'cam_high', '1000000000000000', '--out', path.join(dir, 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /camera cam_high has 70 frames \(0–69\); frame 1000000000000000 does not exist/,
+  },
+  {
+    name: 'frame: /dev/zero behind a .hdf5 link',
+    build: async (dir) => {
+      await symlink('/dev/zero', path.join(dir, 'zero.hdf5'));
+      return ['frame', path.join(dir, 'zero.hdf5'), 'cam_high', '0', '--out', path.join(dir, 'f.jpg')];
+    },
+    exitCode: 1,
+    output: /zero\.hdf5 is a (character )?device/,
+  },
+  {
+    name: 'scan: a folder named ep.hdf5 and a link loop',
+    build: async (dir) => {
+      await mkdir(path.join(dir, 'in', 'ep.hdf5'), { recursive: true });
+      await symlink('..', path.join(dir, 'in', 'loop'));
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'good.hdf5', ...SMALL }]);
+      return ['scan', path.join(dir, 'in')];
+    },
+    exitCode: 0,
+    output: /^1 episodes, 70 frames, 0 errors/m,
+  },
+  {
+    name: 'validate: escape sequences in a file name',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'a\u001b[2Jb.hdf5', ...SMALL, not_hdf5: true }]);
+      return ['validate', path.join(dir, 'in')];
+    },
+    exitCode: 1,
+    output: /in\/a\\x1b\[2Jb\.hdf5 is not/,
+  },
+  {
+    name: 'convert: the input is a file',
+    build: async (dir) => {
+      await writeEpisodes(dir, [{ path: 'ep.hdf5', ...SMALL }]);
+      return ['convert', path.join(dir, 'ep.hdf5'), '--out', path.join(dir, 'out'), '--name', 'flexiv', '--meta-only'];
+    },
+    exitCode: 1,
+    output: /No HDF5 episodes .* were found in .*ep\.hdf5\. Choose the folder/,
+  },
+  {
+    name: 'check-converted: stat.json cut short',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
+      const stat = path.join(summary.metaDir, 'stat.json');
+      await writeFile(stat, (await readFile(stat, 'utf8')).slice(0, 20));
+      return [
+        'check-converted',
+        path.join(dir, 'out'),
+        '--name',
+        'flexiv',
+        '--meta',
+        summary.metaDir.replace(/\/flexiv$/, ''),
+      ];
+    },
+    exitCode: 1,
+    output: /stat\.json .*(JSON|cannot be read)/,
+  },
+  {
+    name: 'check-converted: annotation nested 100,000 deep',
+    build: async (dir) => {
+      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
+      await writeFile(
+        path.join(summary.datasetDir, 'annotation', 'train', '0.json'),
+        '['.repeat(100_000) + ']'.repeat(100_000),
+      );
+      return [
+        'check-converted',
+        path.join(dir, 'out'),
+        '--name',
+        'flexiv',
+        '--meta',
+        summary.metaDir.replace(/\/flexiv$/, ''),
+      ];
+    },
+    exitCode: 1,
+    output: /0\.json/,
   },
 ];

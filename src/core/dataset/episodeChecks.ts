@@ -12,7 +12,28 @@ const RAW_SAMPLE_FRAMES = 2;
 const MIN_FPS = 1;
 const MAX_FPS = 10_000;
 
-export function checkEpisode(episode: EpisodeFile, options: ScanOptions): Problem[] {
+/** What one file's checks may spend. */
+export interface CheckLimits {
+  /** The file's size: arrays declaring more rows than it can hold were not written whole (see storableRows). */
+  readonly fileBytes: number;
+  /** performance.now() after which checks stop with a `check-timeout` warning: one file cannot stall a scan. */
+  readonly deadline: number;
+}
+
+/** Notes the first check that found the deadline passed; every later check then stops at once. */
+class CheckBudget {
+  stoppedAt?: string;
+
+  constructor(private readonly deadline: number) {}
+
+  /** True once the deadline has passed; `where` names the work left undone, for the warning. */
+  spent(where: () => string): boolean {
+    if (this.stoppedAt === undefined && performance.now() > this.deadline) this.stoppedAt = where();
+    return this.stoppedAt !== undefined;
+  }
+}
+
+export function checkEpisode(episode: EpisodeFile, options: ScanOptions, limits: CheckLimits): Problem[] {
   const file = episode.path;
   const problems: Problem[] = episode.issues.map((issue) => problemFromError(file, issue));
   const broken = new Set(episode.issues.map((issue) => (issue instanceof Hdf5DatasetError ? issue.dataset : '')));
@@ -69,12 +90,24 @@ export function checkEpisode(episode: EpisodeFile, options: ScanOptions): Proble
     );
   }
   problems.push(...checkWidths(episode, options));
+  const budget = new CheckBudget(limits.deadline);
   for (const array of episode.arrays) {
     if (array.dtype.startsWith('float') && !broken.has(array.dataset))
-      problems.push(...checkFinite(episode, array.name));
+      problems.push(...checkFinite(episode, array.name, limits.fileBytes, budget));
   }
   for (const camera of episode.cameras) {
-    if (!broken.has(camera.dataset)) problems.push(...checkFrames(episode, camera.name, options));
+    if (!broken.has(camera.dataset)) problems.push(...checkFrames(episode, camera.name, options, budget));
+  }
+  if (budget.stoppedAt !== undefined) {
+    problems.push(
+      problem(
+        'warning',
+        'check-timeout',
+        file,
+        `checks stopped after ${options.checkSeconds} s at ${budget.stoppedAt}; the rest of the file was not checked.`,
+        'Raise ctrlWorld.datasetCheckSeconds (CLI: --check-seconds) to check it whole.',
+      ),
+    );
   }
   return problems;
 }
@@ -121,9 +154,23 @@ function checkWidths(episode: EpisodeFile, options: ScanOptions): Problem[] {
   return problems;
 }
 
-function checkFinite(episode: EpisodeFile, name: string): Problem[] {
+function checkFinite(episode: EpisodeFile, name: string, fileBytes: number, budget: CheckBudget): Problem[] {
   const array = episode.array(name);
-  const rows = array.shape[0] ?? 0;
+  const declaredRows = array.shape[0] ?? 0;
+  const rows = Math.min(declaredRows, episode.storableRows(name, fileBytes));
+  const problems: Problem[] = [];
+  if (rows < declaredRows) {
+    problems.push(
+      problem(
+        'warning',
+        'unwritten-rows',
+        episode.path,
+        `${name} declares ${declaredRows} rows, but the file (${fileBytes} bytes) can hold at most ${rows} of them: ` +
+          `the others were never written and read as zeros. Only the first ${rows} were checked.`,
+        'Re-export the episode: a recording that stopped early left its arrays at their declared length.',
+      ),
+    );
+  }
   const width = Math.max(
     1,
     array.shape.slice(1).reduce((product, size) => product * size, 1),
@@ -133,6 +180,7 @@ function checkFinite(episode: EpisodeFile, name: string): Problem[] {
   let firstBad = -1;
   try {
     for (let start = 0; start < rows; start += blockRows) {
+      if (budget.spent(() => `${name} row ${start} of ${declaredRows}`)) break;
       const values = episode.readArray(name, start, Math.min(rows, start + blockRows)) as Float64Array | Float32Array;
       for (let row = 0; row * width < values.length; row++) {
         for (let i = row * width; i < (row + 1) * width; i++) {
@@ -145,15 +193,16 @@ function checkFinite(episode: EpisodeFile, name: string): Problem[] {
       }
     }
   } catch (error) {
-    return [problemFromError(episode.path, error)];
+    return [...problems, problemFromError(episode.path, error)];
   }
-  if (badRows === 0) return [];
+  if (badRows === 0) return problems;
   return [
+    ...problems,
     problem(
       'error',
       'non-finite',
       episode.path,
-      `${name} has NaN or Inf values in ${badRows} of ${rows} frames (first at frame ${firstBad}).`,
+      `${name} has NaN or Inf values in ${badRows} of ${declaredRows} frames (first at frame ${firstBad}).`,
       'Training on them diverges; drop the episode or fix those frames before converting.',
     ),
   ];
@@ -172,7 +221,7 @@ export function sampleSelections(frames: number, samples: number): RowSelection[
   return [...indices].map((start) => ({ start, count: 1, stride: 1 }));
 }
 
-function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOptions): Problem[] {
+function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOptions, budget: CheckBudget): Problem[] {
   const camera = episode.camera(cameraName);
   const selections = sampleSelections(
     camera.frames,
@@ -182,6 +231,7 @@ function checkFrames(episode: EpisodeFile, cameraName: string, options: ScanOpti
   const sizes = new Set<string>();
   let checked = 0;
   for (const selection of selections) {
+    if (budget.spent(() => `camera ${cameraName} frame ${selection.start} of ${camera.frames}`)) break;
     let results: ReturnType<EpisodeFile['readFrames']>;
     try {
       results = episode.readFrames(cameraName, selection);

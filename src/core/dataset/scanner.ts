@@ -1,9 +1,9 @@
 // Scans dataset folders, re-reading only the episode files whose size or modification time changed.
-import { describeError, throwIfAborted } from '../errors';
+import { CancelledError, describeError, throwIfAborted } from '../errors';
 import { buildDatasets } from './datasets';
 import { countProblems } from './problems';
 import { ScanPool, scanWorkerFile, workerCount } from './scanPool';
-import { summarizeEpisode } from './summarize';
+import { summarizeEpisode, timedOutSummary } from './summarize';
 import { findEpisodeFiles, type EpisodeFileEntry } from './walk';
 import {
   DEFAULT_SCAN_OPTIONS,
@@ -27,7 +27,12 @@ export interface ScanThreads {
   readonly maxWorkers?: number;
   /** The calling thread reads files too, in place of one worker (right for a CLI; an editor keeps its thread free). */
   readonly callerReads?: boolean;
-  /** Told why worker threads failed; the files left are then read on the calling thread. */
+  /**
+   * Files are never read on the calling thread (an editor's, where a synchronous read would freeze it and stop
+   * Cancel from firing): at least one worker whatever the folder's size, and a worker failure fails the scan.
+   */
+  readonly workersOnly?: boolean;
+  /** Told why worker threads failed; the files left are then read on the calling thread (unless workersOnly). */
   readonly onWorkerFailure?: (message: string) => void;
 }
 
@@ -135,10 +140,12 @@ export class DatasetScanner {
     record: (summary: EpisodeSummary) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { maxWorkers, callerReads, onWorkerFailure } = this.threads;
+    const { maxWorkers, callerReads, workersOnly, onWorkerFailure } = this.threads;
+    if (entries.length === 0) return;
     const lanes = workerCount(entries.length, maxWorkers);
-    const workers = callerReads ? lanes - 1 : lanes;
+    const workers = workersOnly ? Math.max(1, lanes) : callerReads ? lanes - 1 : lanes;
     const workerFile = workers > 0 ? scanWorkerFile() : undefined;
+    if (workersOnly && !workerFile) throw new Error('the scan worker script is missing from the installation.');
     const finished = new Set<string>();
     if (workerFile) {
       const pool = new ScanPool(workers, workerFile);
@@ -151,11 +158,13 @@ export class DatasetScanner {
             finished.add(summary.path);
             record(summary);
           },
+          (entry, seconds) => timedOutSummary(entry, this.options, seconds),
           signal,
           readHere,
         );
         return;
       } catch (error) {
+        if (error instanceof CancelledError || workersOnly) throw error;
         // Worker threads are an optimisation: if they fail, the files left are read here.
         onWorkerFailure?.(describeError(error));
       } finally {

@@ -82,9 +82,11 @@ export interface ScanOptions {
   readonly actionDim: number;
   /** JPEG frames checked per camera, spread over the episode (first and last included). */
   readonly jpegSampleFrames: number;
+  /** Seconds one file's checks may take, then a `check-timeout` warning (ctrlWorld.datasetCheckSeconds). */
+  readonly checkSeconds: number;
 }
 
-export const DEFAULT_SCAN_OPTIONS: ScanOptions = { defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 };
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = { defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 };
 
 export interface ScanProgress {
   readonly done: number;

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { CameraFrames, type Frame } from './cameraFrames';
 import { Hdf5DatasetError, Hdf5Error, Hdf5LookupError } from './errors';
+import { maxCompressionRatio } from './filters';
 import { detectLayout, readRootAttributes, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
 import { explainOpenFailure, notRegularFile } from './openFailure';
 import { loadHdf5, withDiagnostics, type Hdf5Runtime } from './runtime';
@@ -155,6 +156,35 @@ export class EpisodeFile {
       start,
       end ?? array.shape[0] ?? 0,
     );
+  }
+
+  /**
+   * At most how many rows of an array `fileBytes` of file can hold. A chunked dataset may declare far more rows than
+   * were ever written (HDF5 reads chunks never written as zeros); past this many rows, at least some were not.
+   * Infinity where the compression has no known bound.
+   */
+  storableRows(name: string, fileBytes: number): number {
+    const info = this.datasets.get(this.array(name).dataset)!;
+    const rowBytes = rowLength(info) * info.itemSize;
+    if (rowBytes === 0) return Infinity;
+    return Math.floor((fileBytes * maxCompressionRatio(info.filters)) / rowBytes);
+  }
+
+  /**
+   * Every `step`-th row of a numeric array from the first, flat, as numbers (the preview's long episodes). One read
+   * per row: HDF5 maps every chunk a strided selection spans, which for 10^12 declared rows takes minutes.
+   */
+  readArrayEvery(name: string, step: number): Float64Array {
+    this.assertOpen();
+    const info = this.datasets.get(this.array(name).dataset)!;
+    const width = rowLength(info);
+    const count = Math.ceil((info.shape[0] ?? 0) / step);
+    const values = new Float64Array(count * width);
+    for (let row = 0; row < count; row++) {
+      const read = readRows(this.runtime, this.path, this.h5file.file_id, info, row * step, row * step + 1);
+      for (let i = 0; i < width; i++) values[row * width + i] = Number(read[i]!);
+    }
+    return values;
   }
 
   /** Rows [start, end) of a numeric array as rows of numbers (e.g. qpos → one 7-number row per frame). */

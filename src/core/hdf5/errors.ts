@@ -5,7 +5,8 @@ import { UserFacingError } from '../errors';
 /**
  * Stable codes, shared with dataset problems and the CLI's JSON:
  * the file cannot be opened at all (`missing-file`, `not-hdf5`, `truncated`, `unreadable`), or one dataset
- * cannot be read (`unknown-filter`, `read-failed`, `short-read`, `corrupt-frame`, `unsupported-layout`), or the caller
+ * cannot be read (`unknown-filter`, `chunk-too-large`, `read-failed`, `short-read`, `corrupt-frame`,
+ * `unsupported-layout`), or the caller
  * asked for something absent.
  */
 export type Hdf5ErrorCode =
@@ -14,6 +15,7 @@ export type Hdf5ErrorCode =
   | 'truncated'
   | 'unreadable'
   | 'unknown-filter'
+  | 'chunk-too-large'
   | 'read-failed'
   | 'short-read'
   | 'corrupt-frame'

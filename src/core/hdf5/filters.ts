@@ -64,3 +64,17 @@ export function firstUnavailableFilter(
 ): FilterEntry | undefined {
   return filters.find((filter) => !available.has(filter.id));
 }
+
+/**
+ * The most a pipeline can shrink data: 1 without compression, 1032 with deflate (its format cannot do better), and
+ * no bound for the other compressors. Shuffle and Fletcher32 do not shrink.
+ */
+export function maxCompressionRatio(filters: readonly FilterEntry[]): number {
+  const DEFLATE_MAX_RATIO = 1032;
+  let ratio = 1;
+  for (const { id } of filters) {
+    if (id === 1) ratio = DEFLATE_MAX_RATIO;
+    else if (id !== 2 && id !== 3) return Infinity;
+  }
+  return ratio;
+}

@@ -27,10 +27,18 @@ export interface DatasetInfo {
   readonly filters: readonly FilterEntry[];
   /** The pipeline as a short string (`shuffle+gzip`), null when stored without filters. */
   readonly filter: string | null;
+  /** Elements per chunk along each dimension; null when the dataset is not chunked. */
+  readonly chunkShape: readonly number[] | null;
 }
 
 /** One read never asks the WASM heap (2 GiB at most) for more than this. */
 export const MAX_SLICE_BYTES = 512 * 1024 * 1024;
+/**
+ * HDF5 decompresses a whole chunk to read any element of it, and again for every read once it falls out of the 1 MiB
+ * chunk cache. Recorders and h5py's own chunking stay far below this; a larger chunk is a decompression bomb or a
+ * file no reader handles well, and is refused before HDF5 allocates it.
+ */
+export const MAX_CHUNK_BYTES = 128 * 1024 * 1024;
 
 interface RawMetadata {
   shape: number[] | null;
@@ -38,6 +46,7 @@ interface RawMetadata {
   size: number;
   signed: boolean;
   vlen: boolean;
+  chunks: number[] | null;
 }
 
 function dtypeName(metadata: RawMetadata): string {
@@ -59,7 +68,24 @@ export function readDatasetInfo(runtime: Hdf5Runtime, fileId: bigint, datasetPat
     itemSize: metadata.size,
     filters,
     filter: describePipeline(filters),
+    chunkShape: metadata.chunks ?? null,
   };
+}
+
+/** Refuses a dataset whose chunks are too large to decompress (see MAX_CHUNK_BYTES), naming its shape and the limit. */
+function assertChunkSize(file: string, info: DatasetInfo): void {
+  if (!info.chunkShape) return;
+  const bytes = info.chunkShape.reduce((product, size) => product * size, info.itemSize);
+  if (bytes <= MAX_CHUNK_BYTES) return;
+  throw new Hdf5DatasetError(
+    file,
+    info.path,
+    `${path.basename(file)}: dataset ${info.path} is stored in chunks of (${info.chunkShape.join(', ')}) elements, ` +
+      `${(bytes / 2 ** 20).toFixed(0)} MiB each once decompressed, over the ${MAX_CHUNK_BYTES / 2 ** 20} MiB limit; ` +
+      'it is not read.',
+    'Re-save the episode with smaller chunks (e.g. h5repack -l CHUNK=1x480x640x3 for images, or h5py chunks=True).',
+    'chunk-too-large',
+  );
 }
 
 const ARRAY_TYPES: Record<string, new (buffer: ArrayBuffer) => NumericArray> = {
@@ -146,6 +172,7 @@ export function readRowSelection(
   }
   const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
   if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
+  assertChunkSize(file, info);
   const elements = count * rowLength(info);
   const bytes = elements * info.itemSize;
   if (bytes > MAX_SLICE_BYTES) {
@@ -176,6 +203,7 @@ export function readVlenBytes(
 ): Uint8Array[] {
   const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
   if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
+  assertChunkSize(file, info);
   const pairs = new Uint32Array(
     readHyperslab(runtime, file, fileId, { ...info, shape: [info.shape[0] ?? 0] }, selection, 8 * selection.count)
       .buffer,

@@ -1,5 +1,6 @@
 // What the Episode Preview shows of one episode: cameras, plotted arrays, problems with their frames, and the
 // frame sets it reads one index at a time through the project's HDF5 reader.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import { EpisodeFile, type CameraInfo } from '../hdf5';
@@ -17,6 +18,12 @@ import { nonFiniteRanges } from './problemRanges';
 
 /** The arrays plotted under the cameras, in this order. */
 export const PLOTTED_ARRAYS = ['qpos', 'action'] as const;
+
+/**
+ * Rows plotted per array at most: an 11-minute episode at 30 Hz is plotted whole, a longer one every n-th frame, so
+ * that neither the read nor the chart grows with the episode (a file may declare 10^12 rows).
+ */
+export const MAX_PLOTTED_ROWS = 20_000;
 
 /** Size assumed for a JPEG camera whose first frame cannot be read, so the layout still has a shape. */
 const FALLBACK_SIZE = { width: 640, height: 480 };
@@ -72,8 +79,12 @@ class EpisodePreviewSource implements PreviewSource {
       const info = file.arrays.find((array) => array.name === name);
       if (!info || info.shape.length === 0 || info.shape.length > 2) continue;
       try {
-        const values = Float64Array.from(file.readArray(name) as ArrayLike<number | bigint>, Number);
-        const plotted: PreviewSeries = { name, dimensions: info.shape[1] ?? 1, values };
+        const frameStep = Math.max(1, Math.ceil((info.shape[0] ?? 0) / MAX_PLOTTED_ROWS));
+        const values =
+          frameStep === 1
+            ? Float64Array.from(file.readArray(name) as ArrayLike<number | bigint>, Number)
+            : file.readArrayEvery(name, frameStep);
+        const plotted: PreviewSeries = { name, dimensions: info.shape[1] ?? 1, frameStep, values };
         series.push(plotted);
         located.push(...nonFiniteRanges(plotted));
       } catch (error) {
@@ -118,7 +129,11 @@ class EpisodePreviewSource implements PreviewSource {
 
   validate(options: ScanOptions): PreviewProblem[] {
     const plotted = new Set(this.episode.series.map((series) => series.name));
-    const checked = checkEpisode(this.file, options)
+    const limits = {
+      fileBytes: fs.statSync(this.file.path).size,
+      deadline: performance.now() + options.checkSeconds * 1000,
+    };
+    const checked = checkEpisode(this.file, options, limits)
       // NaN/Inf in a plotted array is already listed per frame range.
       .filter(
         (problem) =>

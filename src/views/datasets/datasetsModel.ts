@@ -43,9 +43,8 @@ export class DatasetsModel extends Disposable {
     private readonly cache?: { file: string; version: string },
   ) {
     super();
-    this.scanner = new DatasetScanner(this.scanOptions(), {
-      onWorkerFailure: (message) => log.warn(`Scan workers failed, reading on the main thread instead: ${message}`),
-    });
+    // Never on the editor's thread: one synchronous read of a hostile file would freeze it and Cancel with it.
+    this.scanner = new DatasetScanner(this.scanOptions(), { workersOnly: true });
     this.restored = cache
       ? loadScanCache(cache.file, cache.version).then((snapshot) => {
           if (snapshot) this.scanner.restore(snapshot);
