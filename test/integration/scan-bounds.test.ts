@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { DatasetScanner, type EpisodeSummary } from '../../src/core/dataset';
 import { MAX_PLOTTED_ROWS, openPreviewSource } from '../../src/core/preview/episodeSource';
+import { loadHdf5, onHdf5Diagnostics } from '../../src/core/hdf5';
 import { tempDir, writeEpisodes, writeHostileEpisode } from '../support/fixtures';
 
 let dir: string;
@@ -95,4 +96,24 @@ test('the preview plots at most MAX_PLOTTED_ROWS rows of a long array, every n-t
   } finally {
     source.close();
   }
+});
+
+test("a read past the reader's 2 GiB heap is told to HDF5's diagnostics, never printed on stderr", async () => {
+  const runtime = await loadHdf5();
+  const diagnostics: string[] = [];
+  let printed = '';
+  const write = process.stderr.write;
+  onHdf5Diagnostics((text) => diagnostics.push(text));
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    printed += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    assert.equal(runtime.module._malloc(3_000_000_000), 0);
+  } finally {
+    process.stderr.write = write;
+    onHdf5Diagnostics(undefined);
+  }
+  assert.equal(printed, '');
+  assert.match(diagnostics.join(''), /Cannot enlarge memory/);
 });

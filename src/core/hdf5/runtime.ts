@@ -38,8 +38,7 @@ export function defaultPluginDir(): string {
  */
 export function loadHdf5(pluginDir: string = defaultPluginDir()): Promise<Hdf5Runtime> {
   loading ??= (async () => {
-    const h5wasm = (await import('h5wasm/node')).default;
-    const module = await h5wasm.ready;
+    const { h5wasm, module } = await startWithErrorsRouted();
     module.insert_plugin_search_path(pluginDir, 0);
     routeStderr(module);
     const plugins = new Set(
@@ -77,11 +76,30 @@ function routeStderr(module: H5Module): void {
   const decoder = new TextDecoder();
   fsApi.write = function (stream, buffer, offset, length, ...rest) {
     if (stream?.fd !== 2) return originalWrite.call(this, stream, buffer, offset, length, ...rest);
-    const text = decoder.decode(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length));
-    if (capturing) capturing.push(text);
-    else diagnosticListener?.(text);
+    route(decoder.decode(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length)));
     return length;
   };
+}
+
+/**
+ * Emscripten binds its error printer to console.error once, while the module starts; it prints there when a read
+ * asks for more than the 2 GiB heap ("Cannot enlarge memory…"). A router is put in console.error's place for that
+ * moment, so that those lines go where HDF5's own diagnostics go instead of the user's terminal or extension log.
+ */
+async function startWithErrorsRouted(): Promise<{ h5wasm: H5Wasm; module: H5Module }> {
+  const consoleError = console.error;
+  console.error = (...parts: unknown[]) => route(parts.map(String).join(' ') + '\n');
+  try {
+    const h5wasm = (await import('h5wasm/node')).default;
+    return { h5wasm, module: await h5wasm.ready };
+  } finally {
+    console.error = consoleError;
+  }
+}
+
+function route(text: string): void {
+  if (capturing) capturing.push(text);
+  else diagnosticListener?.(text);
 }
 
 /** Sends HDF5's diagnostics printed outside of a read (rare) to `listener`, e.g. a debug log. */
