@@ -63,19 +63,14 @@ test('the status bar and a dashboard of one run share one follower, each reading
     'gpu1',
     'r1',
     { onLog: (text) => (statusBarText += text) },
-    {
-      pollMs: 5,
-    },
+    { pollMs: 5 },
   );
   // The dashboard saved the series up to the end of the first line and reads on from there.
   const dashboard = await followers.subscribe(
     'gpu1',
     'r1',
     { onLog: (text) => (dashboardText += text) },
-    {
-      fromOffset: 9,
-      pollMs: 5,
-    },
+    { fromOffset: 9, pollMs: 5 },
   );
   registry.append('Steps: 3\n');
   await until('both to read the third line', () => statusBarText.endsWith('3\n') && dashboardText.endsWith('3\n'));
