@@ -6,8 +6,8 @@
 Prints one gzip-compressed JSON document with what the check reads, so that one round trip serves a dataset of
 any size: the folders of ROOT/NAME (the upstream layout) and of each ROOT/<episode> holding annotation/ and
 latent_videos/ (the per-episode tree), every .json file under them and in META_ROOT/NAME and META_ROOT/CFG as text,
-and for every .pt file its zip directory (entry names and sizes) and its data.pkl bytes. The tensors themselves are
-never read. Standard library only (3.6+).
+and for every .pt file its zip directory (entry names and sizes) and its data.pkl bytes, found by the kit's one
+latent-file rule (latent_file.py). The tensors themselves are never read. Standard library only (3.6+).
 
   {"dirs": {folder: [names]}, "texts": {file: text}, "unreadable": {file: reason},
    "latents": {file: {"size", "entries": [[name, size]], "pickle": base64} or {"error": reason}}}
@@ -18,7 +18,8 @@ import gzip
 import json
 import os
 import sys
-import zipfile
+
+from latent_file import LatentFormatError, read_pickle
 
 TEXT_LIMIT = 64 * 1024 * 1024
 
@@ -38,23 +39,14 @@ def read_latent(path):
     """The zip directory and data.pkl of a torch.save file, or why they cannot be read (in the local check's words)."""
     try:
         size = os.path.getsize(path)
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            entries = [[info.filename, info.file_size] for info in infos]
-            pickles = [info for info in infos if info.filename == "data.pkl" or info.filename.endswith("/data.pkl")]
-            if not pickles:
-                return {"error": "it has no data.pkl, so torch.save did not write it"}
-            try:
-                data = archive.read(pickles[0])
-            except (zipfile.BadZipFile, EOFError, OSError):
-                return {"error": "its entry %s is cut short (the file is truncated)" % pickles[0].filename}
-        return {"size": size, "entries": entries, "pickle": base64.b64encode(data).decode("ascii")}
-    except zipfile.BadZipFile:
-        return {"error": "it is not a zip archive (torch.save writes one)"}
-    except zipfile.LargeZipFile:
-        return {"error": "it is a zip64 archive, far larger than a latent file"}
-    except OSError as error:
+        entries, _, data = read_pickle(path)
+    except (LatentFormatError, OSError) as error:
         return {"error": str(error)}
+    return {
+        "size": size,
+        "entries": [list(entry) for entry in entries],
+        "pickle": base64.b64encode(data).decode("ascii"),
+    }
 
 
 def list_folder(folder, snapshot):

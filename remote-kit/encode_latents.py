@@ -18,12 +18,12 @@ import argparse
 import io
 import json
 import os
-import pickle
 import queue as queue_module
 import socket
 import sys
 import time
-import zipfile
+
+from latent_file import latent_verdict
 
 PROGRESS_PREFIX = "CWF-ENCODE "
 LATENT_CHANNELS = 4
@@ -113,59 +113,10 @@ def load_tasks(dataset_dir, episodes_dir, splits=("train", "val")):
     return tasks
 
 
-class _TensorHeader(pickle.Unpickler):
-    """Reads torch.save's data.pkl without torch: the tensor's shape and its storage's dtype, nothing executed."""
-
-    DTYPES = {
-        "FloatStorage": "float32",
-        "DoubleStorage": "float64",
-        "HalfStorage": "float16",
-        "BFloat16Storage": "bfloat16",
-    }
-
-    def find_class(self, module, name):
-        if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-            return lambda storage, offset, size, *rest: {"shape": tuple(size), "dtype": storage}
-        if module == "torch" and name.endswith("Storage"):
-            return name
-        if (module, name) == ("collections", "OrderedDict"):
-            return dict
-        raise pickle.UnpicklingError("unexpected %s.%s" % (module, name))
-
-    def persistent_load(self, pid):
-        return self.DTYPES.get(pid[1], pid[1])
-
-
 def latent_info(path):
     """(shape, dtype) of a tensor file written by torch.save, or None when it is missing or not one tensor."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            pickles = [n for n in archive.namelist() if n.endswith("data.pkl")]
-            if len(pickles) != 1:
-                return None
-            header = _TensorHeader(io.BytesIO(archive.read(pickles[0]))).load()
-            if not isinstance(header, dict):
-                return None
-            prefix = pickles[0][: -len("data.pkl")]
-            elements = 1
-            for size in header["shape"]:
-                elements *= size
-            stored = [info.file_size for info in archive.infolist() if info.filename.startswith(prefix + "data/")]
-            itemsize = {"float32": 4, "float64": 8, "float16": 2, "bfloat16": 2}.get(header["dtype"], 0)
-            if not stored or max(stored) < elements * itemsize:
-                return None
-            return header["shape"], header["dtype"]
-    except (
-        OSError,
-        zipfile.BadZipFile,
-        pickle.UnpicklingError,
-        EOFError,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-    ):
-        return None
+    verdict = latent_verdict(path)
+    return (tuple(verdict["shape"]), verdict["dtype"]) if verdict["ok"] else None
 
 
 def view_done(path, frames, height, width):

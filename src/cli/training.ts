@@ -219,8 +219,9 @@ const trainLogs: CliCommand = {
     const runId = requirePositional(args, 0, 'run id');
     const registry = await registryFrom(args);
     const lines = new ProgressLines((line) => io.out(line), args.values.follow ? 5000 : Infinity);
-    const follower = new RunFollower(registry, runId, { onLog: (text) => lines.push(text) }, { pollMs: 1000 });
     if (args.values.follow) {
+      const follower = new RunFollower(registry, runId, { pollMs: 1000 });
+      follower.attach({ onLog: (text) => lines.push(text) });
       const final = await follower.run();
       lines.flush();
       io.out(`Run ${runId} ${final.record.state}.`);

@@ -2,7 +2,7 @@
 // and notifications with the next step when the log shows an error or the run ends. Re-attaches after a reload.
 import * as vscode from 'vscode';
 import { CancelledError, describeError } from '../core/errors';
-import { RunFollower } from '../core/training/follow';
+import type { FollowSubscription, RunFollowers } from '../core/training/followers';
 import type { TrainingError } from '../core/training/logErrors';
 import { ProgressLines } from '../core/training/progressLines';
 import { isActive, type RunSummary } from '../core/training/runRecord';
@@ -13,7 +13,8 @@ import type { RunsModel } from './runsModel';
 interface Following {
   readonly host: string;
   readonly runId: string;
-  readonly follower: RunFollower;
+  /** Unset while the subscription is being made. */
+  subscription?: FollowSubscription;
 }
 
 export class RunFollowing implements vscode.Disposable {
@@ -23,6 +24,7 @@ export class RunFollowing implements vscode.Disposable {
 
   constructor(
     private readonly hosts: TrainingHosts,
+    private readonly followers: RunFollowers,
     private readonly model: RunsModel,
     private readonly statusBar: RunStatusBar,
     private readonly log: vscode.LogOutputChannel,
@@ -42,8 +44,9 @@ export class RunFollowing implements vscode.Disposable {
       if (reveal) this.output.show(true);
       return;
     }
-    this.current?.follower.stop();
-    const registry = await this.hosts.registry(host);
+    this.current?.subscription?.close();
+    const following: Following = { host, runId };
+    this.current = following;
     await this.hosts.setFollowed({ host, runId });
     this.output.clear();
     this.output.appendLine(`── Run ${runId} on ${hostLabelFor(host)} ──`);
@@ -53,43 +56,52 @@ export class RunFollowing implements vscode.Disposable {
     // New errors wait for the next state: a run that fails gets one notification that names its error, and the
     // tracebacks a stopped run prints while dying are no news.
     let pending: TrainingError[] = [];
-    const follower = new RunFollower(
-      registry,
-      runId,
-      {
-        onLog: (text, events) => {
-          lines.push(text);
-          for (const event of events) {
-            if (event.kind === 'progress') this.statusBar.update(event.progress);
-            // Errors already in the log when following began were seen before; only new ones notify.
-            if (event.kind === 'error' && follower.bytesRead > historyBytes) pending.push(event.error);
-          }
+    // The status bar shows the run, so its subscription keeps the shared follower going; a dashboard of the same run
+    // reads the same follower.
+    const subscription = await this.followers
+      .subscribe(
+        host,
+        runId,
+        {
+          onLog: (text, events) => {
+            lines.push(text);
+            for (const event of events) {
+              if (event.kind === 'progress') this.statusBar.update(event.progress);
+              // Errors already in the log when following began were seen before; only new ones notify.
+              if (event.kind === 'error' && subscription.bytesRead > historyBytes) pending.push(event.error);
+            }
+          },
+          onSummary: (summary) => {
+            if (historyBytes === Infinity) historyBytes = summary.logSize;
+            this.statusBar.show(host, summary);
+            if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
+            pending = [];
+          },
+          onConnection: (problem) => {
+            this.statusBar.connection(problem);
+            if (problem)
+              this.log.warn(
+                `Following run ${runId}: ${problem.message}; retrying in ${Math.round(problem.retryInMs / 1000)} s.`,
+              );
+            else this.log.info(`Following run ${runId}: reconnected to ${hostLabelFor(host)}.`);
+          },
         },
-        onSummary: (summary) => {
-          if (historyBytes === Infinity) historyBytes = summary.logSize;
-          this.statusBar.show(host, summary);
-          if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
-          pending = [];
-        },
-        onConnection: (problem) => {
-          this.statusBar.connection(problem);
-          if (problem)
-            this.log.warn(
-              `Following run ${runId}: ${problem.message}; retrying in ${Math.round(problem.retryInMs / 1000)} s.`,
-            );
-          else this.log.info(`Following run ${runId}: reconnected to ${hostLabelFor(host)}.`);
-        },
-      },
-      { pollMs: 1000, statusEveryMs: 5000 },
-    );
-    this.current = { host, runId, follower };
-    follower.run().then(
+        { pollMs: 1000 },
+      )
+      .catch((error: unknown) => {
+        if (this.current === following) this.current = undefined;
+        throw error;
+      });
+    // Another run was chosen while this one was being subscribed to.
+    if (this.current !== following) return subscription.close();
+    following.subscription = subscription;
+    subscription.done.then(
       (final) => {
         lines.flush();
-        this.statusBar.show(host, final, follower.parser.progress);
+        this.statusBar.show(host, final, subscription.parser.progress);
         void this.model.refresh(host);
-        if (follower.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`))
-          this.notifyEnd(host, final, follower.parser.errors[0]);
+        if (subscription.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`))
+          this.notifyEnd(host, final, subscription.parser.errors[0]);
       },
       (error: unknown) => {
         if (error instanceof CancelledError) return;
@@ -171,7 +183,7 @@ export class RunFollowing implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.current?.follower.stop();
+    this.current?.subscription?.close();
     this.output.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { CancelledError, describeError } from '../core/errors';
-import { RunFollower } from '../core/training/follow';
+import type { FollowSubscription, RunFollowers } from '../core/training/followers';
 import { RunMetrics, type MetricsSnapshot, type SeriesUpdate } from '../core/training/metrics';
 import type { Progress } from '../core/training/logParser';
 import type { RunRegistry } from '../core/training/registry';
@@ -36,7 +36,7 @@ export class MetricsFeed {
   readonly metrics = new RunMetrics();
   summary: RunSummary | undefined;
   private readonly listeners = new Set<FeedListener>();
-  private follower: RunFollower | undefined;
+  private subscription: FollowSubscription | undefined;
   /** The byte offset just after the last line end read: where a later reading starts again. */
   private lineOffset = 0;
   private decodedBytes = 0;
@@ -92,14 +92,13 @@ export class MetricsFeed {
   }
 
   private start(): void {
-    if (this.follower || this.starting || (this.complete && this.summary)) return;
+    if (this.subscription || this.starting || (this.complete && this.summary)) return;
     this.starting = true;
     void (async () => {
       try {
-        const registry = await this.store.registry(this.host);
         // An ended run whose whole log was read before needs only its record, not its log.
-        if (this.complete) this.setSummary(await registry.get(this.runId));
-        else if (this.listeners.size > 0 && !this.follower) this.follow(registry);
+        if (this.complete) this.setSummary(await (await this.store.registry(this.host)).get(this.runId));
+        else if (this.listeners.size > 0 && !this.subscription) await this.follow();
       } catch (error) {
         for (const listener of this.listeners) listener.onProblem?.(describeError(error));
       } finally {
@@ -108,10 +107,11 @@ export class MetricsFeed {
     })();
   }
 
-  private follow(registry: RunRegistry): void {
+  /** Reads the log through the run's one shared follower, which the status bar may be reading too. */
+  private async follow(): Promise<void> {
     this.decodedBytes = this.lineOffset;
-    const follower = new RunFollower(
-      registry,
+    const subscription = await this.store.followers.subscribe(
+      this.host,
       this.runId,
       {
         onLog: (text, events) => {
@@ -125,7 +125,7 @@ export class MetricsFeed {
         },
         onSummary: (summary) => {
           // A log shorter than what was read before is another log: read it again from the start.
-          if (summary.logSize < this.lineOffset) follower.stop();
+          if (summary.logSize < this.lineOffset) subscription.close();
           this.setSummary(summary);
         },
         onConnection: (problem) => {
@@ -133,11 +133,16 @@ export class MetricsFeed {
           for (const listener of this.listeners) listener.onProblem?.(text);
         },
       },
-      { fromOffset: this.lineOffset, pollMs: this.store.settings.dashboardLogPollSeconds * 1000, statusEveryMs: 5000 },
+      { fromOffset: this.lineOffset, pollMs: this.store.settings.dashboardLogPollSeconds * 1000 },
     );
-    this.follower = follower;
-    follower
-      .run()
+    // Everyone left while the subscription was being made.
+    if (this.listeners.size === 0) return subscription.close();
+    this.subscription = subscription;
+    subscription.done
+      // Cleared first, so that a log read again from the start (reset) gets a new subscription.
+      .finally(() => {
+        if (this.subscription === subscription) this.subscription = undefined;
+      })
       .then(
         (summary) => {
           this.complete = !isActive(summary.record.state);
@@ -152,10 +157,7 @@ export class MetricsFeed {
           for (const listener of this.listeners)
             listener.onProblem?.(`Reading the log stopped: ${describeError(error)}`);
         },
-      )
-      .finally(() => {
-        if (this.follower === follower) this.follower = undefined;
-      });
+      );
   }
 
   private setSummary(summary: RunSummary): void {
@@ -176,8 +178,8 @@ export class MetricsFeed {
   }
 
   private stop(): void {
-    this.follower?.stop();
-    this.follower = undefined;
+    this.subscription?.close();
+    this.subscription = undefined;
     void this.store.save(this);
   }
 
@@ -191,7 +193,7 @@ export class MetricsFeed {
 
   dispose(): void {
     clearTimeout(this.saveTimer);
-    this.follower?.stop();
+    this.subscription?.close();
   }
 }
 
@@ -201,6 +203,7 @@ export class RunMetricsStore implements vscode.Disposable {
 
   constructor(
     private readonly hosts: TrainingHosts,
+    readonly followers: RunFollowers,
     readonly settings: Settings,
     storage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,

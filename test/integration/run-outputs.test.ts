@@ -31,18 +31,14 @@ test('while the trainer runs: the loss series fills, checkpoints being written a
   const launched = await launchRun(training.registry, await launchRequest(training, 'dashboard'));
   const metrics = new RunMetrics();
   const lossLengths: number[] = [];
-  const follower = new RunFollower(
-    training.registry,
-    launched.runId,
-    {
-      onLog: (_text, events) => {
-        metrics.ingest(events);
-        for (const update of metrics.takeUpdates())
-          if (update.metric === 'loss') lossLengths.push(update.start + update.steps.length);
-      },
+  const follower = new RunFollower(training.registry, launched.runId, { pollMs: 200, statusEveryMs: 1000 });
+  follower.attach({
+    onLog: (_text, events) => {
+      metrics.ingest(events);
+      for (const update of metrics.takeUpdates())
+        if (update.metric === 'loss') lossLengths.push(update.start + update.steps.length);
     },
-    { pollMs: 200, statusEveryMs: 1000 },
-  );
+  });
   const finished = follower.run();
   const root = await training.registry.root();
 

@@ -60,17 +60,13 @@ test('preflight passes, then a run launches, is followed through a dropped conne
   const seen: number[] = [];
   let dropped = false;
   let textBytes = 0;
-  const follower = new RunFollower(
-    training.registry,
-    launched.runId,
-    {
-      onLog: (text, events) => {
-        textBytes += Buffer.byteLength(text);
-        for (const event of events) if (event.kind === 'progress') seen.push(event.progress.step);
-      },
+  const follower = new RunFollower(training.registry, launched.runId, { pollMs: 200, statusEveryMs: 1000 });
+  const reader = follower.attach({
+    onLog: (text, events) => {
+      textBytes += Buffer.byteLength(text);
+      for (const event of events) if (event.kind === 'progress') seen.push(event.progress.step);
     },
-    { pollMs: 200, statusEveryMs: 1000 },
-  );
+  });
   const finished = follower.run();
 
   // While it runs: the key is in the trainer's environment only, never on a command line or in run.json.
@@ -103,9 +99,9 @@ test('preflight passes, then a run launches, is followed through a dropped conne
   assert.ok(dropped);
   assert.notEqual(await masterPid(training), master);
   assert.equal(summary.record.state, 'finished');
-  assert.equal(follower.parser.progress?.step, 400);
-  assert.equal(follower.parser.progress?.total, 400);
-  assert.ok(follower.parser.progress?.loss !== undefined);
+  assert.equal(reader.parser.progress?.step, 400);
+  assert.equal(reader.parser.progress?.total, 400);
+  assert.ok(reader.parser.progress?.loss !== undefined);
   assert.ok(seen.every((step, i) => i === 0 || step >= seen[i - 1]));
   assert.equal(textBytes, (await readFile(summary.record.logFile)).length);
   assert.deepEqual((await readdir(launched.outputDir)).filter((f) => f.endsWith('.pt')).sort(), [
@@ -174,11 +170,12 @@ test('a run killed with -9 is detected as failed, with its last log lines', asyn
 test('an out-of-memory crash fails the run and is recognised in its log', async () => {
   await training.tree.setTrainer({ stepSeconds: 0.02, failAt: 30, failKind: 'oom' });
   const launched = await launchRun(training.registry, await request('oom'));
-  const follower = new RunFollower(training.registry, launched.runId, {}, { pollMs: 200, statusEveryMs: 500 });
+  const follower = new RunFollower(training.registry, launched.runId, { pollMs: 200, statusEveryMs: 500 });
+  const reader = follower.attach({});
   const summary = await follower.run();
   assert.equal(summary.record.state, 'failed');
   assert.equal(summary.record.exitCode, 1);
-  assert.equal(follower.parser.errors[0]?.kind, 'oom');
+  assert.equal(reader.parser.errors[0]?.kind, 'oom');
   assert.equal(summary.lastError?.kind, 'oom');
   await training.tree.setTrainer({ stepSeconds: 0.02 });
 });
@@ -249,12 +246,7 @@ test('continue from a checkpoint: a new run in a new folder starts from its weig
     ckptPath: checkpoint,
     continuedFrom: { runId: finishedRun.runId, checkpoint, step: 200 },
   });
-  const summary = await new RunFollower(
-    training.registry,
-    launched.runId,
-    {},
-    { pollMs: 200, statusEveryMs: 500 },
-  ).run();
+  const summary = await new RunFollower(training.registry, launched.runId, { pollMs: 200, statusEveryMs: 500 }).run();
   assert.equal(summary.record.state, 'finished');
   assert.deepEqual(summary.record.continuedFrom, { runId: finishedRun.runId, checkpoint, step: 200 });
   assert.deepEqual(summary.record.command.slice(-2), ['--ckpt_path', checkpoint]);

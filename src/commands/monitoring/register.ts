@@ -24,11 +24,11 @@ export function registerMonitoring(
   tree: RunsTree,
   treeView: vscode.TreeView<RunsNode>,
 ): void {
-  const { hosts, settings, log, model } = training;
+  const { hosts, followers, settings, log, model } = training;
   const outputs = new RunOutputs(hosts, settings, log);
   const downloads = new CheckpointDownloads();
   const selection = new RunSelection(context.workspaceState);
-  const metrics = new RunMetricsStore(hosts, settings, context.globalStorageUri, log);
+  const metrics = new RunMetricsStore(hosts, followers, settings, context.globalStorageUri, log);
   const samples = new SampleLibrary(hosts, settings, context.globalStorageUri);
   const services: MonitoringServices = {
     ...training,

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Feature } from '../../services';
 import { guardedCommands } from '../guardedCommand';
 import { RunsModel } from '../../training/runsModel';
+import { RunFollowers } from '../../core/training/followers';
 import { RunFollowing } from '../../training/runFollowing';
 import { RunStatusBar } from '../../views/runStatusBar';
 import { RunsTree } from '../../views/runsTree';
@@ -25,14 +26,17 @@ import { registerMonitoring } from '../monitoring/register';
 export const registerTraining: Feature = ({ context, log, settings, hosts }) => {
   const model = new RunsModel(hosts, settings, log);
   const statusBar = new RunStatusBar();
-  const following = new RunFollowing(hosts, model, statusBar, log);
+  // One follower per run log, whether the status bar, a dashboard or both show the run.
+  const followers = new RunFollowers((host) => hosts.registry(host));
+  const following = new RunFollowing(hosts, followers, model, statusBar, log);
   const tree = new RunsTree(model);
   const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
-  const services: TrainingServices = { hosts, model, following, settings, log };
+  const services: TrainingServices = { hosts, model, followers, following, settings, log };
   const command = guardedCommands(log);
   context.subscriptions.push(
     model,
     statusBar,
+    followers,
     following,
     tree,
     treeView,

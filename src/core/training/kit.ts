@@ -14,9 +14,11 @@ export const KIT_FILES = [
   'outputs.py',
   'encode_latents.py',
   'converted_snapshot.py',
+  'latent_file.py',
   'wandb_sync.py',
 ] as const;
-export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh'>;
+/** The files run by themselves; latent_file.py is a module the others import. */
+export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh' | 'latent_file.py'>;
 const NOT_INSTALLED = 97;
 
 export interface Kit {

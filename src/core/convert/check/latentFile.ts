@@ -1,5 +1,6 @@
 // The shape and dtype of a latent `.pt` file, read from its zip directory and data.pkl without torch, with its
 // storage's size checked against the zip entry: what the converted-dataset checks compare with the annotation.
+// remote-kit/latent_file.py applies the same rule on the GPU host (see its docstring for the rule itself).
 import { open } from 'node:fs/promises';
 import { describeError } from '../../errors';
 import { readEntry, zipEntries, ZipFormatError } from './zip';
@@ -30,9 +31,17 @@ export async function readLatentInfo(file: string): Promise<LatentInfo> {
   }
 }
 
-/** The zip entry torch.save writes the tensor's description to (`<archive>/data.pkl`). */
+/**
+ * The data.pkl torch.load reads: `<folder>/data.pkl`, where `<folder>` is the first entry's folder (its zip reader
+ * looks every record up there). The same rule as remote-kit/latent_file.py, tested on the same files.
+ */
 export function pickleEntry<Entry extends { readonly name: string }>(entries: readonly Entry[]): Entry {
-  const pickle = entries.find((entry) => entry.name.endsWith('/data.pkl') || entry.name === 'data.pkl');
+  const first = entries[0]?.name;
+  if (first === undefined) throw new ZipFormatError('it is an empty zip archive');
+  const slash = first.indexOf('/');
+  if (slash <= 0) throw new ZipFormatError('its first entry is not in a folder, so torch.save did not write it');
+  const name = `${first.slice(0, slash)}/data.pkl`;
+  const pickle = entries.find((entry) => entry.name === name);
   if (!pickle) throw new ZipFormatError('it has no data.pkl, so torch.save did not write it');
   return pickle;
 }
