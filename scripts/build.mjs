@@ -1,6 +1,6 @@
 // Bundles the extension, the CLI and the webviews with esbuild, and copies the files they load at run time.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +29,49 @@ const nodeCommon = {
   inject: [join(root, 'scripts', 'import-meta-url.js')],
 };
 
+/**
+ * h5wasm (4 MB, most of it its WebAssembly as one base64 string) is its own bundle, dist/h5wasm.mjs, loaded only when a
+ * file is first opened: `--help`, an empty folder or the extension's activation never parse it. Its WebAssembly is
+ * written beside it as dist/hdf5_util.wasm and read from there, which spares parsing and decoding the base64.
+ */
+const h5wasmOutside = {
+  name: 'h5wasm-outside',
+  setup(build) {
+    build.onResolve({ filter: /^h5wasm\/node$/ }, () => ({ path: './h5wasm.mjs', external: true }));
+  },
+};
+const wasmBesideH5wasm = {
+  name: 'wasm-beside-h5wasm',
+  setup(build) {
+    build.onLoad({ filter: /h5wasm[\\/]dist[\\/]node[\\/]hdf5_util\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const inline = /function findWasmBinary\(\)\{var f="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)";return f\}/;
+      const match = inline.exec(source);
+      if (!match) throw new Error(`${args.path}: h5wasm no longer inlines its WebAssembly as expected; update build.mjs`);
+      writeFileSync(join(dist, 'hdf5_util.wasm'), Buffer.from(match[1], 'base64'));
+      const fromFile =
+        'function findWasmBinary(){return require("url").fileURLToPath(new URL("hdf5_util.wasm",import.meta.url))}';
+      return { contents: source.replace(match[0], fromFile), loader: 'js' };
+    });
+  },
+};
+
 await Promise.all([
+  // An ES module like h5wasm itself, so that import() hands the other bundles its default export as it is.
+  esbuild.build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: production,
+    logLevel: 'warning',
+    stdin: { contents: "export { default } from 'h5wasm/node';", resolveDir: root, sourcefile: 'h5wasm-entry.js' },
+    outfile: join(dist, 'h5wasm.mjs'),
+    plugins: [wasmBesideH5wasm],
+  }),
   esbuild.build({
     ...nodeCommon,
+    plugins: [h5wasmOutside],
     entryPoints: [join(root, 'src', 'extension.ts')],
     outfile: join(dist, 'extension.js'),
     external: ['vscode', ...nodeCommon.external],
@@ -41,11 +81,13 @@ await Promise.all([
   // Dataset scans read episodes on worker threads; the extension and the CLI both start this script.
   esbuild.build({
     ...nodeCommon,
+    plugins: [h5wasmOutside],
     entryPoints: [join(root, 'src', 'core', 'dataset', 'scanWorker.ts')],
     outfile: join(dist, 'scanWorker.js'),
   }),
   esbuild.build({
     ...nodeCommon,
+    plugins: [h5wasmOutside],
     entryPoints: [join(root, 'src', 'cli.ts')],
     outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
