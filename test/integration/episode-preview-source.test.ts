@@ -98,7 +98,7 @@ test('the episode lists its cameras, plotted arrays, fps and the frames of its p
 
 test('validation adds the dataset checks without repeating the NaN rows it already located', async () => {
   await withSource('jpeg.hdf5', (source) => {
-    const problems = source.validate({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 });
+    const problems = source.validate({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 });
     const messages = problems.map((problem) => problem.message);
     assert.ok(
       messages.some((message) =>
@@ -177,7 +177,7 @@ test('a preview session sends the episode, its first frame and then its problems
       post: (message) => posted.push(message),
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       flag: async () => ({ reason: 'blocked camera', flaggedAt: '2026-01-01T00:00:00.000Z' }),
-      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 }),
       rawColorOrder: () => 'rgb' as const,
       frameCacheMB: () => 128,
     },
@@ -236,7 +236,7 @@ test('a preview session of a file that is not an episode answers ready with the 
       post: (message) => posted.push(message),
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       flag: async () => null,
-      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8 }),
+      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 }),
       rawColorOrder: () => 'rgb' as const,
       frameCacheMB: () => 128,
     },
