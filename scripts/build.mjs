@@ -45,9 +45,11 @@ const wasmBesideH5wasm = {
   setup(build) {
     build.onLoad({ filter: /h5wasm[\\/]dist[\\/]node[\\/]hdf5_util\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      const inline = /function findWasmBinary\(\)\{var f="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)";return f\}/;
+      const inline =
+        /function findWasmBinary\(\)\{var f="data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)";return f\}/;
       const match = inline.exec(source);
-      if (!match) throw new Error(`${args.path}: h5wasm no longer inlines its WebAssembly as expected; update build.mjs`);
+      if (!match)
+        throw new Error(`${args.path}: h5wasm no longer inlines its WebAssembly as expected; update build.mjs`);
       writeFileSync(join(dist, 'hdf5_util.wasm'), Buffer.from(match[1], 'base64'));
       const fromFile =
         'function findWasmBinary(){return require("url").fileURLToPath(new URL("hdf5_util.wasm",import.meta.url))}';

@@ -139,6 +139,16 @@ export class Settings implements vscode.Disposable {
     return Math.max(1, this.config.get<number>('training.stopGraceSeconds', 30));
   }
 
+  /** Notifications when a run ends or stalls (ctrlWorld.notifications.runEnd). */
+  get runNotifications(): boolean {
+    return this.config.get<boolean>('notifications.runEnd', true);
+  }
+
+  /** A run is stalled after this many times its usual step time without a step; 0 turns stall news off. */
+  get stallFactor(): number {
+    return Math.max(0, this.config.get<number>('notifications.stallFactor', 10));
+  }
+
   get runsRefreshSeconds(): number {
     return Math.max(3, this.config.get<number>('runs.refreshIntervalSeconds', 15));
   }

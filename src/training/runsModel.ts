@@ -101,14 +101,18 @@ export class RunsModel implements vscode.Disposable {
     return work;
   }
 
-  /** While shown: polls often while a run is active, slowly otherwise, and backs off from hosts that fail. */
+  /**
+   * While shown: polls often while a run is active, slowly otherwise, and backs off from hosts that fail. Hidden, it
+   * polls only for run news (a run that ends or stalls while nobody looks), slowly, and only while a run is active.
+   */
   private schedule(): void {
     if (this.disposed) return;
     clearTimeout(this.timer);
     const hosts = this.list();
-    if (hosts.length === 0 || !vscode.workspace.isTrusted || !this.shown) return;
+    if (hosts.length === 0 || !vscode.workspace.isTrusted) return;
     const active = hosts.some((host) => host.runs.some((run) => isActive(run.record.state)));
-    const base = this.settings.runsRefreshSeconds * 1000 * (active ? 1 : 4);
+    if (!this.shown && !(active && this.settings.runNotifications)) return;
+    const base = this.settings.runsRefreshSeconds * 1000 * (active && this.shown ? 1 : 4);
     const failures = Math.max(0, ...hosts.map((host) => host.failures));
     const delay = failures > 0 ? Math.max(base, backoffDelay(failures, 5000, 120_000)) : base;
     this.timer = setTimeout(() => void this.refresh(), delay);

@@ -18,6 +18,8 @@ import {
   type RunArgument,
 } from './runCommands';
 import { openInWandb, syncRunToWandb } from './wandbCommands';
+import { clearNotificationWebhook, setNotificationWebhook } from './notificationCommands';
+import { RunNotifications } from '../../training/runNotifications';
 import type { TrainingServices } from './services';
 import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
@@ -29,6 +31,7 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
   // One follower per run log, whether the status bar, a dashboard or both show the run.
   const followers = new RunFollowers((host) => hosts.registry(host));
   const following = new RunFollowing(hosts, followers, model, statusBar, log);
+  const notifications = new RunNotifications(model, settings, context.secrets, log);
   const tree = new RunsTree(model);
   const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
   const services: TrainingServices = { hosts, model, followers, following, settings, log };
@@ -38,6 +41,7 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     statusBar,
     followers,
     following,
+    notifications,
     tree,
     treeView,
     // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,
@@ -61,6 +65,8 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     command('ctrlWorld.openInWandb', (argument?: RunArgument) => openInWandb(services, argument)),
     command('ctrlWorld.syncRunToWandb', (argument?: RunArgument) => syncRunToWandb(services, argument)),
     command('ctrlWorld.clearWandbKey', () => clearWandbKey(services)),
+    command('ctrlWorld.setNotificationWebhook', () => setNotificationWebhook(context.secrets)),
+    command('ctrlWorld.clearNotificationWebhook', () => clearNotificationWebhook(context.secrets)),
     command('ctrlWorld.removeRunsHost', (node?: Parameters<typeof removeHost>[1]) => removeHost(services, node)),
     settings.onDidChange(() => void model.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void model.refresh()),
