@@ -103,13 +103,13 @@ export class SeriesCharts {
     cursor.className = 'chart-cursor';
     box.append(canvas, cursor);
     this.element.append(box);
-    const { dimensions, values } = series;
+    const { dimensions, frameStep, values } = series;
     const frames = Math.floor(values.length / Math.max(1, dimensions));
     const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = Array.from(
       { length: dimensions },
       (_, d) => ({
         label: `${series.name}[${d}]`,
-        data: Array.from({ length: frames }, (_, i) => ({ x: i, y: values[i * dimensions + d]! })),
+        data: Array.from({ length: frames }, (_, i) => ({ x: i * frameStep, y: values[i * dimensions + d]! })),
         hidden: this.hidden.has(`${series.name}:${d}`),
         borderWidth: 1.25,
         pointRadius: 0,
