@@ -34,7 +34,7 @@ export class RunNotifications extends Disposable {
   }
 
   private newWatch(): RunWatch {
-    return new RunWatch({ factor: this.settings.stallFactor, minimumMs: MINIMUM_STALL_MS });
+    return new RunWatch({ factor: this.settings.stallFactor, minimumMs: MINIMUM_STALL_MS }, Date.now());
   }
 
   private check(): void {

@@ -23,6 +23,7 @@ before(async () => {
       'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
       'ctrlWorld.dashboard.gpuSampleSeconds': 2,
       'ctrlWorld.dashboard.logPollSeconds': 1,
+      'ctrlWorld.runs.refreshIntervalSeconds': 3,
     },
   );
   ({ training, workbench } = session);
@@ -214,4 +215,19 @@ test('a click on the Sample Preview opens the gallery, which plays two steps sid
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('samples-gallery');
   assert.ok(run.runId);
+});
+
+test('a run that fails while nobody follows it gives a notification that opens its dashboard', async () => {
+  await training.tree.setTrainer({ stepSeconds: 0.05, failAt: 20, failKind: 'oom' });
+  const failing = await launchRun(
+    training.registry,
+    await launchRequest(training, 'flexiv_unwatched', { mainProcessPort: await freePort(), totalSteps: 3600 }),
+  );
+  const toast = workbench.notification(/flexiv_unwatched on .* failed at step \d+/);
+  await toast.waitFor({ timeout: 90_000 });
+  await workbench.screenshot('run-failed-notification');
+  await toast.locator('a.monaco-button', { hasText: 'Open Dashboard' }).click();
+  const dashboard = await webviewFrame('.run-header');
+  await dashboard.locator('.run-header', { hasText: 'flexiv_unwatched' }).waitFor({ timeout: 30_000 });
+  assert.ok(failing.runId);
 });

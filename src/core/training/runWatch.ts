@@ -35,11 +35,15 @@ const STEP_TIMES_KEPT = 9;
 export class RunWatch {
   private readonly seen = new Map<string, Seen>();
 
-  constructor(private readonly stall: StallPolicy) {}
+  /** `since` (ms): runs that ended before it are not news (they ended before the editor started watching). */
+  constructor(
+    private readonly stall: StallPolicy,
+    private readonly since: number,
+  ) {}
 
   /**
-   * One host's runs as listed at `now` (ms). A run's first sighting only records it: runs that ended before the
-   * editor started are not news.
+   * One host's runs as listed at `now` (ms). A run first seen active is recorded; one first seen over is news only
+   * when it ended after `since` (it started and ended between two looks).
    */
   observe(host: string, hostLabel: string, runs: readonly RunSummary[], now: number): RunEvent[] {
     const events: RunEvent[] = [];
@@ -47,11 +51,13 @@ export class RunWatch {
       const key = `${host}\u0000${run.record.runId}`;
       const step = run.progress?.step ?? 0;
       const previous = this.seen.get(key);
+      const name = `${run.record.name} on ${hostLabel}`;
       if (!previous) {
         this.seen.set(key, { state: run.record.state, step, stepAt: now, stepTimes: [], stalled: false });
+        const endedAt = Date.parse(run.record.endedAt ?? '');
+        if (!isActive(run.record.state) && endedAt >= this.since) events.push(this.ended(host, run, name, step));
         continue;
       }
-      const name = `${run.record.name} on ${hostLabel}`;
       if (isActive(previous.state) && !isActive(run.record.state)) {
         events.push(this.ended(host, run, name, step));
       } else if (isActive(run.record.state)) {
