@@ -134,3 +134,21 @@ test('a new episode copied into the folder appears without a manual refresh', as
   await workbench.treeRow('Datasets', /^episode_11/).waitFor({ timeout: 60_000 });
   assert.match(await workbench.treeRow('Datasets', /flexiv_1113/).innerText(), /9 episodes/);
 });
+
+test('the walkthrough ticks "Add your episodes" and "Look at an episode" once they are done', async () => {
+  const page = workbench.page;
+  const row = workbench.treeRow('Datasets', /^episode_2/);
+  await row.hover();
+  await row.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
+  await page.locator('.tabs-container .tab', { hasText: 'episode_2' }).first().waitFor({ timeout: 60_000 });
+  await workbench.runCommand('Welcome: Open Walkthrough...');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.fill('Fine-tune Ctrl-World');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fine-tune Ctrl-World' }).first().waitFor();
+  await input.press('Enter');
+  const checked = (step: string) =>
+    page.locator(`[data-step-id$="#${step}"] .codicon-getting-started-step-checked`).first();
+  for (const step of ['datasets', 'preview']) await checked(step).waitFor({ timeout: 30_000 });
+  assert.equal(await checked('convert').count(), 0, 'Convert is not done yet');
+  await workbench.screenshot('walkthrough');
+});

@@ -227,7 +227,18 @@ test('a run that fails while nobody follows it gives a notification that opens i
   await toast.waitFor({ timeout: 90_000 });
   await workbench.screenshot('run-failed-notification');
   await toast.locator('a.monaco-button', { hasText: 'Open Dashboard' }).click();
-  const dashboard = await webviewFrame('.run-header');
-  await dashboard.locator('.run-header', { hasText: 'flexiv_unwatched' }).waitFor({ timeout: 30_000 });
+  // Its own dashboard (the other run's may still be open): a frame whose header names the failed run.
+  await waitFor(
+    'the dashboard of the failed run',
+    async () => {
+      for (const frame of workbench.page.frames()) {
+        const header = frame.locator('.run-header', { hasText: 'flexiv_unwatched' });
+        if (await header.count().catch(() => 0)) return true;
+      }
+      return undefined;
+    },
+    60_000,
+    300,
+  );
   assert.ok(failing.runId);
 });
