@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
-import { launchRun, type WandbChoice } from '../../core/training/launch';
+import { launchedAs, launchRun, type WandbChoice } from '../../core/training/launch';
 import { runPreflight, type ConfigSource, type LaunchContext } from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
@@ -177,7 +177,7 @@ async function launch(
       },
     );
     services.log.info(
-      `Started run ${launched.runId} on ${hostLabelFor(host)} (pid ${launched.pid}, output ${launched.outputDir}).`,
+      `Started run ${launched.runId} on ${hostLabelFor(host)} (${launchedAs(launched)}, output ${launched.outputDir}).`,
     );
     await services.hosts.remember(host);
     services.following.launchedHere(launched.runId);

@@ -8,6 +8,7 @@ import { UserFacingError } from '../errors';
 
 export const KIT_FILES = [
   'runs.py',
+  'slurm_jobs.py',
   'probe.py',
   'trainer_probe.py',
   'supervise.sh',
@@ -16,7 +17,8 @@ export const KIT_FILES = [
   'converted_snapshot.py',
   'wandb_sync.py',
 ] as const;
-export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh'>;
+/** The kit's entry points; the other files are a shell script and a module they use. */
+export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh' | 'slurm_jobs.py'>;
 const NOT_INSTALLED = 97;
 
 export interface Kit {
