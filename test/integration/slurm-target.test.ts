@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
 import { slurmPreflight } from '../../src/core/training/slurmPreflight';
+import { runPreflight } from '../../src/core/training/preflight';
 import { UserFacingError } from '../../src/core/errors';
 import type { RunSummary } from '../../src/core/training/runRecord';
 import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
@@ -19,7 +20,7 @@ const SECRET = 'wandb-secret-slurm-0123456789';
 before(async () => {
   cluster = await startSlurmCluster();
   training = await startTrainingHost(
-    { gpus: 2, steps: 200, checkpointSteps: 100, validationSteps: 1000, stepSeconds: 0.03 },
+    { gpus: 2, steps: 200, checkpointSteps: 100, validationSteps: 200, stepSeconds: 0.03 },
     { SLURM_CONF: cluster.confFile },
   );
 });
@@ -130,10 +131,21 @@ test('stop cancels the job with scancel and leaves nothing of it running; submit
 });
 
 test('a missing partition is a preflight error naming the partitions there, and sbatch refusals reach the user', async () => {
-  const checks = await slurmPreflight(training.host, jobOptions({ partition: 'gpu-a100' }));
-  assert.equal(checks.length, 1);
-  assert.equal(checks[0].ok, false);
-  assert.match(checks[0].message, /There is no partition "gpu-a100" on .*; its partitions are debug\./);
+  const preflight = await runPreflight({
+    registry: training.registry,
+    workdir: training.tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    mainProcessPort: 29501,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
+    slurm: jobOptions({ partition: 'gpu-a100' }),
+  });
+  assert.deepEqual(
+    preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
+    [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
+  );
   const good = await slurmPreflight(training.host, jobOptions());
   assert.deepEqual(
     good.map((check) => [check.id, check.ok]),
