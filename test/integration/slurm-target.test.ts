@@ -6,7 +6,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
-import { slurmPreflight } from '../../src/core/training/slurmPreflight';
+import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmPreflight';
 import { runPreflight } from '../../src/core/training/preflight';
 import { UserFacingError } from '../../src/core/errors';
 import type { RunSummary } from '../../src/core/training/runRecord';
@@ -130,7 +130,7 @@ test('stop cancels the job with scancel and leaves nothing of it running; submit
   await training.tree.setTrainer({ stepSeconds: 0.03 });
 });
 
-test('a missing partition is a preflight error naming the partitions there, and sbatch refusals reach the user', async () => {
+test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
   const preflight = await runPreflight({
     registry: training.registry,
     workdir: training.tree.checkout,
@@ -146,6 +146,10 @@ test('a missing partition is a preflight error naming the partitions there, and 
     preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
     [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
   );
+  assert.ok(await hasSbatch(training.host));
+  assert.deepEqual(await listPartitions(training.host), [
+    { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },
+  ]);
   const good = await slurmPreflight(training.host, jobOptions());
   assert.deepEqual(
     good.map((check) => [check.id, check.ok]),

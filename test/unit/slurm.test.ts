@@ -93,8 +93,8 @@ test('job options that are not SLURM names or numbers are refused before anythin
 
 test("sinfo's partition lines, gres lists and time limits", () => {
   assert.deepEqual(parseSinfo('gpu|up|4|gpu:a100:8(S:0-1)|2-00:00:00\ndebug|up|1|(null)|infinite\n'), [
-    { partition: 'gpu', available: 'up', nodes: 4, gpusPerNode: 8, maxMinutes: 2880 },
-    { partition: 'debug', available: 'up', nodes: 1, gpusPerNode: 0, maxMinutes: undefined },
+    { partition: 'gpu', available: 'up', nodes: 4, gpusPerNode: 8, maxTime: '2-00:00:00', maxMinutes: 2880 },
+    { partition: 'debug', available: 'up', nodes: 1, gpusPerNode: 0, maxTime: 'infinite', maxMinutes: undefined },
   ]);
   assert.equal(gpuCount('gpu:2,gpu:h100:4(S:0),nvme:1'), 6);
   assert.equal(slurmMinutes('90'), 90);

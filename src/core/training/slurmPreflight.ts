@@ -1,5 +1,5 @@
-// The SLURM part of the preflight, asked of the login node with sinfo: the partition exists, its nodes have the
-// GPUs the job asks for, and its time limit allows the job's. sbatch would refuse the first only after a submit.
+// What a login node's sinfo says about its cluster: the partitions offered when a job is set up, and the SLURM part
+// of the preflight (the partition exists, its nodes have the GPUs the job asks for, its time limit allows the job's).
 import type { RemoteHost } from '../remote/remoteHost';
 import type { PreflightCheck } from './preflightChecks';
 import type { SlurmJobOptions } from './slurmTarget';
@@ -18,8 +18,45 @@ interface PartitionNodes {
   readonly available: string;
   readonly nodes: number;
   readonly gpusPerNode: number;
-  /** The partition's MaxTime in minutes; undefined for "infinite". */
+  /** The partition's MaxTime as sinfo writes it ("infinite", "2-00:00:00"). */
+  readonly maxTime: string;
+  /** The same in minutes; undefined for "infinite". */
   readonly maxMinutes?: number;
+}
+
+/** A partition as the job questions offer it: its nodes together, with the most GPUs any of them has. */
+export interface PartitionSummary {
+  readonly name: string;
+  readonly available: string;
+  readonly nodes: number;
+  readonly gpusPerNode: number;
+  readonly maxTime: string;
+}
+
+/**
+ * Whether the host can submit SLURM jobs, so the launch can offer a SLURM cluster: `sbatch --version` fails where
+ * sbatch is missing, and also where it is installed without a cluster's configuration (a workstation).
+ */
+export async function hasSbatch(host: RemoteHost, signal?: AbortSignal): Promise<boolean> {
+  const result = await host.exec(['sbatch', '--version'], { signal, timeoutMs: 60_000 });
+  return result.code === 0;
+}
+
+/** The cluster's partitions from `sinfo`, in its order; empty when sinfo fails. */
+export async function listPartitions(host: RemoteHost, signal?: AbortSignal): Promise<PartitionSummary[]> {
+  const result = await host.exec(['sinfo', '-h', '-o', '%R|%a|%D|%G|%l'], { signal, timeoutMs: 60_000 });
+  const byName = new Map<string, PartitionSummary>();
+  for (const line of result.code === 0 ? parseSinfo(result.stdout) : []) {
+    const known = byName.get(line.partition);
+    byName.set(line.partition, {
+      name: line.partition,
+      available: line.available,
+      nodes: (known?.nodes ?? 0) + line.nodes,
+      gpusPerNode: Math.max(known?.gpusPerNode ?? 0, line.gpusPerNode),
+      maxTime: line.maxTime,
+    });
+  }
+  return [...byName.values()];
 }
 
 export async function slurmPreflight(
@@ -108,6 +145,7 @@ export function parseSinfo(stdout: string): PartitionNodes[] {
       available,
       nodes: Number(nodes) || 0,
       gpusPerNode: gpuCount(gres),
+      maxTime: limit,
       maxMinutes: limit === 'infinite' ? undefined : slurmMinutes(limit),
     }));
 }
