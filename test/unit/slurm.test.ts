@@ -6,6 +6,7 @@ import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurm
 import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmPreflight';
 import { launchInput } from '../../src/core/training/launch';
 import { UserFacingError } from '../../src/core/errors';
+import { stateLabel } from '../../src/core/training/runRecord';
 
 const OPTIONS: SlurmJobOptions = { partition: 'gpu', nodes: 2, gpusPerNode: 8, timeLimit: '2-00:00:00' };
 const SPEC = {
@@ -102,4 +103,16 @@ test("sinfo's partition lines, gres lists and time limits", () => {
   assert.equal(slurmMinutes('2:00:00'), 120);
   assert.equal(slurmMinutes('1-12'), 2160);
   assert.equal(slurmMinutes('soon'), undefined);
+});
+
+test("views show a job's SLURM state beside the run's, with why it waits and when it may start", () => {
+  assert.equal(stateLabel({ state: 'running' }), 'running');
+  assert.equal(
+    stateLabel({
+      state: 'starting',
+      slurm: { jobId: '7', state: 'PENDING', reason: 'Resources', startEstimate: '2026-12-06T04:00:00' },
+    }),
+    'starting · PENDING (Resources), est. start 2026-12-06T04:00:00',
+  );
+  assert.equal(stateLabel({ state: 'stopped', slurm: { jobId: '7', state: 'TIMEOUT' } }), 'stopped · TIMEOUT');
 });

@@ -88,6 +88,18 @@ export function summariseListEntry(entry: unknown): RunSummary | undefined {
   };
 }
 
+/**
+ * The state as views show it: the run's own, with what SLURM says where the run is a job ("starting · PENDING
+ * (Resources), est. start 2026-12-06T04:00:00", "stopped · TIMEOUT").
+ */
+export function stateLabel(record: Pick<RunRecord, 'state' | 'slurm'>): string {
+  const job = record.slurm;
+  if (!job?.state) return record.state;
+  const why = job.reason ? ` (${job.reason})` : '';
+  const start = job.startEstimate ? `, est. start ${job.startEstimate}` : '';
+  return `${record.state} · ${job.state}${why}${start}`;
+}
+
 /** The CLI contract of `runs --json`. */
 export function runsJson(summaries: readonly RunSummary[]) {
   return summaries.map(({ record, progress, totalSteps }) => ({
