@@ -21,7 +21,8 @@ before(async () => {
   cluster = await startSlurmCluster();
   training = await startTrainingHost(
     { gpus: 2, steps: 200, checkpointSteps: 100, validationSteps: 200, stepSeconds: 0.03 },
-    { SLURM_CONF: cluster.confFile },
+    // The batch script's check for max_train_steps looks every second instead of every five.
+    { SLURM_CONF: cluster.confFile, CWF_TOTAL_POLL_SECONDS: '1' },
   );
 });
 
@@ -52,7 +53,9 @@ async function watch(runId: string, until: (summary: RunSummary) => boolean): Pr
   return seen;
 }
 
-test('a 2-node job waits for its GPUs, runs the trainer on both nodes and completes with its checkpoints', async () => {
+test('a 2-node job waits for its GPUs, runs the trainer on both nodes and completes at max_train_steps', async () => {
+  // As upstream, the stand-in would train on far past max_train_steps: the job must end itself there.
+  await training.tree.setTrainer({ stepSeconds: 0.03, pastTotal: 10_000 });
   // Another job holds every GPU until this one is seen waiting for them, and why.
   const release = path.join(cluster.dir, 'release-blocker');
   const hold = `until [ -e ${release} ]; do sleep 0.2; done`;
@@ -85,6 +88,7 @@ test('a 2-node job waits for its GPUs, runs the trainer on both nodes and comple
 
   const log = await readFile(path.join(launched.runDir, 'train.log'), 'utf8');
   assert.match(log, /Steps: 100%/);
+  assert.match(log, /step \d+ is past max_train_steps \(200\); the job ends here/);
   const outputs = await readdir(request.outputDir);
   assert.ok(outputs.includes('checkpoint-200.pt'), outputs.join(' '));
   const record = (await training.registry.get(launched.runId)).record;
@@ -99,7 +103,7 @@ test('a 2-node job waits for its GPUs, runs the trainer on both nodes and comple
 });
 
 test('stop cancels the job with scancel and leaves nothing of it running; submit→RUNNING and poll cost', async () => {
-  await training.tree.setTrainer({ stepSeconds: 0.5 });
+  await training.tree.setTrainer({ stepSeconds: 0.5, pastTotal: 0 });
   const request = await launchRequest(training, 'slurm-cancel', { target: slurmTarget(jobOptions()) });
   const submitted = Date.now();
   const launched: LaunchResult = await launchRun(training.registry, request);

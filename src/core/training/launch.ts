@@ -84,6 +84,7 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     runDir,
     workdir: request.workdir,
     envSetup: request.envSetup,
+    totalSteps: request.totalSteps,
   });
   const env: Record<string, string> = { ...plan.env };
   if (request.wandb.mode === 'online') env.WANDB_API_KEY = request.wandb.apiKey;

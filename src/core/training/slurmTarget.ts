@@ -97,9 +97,35 @@ function batchScript(options: SlurmJobOptions, spec: TrainerSpec, argv: readonly
     'export CWF_MAIN_ADDRESS=${main_address:-$main_node}',
     '',
     "# One task per node; single quotes keep $SLURM_NODEID for the task, where it is that node's rank.",
-    `srun --kill-on-bad-exit=1 bash -c ${quoteArg(`exec ${perNode}`)}`,
+    `srun --kill-on-bad-exit=1 bash -c ${quoteArg(`exec ${perNode}`)}${spec.totalSteps ? ' &' : ''}`,
+    ...(spec.totalSteps ? stopAtTotal(spec.runDir, spec.totalSteps) : []),
     '',
   ].join('\n');
+}
+
+/**
+ * Ctrl-World's loop has no break at max_train_steps: it trains whole epochs past it (tqdm then prints
+ * "Steps: : N it"). Once the bar passes that step its checkpoint and validation are written, so the job ends there,
+ * as a completed one (the same rule as the supervisor's on a single host).
+ */
+function stopAtTotal(runDir: string, totalSteps: number): string[] {
+  return [
+    'trainer=$!',
+    `log=${quoteArg(`${runDir}/train.log`)}`,
+    `# Ctrl-World trains on past max_train_steps (${totalSteps}) to the end of its epoch: the job ends at that step.`,
+    'while kill -0 "$trainer" 2> /dev/null; do',
+    '  sleep "${CWF_TOTAL_POLL_SECONDS:-5}"',
+    `  step=$(tail -c 4096 "$log" | tr '\\r' '\\n' | sed -n 's/.*Steps: *: *\\([0-9][0-9]*\\)it.*/\\1/p' | tail -n 1)`,
+    `  if [ -n "$step" ] && [ "$step" -gt ${totalSteps} ]; then`,
+    `    echo "Ctrl-World Flexiv: step $step is past max_train_steps (${totalSteps}); the job ends here."`,
+    `    printf '%s\\n' "$step" > ${quoteArg(`${runDir}/reached-total`)}`,
+    '    kill -TERM "$trainer"',
+    '    wait "$trainer"',
+    '    exit 0',
+    '  fi',
+    'done',
+    'wait "$trainer"',
+  ];
 }
 
 /** One option per line, continued with backslashes; $SLURM_… words in double quotes so the task's shell fills them. */

@@ -22,6 +22,8 @@ export interface TrainerSpec {
   readonly workdir: string;
   /** A shell command run before the trainer, e.g. activating a conda environment. */
   readonly envSetup?: string;
+  /** The config's max_train_steps, where the run ends (Ctrl-World itself trains on to the end of its epoch). */
+  readonly totalSteps?: number;
 }
 
 export interface LaunchPlan {
