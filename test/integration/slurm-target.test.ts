@@ -134,6 +134,22 @@ test('stop cancels the job with scancel and leaves nothing of it running; submit
   await training.tree.setTrainer({ stepSeconds: 0.03 });
 });
 
+test('a trainer that crashes on one node fails the job, and the run, with its last log lines', async () => {
+  await training.tree.setTrainer({ stepSeconds: 0.03, failAt: 5, failKind: 'crash' });
+  const request = await launchRequest(training, 'slurm-crash', { target: slurmTarget(jobOptions()) });
+  const launched = await launchRun(training.registry, request);
+  await watch(launched.runId, (summary) => summary.record.state === 'failed');
+  const { record } = await training.registry.get(launched.runId);
+  assert.equal(record.slurm?.state, 'FAILED');
+  assert.match(record.failure ?? '', /a task exited with an error/);
+  assert.ok(
+    (record.lastLines ?? []).some((line) => /Error/.test(line)),
+    (record.lastLines ?? []).join('\n'),
+  );
+  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await training.tree.setTrainer({ stepSeconds: 0.03 });
+});
+
 test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
   const preflight = await runPreflight({
     registry: training.registry,
