@@ -6,7 +6,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
-import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmPreflight';
+import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
 import { runPreflight } from '../../src/core/training/preflight';
 import { UserFacingError } from '../../src/core/errors';
 import type { RunSummary } from '../../src/core/training/runRecord';

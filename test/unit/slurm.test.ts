@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
-import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmPreflight';
+import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
 import { launchInput } from '../../src/core/training/launch';
 import { UserFacingError } from '../../src/core/errors';
 import { stateLabel } from '../../src/core/training/runRecord';

@@ -1,7 +1,7 @@
 // Start Flexiv Training's SLURM questions: where to run (offered only where sbatch exists), then the job's partition
 // (from sinfo), nodes, GPUs per node, time limit, account and QoS, remembered per host for the next launch.
 import { describeError } from '../../core/errors';
-import { hasSbatch, listPartitions, slurmMinutes, type PartitionSummary } from '../../core/training/slurmPreflight';
+import { hasSbatch, listPartitions, slurmMinutes, type PartitionSummary } from '../../core/training/slurmCluster';
 import type { SlurmJobOptions } from '../../core/training/slurmTarget';
 import { hostLabelFor } from '../../training/hosts';
 import type { TrainingServices } from './services';

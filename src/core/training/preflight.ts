@@ -16,7 +16,7 @@ import type { RunRegistry } from './registry';
 import { isActive } from './runRecord';
 import { runModuleText } from './launch';
 import { trainerArguments } from './targets';
-import { slurmPreflight } from './slurmPreflight';
+import { slurmPreflight } from './slurmCluster';
 import type { SlurmJobOptions } from './slurmTarget';
 import {
   trainerConfigCheck,
