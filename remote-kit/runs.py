@@ -2,7 +2,8 @@
 """Ctrl-World Flexiv's run registry on the GPU host: launch, list and stop runs. Standard library only (3.6+).
 
 Copied by the extension to <root>/kit/<version>/; every command prints one JSON document on stdout.
-  runs.py launch             (a JSON launch request on stdin; see launch())
+  runs.py launch             (a JSON launch request on stdin; see cmd_launch(); a request naming a batchScript
+                              is submitted to SLURM with sbatch, and SLURM's job then stands for the run's processes)
   runs.py list ROOT [RUN_ID] [TAIL_BYTES]
   runs.py stop ROOT RUN_ID GRACE_SECONDS
 """
@@ -12,11 +13,14 @@ import glob
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+
+import slurm_jobs
 
 LOCK_NAME = ".ctrl-world-flexiv-run.json"
 TERMINAL = ("finished", "failed", "stopped")
@@ -114,6 +118,8 @@ def read_tail(path, size):
 
 def derive_state(run_dir, record):
     """The run's state from what is on disk and in the process table; the host is the one source of truth."""
+    if record.get("slurm"):
+        return slurm_run_state(run_dir, record), None
     exit_text = read_text(os.path.join(run_dir, "exit"))
     stop_requested = os.path.exists(os.path.join(run_dir, "stop-requested"))
     if exit_text is not None and exit_text.strip().lstrip("-").isdigit():
@@ -142,7 +148,7 @@ def load(run_dir, tail_bytes):
             record["exitCode"] = code
             if state == "failed":
                 record["lastLines"] = last_lines(os.path.join(run_dir, "train.log"))
-                if code is None:
+                if code is None and not record.get("failure"):
                     record["failure"] = (
                         "The run's processes are gone without an exit status (killed, or the host rebooted)."
                     )
@@ -161,6 +167,40 @@ def cmd_list(root, run_id=None, tail_bytes="8192"):
         if os.path.exists(os.path.join(run_dir, "run.json")):
             result.append(load(run_dir, int(tail_bytes)))
     print(json.dumps(result))
+
+
+def slurm_run_state(run_dir, record):
+    """The run's state from its SLURM job; what SLURM said is kept in the record for the views."""
+    job = record["slurm"]
+    state, reason, start = slurm_jobs.job_status(job["jobId"])
+    if state is None:
+        if time.time() - os.path.getmtime(os.path.join(run_dir, "run.json")) < 60:
+            return "starting"
+        record["failure"] = (
+            "SLURM no longer lists job %s and keeps no accounting (sacct), so how it ended is unknown." % job["jobId"]
+        )
+        return "failed"
+    job.update(state=state, reason=reason, startEstimate=start if state == "PENDING" else "")
+    run_state, failure = slurm_jobs.run_state(state, os.path.exists(os.path.join(run_dir, "stop-requested")))
+    if failure:
+        record["failure"] = failure
+    return run_state
+
+
+def submit_batch(request, run_dir, record, lock):
+    """sbatch the run's script; the environment (the WandB key among it) reaches the job through sbatch's own."""
+    env = dict(os.environ, **request.get("env", {}))
+    env[RUN_MARKER] = request["runId"]
+    job_id, refusal = slurm_jobs.submit(os.path.join(run_dir, request["batchScript"]), run_dir, env)
+    if refusal is not None:
+        # Nothing ran: leave no run behind, so the same launch can be tried again once fixed.
+        shutil.rmtree(run_dir, ignore_errors=True)
+        lock.close()
+        fail("submit-failed", "sbatch refused the job: %s" % refusal)
+    record.update(slurm={"jobId": job_id})
+    write_atomic(os.path.join(run_dir, "run.json"), json.dumps(record, indent=2))
+    lock.close()
+    print(json.dumps({"runId": record["runId"], "runDir": run_dir, "jobId": job_id}))
 
 
 def claim_output(request, record):
@@ -274,6 +314,9 @@ def cmd_launch():
         write_atomic(path, text)
     open(record["logFile"], "a").close()
     write_atomic(os.path.join(run_dir, "run.json"), json.dumps(record, indent=2))
+    if request.get("batchScript"):
+        submit_batch(request, run_dir, record, lock)
+        return
     env = dict(request.get("env", {}), PATH=os.environ.get("PATH", "/usr/bin:/bin"))
     # Prepended by supervise.sh after the environment setup, which may set PYTHONPATH itself.
     if "PYTHONPATH" in env:
@@ -323,6 +366,12 @@ def cmd_stop(root, run_id, grace):
         print(json.dumps({"runId": run_id, "state": record["state"], "signal": None, "remaining": []}))
         return
     write_atomic(os.path.join(run_dir, "stop-requested"), now() + "\n")
+    if record.get("slurm"):
+        slurm_jobs.cancel(record["slurm"]["jobId"], float(grace) + 60)
+        state = load(run_dir, 0)["record"]["state"]
+        remaining = sorted(set(marked_processes(run_id)))
+        print(json.dumps({"runId": run_id, "state": state, "signal": "TERM", "remaining": remaining}))
+        return
     used = "TERM"
     signal_run(record, run_id, signal.SIGTERM)
     if not wait_gone(record, run_id, float(grace)):

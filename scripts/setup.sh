@@ -11,6 +11,7 @@ APT_PACKAGES=(
   python3-h5py python3-numpy python3-pil python3-hdf5plugin   # HDF5 fixtures and the demo dataset
   hdf5-filter-plugin-blosc-serial hdf5-filter-plugin bitshuffle # Blosc, LZ4, BZip2, Bitshuffle filters for h5py
   openssh-server openssh-client rsync                          # the stand-in GPU host
+  slurm-wlm munge                                              # the tests' own single-machine SLURM cluster
   ffmpeg                                                       # sample videos
   python3-skimage                                              # reference PSNR/SSIM for the quality tests
   chromium                                                     # end-to-end tests

@@ -4,7 +4,7 @@ import { CommandRunner, LOCAL_HOST, sshHost } from '../core/remote/runner';
 import { RemoteHost } from '../core/remote/remoteHost';
 import { DEFAULT_REGISTRY_ROOT, RunRegistry } from '../core/training/registry';
 import { runPreflight, type PreflightInput, type PreflightResult } from '../core/training/preflight';
-import { launchRun } from '../core/training/launch';
+import { launchedAs, launchRun } from '../core/training/launch';
 import { age, runsJson } from '../core/training/runRecord';
 import { RunFollower } from '../core/training/follow';
 import { ProgressLines } from '../core/training/progressLines';
@@ -159,7 +159,7 @@ const trainStart: CliCommand = {
     if (args.values.json) printJson(io, { runId: launched.runId, outputDir: launched.outputDir });
     else
       io.out(
-        `Started run ${launched.runId} on ${registry.host.label} (pid ${launched.pid}); checkpoints go to ${launched.outputDir}.`,
+        `Started run ${launched.runId} on ${registry.host.label} (${launchedAs(launched)}); checkpoints go to ${launched.outputDir}.`,
       );
     return 0;
   },

@@ -1,17 +1,20 @@
 // The GPU hosts the extension talks to: one runner (one multiplexed connection per host), a run registry per host,
-// and what is remembered about hosts across reloads (used hosts, the Ctrl-World folder per host, the followed run).
+// and what is remembered about hosts across reloads (used hosts, the Ctrl-World folder and SLURM job per host, the
+// followed run).
 import * as vscode from 'vscode';
 import { CommandRunner, LOCAL_HOST, sshHost, type HostTarget } from '../core/remote/runner';
 import { RemoteHost } from '../core/remote/remoteHost';
 import { defaultControlDir, ensurePrivateDir } from '../core/remote/controlDir';
 import { RunRegistry } from '../core/training/registry';
 import type { Settings } from '../settings';
+import type { SlurmJobOptions } from '../core/training/slurmTarget';
 
 /** "local" is this machine; anything else is an SSH host (alias or user@host). */
 export const LOCAL_KEY = 'local';
 const HOSTS_KEY = 'ctrlWorld.runs.hosts';
 const FOLDERS_KEY = 'ctrlWorld.runs.folders';
 const FOLLOWED_KEY = 'ctrlWorld.runs.followed';
+const SLURM_JOBS_KEY = 'ctrlWorld.runs.slurmJobs';
 const WANDB_SECRET = 'ctrlWorld.wandbApiKey';
 
 export interface FollowedRun {
@@ -90,6 +93,16 @@ export class TrainingHosts implements vscode.Disposable {
 
   async rememberFolder(key: string, folder: string): Promise<void> {
     await this.state.update(FOLDERS_KEY, { ...this.state.get<Record<string, string>>(FOLDERS_KEY, {}), [key]: folder });
+  }
+
+  /** The SLURM job last set up for this host (partition, nodes, GPUs, time, account, QoS), offered again. */
+  slurmJobFor(key: string): SlurmJobOptions | undefined {
+    return this.state.get<Record<string, SlurmJobOptions>>(SLURM_JOBS_KEY, {})[key];
+  }
+
+  async rememberSlurmJob(key: string, job: SlurmJobOptions): Promise<void> {
+    const jobs = this.state.get<Record<string, SlurmJobOptions>>(SLURM_JOBS_KEY, {});
+    await this.state.update(SLURM_JOBS_KEY, { ...jobs, [key]: job });
   }
 
   get followed(): FollowedRun | undefined {

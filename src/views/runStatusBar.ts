@@ -1,7 +1,7 @@
 // The status bar item of the followed run: step/total, loss, it/s and ETA, or the connection being re-established.
 import * as vscode from 'vscode';
 import type { Progress } from '../core/training/logParser';
-import type { RunSummary } from '../core/training/runRecord';
+import { stateLabel, type RunSummary } from '../core/training/runRecord';
 import { formatRate } from '../core/format';
 import { TRAIN_LOSS_MEANING, trainLoss } from '../core/training/metrics';
 import { untrustedMarkdown } from './markdown';
@@ -69,13 +69,13 @@ export class RunStatusBar implements vscode.Disposable {
       const rate = formatRate(this.progress?.rate);
       if (rate) parts.push(rate);
       if (this.progress?.remaining) parts.push(`ETA ${this.progress.remaining}`);
-    } else parts.push(record.state);
+    } else parts.push(stateLabel(record));
     const icon = this.reconnecting ? '$(debug-disconnect)' : (STATE_ICONS[record.state] ?? '$(rocket)');
     this.item.text = `${icon} ${parts.join(' · ')}`;
     // run.json comes from the host: its text is escaped, never markup.
     const e = escapeMarkdown;
     this.item.tooltip = untrustedMarkdown([
-      `**${e(record.name)}** on ${e(record.host)} — ${e(record.state)}`,
+      `**${e(record.name)}** on ${e(record.host)} — ${e(stateLabel(record))}`,
       `Run ${e(record.runId)} · GPUs ${e(record.gpus.join(', '))} · output ${e(record.outputDir)}`,
       ...(trainLoss(this.progress) !== undefined ? [`${TRAIN_LOSS_MEANING}.`] : []),
       this.reconnecting

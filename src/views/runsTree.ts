@@ -1,7 +1,7 @@
 // The Runs view: host → runs (running / finished / failed / stopped, with step/total and age), from each host's
 // run registry, so it is the same from any machine and after reinstalling the extension.
 import * as vscode from 'vscode';
-import { age, type RunState, type RunSummary } from '../core/training/runRecord';
+import { age, stateLabel, type RunState, type RunSummary } from '../core/training/runRecord';
 import { LOCAL_KEY } from '../training/hosts';
 import type { HostRuns, RunsModel } from '../training/runsModel';
 import { formatSteps } from './runStatusBar';
@@ -92,7 +92,7 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   item.contextValue = `run.${record.state}`;
   const [icon, color] = STATE_ICONS[record.state] ?? ['circle-outline', undefined];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  const parts: string[] = [record.state, formatSteps(progress, summary.totalSteps)];
+  const parts: string[] = [stateLabel(record), formatSteps(progress, summary.totalSteps)];
   const loss = trainLoss(progress);
   if (loss !== undefined && record.state === 'running') parts.push(`train_loss ${loss}`);
   parts.push(age(record.startedAt));
@@ -100,8 +100,9 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
   // Everything in run.json and the log comes from the host: escaped, never markup.
   const e = escapeMarkdown;
   const lines = [
-    `**${e(record.name)}** — ${e(record.state)}`,
+    `**${e(record.name)}** — ${e(stateLabel(record))}`,
     [
+      ...(record.slurm ? [`- SLURM job ${e(record.slurm.jobId)}`] : []),
       `- run ${e(record.runId)}, started ${new Date(record.startedAt).toLocaleString()}`,
       `- GPUs ${e(record.gpus.join(', '))} · port ${e(String(record.mainProcessPort))} · WandB ${e(String(record.wandb))}`,
       `- output ${e(record.outputDir)}`,
@@ -113,6 +114,7 @@ function runItem(host: string, summary: RunSummary, hasChildren: boolean): vscod
       ...(record.continuedFrom ? [`- continued from ${e(record.continuedFrom.checkpoint)} (weights only)`] : []),
     ].join('\n'),
   ];
+  if (record.failure && record.state !== 'failed') lines.push(e(record.failure));
   if (record.state === 'failed') {
     const reason = summary.lastError
       ? `${summary.lastError.title}`

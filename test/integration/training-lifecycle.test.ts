@@ -157,7 +157,7 @@ test('a run killed with -9 is detected as failed, with its last log lines', asyn
   await waitFor('progress', async () =>
     ((await training.registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined,
   );
-  process.kill(-launched.pgid, 'SIGKILL');
+  process.kill(-launched.pgid!, 'SIGKILL');
   const summary = await waitFor('failed state', async () => {
     const current = await training.registry.get(launched.runId);
     return current.record.state === 'failed' ? current : undefined;

@@ -21,6 +21,8 @@ export interface TestSshHost {
 export interface SshdOptions {
   /** Folders put first on the remote PATH (fake nvidia-smi, accelerate...). */
   readonly pathPrefix?: string[];
+  /** More variables for every remote command (e.g. SLURM_CONF pointing at a test cluster). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function freePort(): Promise<number> {
@@ -65,6 +67,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshHost>
   const hostKey = (await readFile(path.join(keys, 'host_ed25519.pub'), 'utf8')).trim().split(' ').slice(0, 2).join(' ');
   const port = await freePort();
   const remotePath = [...(options.pathPrefix ?? []), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+  const remoteEnv = [
+    `PATH=${remotePath}`,
+    ...Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
+  ];
   const sshdConfig = path.join(dir, 'sshd_config');
   await writeFile(
     sshdConfig,
@@ -81,7 +87,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshHost>
       'StrictModes no',
       'MaxSessions 50',
       'MaxStartups 50',
-      `SetEnv PATH=${remotePath}`,
+      `SetEnv ${remoteEnv.join(' ')}`,
       'Subsystem sftp internal-sftp',
       'LogLevel ERROR',
       '',

@@ -20,10 +20,13 @@ export interface TrainingHost {
   stop(): Promise<void>;
 }
 
-export async function startTrainingHost(options: GpuHostOptions = {}): Promise<TrainingHost> {
+export async function startTrainingHost(
+  options: GpuHostOptions = {},
+  remoteEnv: Readonly<Record<string, string>> = {},
+): Promise<TrainingHost> {
   const work = await tempDir('cwf-gpuhost-');
   const tree = await makeGpuHostTree(work.dir, options);
-  const sshd = await startSshd({ pathPrefix: [tree.bin] });
+  const sshd = await startSshd({ pathPrefix: [tree.bin], env: remoteEnv });
   const controlDir = path.join(sshd.dir, 'control');
   await mkdir(controlDir, { mode: 0o700 });
   const runner = new CommandRunner({ sshConfigFile: sshd.configFile, controlDir });

@@ -54,6 +54,8 @@ test('ages read like a person says them', () => {
   assert.equal(age('2026-11-25T12:00:00Z', now), '3 d ago');
 });
 
+const RUN_PLACE = { runId: 'r', runDir: '/runs/r', workdir: '/w' };
+
 test("the single-host target: one process per GPU, explicit accelerate defaults, upstream's flags only", () => {
   const plan = singleHostAccelerate.plan({
     gpus: [2, 3],
@@ -61,6 +63,7 @@ test("the single-host target: one process per GPU, explicit accelerate defaults,
     mixedPrecision: 'fp16',
     ckptPath: '/c/checkpoint-50000.pt',
     pythonPath: '/runs/r/python',
+    ...RUN_PLACE,
   });
   assert.deepEqual(plan.argv, [
     'accelerate',
@@ -82,7 +85,9 @@ test("the single-host target: one process per GPU, explicit accelerate defaults,
   ]);
   assert.deepEqual(plan.env, { CUDA_VISIBLE_DEVICES: '2,3', PYTHONPATH: '/runs/r/python' });
   assert.ok(
-    !singleHostAccelerate.plan({ gpus: [0], mainProcessPort: 1, pythonPath: '/p' }).argv.includes('--multi_gpu'),
+    !singleHostAccelerate
+      .plan({ gpus: [0], mainProcessPort: 1, pythonPath: '/p', ...RUN_PLACE })
+      .argv.includes('--multi_gpu'),
   );
   assert.ok(!plan.argv.includes('--config'), "upstream's train_wm.py has no --config: argparse would exit 2");
 });

@@ -1,11 +1,12 @@
-// "Start Flexiv Training": host → Ctrl-World folder → config → GPUs → output folder → WandB → preflight checklist →
-// launch. "Continue from Checkpoint" enters the same flow with host, folder, config and start weights given.
+// "Start Flexiv Training": host → Ctrl-World folder → config → GPUs (or, where sbatch exists, a SLURM job) → output
+// folder → WandB → preflight checklist → launch. "Continue from Checkpoint" enters the same flow with host, folder,
+// config and start weights given.
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
-import { launchRun, type WandbChoice } from '../../core/training/launch';
+import { launchedAs, launchRun, type WandbChoice } from '../../core/training/launch';
 import { runPreflight, type ConfigSource, type LaunchContext } from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
@@ -13,6 +14,8 @@ import type { TrainingServices } from './services';
 import { askText, pickMany, pickOne } from './quickInput';
 import { pickGpuHost } from '../gpuHostQuestions';
 import { runPreflightChecklist } from './preflightPick';
+import { askSlurmJob } from './slurmQuestions';
+import { slurmTarget, type SlurmJobOptions } from '../../core/training/slurmTarget';
 
 export interface TrainingSeed {
   readonly title?: string;
@@ -63,7 +66,10 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
           ])
         ).stdout;
   const configured = parseConfig(configText).values.output_dir;
-  let gpus = await pickGpus(services, host, title);
+  const slurm = await askSlurmJob(services, host, title);
+  if (slurm === undefined) return;
+  // SLURM places the job's GPUs; the login node's own are not the run's.
+  let gpus = slurm ? [] : await pickGpus(services, host, title);
   if (!gpus) return;
   let outputDir = await askText({
     title,
@@ -93,6 +99,7 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
         envSetup: services.settings.remoteEnvSetup,
         environment: services.settings.trainingEnvironment,
         ckptPath: seed.ckptPath,
+        slurm: slurm ?? undefined,
         onCheck,
         signal,
       }),
@@ -100,7 +107,7 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
     if (!outcome) return;
     if (outcome.kind === 'launch') {
       if (outcome.result.context && chosen.wandb.mode !== 'missing')
-        await launch(services, host, outcome.result.context, { wandb: chosen.wandb, port, seed });
+        await launch(services, host, outcome.result.context, { wandb: chosen.wandb, port, seed, slurm });
       return;
     }
     if (outcome.kind === 'again') continue;
@@ -140,7 +147,7 @@ async function launch(
   services: TrainingServices,
   host: string,
   context: LaunchContext,
-  options: { wandb: WandbChoice; port: number; seed: TrainingSeed },
+  options: { wandb: WandbChoice; port: number; seed: TrainingSeed; slurm: SlurmJobOptions | null },
 ): Promise<void> {
   const registry = await services.hosts.registry(host);
   try {
@@ -171,13 +178,14 @@ async function launch(
             continuedFrom: options.seed.continuedFrom,
             mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
             totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
+            target: options.slurm ? slurmTarget(options.slurm) : undefined,
           },
           controller.signal,
         );
       },
     );
     services.log.info(
-      `Started run ${launched.runId} on ${hostLabelFor(host)} (pid ${launched.pid}, output ${launched.outputDir}).`,
+      `Started run ${launched.runId} on ${hostLabelFor(host)} (${launchedAs(launched)}, output ${launched.outputDir}).`,
     );
     await services.hosts.remember(host);
     services.following.launchedHere(launched.runId);

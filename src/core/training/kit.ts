@@ -8,6 +8,7 @@ import { UserFacingError } from '../errors';
 
 export const KIT_FILES = [
   'runs.py',
+  'slurm_jobs.py',
   'probe.py',
   'trainer_probe.py',
   'supervise.sh',
@@ -17,8 +18,8 @@ export const KIT_FILES = [
   'latent_file.py',
   'wandb_sync.py',
 ] as const;
-/** The files run by themselves; latent_file.py is a module the others import. */
-export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh' | 'latent_file.py'>;
+/** The kit's entry points; the others are a shell script and modules they import. */
+export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh' | 'latent_file.py' | 'slurm_jobs.py'>;
 const NOT_INSTALLED = 97;
 
 export interface Kit {

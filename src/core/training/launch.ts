@@ -6,6 +6,7 @@ import { setConfigValue } from '../config';
 import { newRunId, type RunRecord } from './runRecord';
 import type { RunRegistry } from './registry';
 import { singleHostAccelerate, type LaunchTarget } from './targets';
+import { BATCH_SCRIPT_NAME } from './slurmTarget';
 
 export type WandbChoice = { readonly mode: 'online'; readonly apiKey: string } | { readonly mode: 'offline' };
 
@@ -36,8 +37,11 @@ export interface LaunchResult {
   readonly runId: string;
   readonly runDir: string;
   readonly outputDir: string;
-  readonly pid: number;
-  readonly pgid: number;
+  /** The supervisor's process (and group) on the host; absent for a job handed to SLURM. */
+  readonly pid?: number;
+  readonly pgid?: number;
+  /** The SLURM job id, for a run submitted with sbatch. */
+  readonly jobId?: string;
 }
 
 export async function launchRun(
@@ -76,14 +80,22 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     mixedPrecision: request.mixedPrecision,
     ckptPath: request.ckptPath,
     pythonPath: `${runDir}/${RUN_CONFIG_FOLDER}`,
+    runId,
+    runDir,
+    workdir: request.workdir,
+    envSetup: request.envSetup,
+    totalSteps: request.totalSteps,
   });
   const env: Record<string, string> = { ...plan.env };
   if (request.wandb.mode === 'online') env.WANDB_API_KEY = request.wandb.apiKey;
   else env.WANDB_MODE = 'offline';
-  if (request.envSetup?.trim()) env.CWF_ENV_SETUP = request.envSetup.trim();
-  if (request.detach === 'tmux') env.CWF_SHOW_LOG = '1';
-  // Ctrl-World trains on past max_train_steps to the end of its epoch; the supervisor ends the run there.
-  if (request.totalSteps !== undefined) env.CWF_STOP_AFTER_STEP = String(request.totalSteps);
+  // A batch script carries the environment setup itself, and has no supervisor to read the rest.
+  if (!plan.batchScript) {
+    if (request.envSetup?.trim()) env.CWF_ENV_SETUP = request.envSetup.trim();
+    if (request.detach === 'tmux') env.CWF_SHOW_LOG = '1';
+    // Ctrl-World trains on past max_train_steps to the end of its epoch; the supervisor ends the run there.
+    if (request.totalSteps !== undefined) env.CWF_STOP_AFTER_STEP = String(request.totalSteps);
+  }
   for (const [name, value] of Object.entries(env)) {
     if (/[\r\n\0]/.test(value))
       throw new UserFacingError(
@@ -113,10 +125,11 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     startedAt: new Date().toISOString(),
     kitVersion: loadKit().version,
   };
-  const files = {
+  const files: Record<string, string> = {
     'config_snapshot.py': request.configText,
     [`${RUN_CONFIG_FOLDER}/${RUN_CONFIG_MODULE}.py`]: runModuleText(request.configText, request.outputDir),
   };
+  if (plan.batchScript) files[BATCH_SCRIPT_NAME] = plan.batchScript;
   return {
     root,
     runId,
@@ -127,10 +140,17 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     detach: request.detach,
     files,
     record,
+    // runs.py submits this file of the run folder with sbatch instead of starting argv itself.
+    ...(plan.batchScript ? { batchScript: BATCH_SCRIPT_NAME } : {}),
   };
 }
 
 type RegistryLike = Pick<RunRegistry, 'root' | 'host'>;
+
+/** How a launched run is known on its host: "pid 1234", or "SLURM job 42" for a submitted one. */
+export function launchedAs(launched: Pick<LaunchResult, 'pid' | 'jobId'>): string {
+  return launched.jobId ? `SLURM job ${launched.jobId}` : `pid ${launched.pid}`;
+}
 
 /** The module every Ctrl-World train_wm.py imports its settings from (`from config import wm_args`). */
 export const RUN_CONFIG_MODULE = 'config';

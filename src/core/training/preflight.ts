@@ -16,6 +16,8 @@ import type { RunRegistry } from './registry';
 import { isActive } from './runRecord';
 import { runModuleText } from './launch';
 import { trainerArguments } from './targets';
+import { slurmPreflight } from './slurmCluster';
+import type { SlurmJobOptions } from './slurmTarget';
 import {
   trainerConfigCheck,
   trainerDataCheck,
@@ -64,6 +66,8 @@ export interface PreflightInput {
   readonly environment?: Partial<TrainingEnvironment>;
   /** The weights the run starts from, passed as upstream's --ckpt_path (Continue from Checkpoint). */
   readonly ckptPath?: string;
+  /** A job for SLURM: its partition is checked instead of this host's GPUs and port (a login node has neither). */
+  readonly slurm?: SlurmJobOptions;
   /** Told about each check as soon as it is judged, for a checklist with progress. */
   readonly onCheck?: (check: PreflightCheck) => void;
   readonly signal?: AbortSignal;
@@ -181,7 +185,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       envSetup: input.envSetup,
       signal: input.signal,
     }).then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
-    queryGpus(host, input.signal),
+    input.slurm ? Promise.resolve([]) : queryGpus(host, input.signal),
     input.registry.list(input.signal),
     runKit(host, registryRoot, 'trainer_probe.py', [], {
       input: JSON.stringify(trainerRequest),
@@ -196,11 +200,13 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
   const probe = probeResult.value;
   const allGpus = gpuResult.status === 'fulfilled' ? gpuResult.value : [];
-  const chosen = input.gpus ?? allGpus.filter((gpu) => gpu.processes.length === 0).map((gpu) => gpu.index);
+  const chosen = input.slurm
+    ? [...Array(input.slurm.gpusPerNode).keys()]
+    : (input.gpus ?? allGpus.filter((gpu) => gpu.processes.length === 0).map((gpu) => gpu.index));
   const pickedMemory = allGpus.filter((gpu) => chosen.includes(gpu.index)).map((gpu) => gpu.memoryTotalMiB / 1024);
   const environment: TrainingEnvironment = {
     ...input.environment,
-    gpus: Math.max(1, chosen.length),
+    gpus: Math.max(1, chosen.length * (input.slurm?.nodes ?? 1)),
     gpuMemoryGb: pickedMemory.length > 0 ? Math.min(...pickedMemory) : input.environment?.gpuMemoryGb,
   };
   const figures = document.classFound ? deriveFigures(values, environment) : undefined;
@@ -235,23 +241,32 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       };
       add(trainerImportsCheck(answer, probe.python));
       add(withWarning(trainerConfigCheck(answer, expected), validationScheduleNote(answer, values.validation_steps)));
-      add(trainerDataCheck(answer, values, Math.max(1, chosen.length)));
+      add(trainerDataCheck(answer, values, environment.gpus ?? 1));
     }
   }
   add(modelPathsCheck(probe, modelPaths));
   add(datasetCheck(probe, names, cfgs, datasetPaths));
-  add(
-    gpuResult.status === 'rejected'
-      ? check('gpus', false, describeError(gpuResult.reason))
-      : gpuCheck(allGpus, chosen, figures),
-  );
+  if (input.slurm) {
+    const slurmChecks = await slurmPreflight(host, input.slurm, input.signal);
+    slurmChecks.forEach(add);
+    add(check('gpus', true, 'SLURM allocates them: see the partition checks.'));
+  } else
+    add(
+      gpuResult.status === 'rejected'
+        ? check('gpus', false, describeError(gpuResult.reason))
+        : gpuCheck(allGpus, chosen, figures),
+    );
   add(diskCheck(probe, outputDir, figures));
   const owner =
     runsResult.status === 'fulfilled'
       ? runsResult.value.find((run) => run.record.outputDir === outputDir && isActive(run.record.state))
       : undefined;
   add(outputDirCheck(probe, outputDir, owner?.record.runId));
-  add(portCheck(probe, input.mainProcessPort));
+  add(
+    input.slurm
+      ? check('port', true, "Opened on the job's first node when the job starts, not on this login node.")
+      : portCheck(probe, input.mainProcessPort),
+  );
   add(wandbCheck(input.wandb));
   for (const id of PREFLIGHT_CHECK_IDS)
     if (!checks.some((c) => c.id === id)) add(check(id, false, 'Not checked: the checkout was not found.'));

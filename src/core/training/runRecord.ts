@@ -43,11 +43,23 @@ export interface RunRecord {
   readonly kitVersion: string;
   readonly pid?: number;
   readonly pgid?: number;
+  /** A run submitted to SLURM: its job, and what the scheduler last said about it. */
+  readonly slurm?: SlurmJobRecord;
   readonly state: RunState;
   readonly endedAt?: string;
   readonly exitCode?: number | null;
   readonly failure?: string;
   readonly lastLines?: readonly string[];
+}
+
+export interface SlurmJobRecord {
+  readonly jobId: string;
+  /** SLURM's own state (PENDING, RUNNING, TIMEOUT…), which the run's state is derived from. */
+  readonly state?: string;
+  /** Why a job waits (Resources, Priority…) or was ended. */
+  readonly reason?: string;
+  /** SLURM's estimate of a pending job's start (ISO 8601, the cluster's local time), when it has one. */
+  readonly startEstimate?: string;
 }
 
 /** One line of the runs list: the record plus what the log's tail says. */
@@ -74,6 +86,18 @@ export function summariseListEntry(entry: unknown): RunSummary | undefined {
     lastError: parser.errors.at(-1),
     logSize: typeof logSize === 'number' ? logSize : 0,
   };
+}
+
+/**
+ * The state as views show it: the run's own, with what SLURM says where the run is a job ("starting · PENDING
+ * (Resources), est. start 2026-12-06T04:00:00", "stopped · TIMEOUT").
+ */
+export function stateLabel(record: Pick<RunRecord, 'state' | 'slurm'>): string {
+  const job = record.slurm;
+  if (!job?.state) return record.state;
+  const why = job.reason ? ` (${job.reason})` : '';
+  const start = job.startEstimate ? `, est. start ${job.startEstimate}` : '';
+  return `${record.state} · ${job.state}${why}${start}`;
 }
 
 /** The CLI contract of `runs --json`. */

@@ -15,12 +15,26 @@ export interface TrainerSpec {
    * trainer imports, with or without a `--config` option (upstream has none; the Flexiv fork ignores it).
    */
   readonly pythonPath: string;
+  readonly runId: string;
+  /** The run's folder on the host, where its log and files live. */
+  readonly runDir: string;
+  /** The Ctrl-World checkout the trainer runs in. */
+  readonly workdir: string;
+  /** A shell command run before the trainer, e.g. activating a conda environment. */
+  readonly envSetup?: string;
+  /** The config's max_train_steps, where the run ends (Ctrl-World itself trains on to the end of its epoch). */
+  readonly totalSteps?: number;
 }
 
 export interface LaunchPlan {
   readonly argv: readonly string[];
   /** Environment for the trainer; never secrets (those are added by the launcher and travel on stdin). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Set by targets that hand the run to a scheduler: this script goes into the run folder and is submitted instead
+   * of starting `argv` under the supervisor; `argv` is then what each node runs, for the record.
+   */
+  readonly batchScript?: string;
 }
 
 export interface LaunchTarget {
@@ -63,6 +77,6 @@ export function trainerArguments(ckptPath: string | undefined): string[] {
   return ckptPath ? ['--ckpt_path', ckptPath] : [];
 }
 
-function acceleratePrecision(value: string | undefined): string {
+export function acceleratePrecision(value: string | undefined): string {
   return value === 'fp16' || value === 'bf16' || value === 'fp8' ? value : 'no';
 }

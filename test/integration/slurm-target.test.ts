@@ -1,0 +1,204 @@
+// The SLURM target against a real SLURM (munged, slurmctld, two slurmd on this machine) reached over the real
+// sshd: a 2-node job of the stand-in trainer through sbatch, srun and accelerate's multi-machine flags.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { launchRun, type LaunchResult } from '../../src/core/training/launch';
+import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
+import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
+import { runPreflight } from '../../src/core/training/preflight';
+import { UserFacingError } from '../../src/core/errors';
+import type { RunSummary } from '../../src/core/training/runRecord';
+import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
+import { launchRequest, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
+
+let cluster: TestSlurmCluster;
+let training: TrainingHost;
+const SECRET = 'wandb-secret-slurm-0123456789';
+
+before(async () => {
+  cluster = await startSlurmCluster();
+  training = await startTrainingHost(
+    { gpus: 2, steps: 200, checkpointSteps: 100, validationSteps: 200, stepSeconds: 0.03 },
+    // The batch script's check for max_train_steps looks every second instead of every five.
+    { SLURM_CONF: cluster.confFile, CWF_TOTAL_POLL_SECONDS: '1' },
+  );
+});
+
+after(async () => {
+  await training?.stop();
+  await cluster?.stop();
+});
+
+function jobOptions(extra: Partial<SlurmJobOptions> = {}): SlurmJobOptions {
+  return { partition: cluster.partition, nodes: 2, gpusPerNode: cluster.gpusPerNode, timeLimit: '5', ...extra };
+}
+
+/** Polls the run as the Runs view does, keeping each distinct (run state, SLURM state, reason) seen. */
+async function watch(runId: string, until: (summary: RunSummary) => boolean): Promise<string[]> {
+  const seen: string[] = [];
+  await waitFor(
+    `run ${runId}`,
+    async () => {
+      const summary = await training.registry.get(runId);
+      const { state, slurm } = summary.record;
+      const entry = `${state}/${slurm?.state ?? '-'}/${slurm?.reason ?? ''}`;
+      if (seen.at(-1) !== entry) seen.push(entry);
+      return until(summary) ? true : undefined;
+    },
+    60_000,
+    200,
+  );
+  return seen;
+}
+
+test('a 2-node job waits for its GPUs, runs the trainer on both nodes and completes at max_train_steps', async () => {
+  // As upstream, the stand-in would train on far past max_train_steps: the job must end itself there.
+  await training.tree.setTrainer({ stepSeconds: 0.03, pastTotal: 10_000 });
+  // Another job holds every GPU until this one is seen waiting for them, and why.
+  const release = path.join(cluster.dir, 'release-blocker');
+  const hold = `until [ -e ${release} ]; do sleep 0.2; done`;
+  const blockerId = (
+    await cluster.client('sbatch', ['--parsable', '-N2', '--gres=gpu:2', '-o', '/dev/null', '--wrap', hold])
+  ).trim();
+  await waitFor('the blocking job to run', async () => {
+    const state = await cluster.client('squeue', ['-h', '-j', blockerId, '-o', '%T']);
+    return state.trim() === 'RUNNING' ? true : undefined;
+  });
+  const request = await launchRequest(training, 'slurm-complete', {
+    target: slurmTarget(jobOptions()),
+    wandb: { mode: 'online', apiKey: SECRET },
+    totalSteps: 200,
+  });
+  const launched = await launchRun(training.registry, request);
+  assert.match(launched.jobId ?? '', /^\d+$/);
+
+  let secretInWorkers = false;
+  const seen = await watch(launched.runId, (summary) => {
+    const { state, slurm } = summary.record;
+    if (slurm?.reason === 'Resources') void writeFile(release, '');
+    if (slurm?.state === 'RUNNING' && !secretInWorkers)
+      void workersEnvironment(launched.runId).then((env) => (secretInWorkers ||= env.includes(SECRET)));
+    return state === 'finished';
+  });
+  assert.ok(seen.includes('starting/PENDING/Resources'), seen.join(' → '));
+  assert.ok(seen.includes('running/RUNNING/'), seen.join(' → '));
+  assert.equal(seen.at(-1), 'finished/COMPLETED/', seen.join(' → '));
+
+  const log = await readFile(path.join(launched.runDir, 'train.log'), 'utf8');
+  assert.match(log, /Steps: 100%/);
+  assert.match(log, /step \d+ is past max_train_steps \(200\); the job ends here/);
+  const outputs = await readdir(request.outputDir);
+  assert.ok(outputs.includes('checkpoint-200.pt'), outputs.join(' '));
+  const record = (await training.registry.get(launched.runId)).record;
+  assert.equal(record.target, 'slurm');
+  assert.equal(record.slurm?.jobId, launched.jobId);
+  // The key reached the trainer through sbatch's environment and nowhere else.
+  assert.ok(secretInWorkers, 'the WandB key was not in the workers environment');
+  for (const file of ['job.sbatch', 'run.json', 'train.log'])
+    assert.ok(!(await readFile(path.join(launched.runDir, file), 'utf8')).includes(SECRET), file);
+  const script = await readFile(path.join(launched.runDir, 'job.sbatch'), 'utf8');
+  assert.match(script, /--machine_rank "\$SLURM_NODEID"/);
+});
+
+test('stop cancels the job with scancel and leaves nothing of it running; submit→RUNNING and poll cost', async () => {
+  await training.tree.setTrainer({ stepSeconds: 0.5, pastTotal: 0 });
+  const request = await launchRequest(training, 'slurm-cancel', { target: slurmTarget(jobOptions()) });
+  const submitted = Date.now();
+  const launched: LaunchResult = await launchRun(training.registry, request);
+  await watch(launched.runId, (summary) => summary.record.slurm?.state === 'RUNNING');
+  const toRunning = Date.now() - submitted;
+  await waitFor('trainer processes', async () =>
+    (await processesOfRun(launched.runId)).length > 2 ? true : undefined,
+  );
+
+  const polls = 5;
+  const pollStart = Date.now();
+  for (let i = 0; i < polls; i++) await training.registry.get(launched.runId);
+  const pollMs = (Date.now() - pollStart) / polls;
+  const squeueStart = Date.now();
+  for (let i = 0; i < polls; i++) await cluster.client('squeue', ['-h', '-t', 'all', '-j', launched.jobId!]);
+  const squeueMs = (Date.now() - squeueStart) / polls;
+  console.log(
+    `SLURM: submit→RUNNING ${toRunning} ms; one status poll over ssh (runs.py list + squeue) ` +
+      `${pollMs.toFixed(0)} ms, of which squeue alone ${squeueMs.toFixed(0)} ms`,
+  );
+
+  const stopped = await training.registry.stop(launched.runId, 5);
+  assert.equal(stopped.state, 'stopped');
+  assert.equal((await training.registry.get(launched.runId)).record.slurm?.state, 'CANCELLED');
+  assert.deepEqual(await processesOfRun(launched.runId), []);
+  const queued = await cluster.client('squeue', ['-h', '-j', launched.jobId!, '-t', 'PD,R,CG', '-o', '%i']);
+  assert.equal(queued.trim(), '');
+  await training.tree.setTrainer({ stepSeconds: 0.03 });
+});
+
+test('a trainer that crashes on one node fails the job, and the run, with its last log lines', async () => {
+  await training.tree.setTrainer({ stepSeconds: 0.03, failAt: 5, failKind: 'crash' });
+  const request = await launchRequest(training, 'slurm-crash', { target: slurmTarget(jobOptions()) });
+  const launched = await launchRun(training.registry, request);
+  await watch(launched.runId, (summary) => summary.record.state === 'failed');
+  const { record } = await training.registry.get(launched.runId);
+  assert.equal(record.slurm?.state, 'FAILED');
+  assert.match(record.failure ?? '', /a task exited with an error/);
+  assert.ok(
+    (record.lastLines ?? []).some((line) => /Error/.test(line)),
+    (record.lastLines ?? []).join('\n'),
+  );
+  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await training.tree.setTrainer({ stepSeconds: 0.03 });
+});
+
+test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
+  const preflight = await runPreflight({
+    registry: training.registry,
+    workdir: training.tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    mainProcessPort: 29501,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
+    slurm: jobOptions({ partition: 'gpu-a100' }),
+  });
+  assert.deepEqual(
+    preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
+    [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
+  );
+  assert.ok(await hasSbatch(training.host));
+  assert.deepEqual(await listPartitions(training.host), [
+    { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },
+  ]);
+  const good = await slurmPreflight(training.host, jobOptions());
+  assert.deepEqual(
+    good.map((check) => [check.id, check.ok]),
+    [
+      ['slurm-partition', true],
+      ['slurm-resources', true],
+      ['slurm-time', true],
+    ],
+  );
+  const tooMany = await slurmPreflight(training.host, jobOptions({ gpusPerNode: 4 }));
+  assert.match(tooMany[1].message, /No node of debug has 4 GPUs \(at most 2\)/);
+
+  // Submitted without the preflight, sbatch's own refusal is the error, and no run is left behind.
+  const request = await launchRequest(training, 'slurm-nowhere', {
+    target: slurmTarget(jobOptions({ partition: 'gpu-a100' })),
+  });
+  await assert.rejects(launchRun(training.registry, request), (error: unknown) => {
+    assert.ok(error instanceof UserFacingError);
+    assert.match(error.message, /sbatch refused the job: .*invalid partition/i);
+    return true;
+  });
+  const names = (await training.registry.list()).map((summary) => summary.record.outputDir);
+  assert.ok(!names.includes(request.outputDir));
+});
+
+/** The environments of the run's processes on this machine (both "nodes" are here). */
+async function workersEnvironment(runId: string): Promise<string> {
+  const texts = await Promise.all(
+    (await processesOfRun(runId)).map((pid) => readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '')),
+  );
+  return texts.join('\n');
+}

@@ -1,0 +1,118 @@
+// The SLURM target's batch script, and the preflight's reading of sinfo's answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
+import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
+import { launchInput } from '../../src/core/training/launch';
+import { UserFacingError } from '../../src/core/errors';
+import { stateLabel } from '../../src/core/training/runRecord';
+
+const OPTIONS: SlurmJobOptions = { partition: 'gpu', nodes: 2, gpusPerNode: 8, timeLimit: '2-00:00:00' };
+const SPEC = {
+  gpus: [0],
+  mainProcessPort: 29501,
+  mixedPrecision: 'bf16',
+  ckptPath: "/ckpt/it's here/checkpoint-10000.pt",
+  pythonPath: '/reg/runs/r1/python',
+  runId: 'r1',
+  runDir: '/reg/runs/r1',
+  workdir: '/home/u/Ctrl-World',
+  envSetup: 'source ~/miniconda3/bin/activate ctrl-world',
+};
+
+test('the batch script asks SLURM for the nodes and GPUs and runs accelerate once per node with its rank', () => {
+  const plan = slurmTarget({ ...OPTIONS, account: 'robots', qos: 'high' }).plan(SPEC);
+  const script = plan.batchScript ?? '';
+  for (const directive of [
+    '--partition=gpu',
+    '--nodes=2',
+    '--ntasks-per-node=1',
+    '--gres=gpu:8',
+    '--time=2-00:00:00',
+    '--account=robots',
+    '--qos=high',
+    '--output=/reg/runs/r1/train.log',
+    '--chdir=/home/u/Ctrl-World',
+  ])
+    assert.match(script, new RegExp(`^#SBATCH ${directive}( |$)`, 'm'), directive);
+  assert.ok(script.split('\n').every((line) => line.length <= 120));
+  assert.match(script, /^ {2}source ~\/miniconda3\/bin\/activate ctrl-world$/m);
+  assert.match(script, /^export PYTHONPATH=\/reg\/runs\/r1\/python\$\{PYTHONPATH:\+:\$PYTHONPATH\}$/m);
+  assert.deepEqual(plan.argv.slice(0, 12), [
+    'accelerate',
+    'launch',
+    '--num_machines',
+    '$SLURM_NNODES',
+    '--machine_rank',
+    '$SLURM_NODEID',
+    '--main_process_ip',
+    '$CWF_MAIN_ADDRESS',
+    '--main_process_port',
+    '29501',
+    '--num_processes',
+    '16',
+  ]);
+  // bash reads the script, and the srun line hands each task one command with its variables unexpanded.
+  execFileSync('bash', ['-n'], { input: script });
+  const srun = script
+    .slice(script.indexOf('\nsrun ') + 1)
+    .replace(/^srun \S+ bash -c /, '')
+    .trim();
+  const perNode = execFileSync('bash', ['-c', `set -- ${srun}; printf %s "$1"`]).toString();
+  assert.match(perNode, /--machine_rank "\$SLURM_NODEID" \\\n/);
+  assert.match(perNode, /--ckpt_path '\/ckpt\/it'\\''s here\/checkpoint-10000\.pt'$/);
+});
+
+test('a SLURM launch writes the script into the run folder, keeps the WandB key out of it, and submits it', () => {
+  const input = launchInput(
+    {
+      workdir: '/w',
+      configSource: '/w/config.py',
+      configText: 'class wm_args:\n    output_dir = "x"\n',
+      outputDir: '/w/out',
+      gpus: [0],
+      mainProcessPort: 29501,
+      wandb: { mode: 'online', apiKey: 'secret-key' },
+      detach: 'setsid',
+      envSetup: 'conda activate cw',
+      git: null,
+      target: slurmTarget(OPTIONS),
+    },
+    { root: '/reg', runId: 'r1', hostLabel: 'login' },
+  );
+  assert.equal(input.batchScript, 'job.sbatch');
+  assert.ok(!input.files['job.sbatch'].includes('secret-key'));
+  assert.deepEqual(input.env, { WANDB_API_KEY: 'secret-key' });
+  assert.equal(input.record.target, 'slurm');
+});
+
+test('job options that are not SLURM names or numbers are refused before anything is written', () => {
+  for (const bad of [{ partition: 'gpu; rm -rf ~' }, { nodes: 0 }, { gpusPerNode: 1.5 }, { timeLimit: 'two days' }])
+    assert.throws(() => slurmTarget({ ...OPTIONS, ...bad }), UserFacingError);
+});
+
+test("sinfo's partition lines, gres lists and time limits", () => {
+  assert.deepEqual(parseSinfo('gpu|up|4|gpu:a100:8(S:0-1)|2-00:00:00\ndebug|up|1|(null)|infinite\n'), [
+    { partition: 'gpu', available: 'up', nodes: 4, gpusPerNode: 8, maxTime: '2-00:00:00', maxMinutes: 2880 },
+    { partition: 'debug', available: 'up', nodes: 1, gpusPerNode: 0, maxTime: 'infinite', maxMinutes: undefined },
+  ]);
+  assert.equal(gpuCount('gpu:2,gpu:h100:4(S:0),nvme:1'), 6);
+  assert.equal(slurmMinutes('90'), 90);
+  assert.equal(slurmMinutes('0:30'), 1);
+  assert.equal(slurmMinutes('2:00:00'), 120);
+  assert.equal(slurmMinutes('1-12'), 2160);
+  assert.equal(slurmMinutes('soon'), undefined);
+});
+
+test("views show a job's SLURM state beside the run's, with why it waits and when it may start", () => {
+  assert.equal(stateLabel({ state: 'running' }), 'running');
+  assert.equal(
+    stateLabel({
+      state: 'starting',
+      slurm: { jobId: '7', state: 'PENDING', reason: 'Resources', startEstimate: '2026-12-06T04:00:00' },
+    }),
+    'starting · PENDING (Resources), est. start 2026-12-06T04:00:00',
+  );
+  assert.equal(stateLabel({ state: 'stopped', slurm: { jobId: '7', state: 'TIMEOUT' } }), 'stopped · TIMEOUT');
+});
