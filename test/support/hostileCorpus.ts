@@ -32,6 +32,18 @@ async function expectFile(file: string, text: string): Promise<void> {
   if ((await readFile(file, 'utf8')) !== text) throw new Error(`${file} was changed`);
 }
 
+/** Converts one episode, lets `damage` spoil what conversion wrote, and gives check-converted's arguments. */
+async function damagedConversion(
+  dir: string,
+  damage: (converted: { datasetDir: string; metaDir: string }) => Promise<void>,
+): Promise<string[]> {
+  await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
+  const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
+  await damage(summary);
+  const metaRoot = summary.metaDir.replace(/\/flexiv$/, '');
+  return ['check-converted', path.join(dir, 'out'), '--name', 'flexiv', '--meta', metaRoot];
+}
+
 export const HOSTILE_CASES: readonly HostileCase[] = [
   {
     name: 'record names ../../victim',
@@ -67,22 +79,13 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   },
   {
     name: 'annotation latent path /etc/passwd',
-    build: async (dir) => {
-      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
-      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
-      const file = path.join(summary.datasetDir, 'annotation', 'train', '0.json');
-      const annotation = JSON.parse(await readFile(file, 'utf8'));
-      annotation.latent_videos[0].latent_video_path = '/etc/passwd';
-      await writeFile(file, JSON.stringify(annotation));
-      return [
-        'check-converted',
-        path.join(dir, 'out'),
-        '--name',
-        'flexiv',
-        '--meta',
-        summary.metaDir.replace(/\/flexiv$/, ''),
-      ];
-    },
+    build: (dir) =>
+      damagedConversion(dir, async ({ datasetDir }) => {
+        const file = path.join(datasetDir, 'annotation', 'train', '0.json');
+        const annotation = JSON.parse(await readFile(file, 'utf8'));
+        annotation.latent_videos[0].latent_video_path = '/etc/passwd';
+        await writeFile(file, JSON.stringify(annotation));
+      }),
     exitCode: 1,
     output: /path-outside-root/,
   },
@@ -348,41 +351,20 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   },
   {
     name: 'check-converted: stat.json cut short',
-    build: async (dir) => {
-      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
-      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
-      const stat = path.join(summary.metaDir, 'stat.json');
-      await writeFile(stat, (await readFile(stat, 'utf8')).slice(0, 20));
-      return [
-        'check-converted',
-        path.join(dir, 'out'),
-        '--name',
-        'flexiv',
-        '--meta',
-        summary.metaDir.replace(/\/flexiv$/, ''),
-      ];
-    },
+    build: (dir) =>
+      damagedConversion(dir, async ({ metaDir }) => {
+        const stat = path.join(metaDir, 'stat.json');
+        await writeFile(stat, (await readFile(stat, 'utf8')).slice(0, 20));
+      }),
     exitCode: 1,
     output: /stat\.json .*(JSON|cannot be read)/,
   },
   {
     name: 'check-converted: annotation nested 100,000 deep',
-    build: async (dir) => {
-      await writeEpisodes(path.join(dir, 'in'), [{ path: 'ep_0.hdf5', ...SMALL }]);
-      const summary = await convertDataset({ input: path.join(dir, 'in'), outRoot: path.join(dir, 'out'), options });
-      await writeFile(
-        path.join(summary.datasetDir, 'annotation', 'train', '0.json'),
-        '['.repeat(100_000) + ']'.repeat(100_000),
-      );
-      return [
-        'check-converted',
-        path.join(dir, 'out'),
-        '--name',
-        'flexiv',
-        '--meta',
-        summary.metaDir.replace(/\/flexiv$/, ''),
-      ];
-    },
+    build: (dir) =>
+      damagedConversion(dir, ({ datasetDir }) =>
+        writeFile(path.join(datasetDir, 'annotation', 'train', '0.json'), '['.repeat(100_000) + ']'.repeat(100_000)),
+      ),
     exitCode: 1,
     output: /0\.json/,
   },
