@@ -34,6 +34,8 @@ export class TrainingHosts implements vscode.Disposable {
   private runnerPromise?: Promise<CommandRunner>;
   private readonly registries = new Map<string, RunRegistry>();
   private readonly subscription: vscode.Disposable;
+  /** The SSH config file the current runner was made with. */
+  private runnerConfigFile: string | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -47,9 +49,23 @@ export class TrainingHosts implements vscode.Disposable {
     });
   }
 
+  /**
+   * Right after a window reload the settings may be read before the user's are loaded, with no change event after:
+   * a runner made then would lack the SSH config for good. The file is compared on every use instead.
+   */
+  private dropStaleRunner(): void {
+    const sshConfigFile = this.settings.sshConfigFile;
+    if (sshConfigFile === this.runnerConfigFile) return;
+    this.runnerPromise = undefined;
+    this.registries.clear();
+    this.runnerConfigFile = sshConfigFile;
+  }
+
   private runner(): Promise<CommandRunner> {
+    this.dropStaleRunner();
+    const sshConfigFile = this.runnerConfigFile;
     this.runnerPromise ??= ensurePrivateDir(defaultControlDir()).then(
-      (controlDir) => new CommandRunner({ sshConfigFile: this.settings.sshConfigFile, controlDir }),
+      (controlDir) => new CommandRunner({ sshConfigFile, controlDir }),
     );
     this.runnerPromise.catch(() => {
       this.runnerPromise = undefined;
@@ -58,6 +74,7 @@ export class TrainingHosts implements vscode.Disposable {
   }
 
   async registry(key: string): Promise<RunRegistry> {
+    this.dropStaleRunner();
     const existing = this.registries.get(key);
     if (existing) return existing;
     const host = new RemoteHost(await this.runner(), targetFor(key), this.settings.remoteEnvSetup);
