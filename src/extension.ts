@@ -14,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ctrl-World Flexiv', { log: true });
   const settings = new Settings();
   const flags = new EpisodeFlags(log);
-  const hosts = new TrainingHosts(settings, context.globalState, context.secrets);
+  const hosts = new TrainingHosts(settings, context.globalState, context.secrets, log);
   context.subscriptions.push(log, settings, flags, hosts);
   try {
     for (const feature of FEATURES) feature({ context, log, settings, flags, hosts });

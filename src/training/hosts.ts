@@ -34,13 +34,14 @@ export class TrainingHosts implements vscode.Disposable {
   private runnerPromise?: Promise<CommandRunner>;
   private readonly registries = new Map<string, RunRegistry>();
   private readonly subscription: vscode.Disposable;
-  /** The SSH config file the current runner was made with. */
-  private runnerConfigFile: string | undefined;
+  /** The SSH config file the current runner was made with; null before the first runner. */
+  private runnerConfigFile: string | undefined | null = null;
 
   constructor(
     private readonly settings: Settings,
     private readonly state: vscode.Memento,
     readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     // A new SSH config file, registry folder or environment setup means new connections and registries.
     this.subscription = settings.onDidChange(() => {
@@ -50,8 +51,8 @@ export class TrainingHosts implements vscode.Disposable {
   }
 
   /**
-   * Right after a window reload the settings may be read before the user's are loaded, with no change event after:
-   * a runner made then would lack the SSH config for good. The file is compared on every use instead.
+   * After a window reload the user's settings may come late (code-server reads them over its remote connection) with
+   * no change event after: a runner made before would lack the SSH config for good. The file is compared on every use.
    */
   private dropStaleRunner(): void {
     const sshConfigFile = this.settings.sshConfigFile;
@@ -59,11 +60,15 @@ export class TrainingHosts implements vscode.Disposable {
     this.runnerPromise = undefined;
     this.registries.clear();
     this.runnerConfigFile = sshConfigFile;
+    // Said once per change: which SSH config the connections use is the first thing to check when a host fails.
+    this.log.info(
+      `SSH connections use ${sshConfigFile ? `the config file ${sshConfigFile}` : 'the default SSH config'}.`,
+    );
   }
 
   private runner(): Promise<CommandRunner> {
     this.dropStaleRunner();
-    const sshConfigFile = this.runnerConfigFile;
+    const sshConfigFile = this.runnerConfigFile ?? undefined;
     this.runnerPromise ??= ensurePrivateDir(defaultControlDir()).then(
       (controlDir) => new CommandRunner({ sshConfigFile, controlDir }),
     );

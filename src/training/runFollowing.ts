@@ -2,6 +2,8 @@
 // and notifications with the next step when the log shows an error or the run ends. Re-attaches after a reload.
 import * as vscode from 'vscode';
 import { CancelledError, describeError } from '../core/errors';
+import { Disposable, toDisposable } from '../core/lifecycle';
+import { SshError } from '../core/remote/runner';
 import type { FollowSubscription, RunFollowers } from '../core/training/followers';
 import type { TrainingError } from '../core/training/logErrors';
 import { ProgressLines } from '../core/training/progressLines';
@@ -17,10 +19,14 @@ interface Following {
   subscription?: FollowSubscription;
 }
 
-export class RunFollowing implements vscode.Disposable {
-  private readonly output = vscode.window.createOutputChannel('Ctrl-World Run Log');
+/** Seconds between tries to re-attach while the host cannot be reached (a VPN still coming up after a restart). */
+const REATTACH_RETRY_SECONDS = [5, 15, 30, 60, 120, 300];
+
+export class RunFollowing extends Disposable {
+  private readonly output = this.register(vscode.window.createOutputChannel('Ctrl-World Run Log'));
   private current: Following | undefined;
   private readonly notified = new Set<string>();
+  private reattachTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly hosts: TrainingHosts,
@@ -28,7 +34,11 @@ export class RunFollowing implements vscode.Disposable {
     private readonly model: RunsModel,
     private readonly statusBar: RunStatusBar,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+    this.register(toDisposable(() => this.current?.subscription?.close()));
+    this.register(toDisposable(() => clearTimeout(this.reattachTimer)));
+  }
 
   isFollowing(host: string, runId: string): boolean {
     return this.current?.host === host && this.current.runId === runId;
@@ -118,18 +128,25 @@ export class RunFollowing implements vscode.Disposable {
     this.notified.add(`${runId}:started-here`);
   }
 
-  /** After a reload or restart: follow again the run that was followed, if it still runs. */
-  async reattach(): Promise<void> {
+  /**
+   * After a reload or restart: follow again the run that was followed, if it still runs. While its host cannot be
+   * reached the attempt is repeated, less and less often, unless another run is followed meanwhile.
+   */
+  async reattach(attempt = 0): Promise<void> {
     const followed = this.hosts.followed;
-    if (!followed) return;
+    if (!followed || this.isDisposed || this.current) return;
     try {
       const summary = await (await this.hosts.registry(followed.host)).get(followed.runId);
       if (isActive(summary.record.state)) await this.follow(followed.host, followed.runId, false);
       else this.statusBar.show(followed.host, summary);
     } catch (error) {
+      const retryIn = error instanceof SshError ? REATTACH_RETRY_SECONDS[attempt] : undefined;
       this.log.warn(
-        `Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}`,
+        `Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}` +
+          (retryIn === undefined ? '' : ` Trying again in ${retryIn} s.`),
       );
+      if (retryIn !== undefined && !this.isDisposed)
+        this.reattachTimer = setTimeout(() => void this.reattach(attempt + 1), retryIn * 1000);
     }
   }
 
@@ -180,10 +197,5 @@ export class RunFollowing implements vscode.Disposable {
     else if (choice === 'Open Config Editor') void vscode.commands.executeCommand('ctrlWorld.openConfig');
     else if (choice === 'Open Settings')
       void vscode.commands.executeCommand('workbench.action.openSettings', 'ctrlWorld.training.mainProcessPort');
-  }
-
-  dispose(): void {
-    this.current?.subscription?.close();
-    this.output.dispose();
   }
 }

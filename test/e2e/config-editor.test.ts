@@ -155,9 +155,7 @@ test('after a reload the editor comes back with its collapsed groups', async () 
   await workbench.page.keyboard.press('Control+s');
   await workbench.page.locator('.tab.dirty').first().waitFor({ state: 'detached' });
   // As a user does: the workbench saves its editors' and webviews' state before it reloads.
-  await workbench.runCommand('Developer: Reload Window');
-  await workbench.page.waitForTimeout(2000);
-  await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await workbench.reload();
   await input('train_batch_size').waitFor({ timeout: 60_000 });
   assert.equal(await form.locator('#group-data').getAttribute('class'), 'group collapsed');
   assert.match(readFileSync(CONFIG(), 'utf8'), /^ {4}train_batch_size = 2$/m);

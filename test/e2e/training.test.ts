@@ -89,9 +89,7 @@ test('after a window reload the run is re-attached: the view and the status bar 
       .exec(await workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ }).innerText())![1]
       .replace(/,/g, ''),
   );
-  await workbench.runCommand('Developer: Reload Window');
-  await workbench.page.waitForTimeout(2000);
-  await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  await workbench.reload();
   await workbench.openCtrlWorld();
   const status = workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ });
   await status.waitFor({ timeout: 120_000 });

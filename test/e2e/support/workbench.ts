@@ -171,20 +171,44 @@ export class Workbench {
   /** Runs a command by its title through the command palette, as a user would. */
   async runCommand(title: string): Promise<void> {
     const page = this.page;
-    await page.keyboard.press('Escape');
-    await page
-      .locator('.monaco-workbench')
-      .click({ position: { x: 700, y: 5 } })
-      .catch(() => undefined);
-    await page.keyboard.press('F1');
     const input = page
       .locator('.quick-input-widget input[type="text"], .quick-input-widget .quick-input-box input')
       .first();
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    // F1 is lost while the workbench is still moving focus (an editor opening, a tree refreshing), and right after
+    // start-up the palette may open before the extensions' commands are listed: open it again rather than fail.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Escape');
+      await page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 700, y: 5 } })
+        .catch(() => undefined);
+      await page.keyboard.press('F1');
+      const listed = await input
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(() => input.fill(`>${title}`))
+        .then(() => row.waitFor({ state: 'visible', timeout: 15_000 }))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (listed) break;
+      if (attempt === 3) throw new Error(`The command palette did not list "${title}".`);
+    }
     await input.press('Enter');
+  }
+
+  /**
+   * Reloads the window as a user does. code-server reads the user's settings over its remote connection, and a read
+   * that fails while the window is reconnecting counts as an empty file until the file changes: the settings are
+   * written again once the workbench is back, as a user saving them would, so a late read cannot leave them out.
+   */
+  async reload(): Promise<void> {
+    await this.runCommand('Developer: Reload Window');
+    await this.page.waitForTimeout(2000);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const settingsFile = path.join(this.userDataDir, 'User', 'settings.json');
+    await writeFile(settingsFile, readFileSync(settingsFile, 'utf8'));
   }
 
   /** Opens the Ctrl-World container in the activity bar. */
