@@ -203,6 +203,11 @@ export class Settings implements vscode.Disposable {
     );
   }
 
+  /** Opening another episode shows it in the open Episode Preview that is not kept open, as editor previews do. */
+  get previewReuse(): boolean {
+    return this.config.get<boolean>('preview.reuseOpenPreview', true);
+  }
+
   /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
   get previewFrameCacheMB(): number {
     const value = this.config.get<number>('preview.frameCacheMB', 256);

@@ -14,6 +14,8 @@ export const WIDTH = 640;
 export const HEIGHT = 480;
 export const FPS = 30;
 export const EPISODE = 'episode_0.hdf5';
+/** A second, shorter episode of the same cameras, for switching an open preview between episodes. */
+export const SECOND_EPISODE = 'episode_1.hdf5';
 
 /** On a shared machine, EPISODE_PREVIEW_BENCH_QUIET_WAIT minutes may be spent waiting for the load average to drop. */
 const QUIET_LOAD = Number(process.env.EPISODE_PREVIEW_BENCH_QUIET_LOAD ?? 3);
@@ -36,13 +38,22 @@ export async function waitForQuiet(what: string): Promise<void> {
 
 /** The folder holding flexiv/episode_0.hdf5, generated once by h5py (minutes for 2,000 frames) and kept in .cache/. */
 export async function cachedEpisode(): Promise<string> {
-  if (existsSync(path.join(CACHE_DIR, 'flexiv', EPISODE))) return CACHE_DIR;
+  if (existsSync(path.join(CACHE_DIR, 'flexiv', SECOND_EPISODE))) return CACHE_DIR;
   const partial = `${CACHE_DIR}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   const started = performance.now();
   await writeEpisodes(partial, [
     { path: `flexiv/${EPISODE}`, frames: FRAMES, height: HEIGHT, width: WIDTH, frame_code: true, noise: 12 },
+    {
+      path: `flexiv/${SECOND_EPISODE}`,
+      frames: 300,
+      height: HEIGHT,
+      width: WIDTH,
+      frame_code: true,
+      noise: 12,
+      seed: 1,
+    },
   ]);
   console.log(
     `generated the episode with h5py in ${((performance.now() - started) / 1000).toFixed(0)} s (kept in ${CACHE_DIR})`,

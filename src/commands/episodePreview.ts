@@ -1,4 +1,5 @@
-// "Open Episode Preview", "Flag Episode" and "Unflag Episode": from the Datasets tree, the Explorer, the palette.
+// "Open Episode Preview", "Flag Episode" and "Unflag Episode": from the Datasets tree, the Explorer, the palette;
+// "Keep Episode Preview Open" and its reverse from the preview's title bar.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Feature } from '../services';
@@ -37,6 +38,8 @@ export const registerEpisodePreview: Feature = ({ context, log, settings, flags 
         );
       }),
     ),
+    vscode.commands.registerCommand('ctrlWorld.keepEpisodePreviewOpen', () => previews.keepActive(true)),
+    vscode.commands.registerCommand('ctrlWorld.letEpisodePreviewBeReused', () => previews.keepActive(false)),
     vscode.commands.registerCommand(
       'ctrlWorld.flagEpisode',
       withEpisode((target) => flags.flag(target.file)),

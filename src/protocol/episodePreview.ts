@@ -65,6 +65,8 @@ export interface PreviewViewState {
   readonly chartWindow: number;
   /** Series hidden through the chart legends, as "<series>:<dimension>". */
   readonly hiddenSeries: readonly string[];
+  /** Kept open: opening another episode does not show it in this panel. */
+  readonly kept: boolean;
 }
 
 /** One camera's image for one frame index: bytes as stored (JPEG) or RGB rows (raw). */
@@ -100,6 +102,8 @@ export type EpisodePreviewHostMessage =
   /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */
   | { readonly type: 'navigate'; readonly frame?: number; readonly enlarged?: string | null }
   | { readonly type: 'flag'; readonly flag: PreviewFlag | null }
+  /** The panel was kept open or let go (remembered across reloads). */
+  | { readonly type: 'kept'; readonly kept: boolean }
   /** Every problem of the episode, once validation (which samples frames) has run after the first frame. */
   | { readonly type: 'problems'; readonly problems: readonly PreviewProblem[] }
   /** The episode cannot be shown at all (not HDF5, no cameras…): the reason and what to do. */
@@ -109,11 +113,12 @@ export type EpisodePreviewViewMessage =
   | ReadyMessage
   /**
    * Frames the webview wants, most urgent first. `replace` drops what the host still had queued (after a seek);
-   * otherwise the indices are added behind the queue.
+   * otherwise the indices are added behind the queue. `file` names the episode: after the panel was given another
+   * episode, what the webview still asks for the previous one is ignored.
    */
-  | { readonly type: 'want'; readonly indices: readonly number[]; readonly replace: boolean }
+  | { readonly type: 'want'; readonly file: string; readonly indices: readonly number[]; readonly replace: boolean }
   /** Frame sets arrived (before decoding): the host may send as many more; it keeps only a few on their way. */
-  | { readonly type: 'received'; readonly count: number }
+  | { readonly type: 'received'; readonly file: string; readonly count: number }
   /** The first frame is on screen: the host logs the time from the command to here. */
   | { readonly type: 'firstPaint'; readonly index: number }
   | { readonly type: 'flagEpisode' }
@@ -134,5 +139,6 @@ export function defaultViewState(file: string): PreviewViewState {
     chartsVisible: true,
     chartWindow: 0,
     hiddenSeries: [],
+    kept: false,
   };
 }

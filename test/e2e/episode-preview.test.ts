@@ -1,5 +1,6 @@
 // The Episode Preview in a real VS Code: opened from the Datasets tree, cameras painted in sync, playback, chart
-// click, flagging (seen in the tree and on disk), and the panel restored at the same frame after a reload.
+// click, flagging (seen in the tree and on disk), the panel restored at the same frame after a reload, and another
+// episode shown in the same panel unless it is kept open.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -36,6 +37,7 @@ before(async () => {
       nan_in: { action: [60, 61, 62] },
     },
     { path: 'flexiv_1113/episode_1.hdf5', frames: 40, height: HEIGHT, width: WIDTH, seed: 1 },
+    { path: 'flexiv_1113/episode_2.hdf5', frames: 60, height: HEIGHT, width: WIDTH, seed: 2, frame_code: true },
     { path: 'other/keras_model.h5', not_hdf5: true },
   ]);
   workbench = await Workbench.launch({ workspace });
@@ -195,10 +197,50 @@ test('after a window reload the preview is back at the same frame', async () => 
   await workbench.page.keyboard.press('ArrowRight');
   await waitForCounters(preview, (c) => c.frame === 41);
   await workbench.page.waitForTimeout(1000); // the webview saves its state
-  await workbench.runCommand('Developer: Reload Window');
-  await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await workbench.reload();
   preview = await episodePreviewFrame(workbench.page, EPISODE, 60_000);
   await waitForCounters(preview, (c) => c.painted >= 1, 30_000);
   await assertCamerasShow(preview, 41);
   await preview.locator('.flag-badge', { hasText: 'wrist camera blocked' }).waitFor({ timeout: 20_000 });
+});
+
+/** Opens an episode from its Datasets row and returns its preview once a frame is painted. */
+async function openFromTree(name: string): Promise<Frame> {
+  const row = workbench.treeRow('Datasets', name.replace(/\.hdf5$/, ''));
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const opened = await clickUntilOpen(
+    async () => {
+      await row.hover();
+      await row.locator('.action-label[aria-label="Open Episode Preview"]').click({ timeout: 10_000 });
+    },
+    (timeoutMs) => episodePreviewFrame(workbench.page, name, timeoutMs),
+    [20_000, 30_000],
+  );
+  await waitForCounters(opened, (c) => c.painted >= 1, 30_000);
+  return opened;
+}
+
+/** The labels of the editor tabs that show an episode. */
+async function previewTabs(): Promise<string[]> {
+  const labels = await workbench.page.locator('.tabs-container .tab .label-name').allInnerTexts();
+  return labels.map((label) => label.trim()).filter((label) => /^episode_\d\.hdf5$/.test(label));
+}
+
+test('another episode opens in the same preview; kept open, the preview stays and the next gets its own', async () => {
+  assert.deepEqual(await previewTabs(), [EPISODE]);
+  preview = await openFromTree('episode_2.hdf5');
+  await assertCamerasShow(preview, 0);
+  assert.match(await preview.locator('.preview-header').innerText(), /episode_2\.hdf5[\s\S]*Frame 0 \/ 59/);
+  assert.deepEqual(await previewTabs(), ['episode_2.hdf5'], 'one preview, now of episode_2');
+  const switched = /first frame of episode_2\.hdf5 on screen (\d+) ms after the command/.exec(workbench.extensionLog());
+  assert.ok(switched, 'the switch is timed in the log');
+  console.log(`switching episodes in the open preview: first frame after ${switched[1]} ms`);
+
+  await focusPreview(preview);
+  await workbench.runCommand('Ctrl-World: Keep Episode Preview Open');
+  await workbench.page
+    .locator('.editor-actions .action-label[aria-label="Let Another Episode Replace This Preview"]')
+    .waitFor({ timeout: 10_000 });
+  preview = await openFromTree(EPISODE);
+  assert.deepEqual((await previewTabs()).sort(), [EPISODE, 'episode_2.hdf5']);
 });

@@ -36,6 +36,7 @@ export class SeriesCharts {
   private windowFrames = 0;
   private lastWindowUpdate = 0;
   private windowUpdateCost = 0;
+  private readonly themeWatch = new MutationObserver(() => this.applyTheme());
 
   constructor(
     series: readonly PreviewSeries[],
@@ -49,10 +50,11 @@ export class SeriesCharts {
       this.element.classList.add('muted');
       this.element.textContent = 'This episode has no qpos or action arrays to plot.';
     }
-    new MutationObserver(() => this.applyTheme()).observe(document.body, {
-      attributes: true,
-      attributeFilter: ['class'],
-    });
+    this.themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  dispose(): void {
+    this.themeWatch.disconnect();
   }
 
   /** Moves the cursor; in sliding-window mode the charts scroll with it (re-laid out at most every few frames). */

@@ -25,6 +25,9 @@ let preview: EpisodePreview | undefined;
 const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage, PreviewViewState>((message) => {
   switch (message.type) {
     case 'episode':
+      // The panel may be given another episode: the previous one lets go of its frames, timers and observers.
+      preview?.dispose();
+      document.title = message.episode.name;
       preview = new EpisodePreview(
         message.episode,
         restoredState(message.episode.file, message.initial),
@@ -33,8 +36,9 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       );
       break;
     case 'frames':
-      channel.post({ type: 'received', count: message.sets.length });
-      for (const set of message.sets) preview?.player.receive(set);
+      if (!preview) break;
+      channel.post({ type: 'received', file: preview.file, count: message.sets.length });
+      for (const set of message.sets) preview.player.receive(set);
       break;
     case 'navigate':
       preview?.navigate(message.frame, message.enlarged);
@@ -42,14 +46,21 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
     case 'flag':
       preview?.controls.setFlag(message.flag);
       break;
+    case 'kept':
+      preview?.keep(message.kept);
+      break;
     case 'problems':
       preview?.controls.setProblems(message.problems);
       break;
     case 'failed':
+      preview?.dispose();
+      preview = undefined;
       showFailure(message.message);
       break;
   }
 });
+
+bindShortcuts((action) => preview?.run(action));
 
 /** The webview's remembered state wins for the same file (a reload); otherwise what the opener asked for. */
 function restoredState(file: string, initial: Partial<PreviewViewState>): PreviewViewState {
@@ -67,6 +78,7 @@ class EpisodePreview {
   private readonly chartHost = document.createElement('section');
   private saveTimer = 0;
   private firstPaintSent = false;
+  readonly file: string;
 
   constructor(
     private readonly episode: PreviewEpisode,
@@ -74,6 +86,7 @@ class EpisodePreview {
     cacheBytes: number,
     servedFrame: number,
   ) {
+    this.file = episode.file;
     app.replaceChildren();
     app.className = 'preview';
     this.controls = new Controls(episode, state, {
@@ -118,11 +131,21 @@ class EpisodePreview {
           if (!playing) this.remember({ frame: this.player.frame });
         },
       },
-      (indices, replace) => channel.post({ type: 'want', indices, replace }),
+      (indices, replace) => channel.post({ type: 'want', file: this.file, indices, replace }),
       decoder,
     );
     this.controls.setFrame(this.player.frame);
-    bindShortcuts((action) => this.run(action));
+    this.remember({});
+  }
+
+  dispose(): void {
+    this.player.dispose();
+    this.charts?.dispose();
+    clearTimeout(this.saveTimer);
+  }
+
+  keep(kept: boolean): void {
+    this.remember({ kept });
   }
 
   /** Opened again from elsewhere: go where the opener points. */
@@ -148,7 +171,7 @@ class EpisodePreview {
     this.rememberSoon();
   }
 
-  private run(action: PlayerAction): void {
+  run(action: PlayerAction): void {
     const last = this.episode.frameCount - 1;
     switch (action) {
       case 'togglePlay':

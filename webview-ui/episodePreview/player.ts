@@ -150,6 +150,14 @@ export class Player {
     this.updateCounters();
   }
 
+  /** The panel was given another episode: playback stops, and decoded frames and frames still to decode are let go. */
+  dispose(): void {
+    this.clock.stop();
+    cancelAnimationFrame(this.animation);
+    this.arrived.clear();
+    this.store.clear();
+  }
+
   toggle(): void {
     if (this.playing) this.pause();
     else this.play();

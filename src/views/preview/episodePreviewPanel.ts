@@ -20,9 +20,14 @@ export interface PreviewDependencies {
   readonly flags: EpisodeFlags;
 }
 
+/** A panel opened by command (reusable for another episode) or a custom editor ("Open With…", tied to its file). */
+export type PreviewPanelKind = 'panel' | 'editor';
+
 export class EpisodePreviewPanel extends Disposable {
   private readonly channel: WebviewChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage>;
   private session: PreviewSession;
+  private episodeFile: string;
+  private keptOpen: boolean;
   /** The raw frames' channel order the session opened with: a change of the setting opens the episode again. */
   private colorOrder: string;
   /** When the webview first said `ready` after `openedAt`. */
@@ -32,13 +37,16 @@ export class EpisodePreviewPanel extends Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly file: string,
+    file: string,
     start: PreviewStart,
     private readonly deps: PreviewDependencies,
+    readonly kind: PreviewPanelKind,
     /** When the user asked for it (performance.now()), for the first-frame figure in the log. */
     private openedAt: number | undefined = performance.now(),
   ) {
     super();
+    this.episodeFile = file;
+    this.keptOpen = kind === 'editor' || start.kept === true;
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(deps.extensionUri) };
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'ctrl-world.svg');
     this.channel = this.register(
@@ -73,8 +81,8 @@ export class EpisodePreviewPanel extends Disposable {
     );
     this.register(
       deps.flags.onDidChange((files) => {
-        if (files.includes(file))
-          void deps.flags.get(file).then((flag) => this.channel.post({ type: 'flag', flag: flag ?? null }));
+        if (files.includes(this.file))
+          void deps.flags.get(this.file).then((flag) => this.channel.post({ type: 'flag', flag: flag ?? null }));
       }),
     );
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -85,6 +93,37 @@ export class EpisodePreviewPanel extends Disposable {
       }),
     );
     this.render();
+  }
+
+  /** The episode shown now; a panel opened by command may be given another one. */
+  get file(): string {
+    return this.episodeFile;
+  }
+
+  /** Kept open: another episode opens in a panel of its own. Custom editors always are. */
+  get kept(): boolean {
+    return this.keptOpen;
+  }
+
+  keep(kept: boolean): void {
+    if (this.kind === 'editor' || kept === this.keptOpen) return;
+    this.keptOpen = kept;
+    this.channel.post({ type: 'kept', kept });
+  }
+
+  /**
+   * Shows another episode in this panel without loading the webview again: the new episode opens at once, and a
+   * loaded webview gets it with its first frame straight away, as on a first `ready`.
+   */
+  showEpisode(file: string, start: PreviewStart, openedAt: number): void {
+    this.session.dispose();
+    this.episodeFile = file;
+    this.openedAt = openedAt;
+    this.readyAt = undefined;
+    this.panel.title = path.basename(file);
+    this.session = this.openSession({ ...start, kept: this.keptOpen });
+    this.panel.reveal(undefined, false);
+    if (this.channel.isReady) void this.session.ready();
   }
 
   private openSession(start: PreviewStart): PreviewSession {
@@ -126,8 +165,11 @@ export class EpisodePreviewPanel extends Disposable {
         if (this.openedAt !== undefined && this.readyAt === undefined) this.readyAt = performance.now();
         return this.session.ready();
       case 'want':
+        // Still asked for the episode the panel showed before: nothing to send.
+        if (message.file !== this.file) return;
         return this.session.want(message.indices, message.replace);
       case 'received':
+        if (message.file !== this.file) return;
         return this.session.received(message.count);
       case 'firstPaint':
         if (this.openedAt !== undefined) {

@@ -1,5 +1,6 @@
-// Every open Episode Preview: one per episode file, restored after a reload by the serializer, and also offered as
-// a readonly custom editor so "Open With…" on an .hdf5/.h5 file in the Explorer shows the preview.
+// Every open Episode Preview: panels opened by command, restored after a reload by the serializer, and readonly
+// custom editors, so "Open With…" on an .hdf5/.h5 file in the Explorer shows the preview. Like the editor's own
+// preview tabs, opening another episode shows it in the open panel unless that one is kept open.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Disposable } from '../../core/lifecycle';
@@ -8,13 +9,15 @@ import { EpisodePreviewPanel, type PreviewDependencies, type PreviewStart } from
 
 /** The custom editor's view type; distinct from the panel's, whose serializer restores panels opened by command. */
 export const EPISODE_EDITOR_VIEW_TYPE = 'ctrlWorld.episodeEditor';
+/** Set while the active editor is an Episode Preview panel that is kept open (its title bar shows which). */
+const KEPT_CONTEXT_KEY = 'ctrlWorld.episodePreviewKept';
 
 export class EpisodePreviews
   extends Disposable
   implements vscode.WebviewPanelSerializer<PreviewViewState>, vscode.CustomReadonlyEditorProvider<vscode.CustomDocument>
 {
-  /** Open previews by episode file; a file may have a command panel and custom editors at once. */
-  private readonly open = new Map<string, Set<EpisodePreviewPanel>>();
+  /** Open previews, least recently active first; a file may have a command panel and custom editors at once. */
+  private readonly open: EpisodePreviewPanel[] = [];
 
   constructor(private readonly deps: PreviewDependencies) {
     super();
@@ -26,29 +29,45 @@ export class EpisodePreviews
         supportsMultipleEditorsPerDocument: true,
       }),
     );
-    this.register({
-      dispose: () => [...this.open.values()].flatMap((set) => [...set]).forEach((panel) => panel.dispose()),
-    });
+    this.register({ dispose: () => [...this.open].forEach((preview) => preview.dispose()) });
   }
 
-  /** Shows the episode, revealing its existing preview rather than opening a second one. */
+  /**
+   * Shows the episode: its open preview if it has one, else the open panel that is not kept open (the most recently
+   * active), else a new panel.
+   */
   show(file: string, start: PreviewStart = {}, openedAt = performance.now()): void {
     const absolute = path.resolve(file);
-    const existing = this.open.get(absolute)?.values().next().value;
+    const existing = this.open.find((preview) => preview.file === absolute);
     if (existing) {
       existing.reveal(start, openedAt);
+      return;
+    }
+    const reusable = this.deps.settings.previewReuse
+      ? [...this.open].reverse().find((preview) => preview.kind === 'panel' && !preview.kept)
+      : undefined;
+    if (reusable) {
+      reusable.showEpisode(absolute, start, openedAt);
+      this.touch(reusable);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       EPISODE_PREVIEW_VIEW_TYPE,
       path.basename(absolute),
       vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        localResourceRoots: [],
-      },
+      { enableScripts: true, localResourceRoots: [] },
     );
-    this.track(new EpisodePreviewPanel(panel, absolute, start, this.deps, openedAt));
+    this.track(new EpisodePreviewPanel(panel, absolute, start, this.deps, 'panel', openedAt));
+  }
+
+  /** The Episode Preview panel in front, for the title bar's Keep Open. */
+  get active(): EpisodePreviewPanel | undefined {
+    return this.open.find((preview) => preview.kind === 'panel' && preview.panel.active);
+  }
+
+  keepActive(kept: boolean): void {
+    this.active?.keep(kept);
+    this.updateContext();
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PreviewViewState | undefined): Promise<void> {
@@ -58,7 +77,7 @@ export class EpisodePreviews
       return;
     }
     const { file, ...start } = state;
-    this.track(new EpisodePreviewPanel(panel, file, start, this.deps));
+    this.track(new EpisodePreviewPanel(panel, file, start, this.deps, 'panel'));
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -66,16 +85,30 @@ export class EpisodePreviews
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    this.track(new EpisodePreviewPanel(panel, document.uri.fsPath, {}, this.deps));
+    this.track(new EpisodePreviewPanel(panel, document.uri.fsPath, {}, this.deps, 'editor'));
   }
 
   private track(preview: EpisodePreviewPanel): void {
-    const set = this.open.get(preview.file) ?? new Set<EpisodePreviewPanel>();
-    set.add(preview);
-    this.open.set(preview.file, set);
-    preview.onDidDispose(() => {
-      set.delete(preview);
-      if (set.size === 0 && this.open.get(preview.file) === set) this.open.delete(preview.file);
+    this.open.push(preview);
+    const viewState = preview.panel.onDidChangeViewState(() => {
+      if (preview.panel.active) this.touch(preview);
+      this.updateContext();
     });
+    preview.onDidDispose(() => {
+      viewState.dispose();
+      this.open.splice(this.open.indexOf(preview), 1);
+      this.updateContext();
+    });
+    this.updateContext();
+  }
+
+  /** Moves a preview to the most recently active end. */
+  private touch(preview: EpisodePreviewPanel): void {
+    this.open.splice(this.open.indexOf(preview), 1);
+    this.open.push(preview);
+  }
+
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', KEPT_CONTEXT_KEY, this.active?.kept ?? false);
   }
 }

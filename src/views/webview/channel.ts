@@ -42,6 +42,11 @@ export class WebviewChannel<ToView extends TypedMessage, FromView extends TypedM
     );
   }
 
+  /** Whether the webview's script said it is ready since the document (re)loaded. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** A reload of the webview's document (it was hidden and revived) starts the handshake again. */
   reset(): void {
     this.ready = false;
