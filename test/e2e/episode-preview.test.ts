@@ -115,6 +115,18 @@ test('a click on the qpos chart goes to the frame under the pointer', async () =
   await assertCamerasShow(preview, moved.frame);
   const cursor = preview.locator('.chart-box[data-series="qpos"] .chart-cursor');
   assert.equal(await cursor.isVisible(), true, 'the cursor line marks the frame on the chart');
+
+  // The same values as a table, opened by keyboard: a row per array, a number per dimension, at the playhead.
+  await preview.locator('.values-table summary').focus();
+  await workbench.page.keyboard.press('Enter');
+  const table = preview.locator('.values-table table');
+  await table.locator('caption', { hasText: `Frame ${moved.frame}` }).waitFor({ timeout: 10_000 });
+  const qpos = await table
+    .locator('tr', { has: preview.locator('th', { hasText: /^qpos$/ }) })
+    .locator('td')
+    .allInnerTexts();
+  assert.equal(qpos.length, 7);
+  for (const value of qpos) assert.match(value, /^-?\d+\.\d{4}$/);
 });
 
 test('flagging asks for a reason, writes the sidecar, and the tree and the preview show the flag', async () => {

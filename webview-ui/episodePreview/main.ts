@@ -15,6 +15,7 @@ import { Controls } from './controls';
 import { bindShortcuts, type PlayerAction } from './keyboard';
 import { Player } from './player';
 import { FrameDecoder } from './decodeWorker';
+import { ValuesTable } from './valuesTable';
 
 const app = document.getElementById('app')!;
 document.body.classList.add('panel', 'episode-preview');
@@ -76,6 +77,7 @@ class EpisodePreview {
   private readonly grid: CameraGrid;
   private charts: SeriesCharts | undefined;
   private readonly chartHost = document.createElement('section');
+  private readonly values: ValuesTable;
   private saveTimer = 0;
   private firstPaintSent = false;
   readonly file: string;
@@ -118,7 +120,15 @@ class EpisodePreview {
     });
     this.grid.setEnlarged(state.enlarged);
     this.chartHost.className = 'chart-host';
-    app.append(this.controls.header, this.grid.element, this.controls.scrubber, this.controls.toolbar, this.chartHost);
+    this.values = new ValuesTable(episode.series.filter((series) => series.values.length > 0));
+    app.append(
+      this.controls.header,
+      this.grid.element,
+      this.controls.scrubber,
+      this.controls.toolbar,
+      this.chartHost,
+      this.values.element,
+    );
     this.player = new Player(
       episode,
       { ...state, servedFrame },
@@ -141,6 +151,7 @@ class EpisodePreview {
   dispose(): void {
     this.player.dispose();
     this.charts?.dispose();
+    this.values.dispose();
     clearTimeout(this.saveTimer);
   }
 
@@ -162,6 +173,7 @@ class EpisodePreview {
     app.dataset.cameraFrames = this.grid.paintedIndices.join(',');
     this.controls.setFrame(index);
     this.charts?.setCursor(index);
+    this.values.setFrame(index);
     if (!this.firstPaintSent) {
       this.firstPaintSent = true;
       channel.post({ type: 'firstPaint', index });
