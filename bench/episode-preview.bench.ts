@@ -22,6 +22,8 @@ const SWITCHES = 6;
 
 async function openFromPalette(workbench: Workbench, episode = EPISODE): Promise<{ frame: Frame; browserMs: number }> {
   await workbench.runCommand('Ctrl-World: Open Episode Preview');
+  // Enter takes the list's active row: the name is typed so that it is the episode's.
+  await workbench.page.locator('.quick-input-widget .quick-input-box input').first().fill(episode);
   const row = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: episode }).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   const pressed = Date.now();
