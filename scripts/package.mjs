@@ -20,12 +20,22 @@ function run(command, args) {
 
 run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production']);
 mkdirSync(join(root, 'out'), { recursive: true });
-// The README's screenshots are relative links, which vsce can only turn into absolute ones for a published
-// repository; the packaged README names each screenshot in words instead.
+// VS Code shows an installed extension's README in a webview that loads only https: and data: images and resolves
+// a relative link against its own page, not the extension's folder: a screenshot shipped as a file beside the README
+// never shows. The packaged README carries each screenshot the README uses as a data: URI instead, which is also
+// why vsce must leave its links as they are (it would want them on https).
 const packagedReadme = join(root, 'out', 'README.md'); // .vscodeignore lets this one file of out/ in
 writeFileSync(
   packagedReadme,
-  readFileSync(join(root, 'README.md'), 'utf8').replace(/!\[([^\]]*)\]\([^)]*\)/g, '*(Screenshot: $1.)*'),
+  readFileSync(join(root, 'README.md'), 'utf8').replace(/!\[([^\]]*)\]\(([^)]*)\)/g, (_, alt, link) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link) || !link.endsWith('.png')) {
+      console.error(
+        `package: the README's image ${link} is not a PNG file in the repository, the only kind it can carry.`,
+      );
+      process.exit(1);
+    }
+    return `![${alt}](data:image/png;base64,${readFileSync(join(root, link)).toString('base64')})`;
+  }),
 );
 // Everything is bundled by esbuild, so node_modules stays out of the package.
 run(join(root, 'node_modules', '.bin', 'vsce'), [
@@ -33,6 +43,7 @@ run(join(root, 'node_modules', '.bin', 'vsce'), [
   '--no-dependencies',
   '--allow-missing-repository',
   '--skip-license',
+  '--no-rewrite-relative-links',
   '--readme-path',
   'out/README.md',
   '--out',
