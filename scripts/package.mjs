@@ -54,7 +54,7 @@ const listing = run(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dep
   .split('\n')
   .filter(Boolean);
 const forbidden = listing.filter((file) =>
-  /^(src|test|bench|webview-ui|scripts|node_modules)\/|\.map$|\.ts$/.test(file),
+  /^(src|test|bench|webview-ui|scripts|node_modules|remote-kit\/tests)\/|__pycache__|\.map$|\.ts$/.test(file),
 );
 if (forbidden.length > 0) {
   console.error(
