@@ -166,6 +166,9 @@ test('the login node offers its partitions; a missing one is a preflight error, 
     preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
     [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
   );
+  // The time limit is judged against the config editor's estimate even where the partition is wrong.
+  const duration = preflight.checks.find((check) => check.id === 'slurm-duration');
+  assert.match(duration?.message ?? '', /^The run is estimated at \d+ min .*the job's time limit of 5 min/);
   assert.ok(await hasSbatch(training.host));
   assert.deepEqual(await listPartitions(training.host), [
     { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },

@@ -17,6 +17,7 @@ import { isActive } from './runRecord';
 import { runModuleText } from './launch';
 import { trainerArguments } from './targets';
 import { slurmPreflight } from './slurmCluster';
+import { durationCheck } from './slurmDuration';
 import type { SlurmJobOptions } from './slurmTarget';
 import {
   trainerConfigCheck,
@@ -249,6 +250,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   if (input.slurm) {
     const slurmChecks = await slurmPreflight(host, input.slurm, input.signal);
     slurmChecks.forEach(add);
+    if (document.classFound) add(durationCheck(input.slurm, values, environment));
     add(check('gpus', true, 'SLURM allocates them: see the partition checks.'));
   } else
     add(
