@@ -2,12 +2,13 @@
 // sshd: a 2-node job of the stand-in trainer through sbatch, srun and accelerate's multi-machine flags.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
 import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
-import { runPreflight } from '../../src/core/training/preflight';
+import { runPreflight, type PreflightResult } from '../../src/core/training/preflight';
+import { RunRegistry } from '../../src/core/training/registry';
 import { UserFacingError } from '../../src/core/errors';
 import type { RunSummary } from '../../src/core/training/runRecord';
 import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
@@ -196,6 +197,50 @@ test('the login node offers its partitions; a missing one is a preflight error, 
   });
   const names = (await training.registry.list()).map((summary) => summary.record.outputDir);
   assert.ok(!names.includes(request.outputDir));
+});
+
+test('the preflight asks a compute node through srun, which says who answered and what it cannot see', async () => {
+  const input = {
+    registry: training.registry,
+    workdir: training.tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    mainProcessPort: 29501,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
+    slurm: jobOptions(),
+  } as const;
+  const checked = Date.now();
+  const good = await runPreflight(input);
+  const goodMs = Date.now() - checked;
+  assert.deepEqual(
+    good.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
+    [],
+  );
+  const message = (result: PreflightResult, id: string) => result.checks.find((check) => check.id === id)?.message;
+  assert.match(message(good, 'slurm-shared-fs') ?? '', /^n[12], a compute node of debug, reads the checkout /);
+  for (const id of ['python-env', 'checkout', 'trainer-imports'])
+    assert.match(message(good, id) ?? '', / \(on n[12]\)$/, id);
+
+  // A checkout on a disk of the login node alone: the login node reads it, no compute node does. Run folders
+  // there: the kit copied into them is missing where srun runs it.
+  const hidden = path.join(cluster.loginOnlyDir, 'Ctrl-World');
+  await cp(training.tree.checkout, hidden, { recursive: true });
+  const registry = new RunRegistry(training.host, path.join(cluster.loginOnlyDir, 'registry'));
+  const [unshared, noRuns] = await Promise.all([
+    runPreflight({ ...input, workdir: hidden }),
+    runPreflight({ ...input, registry }),
+  ]);
+  assert.match(
+    message(unshared, 'slurm-shared-fs') ?? '',
+    new RegExp(`^n[12], a compute node of debug, cannot read ${hidden}/scripts/train_wm\\.py\\. If the checkout`),
+  );
+  assert.match(
+    message(noRuns, 'slurm-shared-fs') ?? '',
+    /^The run folders in .*\/login-only\/registry are not visible from a compute node of debug.*registryFolder/,
+  );
+  console.log(`SLURM: a preflight with both probes through srun took ${goodMs} ms`);
 });
 
 /** The environments of the run's processes on this machine (both "nodes" are here). */

@@ -5,6 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
 import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
 import { durationCheck, planJobs } from '../../src/core/training/slurmDuration';
+import { sharedFilesystemCheck, srunOnOneNode } from '../../src/core/training/slurmComputeNode';
+import { KIT_NOT_SHARED } from '../../src/core/training/kit';
+import type { ProbeAnswer } from '../../src/core/training/preflightChecks';
 import { launchInput } from '../../src/core/training/launch';
 import { UserFacingError } from '../../src/core/errors';
 import { stateLabel } from '../../src/core/training/runRecord';
@@ -148,4 +151,40 @@ test("a job's time limit against the run's estimate: one job, several continued 
   assert.equal(short.fix, 'open-config');
   assert.match(short.message, /before its first checkpoint \(about 5000 steps fit; checkpointing_steps is 10000\)/);
   assert.match(short.message, /set checkpointing_steps to 5000 or less/);
+});
+
+test('the compute-node probe goes through srun on one node of the partition, and its answer judges the shared disk', () => {
+  assert.deepEqual(srunOnOneNode({ ...OPTIONS, account: 'robots' }, 2), [
+    'srun',
+    '--partition=gpu',
+    '--nodes=1',
+    '--ntasks=1',
+    '--time=2',
+    '--immediate=60',
+    '--job-name=cwf-preflight',
+    '--quiet',
+    '--account=robots',
+  ]);
+  const paths = { workdir: '/home/u/Ctrl-World', registryRoot: '/home/u/.ctrl-world-flexiv' };
+  const answer = { python: '3.10.12', node: 'gpu-07', paths: {}, files: { train: 'import torch' } };
+  const seen = sharedFilesystemCheck(OPTIONS, paths, { answer: answer as unknown as ProbeAnswer });
+  assert.deepEqual([seen.ok, seen.message.split(',')[0]], [true, 'gpu-07']);
+  const unseen = sharedFilesystemCheck(OPTIONS, paths, {
+    answer: { ...answer, files: { train: null } } as unknown as ProbeAnswer,
+  });
+  assert.equal(unseen.ok, false);
+  assert.match(
+    unseen.message,
+    /^gpu-07, a compute node of gpu, cannot read \/home\/u\/Ctrl-World\/scripts\/train_wm\.py/,
+  );
+  const kitMissing = new UserFacingError('not visible', undefined, KIT_NOT_SHARED);
+  assert.match(
+    sharedFilesystemCheck(OPTIONS, paths, { error: kitMissing }).message,
+    /^The run folders in \/home\/u\/\.ctrl-world-flexiv are not visible from a compute node of gpu/,
+  );
+  const busy = new UserFacingError('srun: error: Unable to allocate resources: Requested nodes are busy');
+  assert.match(
+    sharedFilesystemCheck(OPTIONS, paths, { error: busy }).message,
+    /^srun could not run the probe on a compute node of gpu: srun: error: .*busy.* waits 60 s/,
+  );
 });

@@ -9,6 +9,7 @@ export const SLURM_PREFLIGHT_CHECKS = [
   ['slurm-resources', 'Partition has the nodes and GPUs the job asks for'],
   ['slurm-time', "Job's time limit within the partition's"],
   ['slurm-duration', "Job's time limit against the run's estimated duration"],
+  ['slurm-shared-fs', 'A compute node sees the checkout and the run folders'],
 ] as const;
 
 export type SlurmCheckId = (typeof SLURM_PREFLIGHT_CHECKS)[number][0];
