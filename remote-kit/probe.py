@@ -10,6 +10,7 @@ Reads a JSON request on stdin and prints one JSON answer. Standard library only 
   ports [number]          -> {number: true when free}
   disk [path]             -> {path: {"freeBytes", "totalBytes", "checked"}}   (the nearest existing folder is measured)
   git path                -> {"commit", "dirty"} or null
+Always: python (its version) and node (SLURM's name for the node under srun, else the host name).
 """
 
 import glob
@@ -91,10 +92,15 @@ def git_state(path):
         return None
 
 
+def node_name():
+    return os.environ.get("SLURMD_NODENAME") or socket.gethostname()
+
+
 def main():
     request = json.loads(sys.stdin.read() or "{}")
     answer = {
         "python": sys.version.split()[0],
+        "node": node_name(),
         "paths": {key: path_info(value) for key, value in request.get("paths", {}).items()},
         "files": {key: read_file(value) for key, value in request.get("files", {}).items()},
         "globs": {

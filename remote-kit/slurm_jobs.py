@@ -14,7 +14,11 @@ ENDS = {
     "COMPLETED": ("finished", None),
     "CANCELLED": ("stopped", None),
     # A known end, not a crash: the checkpoints so far are good, and Continue from Checkpoint submits a new job.
-    "TIMEOUT": ("stopped", "The job reached its time limit."),
+    "TIMEOUT": (
+        "stopped",
+        "The job reached its time limit (SLURM state TIMEOUT): a known end, not a crash. Its checkpoints are kept; "
+        "Continue from Checkpoint submits a new job from the last one.",
+    ),
     "FAILED": ("failed", "The job failed: a task exited with an error (see the log)."),
     "OUT_OF_MEMORY": ("failed", "SLURM ended the job: a node ran out of memory."),
     "NODE_FAIL": ("failed", "SLURM ended the job: one of its nodes failed."),

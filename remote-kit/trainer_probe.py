@@ -10,6 +10,7 @@ Reads a JSON request on stdin and prints one JSON answer. Request:
   fields    config fields whose effective values to report
   data      true: also build the trainer's dataset (train and val) and read one item of each
 Answer:
+  node      where it ran: SLURM's name for the node under srun, else the host name
   imports   {"checked": [module], "missing": [{"module", "pip", "file"}]}: every module the trainer's files import
             (the script and the checkout's own modules it reaches), looked up without importing
   validation {"remainder": N, "positiveOnly": bool} or null: when the script runs validation
@@ -22,6 +23,7 @@ Standard library only at the top level; the trainer's run happens in a child pro
 import ast
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -303,7 +305,8 @@ def main():
         print(json.dumps({"error": "no-script", "message": "%s does not exist." % script}))
         return
     imports = check_imports(script, request["workdir"])
-    answer = {"imports": imports, "validation": validation_schedule(script)}
+    node = os.environ.get("SLURMD_NODENAME") or socket.gethostname()
+    answer = {"node": node, "imports": imports, "validation": validation_schedule(script)}
     # With a module missing the trainer cannot even start; the list above already says which.
     answer["trainer"] = run_trainer(request) if not imports["missing"] else None
     print(json.dumps(answer))

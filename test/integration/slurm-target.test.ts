@@ -1,15 +1,16 @@
 // The SLURM target against a real SLURM (munged, slurmctld, two slurmd on this machine) reached over the real
 // sshd: a 2-node job of the stand-in trainer through sbatch, srun and accelerate's multi-machine flags.
-import { test, before, after } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
 import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
-import { runPreflight } from '../../src/core/training/preflight';
+import { runPreflight, type PreflightResult } from '../../src/core/training/preflight';
+import { RunRegistry } from '../../src/core/training/registry';
 import { UserFacingError } from '../../src/core/errors';
-import type { RunSummary } from '../../src/core/training/runRecord';
+import { isActive, stateLabel, type RunSummary } from '../../src/core/training/runRecord';
 import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
 import { launchRequest, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
 
@@ -36,7 +37,7 @@ function jobOptions(extra: Partial<SlurmJobOptions> = {}): SlurmJobOptions {
 }
 
 /** Polls the run as the Runs view does, keeping each distinct (run state, SLURM state, reason) seen. */
-async function watch(runId: string, until: (summary: RunSummary) => boolean): Promise<string[]> {
+async function watch(runId: string, until: (summary: RunSummary) => boolean, timeoutMs = 60_000): Promise<string[]> {
   const seen: string[] = [];
   await waitFor(
     `run ${runId}`,
@@ -47,7 +48,7 @@ async function watch(runId: string, until: (summary: RunSummary) => boolean): Pr
       if (seen.at(-1) !== entry) seen.push(entry);
       return until(summary) ? true : undefined;
     },
-    60_000,
+    timeoutMs,
     200,
   );
   return seen;
@@ -150,49 +151,124 @@ test('a trainer that crashes on one node fails the job, and the run, with its la
   await training.tree.setTrainer({ stepSeconds: 0.03 });
 });
 
-test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
-  const preflight = await runPreflight({
-    registry: training.registry,
-    workdir: training.tree.checkout,
-    config: { kind: 'host', path: 'config_flexiv.py' },
-    mainProcessPort: 29501,
-    wandb: 'offline',
-    detach: 'setsid',
-    envSetup: training.tree.envSetup,
-    environment: { checkpointSizeGb: 0.001 },
-    slurm: jobOptions({ partition: 'gpu-a100' }),
+// A job running into SLURM's shortest time limit takes over a minute; the preflight tests need no GPUs and only a
+// CPU of a node, so they run beside it rather than after it.
+describe('beside a job running into its time limit', { concurrency: true }, () => {
+  test('a job past its time limit ends in TIMEOUT, a known end that says Continue from Checkpoint goes on', async () => {
+    // Slower than SLURM's shortest limit (a minute) allows, with a checkpoint before it; like upstream it trains on.
+    await training.tree.setTrainer({ stepSeconds: 0.2, pastTotal: 10_000 });
+    const request = await launchRequest(training, 'slurm-timeout', {
+      target: slurmTarget(jobOptions({ nodes: 1, gpusPerNode: 1, timeLimit: '1' })),
+    });
+    const launched = await launchRun(training.registry, request);
+    const submitted = Date.now();
+    // slurmctld looks at time limits every 30 s or so, so the job ends between one and two minutes after its start.
+    const seen = await watch(launched.runId, (summary) => !isActive(summary.record.state), 150_000);
+    const ended = Date.now() - submitted;
+    assert.ok(seen.includes('running/RUNNING/'), seen.join(' → '));
+    // squeue's reason for the end is SLURM's own: TimeLimit.
+    assert.equal(seen.at(-1), 'stopped/TIMEOUT/TimeLimit', seen.join(' → '));
+    const { record } = await training.registry.get(launched.runId);
+    assert.equal(stateLabel(record), 'stopped · TIMEOUT (TimeLimit)');
+    assert.match(record.failure ?? '', /reached its time limit .*not a crash/);
+    assert.match(record.failure ?? '', /Continue from Checkpoint submits a new job/);
+    assert.equal(record.lastLines, undefined);
+    assert.ok((await readdir(request.outputDir)).includes('checkpoint-100.pt'));
+    assert.deepEqual(await processesOfRun(launched.runId), []);
+    console.log(`SLURM: a job with a 1-minute limit ended in TIMEOUT ${Math.round(ended / 1000)} s after its submit`);
   });
-  assert.deepEqual(
-    preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
-    [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
-  );
-  assert.ok(await hasSbatch(training.host));
-  assert.deepEqual(await listPartitions(training.host), [
-    { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },
-  ]);
-  const good = await slurmPreflight(training.host, jobOptions());
-  assert.deepEqual(
-    good.map((check) => [check.id, check.ok]),
-    [
-      ['slurm-partition', true],
-      ['slurm-resources', true],
-      ['slurm-time', true],
-    ],
-  );
-  const tooMany = await slurmPreflight(training.host, jobOptions({ gpusPerNode: 4 }));
-  assert.match(tooMany[1].message, /No node of debug has 4 GPUs \(at most 2\)/);
 
-  // Submitted without the preflight, sbatch's own refusal is the error, and no run is left behind.
-  const request = await launchRequest(training, 'slurm-nowhere', {
-    target: slurmTarget(jobOptions({ partition: 'gpu-a100' })),
+  test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
+    const preflight = await runPreflight({
+      registry: training.registry,
+      workdir: training.tree.checkout,
+      config: { kind: 'host', path: 'config_flexiv.py' },
+      mainProcessPort: 29501,
+      wandb: 'offline',
+      detach: 'setsid',
+      envSetup: training.tree.envSetup,
+      environment: { checkpointSizeGb: 0.001 },
+      slurm: jobOptions({ partition: 'gpu-a100' }),
+    });
+    assert.deepEqual(
+      preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
+      [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
+    );
+    // The time limit is judged against the config editor's estimate even where the partition is wrong.
+    const duration = preflight.checks.find((check) => check.id === 'slurm-duration');
+    assert.match(duration?.message ?? '', /^The run is estimated at \d+ min .*the job's time limit of 5 min/);
+    assert.ok(await hasSbatch(training.host));
+    assert.deepEqual(await listPartitions(training.host), [
+      { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },
+    ]);
+    const good = await slurmPreflight(training.host, jobOptions());
+    assert.deepEqual(
+      good.map((check) => [check.id, check.ok]),
+      [
+        ['slurm-partition', true],
+        ['slurm-resources', true],
+        ['slurm-time', true],
+      ],
+    );
+    const tooMany = await slurmPreflight(training.host, jobOptions({ gpusPerNode: 4 }));
+    assert.match(tooMany[1].message, /No node of debug has 4 GPUs \(at most 2\)/);
+
+    // Submitted without the preflight, sbatch's own refusal is the error, and no run is left behind.
+    const request = await launchRequest(training, 'slurm-nowhere', {
+      target: slurmTarget(jobOptions({ partition: 'gpu-a100' })),
+    });
+    await assert.rejects(launchRun(training.registry, request), (error: unknown) => {
+      assert.ok(error instanceof UserFacingError);
+      assert.match(error.message, /sbatch refused the job: .*invalid partition/i);
+      return true;
+    });
+    const names = (await training.registry.list()).map((summary) => summary.record.outputDir);
+    assert.ok(!names.includes(request.outputDir));
   });
-  await assert.rejects(launchRun(training.registry, request), (error: unknown) => {
-    assert.ok(error instanceof UserFacingError);
-    assert.match(error.message, /sbatch refused the job: .*invalid partition/i);
-    return true;
+
+  test('the preflight asks a compute node through srun, which says who answered and what it cannot see', async () => {
+    const input = {
+      registry: training.registry,
+      workdir: training.tree.checkout,
+      config: { kind: 'host', path: 'config_flexiv.py' },
+      mainProcessPort: 29501,
+      wandb: 'offline',
+      detach: 'setsid',
+      envSetup: training.tree.envSetup,
+      environment: { checkpointSizeGb: 0.001 },
+      slurm: jobOptions(),
+    } as const;
+    const checked = Date.now();
+    const good = await runPreflight(input);
+    const goodMs = Date.now() - checked;
+    assert.deepEqual(
+      good.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
+      [],
+    );
+    const message = (result: PreflightResult, id: string) => result.checks.find((check) => check.id === id)?.message;
+    assert.match(message(good, 'slurm-shared-fs') ?? '', /^n[12], a compute node of debug, reads the checkout /);
+    for (const id of ['python-env', 'checkout', 'trainer-imports'])
+      assert.match(message(good, id) ?? '', / \(on n[12]\)$/, id);
+
+    // A checkout on a disk of the login node alone: the login node reads it, no compute node does. Run folders
+    // there: the kit copied into them is missing where srun runs it.
+    const hidden = path.join(cluster.loginOnlyDir, 'Ctrl-World');
+    await cp(training.tree.checkout, hidden, { recursive: true });
+    const registry = new RunRegistry(training.host, path.join(cluster.loginOnlyDir, 'registry'));
+    const [unshared, noRuns] = await Promise.all([
+      runPreflight({ ...input, workdir: hidden }),
+      runPreflight({ ...input, registry }),
+    ]);
+    assert.match(
+      message(unshared, 'slurm-shared-fs') ?? '',
+      new RegExp(`^n[12], a compute node of debug, cannot read ${hidden}/scripts/train_wm\\.py\\. If the checkout`),
+    );
+    assert.match(
+      message(noRuns, 'slurm-shared-fs') ?? '',
+      /^The run folders in .*\/login-only\/registry are not visible from a compute node of debug.*registryFolder/,
+    );
+    console.log(`SLURM: a preflight with both probes through srun took ${goodMs} ms`);
   });
-  const names = (await training.registry.list()).map((summary) => summary.record.outputDir);
-  assert.ok(!names.includes(request.outputDir));
 });
 
 /** The environments of the run's processes on this machine (both "nodes" are here). */

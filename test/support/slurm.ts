@@ -1,7 +1,8 @@
 // A real single-machine SLURM cluster for tests: munged, slurmctld and two slurmd (nodes n1 and n2, each with two
 // count-only "GPUs") on 127.0.0.1, all in a temporary folder, so a job can span two nodes without a second machine.
+// The slurmd run in their own mount namespace, where one folder is an empty tmpfs: a disk the nodes do not share.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { runProcess, tempDir } from './fixtures';
@@ -14,6 +15,8 @@ export interface TestSlurmCluster {
   readonly nodes: readonly string[];
   readonly gpusPerNode: number;
   readonly dir: string;
+  /** A folder the login node (the test sshd) sees and the compute nodes do not: empty in slurmd's mount namespace. */
+  readonly loginOnlyDir: string;
   /** Runs a SLURM client (squeue, scontrol…) against this cluster on this machine. */
   client(program: string, args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -31,7 +34,8 @@ export async function startSlurmCluster(): Promise<TestSlurmCluster> {
   const mungeKey = path.join(mungeDir, 'munge.key');
   await writeFile(mungeKey, randomBytes(1024), { mode: 0o400 });
   const mungeSocket = path.join(mungeDir, 'munge.socket');
-  for (const folder of ['state', 'log', 'dev', ...NODES.map((node) => `spool/${node}`)])
+  const loginOnlyDir = path.join(dir, 'login-only');
+  for (const folder of ['state', 'log', 'dev', 'login-only', ...NODES.map((node) => `spool/${node}`)])
     await mkdir(path.join(dir, folder), { recursive: true });
   // gres/gpu drops a GPU without File=; plain files stand in for /dev/nvidia* (slurmd logs that they are not
   // devices but counts them, and with task/none nothing opens them).
@@ -59,7 +63,22 @@ export async function startSlurmCluster(): Promise<TestSlurmCluster> {
     await writeFile(path.join(dir, 'gres.conf'), `Name=gpu File=${dir}/dev/gpu[0-${GPUS_PER_NODE - 1}]\n`);
     // -i: a fresh state folder has no saved state to recover; -D: in the foreground, so this process owns them.
     daemons.push(await startDaemon('slurmctld', ['-D', '-i'], env));
-    for (const node of NODES) daemons.push(await startDaemon('slurmd', ['-D', '-N', node], env));
+    // unshare execs slurmd (same pid) in a new mount namespace, which its jobs inherit; the tmpfs is only there.
+    for (const node of NODES) {
+      const slurmd = await startDaemon(
+        'unshare',
+        ['--mount', '--propagation', 'private', 'slurmd', '-D', '-N', node],
+        env,
+      );
+      daemons.push(slurmd);
+      // Until unshare has made the namespace, the pid is still in ours: mounting then would hide the folder here too.
+      await waitUntil(
+        `slurmd ${node} in its own mount namespace`,
+        async () =>
+          (await readlink(`/proc/${slurmd.pid}/ns/mnt`)) !== (await readlink('/proc/self/ns/mnt')) || undefined,
+      );
+      await runProcess('nsenter', [`--target=${slurmd.pid}`, '--mount', 'mount', '-t', 'tmpfs', 'tmpfs', loginOnlyDir]);
+    }
     const client = (program: string, args: string[]) => runWithEnv(program, args, env);
     await waitUntil(
       'both slurmd idle in sinfo',
@@ -80,6 +99,7 @@ export async function startSlurmCluster(): Promise<TestSlurmCluster> {
       nodes: NODES,
       gpusPerNode: GPUS_PER_NODE,
       dir,
+      loginOnlyDir,
       client,
       stop: stopAll,
     };

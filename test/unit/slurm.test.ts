@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
 import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
+import { durationCheck, planJobs } from '../../src/core/training/slurmDuration';
+import { sharedFilesystemCheck, srunOnOneNode } from '../../src/core/training/slurmComputeNode';
+import { KIT_NOT_SHARED } from '../../src/core/training/kit';
+import type { ProbeAnswer } from '../../src/core/training/preflightChecks';
 import { launchInput } from '../../src/core/training/launch';
 import { UserFacingError } from '../../src/core/errors';
 import { stateLabel } from '../../src/core/training/runRecord';
@@ -115,4 +119,72 @@ test("views show a job's SLURM state beside the run's, with why it waits and whe
     'starting · PENDING (Resources), est. start 2026-12-06T04:00:00',
   );
   assert.equal(stateLabel({ state: 'stopped', slurm: { jobId: '7', state: 'TIMEOUT' } }), 'stopped · TIMEOUT');
+});
+
+test("a job's time limit against the run's estimate: one job, several continued from checkpoints, or none", () => {
+  const values = { max_train_steps: 100_000, checkpointing_steps: 10_000 };
+  // The seed's reference speed, 1.44 s per step: 100,000 steps are 40 h.
+  const environment = { gpus: 16 };
+  const fits = durationCheck({ ...OPTIONS, timeLimit: '2-00:00:00' }, values, environment);
+  assert.deepEqual([fits.ok, fits.warning], [true, undefined]);
+  assert.match(fits.message, /estimated at 40 h .*within the job's time limit of 48 h/);
+
+  const day = durationCheck({ ...OPTIONS, timeLimit: '1-00:00:00' }, values, environment);
+  assert.deepEqual([day.ok, day.warning], [true, true]);
+  assert.match(day.message, /a job trains about 60000 steps and keeps its checkpoint of step 60000/);
+  assert.match(day.message, /takes 2 jobs: .*Continue from Checkpoint submits the next/);
+  assert.match(day.message, /set max_train_steps to 60000 to train in one job/);
+  // Each job keeps only what its last checkpoint holds: 4 h trains 10,000 steps, 7 h 17,500 but keeps 10,000.
+  assert.equal(planJobs('4:00:00', values, environment)?.jobs, 10);
+  assert.deepEqual(planJobs('7:00:00', values, environment), {
+    estimatedMinutes: 2400,
+    limitMinutes: 420,
+    stepsPerJob: 17_500,
+    savedPerJob: 10_000,
+    jobs: 10,
+  });
+  // A measured speed replaces the reference.
+  assert.equal(planJobs('1-00:00:00', values, { gpus: 16, secondsPerStep: 0.5 })?.jobs, 1);
+
+  const short = durationCheck({ ...OPTIONS, timeLimit: '2:00:00' }, values, environment);
+  assert.equal(short.ok, false);
+  assert.equal(short.fix, 'open-config');
+  assert.match(short.message, /before its first checkpoint \(about 5000 steps fit; checkpointing_steps is 10000\)/);
+  assert.match(short.message, /set checkpointing_steps to 5000 or less/);
+});
+
+test('the compute-node probe goes through srun on one node of the partition, and its answer judges the shared disk', () => {
+  assert.deepEqual(srunOnOneNode({ ...OPTIONS, account: 'robots' }, 2), [
+    'srun',
+    '--partition=gpu',
+    '--nodes=1',
+    '--ntasks=1',
+    '--time=2',
+    '--immediate=60',
+    '--job-name=cwf-preflight',
+    '--quiet',
+    '--account=robots',
+  ]);
+  const paths = { workdir: '/home/u/Ctrl-World', registryRoot: '/home/u/.ctrl-world-flexiv' };
+  const answer = { python: '3.10.12', node: 'gpu-07', paths: {}, files: { train: 'import torch' } };
+  const seen = sharedFilesystemCheck(OPTIONS, paths, { answer: answer as unknown as ProbeAnswer });
+  assert.deepEqual([seen.ok, seen.message.split(',')[0]], [true, 'gpu-07']);
+  const unseen = sharedFilesystemCheck(OPTIONS, paths, {
+    answer: { ...answer, files: { train: null } } as unknown as ProbeAnswer,
+  });
+  assert.equal(unseen.ok, false);
+  assert.match(
+    unseen.message,
+    /^gpu-07, a compute node of gpu, cannot read \/home\/u\/Ctrl-World\/scripts\/train_wm\.py/,
+  );
+  const kitMissing = new UserFacingError('not visible', undefined, KIT_NOT_SHARED);
+  assert.match(
+    sharedFilesystemCheck(OPTIONS, paths, { error: kitMissing }).message,
+    /^The run folders in \/home\/u\/\.ctrl-world-flexiv are not visible from a compute node of gpu/,
+  );
+  const busy = new UserFacingError('srun: error: Unable to allocate resources: Requested nodes are busy');
+  assert.match(
+    sharedFilesystemCheck(OPTIONS, paths, { error: busy }).message,
+    /^srun could not run the probe on a compute node of gpu: srun: error: .*busy.* waits 60 s/,
+  );
 });

@@ -41,6 +41,14 @@ export function estimateMemoryPerGpuGb(values: Record<string, ConfigValue>): num
   return round(STATIC_GB + REFERENCE_ACTIVATION_GB * passWork(values) * precisionFactor, 1);
 }
 
+/** The estimated time of one optimizer step: the duration estimate is max_train_steps of these. */
+export function estimateSecondsPerStep(values: Record<string, ConfigValue>, env: TrainingEnvironment): number {
+  const environment = resolveEnvironment(env);
+  const accumulation = Math.max(1, number(values, 'gradient_accumulation_steps'));
+  // A measured figure belongs to this config; the reference figure scales with the work of a whole optimizer step.
+  return environment.secondsPerStep ?? environment.referenceSecondsPerStep * passWork(values) * accumulation;
+}
+
 export function deriveFigures(values: Record<string, ConfigValue>, env: TrainingEnvironment): DerivedFigures {
   const environment = resolveEnvironment(env);
   const steps = Math.max(0, Math.floor(number(values, 'max_train_steps')));
@@ -51,9 +59,7 @@ export function deriveFigures(values: Record<string, ConfigValue>, env: Training
   const checkpoints = checkpointEvery >= 1 ? Math.floor(steps / checkpointEvery) : 0;
   // The Flexiv fork validates when global_step % validation_steps == 0 and global_step > 0.
   const validations = videoNum > 0 && validateEvery >= 1 ? Math.floor(steps / validateEvery) : 0;
-  // A measured figure belongs to this config; the reference figure scales with the work of a whole optimizer step.
-  const secondsPerStep =
-    environment.secondsPerStep ?? environment.referenceSecondsPerStep * passWork(values) * accumulation;
+  const secondsPerStep = estimateSecondsPerStep(values, env);
   return {
     globalBatch: number(values, 'train_batch_size') * environment.gpus * accumulation,
     checkpoints,

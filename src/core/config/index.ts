@@ -22,7 +22,14 @@ export {
   type TextEdit,
   type ConfigChange,
 } from './edit';
-export { deriveFigures, estimateMemoryPerGpuGb, memoryRemedies, describeChanges, type MemoryRemedy } from './derive';
+export {
+  deriveFigures,
+  estimateMemoryPerGpuGb,
+  estimateSecondsPerStep,
+  memoryRemedies,
+  describeChanges,
+  type MemoryRemedy,
+} from './derive';
 export { validateConfig, validateDocument, type ValidationResult } from './validate';
 export { DEFAULT_ENVIRONMENT, resolveEnvironment } from './environment';
 export { pythonLiteral } from './pythonText';

@@ -21,6 +21,8 @@ export const KIT_FILES = [
 /** The kit's entry points; the others are a shell script and modules they import. */
 export type KitScript = Exclude<(typeof KIT_FILES)[number], 'supervise.sh' | 'latent_file.py' | 'slurm_jobs.py'>;
 const NOT_INSTALLED = 97;
+/** The code of the error for a kit that `via` runs where the kit's folder is not visible. */
+export const KIT_NOT_SHARED = 'kit-not-shared';
 
 export interface Kit {
   readonly version: string;
@@ -78,6 +80,8 @@ export interface KitRunOptions {
   readonly timeoutMs?: number;
   /** A shell command run first (e.g. activating the training Python environment). */
   readonly envSetup?: string;
+  /** A command that runs the kit elsewhere, such as srun on a compute node; the kit's folder must be seen there. */
+  readonly via?: readonly string[];
 }
 
 /**
@@ -93,13 +97,20 @@ export async function runKit(
 ): Promise<ExecResult> {
   const kit = loadKit();
   const dir = kitDirOnHost(registryRoot, kit);
-  const argv = kitArgv(dir, script, args, options.envSetup);
+  const argv = [...(options.via ?? []), ...kitArgv(dir, script, args, options.envSetup)];
   const execOptions = { input: options.input, signal: options.signal, timeoutMs: options.timeoutMs ?? 120_000 };
   let result = await host.exec(argv, execOptions);
   if (result.code === NOT_INSTALLED) {
     await installKit(host, dir, kit, options.signal);
     result = await host.exec(argv, execOptions);
   }
+  // Copied a moment ago, yet missing where `via` ran it: that place does not share the registry folder.
+  if (result.code === NOT_INSTALLED && options.via)
+    throw new UserFacingError(
+      `${dir} on ${host.label} is not visible where ${options.via[0]} runs: ${result.stderr.trim()}`,
+      'Set ctrlWorld.remote.registryFolder to a folder on a filesystem that place shares.',
+      KIT_NOT_SHARED,
+    );
   const failure = kitLaunchFailure(host, result.code, result.stderr);
   if (failure) throw failure;
   return result;

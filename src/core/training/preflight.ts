@@ -17,6 +17,8 @@ import { isActive } from './runRecord';
 import { runModuleText } from './launch';
 import { trainerArguments } from './targets';
 import { slurmPreflight } from './slurmCluster';
+import { durationCheck } from './slurmDuration';
+import { onNode, sharedFilesystemCheck, SRUN_WAIT_SECONDS, srunOnOneNode } from './slurmComputeNode';
 import type { SlurmJobOptions } from './slurmTarget';
 import {
   trainerConfigCheck,
@@ -179,11 +181,18 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   // The trainer is asked with exactly what the launch will give it: the run's config module and upstream's flags.
   const trainerArgs = trainerArguments(input.ckptPath);
   const trainerRequest = trainerProbeRequest(workdir, runModuleText(configText, outputDir), trainerArgs);
+  // For SLURM both probes run through srun on a node of the partition: that node's Python and disks train, not these.
+  // Without the partition srun has nowhere to go, so they stay on the login node and only the partition check fails.
+  const slurmChecks = input.slurm ? await slurmPreflight(host, input.slurm, input.signal) : [];
+  const slurm = slurmChecks[0]?.ok ? input.slurm : undefined;
+  const srunWaitMs = slurm ? SRUN_WAIT_SECONDS * 1000 : 0;
   const [probeResult, gpuResult, runsResult, trainerResult] = await Promise.allSettled([
     runKit(host, registryRoot, 'probe.py', [], {
       input: JSON.stringify(request),
       envSetup: input.envSetup,
       signal: input.signal,
+      via: slurm && srunOnOneNode(slurm, 2),
+      timeoutMs: 120_000 + srunWaitMs,
     }).then((result) => kitJson<ProbeAnswer>(result, 'The preflight probe', host)),
     input.slurm ? Promise.resolve([]) : queryGpus(host, input.signal),
     input.registry.list(input.signal),
@@ -191,14 +200,22 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       input: JSON.stringify(trainerRequest),
       envSetup: input.envSetup,
       signal: input.signal,
-      timeoutMs: 300_000,
+      via: slurm && srunOnOneNode(slurm, 5),
+      timeoutMs: 300_000 + srunWaitMs,
     }).then((result) => kitJson<TrainerProbeAnswer>(result, 'Asking train_wm.py', host)),
   ]);
+  const paths = { workdir, registryRoot };
   if (probeResult.status === 'rejected') {
+    if (slurm) {
+      slurmChecks.forEach(add);
+      add(sharedFilesystemCheck(slurm, paths, { error: probeResult.reason }));
+      return skipRest('no compute node answered the probe.');
+    }
     add(check('python-env', false, describeError(probeResult.reason), 'edit-env-setup'));
     return skipRest('the host could not be probed.');
   }
   const probe = probeResult.value;
+  const probeNode = slurm ? probe.node : undefined;
   const allGpus = gpuResult.status === 'fulfilled' ? gpuResult.value : [];
   const chosen = input.slurm
     ? [...Array(input.slurm.gpusPerNode).keys()]
@@ -226,8 +243,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
           'open-config',
         ),
   );
-  add(pythonEnvCheck(probe, input.detach === 'tmux'));
-  add(checkoutCheck(probe, workdir));
+  add(onNode(pythonEnvCheck(probe, input.detach === 'tmux'), probeNode));
+  add(onNode(checkoutCheck(probe, workdir), probeNode));
   if (probe.files.train !== null && probe.files.train !== undefined) {
     if (trainerResult.status === 'rejected') {
       add(check('trainer-imports', false, describeError(trainerResult.reason), 'edit-env-setup'));
@@ -239,7 +256,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
         home,
         workdir,
       };
-      add(trainerImportsCheck(answer, probe.python));
+      add(onNode(trainerImportsCheck(answer, probe.python), slurm ? answer.node : undefined));
       add(withWarning(trainerConfigCheck(answer, expected), validationScheduleNote(answer, values.validation_steps)));
       add(trainerDataCheck(answer, values, environment.gpus ?? 1));
     }
@@ -247,8 +264,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   add(modelPathsCheck(probe, modelPaths));
   add(datasetCheck(probe, names, cfgs, datasetPaths));
   if (input.slurm) {
-    const slurmChecks = await slurmPreflight(host, input.slurm, input.signal);
     slurmChecks.forEach(add);
+    if (document.classFound) add(durationCheck(input.slurm, values, environment));
+    if (slurm) add(sharedFilesystemCheck(slurm, paths, { answer: probe }));
     add(check('gpus', true, 'SLURM allocates them: see the partition checks.'));
   } else
     add(

@@ -19,6 +19,8 @@ export interface PreflightCheck {
 
 export interface ProbeAnswer {
   readonly python: string;
+  /** Where the probe ran: SLURM's node name under srun, else the host name. */
+  readonly node?: string;
   readonly paths: Record<string, { exists: boolean; isDir: boolean; size: number | null }>;
   readonly files: Record<string, string | null>;
   readonly globs: Record<string, Array<{ path: string; size: number }>>;

@@ -8,9 +8,11 @@ export const SLURM_PREFLIGHT_CHECKS = [
   ['slurm-partition', 'SLURM partition exists'],
   ['slurm-resources', 'Partition has the nodes and GPUs the job asks for'],
   ['slurm-time', "Job's time limit within the partition's"],
+  ['slurm-duration', "Job's time limit against the run's estimated duration"],
+  ['slurm-shared-fs', 'A compute node sees the checkout and the run folders'],
 ] as const;
 
-type SlurmCheckId = (typeof SLURM_PREFLIGHT_CHECKS)[number][0];
+export type SlurmCheckId = (typeof SLURM_PREFLIGHT_CHECKS)[number][0];
 
 /** One line of `sinfo -o '%R|%a|%D|%G|%l'`: nodes of a partition sharing a configuration. */
 interface PartitionNodes {
@@ -130,7 +132,7 @@ function timeCheck(options: SlurmJobOptions, lines: readonly PartitionNodes[]): 
   );
 }
 
-function slurmCheck(id: SlurmCheckId, ok: boolean, message: string): PreflightCheck {
+export function slurmCheck(id: SlurmCheckId, ok: boolean, message: string): PreflightCheck {
   const title = SLURM_PREFLIGHT_CHECKS.find(([known]) => known === id)?.[1] ?? id;
   return { id, title, ok, message };
 }

@@ -43,6 +43,8 @@ const PATH_FIELDS = new Set([
 type Effective = string | number | boolean | null | Effective[];
 
 export interface TrainerProbeAnswer {
+  /** Where the probe ran: SLURM's node name under srun, else the host name. */
+  readonly node?: string;
   readonly imports: {
     readonly checked: readonly string[];
     readonly missing: ReadonlyArray<{ module: string; pip: string; file: string }>;
