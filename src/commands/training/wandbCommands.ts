@@ -3,7 +3,12 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { describeError } from '../../core/errors';
-import { syncWandbRun, wandbRunOnHost, type WandbRun } from '../../core/training/wandbLines';
+import {
+  syncWandbRun,
+  wandbRunOnHost,
+  type WandbSyncResult,
+  type WandbSyncTarget,
+} from '../../core/training/wandbLines';
 import { hostLabelFor } from '../../training/hosts';
 import type { TrainingServices } from './services';
 import { resolveRun, type RunArgument } from './runCommands';
@@ -48,7 +53,9 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
     if (!looked) return;
     const { run, registry, found } = looked;
     const record = run.summary.record;
-    if (found?.mode !== 'offline' || !found.dir) {
+    // A run launched offline whose log names no folder yet (or never will: a stopped run) is still synced: its folder
+    // is found on the host by the W&B id it was launched with.
+    if (found?.mode !== 'offline' && record.wandb !== 'offline') {
       void vscode.window.showInformationMessage(
         found?.url
           ? `Ctrl-World: ${record.name} logs to W&B online: nothing to sync.`
@@ -65,7 +72,9 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       if (choice) await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
       return;
     }
-    const dir = path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir);
+    const target: WandbSyncTarget = found?.dir
+      ? { dir: path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir) }
+      : { workdir: record.workdir, wandbId: record.runId };
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -75,7 +84,7 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return syncWandbRun(registry, dir, key, services.settings.remoteEnvSetup, controller.signal);
+        return syncWandbRun(registry, target, key, services.settings.remoteEnvSetup, controller.signal);
       },
     );
     if (result.code !== 0) {
@@ -84,15 +93,16 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       );
       return;
     }
-    showSynced(record.name, found, result.url);
+    showSynced(record.name, result);
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
   }
 }
 
-function showSynced(name: string, found: WandbRun, url: string | null): void {
+function showSynced(name: string, result: WandbSyncResult): void {
+  const { url } = result;
   if (!url) {
-    void vscode.window.showInformationMessage(`Ctrl-World: ${name} (${found.dir}) is synced to W&B.`);
+    void vscode.window.showInformationMessage(`Ctrl-World: ${name} (${result.dir}) is synced to W&B.`);
     return;
   }
   void vscode.window.showInformationMessage(`Ctrl-World: ${name} is synced to W&B.`, 'Open in W&B').then((choice) => {
