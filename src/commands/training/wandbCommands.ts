@@ -63,15 +63,8 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       );
       return;
     }
-    const key = await services.hosts.wandbKey();
-    if (!key) {
-      const choice = await vscode.window.showWarningMessage(
-        'Ctrl-World: no WandB API key is stored: set one to sync.',
-        'Set WandB API Key',
-      );
-      if (choice) await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
-      return;
-    }
+    const key = (await services.hosts.wandbKey()) ?? (await askForKey(services));
+    if (!key) return;
     const target: WandbSyncTarget = found?.dir
       ? { dir: path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir) }
       : { workdir: record.workdir, wandbId: record.runId };
@@ -99,13 +92,26 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
   }
 }
 
+/** The key for a sync when none is stored: the user sets one (Set WandB API Key) and the sync goes on with it. */
+async function askForKey(services: TrainingServices): Promise<string | undefined> {
+  const choice = await vscode.window.showWarningMessage(
+    'Ctrl-World: no WandB API key is stored: set one to sync.',
+    'Set WandB API Key',
+  );
+  if (!choice) return undefined;
+  await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
+  return services.hosts.wandbKey();
+}
+
 function showSynced(name: string, result: WandbSyncResult): void {
   const { url } = result;
   if (!url) {
     void vscode.window.showInformationMessage(`Ctrl-World: ${name} (${result.dir}) is synced to W&B.`);
     return;
   }
-  void vscode.window.showInformationMessage(`Ctrl-World: ${name} is synced to W&B.`, 'Open in W&B').then((choice) => {
-    if (choice) void vscode.env.openExternal(vscode.Uri.parse(url));
-  });
+  void vscode.window
+    .showInformationMessage(`Ctrl-World: ${name} is synced to W&B: ${url}`, 'Open in W&B')
+    .then((choice) => {
+      if (choice) void vscode.env.openExternal(vscode.Uri.parse(url));
+    });
 }
