@@ -114,7 +114,7 @@ test('a launch puts the run\'s config as module "config" in a folder of its own,
   assert.equal(input.record.configModule, 'config');
 });
 
-test("offline, wandb gets the run's id, by which Sync Run to W&B finds its folder; online, only the key", () => {
+test("offline, wandb gets the run's id, by which Sync Run to WandB finds its folder; online, only the key", () => {
   const request: LaunchRequest = {
     workdir: '/w',
     configSource: '/w/config_flexiv.py',

@@ -1,4 +1,4 @@
-// W&B from a run: Open in W&B (the run's page from its log), and Sync Run to W&B for a run logged offline
+// W&B from a run: Open in WandB (the run's page from its log), and Sync Run to WandB for a run logged offline
 // (`wandb sync` on the host, with the stored key on stdin).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
@@ -34,7 +34,7 @@ export async function openInWandb(services: TrainingServices, argument: RunArgum
     if (found?.mode === 'offline') {
       const choice = await vscode.window.showInformationMessage(
         `Ctrl-World: ${name} logs to W&B offline${found.dir ? ` (${found.dir})` : ''}: it has no page until it is synced.`,
-        'Sync Run to W&B',
+        'Sync Run to WandB',
       );
       if (choice) await syncRunToWandb(services, { host: run.host, runId: run.summary.record.runId });
       return;
@@ -110,7 +110,7 @@ function showSynced(name: string, result: WandbSyncResult): void {
     return;
   }
   void vscode.window
-    .showInformationMessage(`Ctrl-World: ${name} is synced to W&B: ${url}`, 'Open in W&B')
+    .showInformationMessage(`Ctrl-World: ${name} is synced to W&B: ${url}`, 'Open in WandB')
     .then((choice) => {
       if (choice) void vscode.env.openExternal(vscode.Uri.parse(url));
     });
