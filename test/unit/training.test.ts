@@ -114,6 +114,28 @@ test('a launch puts the run\'s config as module "config" in a folder of its own,
   assert.equal(input.record.configModule, 'config');
 });
 
+test("offline, wandb gets the run's id, by which Sync Run to WandB finds its folder; online, only the key", () => {
+  const request: LaunchRequest = {
+    workdir: '/w',
+    configSource: '/w/config_flexiv.py',
+    configText: 'class wm_args:\n    output_dir = "x"\n',
+    outputDir: '/w/model_ckpt/run-3',
+    gpus: [0],
+    mainProcessPort: 29500,
+    wandb: { mode: 'offline' },
+    detach: 'setsid',
+    git: null,
+  };
+  const place = { root: '/reg', runId: '20261205_120000_1f2e', hostLabel: 'gpu' };
+  const offline = launchInput(request, place).env;
+  assert.equal(offline.WANDB_MODE, 'offline');
+  assert.equal(offline.WANDB_RUN_ID, '20261205_120000_1f2e');
+  const online = launchInput({ ...request, wandb: { mode: 'online', apiKey: 'k' } }, place).env;
+  assert.equal(online.WANDB_API_KEY, 'k');
+  assert.equal(online.WANDB_RUN_ID, undefined);
+  assert.equal(online.WANDB_MODE, undefined);
+});
+
 test('carriage-return progress collapses, and progress lines are throttled', () => {
   let now = 0;
   const shown: string[] = [];

@@ -75,14 +75,20 @@ function pick<T extends vscode.QuickPickItem>(
   });
 }
 
-/** Text with validation as the user types; `validate` returns a message for bad input. */
+/** Text with validation as the user types; `validate` returns a message for bad input; `password` hides a secret. */
 export function askText(
-  options: StepOptions & { value?: string; prompt?: string; validate?: (value: string) => string | undefined },
+  options: StepOptions & {
+    value?: string;
+    prompt?: string;
+    password?: boolean;
+    validate?: (value: string) => string | undefined;
+  },
 ): Promise<string | undefined> {
   const box = vscode.window.createInputBox();
   configure(box, options);
   box.value = options.value ?? '';
   box.prompt = options.prompt;
+  box.password = options.password ?? false;
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: string | undefined) => {

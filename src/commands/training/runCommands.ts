@@ -198,6 +198,8 @@ export async function setWandbKey(services: TrainingServices): Promise<void> {
     title: 'WandB API key',
     prompt:
       "Kept in VS Code's secret storage; passed only to the training process's environment, never written to a log, run.json or settings",
+    // Hidden while typed or pasted, as Start Flexiv Training's key box is: a key on screen ends up in screenshots.
+    password: true,
     validate: (value) => (/^\S+$/.test(value.trim()) ? undefined : 'Paste the key from wandb.ai/authorize'),
   });
   if (!key) return;

@@ -1,9 +1,14 @@
-// W&B from a run: Open in W&B (the run's page from its log), and Sync Run to W&B for a run logged offline
+// W&B from a run: Open in WandB (the run's page from its log), and Sync Run to WandB for a run logged offline
 // (`wandb sync` on the host, with the stored key on stdin).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { describeError } from '../../core/errors';
-import { syncWandbRun, wandbRunOnHost, type WandbRun } from '../../core/training/wandbLines';
+import {
+  syncWandbRun,
+  wandbRunOnHost,
+  type WandbSyncResult,
+  type WandbSyncTarget,
+} from '../../core/training/wandbLines';
 import { hostLabelFor } from '../../training/hosts';
 import type { TrainingServices } from './services';
 import { resolveRun, type RunArgument } from './runCommands';
@@ -29,7 +34,7 @@ export async function openInWandb(services: TrainingServices, argument: RunArgum
     if (found?.mode === 'offline') {
       const choice = await vscode.window.showInformationMessage(
         `Ctrl-World: ${name} logs to W&B offline${found.dir ? ` (${found.dir})` : ''}: it has no page until it is synced.`,
-        'Sync Run to W&B',
+        'Sync Run to WandB',
       );
       if (choice) await syncRunToWandb(services, { host: run.host, runId: run.summary.record.runId });
       return;
@@ -48,7 +53,9 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
     if (!looked) return;
     const { run, registry, found } = looked;
     const record = run.summary.record;
-    if (found?.mode !== 'offline' || !found.dir) {
+    // A run launched offline whose log names no folder yet (or never will: a stopped run) is still synced: its folder
+    // is found on the host by the W&B id it was launched with.
+    if (found?.mode !== 'offline' && record.wandb !== 'offline') {
       void vscode.window.showInformationMessage(
         found?.url
           ? `Ctrl-World: ${record.name} logs to W&B online: nothing to sync.`
@@ -56,16 +63,11 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       );
       return;
     }
-    const key = await services.hosts.wandbKey();
-    if (!key) {
-      const choice = await vscode.window.showWarningMessage(
-        'Ctrl-World: no WandB API key is stored: set one to sync.',
-        'Set WandB API Key',
-      );
-      if (choice) await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
-      return;
-    }
-    const dir = path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir);
+    const key = (await services.hosts.wandbKey()) ?? (await askForKey(services));
+    if (!key) return;
+    const target: WandbSyncTarget = found?.dir
+      ? { dir: path.posix.isAbsolute(found.dir) ? found.dir : path.posix.join(record.workdir, found.dir) }
+      : { workdir: record.workdir, wandbId: record.runId };
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -75,7 +77,7 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return syncWandbRun(registry, dir, key, services.settings.remoteEnvSetup, controller.signal);
+        return syncWandbRun(registry, target, key, services.settings.remoteEnvSetup, controller.signal);
       },
     );
     if (result.code !== 0) {
@@ -84,18 +86,32 @@ export async function syncRunToWandb(services: TrainingServices, argument: RunAr
       );
       return;
     }
-    showSynced(record.name, found, result.url);
+    showSynced(record.name, result);
   } catch (error) {
     void vscode.window.showErrorMessage(`Ctrl-World: ${describeError(error)}`);
   }
 }
 
-function showSynced(name: string, found: WandbRun, url: string | null): void {
+/** The key for a sync when none is stored: the user sets one (Set WandB API Key) and the sync goes on with it. */
+async function askForKey(services: TrainingServices): Promise<string | undefined> {
+  const choice = await vscode.window.showWarningMessage(
+    'Ctrl-World: no WandB API key is stored: set one to sync.',
+    'Set WandB API Key',
+  );
+  if (!choice) return undefined;
+  await vscode.commands.executeCommand('ctrlWorld.setWandbKey');
+  return services.hosts.wandbKey();
+}
+
+function showSynced(name: string, result: WandbSyncResult): void {
+  const { url } = result;
   if (!url) {
-    void vscode.window.showInformationMessage(`Ctrl-World: ${name} (${found.dir}) is synced to W&B.`);
+    void vscode.window.showInformationMessage(`Ctrl-World: ${name} (${result.dir}) is synced to W&B.`);
     return;
   }
-  void vscode.window.showInformationMessage(`Ctrl-World: ${name} is synced to W&B.`, 'Open in W&B').then((choice) => {
-    if (choice) void vscode.env.openExternal(vscode.Uri.parse(url));
-  });
+  void vscode.window
+    .showInformationMessage(`Ctrl-World: ${name} is synced to W&B: ${url}`, 'Open in WandB')
+    .then((choice) => {
+      if (choice) void vscode.env.openExternal(vscode.Uri.parse(url));
+    });
 }

@@ -88,7 +88,13 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
   });
   const env: Record<string, string> = { ...plan.env };
   if (request.wandb.mode === 'online') env.WANDB_API_KEY = request.wandb.apiKey;
-  else env.WANDB_MODE = 'offline';
+  else {
+    env.WANDB_MODE = 'offline';
+    // wandb names its folder offline-run-<start>-<WANDB_RUN_ID>: Sync Run to WandB finds it by the run's id, as the
+    // log names it only in wandb's exit footer, which a run ended by a signal (a stop, or the supervisor's end at
+    // max_train_steps) never prints.
+    env.WANDB_RUN_ID = runId;
+  }
   // A batch script carries the environment setup itself, and has no supervisor to read the rest.
   if (!plan.batchScript) {
     if (request.envSetup?.trim()) env.CWF_ENV_SETUP = request.envSetup.trim();

@@ -1,6 +1,7 @@
 // What W&B says about a run in the training log: its page (online), or the local folder `wandb sync` uploads
 // (offline). wandb prints these on stderr with a "wandb: " prefix; emoji and wording vary across versions, so only
-// the stable parts are matched: the URL of a run page, and the offline run folder.
+// the stable parts are matched: the URL of a run page, and the offline run folder (named only in wandb's exit
+// footer: a run ended by a signal leaves it out, and syncWandbRun then finds the folder by the run's W&B id).
 import type { RemoteHost } from '../remote/remoteHost';
 import { kitJson, runKit } from './kit';
 import type { RunRegistry } from './registry';
@@ -45,22 +46,30 @@ export async function wandbRunOnHost(
   return result.code === 0 ? wandbRunIn(result.stdout) : undefined;
 }
 
+/**
+ * The offline run to upload: the folder the log names, or the run's own that wandb made under its folder on the host
+ * (wandb/ in the trainer's working folder, or $WANDB_DIR's) and named by the id the run was launched with.
+ */
+export type WandbSyncTarget = { readonly dir: string } | { readonly workdir: string; readonly wandbId: string };
+
 export interface WandbSyncResult {
   readonly code: number;
   readonly url: string | null;
   readonly tail: readonly string[];
+  /** The folder that was synced. */
+  readonly dir: string;
 }
 
 /** `wandb sync DIR` on the host, in the training environment; the key travels on stdin only. */
 export async function syncWandbRun(
   registry: Pick<RunRegistry, 'root' | 'host'>,
-  dir: string,
+  target: WandbSyncTarget,
   apiKey: string | undefined,
   envSetup: string | undefined,
   signal?: AbortSignal,
 ): Promise<WandbSyncResult> {
   const root = await registry.root(signal);
-  const input = JSON.stringify({ dir, apiKey: apiKey ?? null });
+  const input = JSON.stringify({ ...target, apiKey: apiKey ?? null });
   const result = await runKit(registry.host, root, 'wandb_sync.py', [], {
     input,
     envSetup,

@@ -90,8 +90,8 @@ export function headerFor(input: HeaderInput): DashboardHeader {
     value: record.wandb,
     title:
       record.wandb === 'online'
-        ? 'Logged to W&B as it trains: Open in W&B on the run opens its page.'
-        : 'Logged offline (WANDB_MODE=offline): Sync Run to W&B on the run uploads it.',
+        ? 'Logged to W&B as it trains: Open in WandB on the run opens its page.'
+        : 'Logged offline (WANDB_MODE=offline): Sync Run to WandB on the run uploads it.',
   });
   if (record.continuedFrom)
     facts.push({
