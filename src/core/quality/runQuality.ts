@@ -1,6 +1,7 @@
 // A run's quality over training: its validation videos' scores gathered per validation step, and each checkpoint
 // judged by the nearest validation at or before it (upstream validates and saves at different intervals).
-import { meanScore, VIEWS_PER_SAMPLE, type SampleQuality, type Score } from './sampleQuality';
+import { defaultValues, type ConfigValue } from '../config';
+import { meanScore, VIEWS_PER_SAMPLE, type QualityLayout, type SampleQuality, type Score } from './sampleQuality';
 
 export interface StepQuality extends Score {
   readonly step: number;
@@ -25,6 +26,16 @@ export interface CheckpointQuality {
   readonly measured?: StepQuality;
   /** The checkpoint to download: the highest SSIM so far (PSNR breaks ties). */
   readonly best: boolean;
+}
+
+/** The tiles of a run's validation videos: its config's height, width and num_history, upstream's defaults else. */
+export function qualityLayout(values: Readonly<Record<string, ConfigValue>> = {}): QualityLayout {
+  const defaults = defaultValues();
+  const whole = (name: string) => {
+    const value = values[name];
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : (defaults[name] as number);
+  };
+  return { height: whole('height'), width: whole('width'), history: whole('num_history') };
 }
 
 /** Per validation step, oldest first; results without a step (a file not named train_steps_N_I.mp4) are left out. */
