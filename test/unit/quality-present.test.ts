@@ -31,7 +31,10 @@ function video(step: number, psnr: number, ssim: number): SampleQuality {
 
 test('steps as the charts take them: an infinite PSNR is no point, the worst tile says where it is', () => {
   const steps = stepQualities([video(600, 30, 0.9), video(1200, 33, 0.95)]);
-  const view = qualityView(steps, checkpointQualities([500, 1000, 1200], steps), layout, {
+  const view = qualityView({
+    steps,
+    checkpoints: checkpointQualities([500, 1000, 1200], steps),
+    layout,
     status: 'done',
     left: 0,
     failures: [],

@@ -1,5 +1,6 @@
 // Turns a run's measured quality into what the Quality tab and the checkpoint rows show: finite numbers for the
 // charts, formatted figures, where each figure comes from, and what was measured and how.
+import type { QualitySnapshot } from '../../core/quality/qualityTracker';
 import type { CheckpointQuality, StepQuality } from '../../core/quality/runQuality';
 import { VIEWS_PER_SAMPLE, type QualityLayout, type Score } from '../../core/quality/sampleQuality';
 import type { CheckpointQualityRow, QualityScore, QualityStepRow, QualityView } from '../../protocol/runDashboard';
@@ -61,23 +62,14 @@ export function qualityMethod(layout: QualityLayout | undefined): string {
   return `${metric} Tiles of ${layout.width}×${layout.height} (the config's width × height), 2 samples × 3 views per row; the first ${layout.history} frames (num_history) are ground-truth history, not predictions, and are excluded. A step's figures are the mean over its videos.`;
 }
 
-export interface QualityStatus {
-  readonly status: QualityView['status'];
-  readonly progress?: QualityView['progress'];
-  readonly left: number;
-  readonly failures: readonly string[];
-}
-
-export function qualityView(
-  steps: readonly StepQuality[],
-  checkpoints: readonly CheckpointQuality[],
-  layout: QualityLayout | undefined,
-  status: QualityStatus,
-): QualityView {
+export function qualityView(snapshot: QualitySnapshot): QualityView {
   return {
-    steps: qualityStepRows(steps, layout?.history ?? 0),
-    checkpoints: checkpointQualityRows(checkpoints),
-    method: qualityMethod(layout),
-    ...status,
+    steps: qualityStepRows(snapshot.steps, snapshot.layout?.history ?? 0),
+    checkpoints: checkpointQualityRows(snapshot.checkpoints),
+    method: qualityMethod(snapshot.layout),
+    status: snapshot.status,
+    ...(snapshot.progress ? { progress: snapshot.progress } : {}),
+    left: snapshot.left,
+    failures: snapshot.failures,
   };
 }
