@@ -36,6 +36,8 @@ export class QualityChart {
   private xs: readonly number[] = [];
   private lines: readonly QualityLine[] = [];
   private focused = 0;
+  /** The points the buttons stand for: the same points keep their buttons, and with them the keyboard focus. */
+  private pointsShown = '';
 
   constructor(private readonly options: QualityChartOptions) {
     this.element.className = 'series-chart quality-chart';
@@ -84,6 +86,10 @@ export class QualityChart {
     this.lines = lines;
     this.focused = Math.min(this.focused, Math.max(0, xs.length - 1));
     const main = this.options.onPoint && lines.find((line) => line.bold);
+    const shown = JSON.stringify([xs, main?.values, main?.color]);
+    if (shown === this.pointsShown) return this.redraw();
+    this.pointsShown = shown;
+    const hadFocus = this.points.contains(document.activeElement);
     const buttons = main
       ? xs.flatMap((_, index) => {
           if (main.values[index] === null || main.values[index] === undefined) return [];
@@ -101,6 +107,7 @@ export class QualityChart {
         })
       : [];
     this.points.replaceChildren(...buttons);
+    if (hadFocus) buttons.find((button) => button.tabIndex === 0)?.focus();
     this.redraw();
   }
 

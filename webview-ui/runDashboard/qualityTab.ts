@@ -15,14 +15,14 @@ export interface QualityActions {
 }
 
 const VIEWS = ['view 0', 'view 1', 'view 2'];
-const formatSsim = (value: number) => value.toFixed(3);
+const formatSsim = (value: number) => value.toFixed(4);
 const formatPsnr = (value: number) => `${value.toFixed(1)} dB`;
 
 export class QualityTab {
   readonly element = element('section', 'quality-tab');
   private readonly status = element('div', 'quality-status');
   private readonly failures = element('div', 'warning-banner quality-failures');
-  private readonly empty = element('p', 'muted chart-empty');
+  private readonly empty = element('p', 'muted quality-empty');
   private readonly method = element('p', 'muted quality-method');
   private readonly psnr: QualityChart;
   private readonly ssim: QualityChart;
@@ -31,7 +31,11 @@ export class QualityTab {
   private readonly horizon = element('section', 'quality-horizon');
   private readonly stepSelect = document.createElement('select');
   private steps: readonly QualityStepRow[] = [];
+  /** The steps last drawn: progress alone redraws nothing, so a focused point keeps its focus. */
+  private drawn = '';
+  /** The step of the horizon curve: the user's choice, else the newest (it moves on as new steps are measured). */
   private chosen: number | undefined;
+  private picked = false;
 
   constructor(private readonly actions: QualityActions) {
     const pointLabel = (metric: 'psnr' | 'ssim') => (index: number) => {
@@ -62,6 +66,7 @@ export class QualityTab {
     this.stepSelect.setAttribute('aria-label', 'Validation step of the horizon curve');
     this.stepSelect.addEventListener('change', () => {
       this.chosen = Number(this.stepSelect.value);
+      this.picked = true;
       this.drawHorizon();
     });
     const heading = element('h2', undefined, 'Quality over the prediction horizon at ');
@@ -89,10 +94,13 @@ export class QualityTab {
       element('strong', undefined, 'Not measured: '),
       ...view.failures.map((failure) => element('div', undefined, failure)),
     );
+    const signature = JSON.stringify(view.steps);
+    if (signature === this.drawn) return;
+    this.drawn = signature;
     this.steps = view.steps;
     this.empty.hidden = this.steps.length > 0;
     for (const part of [this.ssim.element, this.psnr.element, this.horizon]) part.hidden = this.steps.length === 0;
-    if (this.chosen === undefined || !this.steps.some((row) => row.step === this.chosen))
+    if (!this.picked || !this.steps.some((row) => row.step === this.chosen))
       this.chosen = this.steps[this.steps.length - 1]?.step;
     this.stepSelect.replaceChildren(
       ...[...this.steps]
@@ -142,6 +150,7 @@ export class QualityTab {
     const row = this.steps[index];
     if (!row) return;
     this.chosen = row.step;
+    this.picked = true;
     this.stepSelect.value = String(row.step);
     this.drawHorizon();
     this.actions.open(row);

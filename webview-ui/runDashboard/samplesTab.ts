@@ -20,8 +20,8 @@ export class SamplesTab {
   private signature = '';
   private pair: { left?: number; right?: number; index: number } = { index: 0 };
   private compareSignature = '';
-  /** The step opened from the Quality tab and its worst tile. */
-  private focused: { step: number; worst: WorstTile } | undefined;
+  /** The step opened from the Quality tab and its worst tile; `reveal` until its video has been scrolled to. */
+  private focused: { step: number; worst: WorstTile; reveal: boolean } | undefined;
 
   constructor(private readonly actions: { fetch: (key: string) => void; failed: (key: string) => void }) {
     this.element.append(this.compare, this.list);
@@ -43,13 +43,14 @@ export class SamplesTab {
 
   /** Shows one step's videos (fetched if needed), the worst tile outlined and its video paused at that frame. */
   focus(step: number, worst: WorstTile): void {
-    this.focused = { step, worst };
+    this.focused = { step, worst, reveal: true };
     const group = this.groups.find((candidate) => candidate.step === step);
     for (const tile of group?.samples ?? []) this.want(tile);
     this.render();
     const section = this.list.querySelector<HTMLElement>(`.sample-group[data-step="${step}"]`);
-    section?.scrollIntoView({ block: 'start' });
     section?.focus({ preventScroll: true });
+    // The tab is being switched to: it has a layout to scroll in only from the next frames on.
+    requestAnimationFrame(() => requestAnimationFrame(() => section?.scrollIntoView({ block: 'start' })));
   }
 
   /** Called when the tab is shown: the newest validation's videos are fetched without a click. */
@@ -175,6 +176,11 @@ export class SamplesTab {
       'loadedmetadata',
       () => {
         video.currentTime = ((worst.frame + 0.5) / worst.frames) * video.duration;
+        // Videos loaded above it moved it: brought into view once, after which the user scrolls freely.
+        if (this.focused?.reveal) {
+          this.focused.reveal = false;
+          frame.scrollIntoView({ block: 'center' });
+        }
       },
       { once: true },
     );
