@@ -87,6 +87,12 @@ await Promise.all([
     entryPoints: [join(root, 'src', 'core', 'dataset', 'scanWorker.ts')],
     outfile: join(dist, 'scanWorker.js'),
   }),
+  // Validation videos are scored (SSIM) on a worker thread, so the extension's thread stays free.
+  esbuild.build({
+    ...nodeCommon,
+    entryPoints: [join(root, 'src', 'core', 'quality', 'qualityWorker.ts')],
+    outfile: join(dist, 'qualityWorker.js'),
+  }),
   esbuild.build({
     ...nodeCommon,
     plugins: [h5wasmOutside],

@@ -2,7 +2,7 @@
 // webview draws charts from raw numbers and lays things out.
 import type { ReadyMessage } from './channel';
 
-export type DashboardTab = 'metrics' | 'checkpoints' | 'samples';
+export type DashboardTab = 'metrics' | 'checkpoints' | 'samples' | 'quality';
 export type MetricName = 'loss' | 'lr' | 'rate';
 
 export interface HeaderFact {
@@ -86,6 +86,61 @@ export interface SampleGroupRow {
   readonly samples: readonly SampleTile[];
 }
 
+/** PSNR in dB and SSIM; null where there is no finite value (every tile equal to its truth has an infinite PSNR). */
+export interface QualityScore {
+  readonly psnr: number | null;
+  readonly ssim: number | null;
+}
+
+/** The predicted tile with the lowest SSIM: its video, frame and place in the grid (bottom row, `column`). */
+export interface WorstTile {
+  /** The video's sample key (its path on the host). */
+  readonly key: string;
+  readonly frame: number;
+  /** Frames in the video, so the webview can seek to `frame` whatever its frame rate. */
+  readonly frames: number;
+  readonly column: number;
+  readonly columns: number;
+  readonly text: string;
+}
+
+export interface QualityStepRow extends QualityScore {
+  readonly step: number;
+  readonly videos: number;
+  /** Views 0, 1, 2. */
+  readonly perView: readonly QualityScore[];
+  /** Predicted frame 1, 2, …: the prediction horizon. */
+  readonly perHorizon: readonly QualityScore[];
+  readonly worst: WorstTile;
+}
+
+export interface CheckpointQualityRow {
+  readonly step: number;
+  readonly psnrText: string;
+  readonly ssimText: string;
+  /** Where the figures come from ("validation at step 25,000"). */
+  readonly source: string;
+  readonly best: boolean;
+}
+
+export interface QualityView {
+  /** Measured validation steps, oldest first. */
+  readonly steps: readonly QualityStepRow[];
+  readonly checkpoints: readonly CheckpointQualityRow[];
+  /**
+   * 'measuring' with progress; 'done' when every finished video is measured; 'stopped' with videos left (cancelled,
+   * or not asked yet); 'waiting' for the run's config (its tile size).
+   */
+  readonly status: 'measuring' | 'done' | 'stopped' | 'waiting';
+  readonly progress?: { readonly done: number; readonly total: number };
+  /** Finished videos not measured yet. */
+  readonly left: number;
+  /** What is measured and how, with this run's tile size and history. */
+  readonly method: string;
+  /** Videos that could not be measured, one line each. */
+  readonly failures: readonly string[];
+}
+
 export type RunDashboardHostMessage =
   /** First message: what this panel shows, kept in the webview's state so a reload restores the panel. */
   | { readonly type: 'target'; readonly target: DashboardTarget }
@@ -104,6 +159,7 @@ export type RunDashboardHostMessage =
   | { readonly type: 'sample-progress'; readonly key: string; readonly fraction: number }
   | { readonly type: 'sample-ready'; readonly key: string; readonly src: string }
   | { readonly type: 'sample-error'; readonly key: string; readonly message: string }
+  | ({ readonly type: 'quality' } & QualityView)
   | { readonly type: 'show-tab'; readonly tab: DashboardTab };
 
 export type RunDashboardViewMessage =
@@ -117,7 +173,10 @@ export type RunDashboardViewMessage =
   /** A video element failed to play it: the host converts it and sends it again. */
   | { readonly type: 'sample-failed'; readonly key: string }
   | { readonly type: 'compare-add' }
-  | { readonly type: 'compare-remove'; readonly key: string };
+  | { readonly type: 'compare-remove'; readonly key: string }
+  /** Measure the videos not measured yet; `auto` (a tab was shown) is ignored after the user cancelled. */
+  | { readonly type: 'quality-measure'; readonly auto: boolean }
+  | { readonly type: 'quality-cancel' };
 
 /** What the panel keeps across reloads (webview state) and hands to its serializer. */
 export interface RunDashboardState {

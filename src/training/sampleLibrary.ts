@@ -9,6 +9,11 @@ import type { SampleFile } from '../core/training/outputs';
 import type { Settings } from '../settings';
 import type { TrainingHosts } from './hosts';
 
+/** A sample as the caches know it: where it comes from and its version. */
+export function sampleSource(host: string, sample: SampleFile): CachedSource {
+  return { hostKey: host, remotePath: sample.path, size: sample.size, mtimeMs: sample.mtimeMs };
+}
+
 export class SampleLibrary implements vscode.Disposable {
   private readonly cache: SampleCache;
   private readonly subscription: vscode.Disposable;
@@ -28,13 +33,9 @@ export class SampleLibrary implements vscode.Disposable {
     });
   }
 
-  private source(host: string, sample: SampleFile): CachedSource {
-    return { hostKey: host, remotePath: sample.path, size: sample.size, mtimeMs: sample.mtimeMs };
-  }
-
   /** The cached copy, if there is one (marked as just watched). */
   cached(host: string, sample: SampleFile): Promise<vscode.Uri | undefined> {
-    return this.cache.lookup(this.source(host, sample)).then((file) => (file ? vscode.Uri.file(file) : undefined));
+    return this.cache.lookup(sampleSource(host, sample)).then((file) => (file ? vscode.Uri.file(file) : undefined));
   }
 
   /** The local copy, fetched first when needed; `onProgress` gets 0..1. */
@@ -47,7 +48,7 @@ export class SampleLibrary implements vscode.Disposable {
     const registry = await this.hosts.registry(host);
     const tools = { ffmpeg: this.settings.ffmpegPath };
     const file = await this.cache.get(
-      this.source(host, sample),
+      sampleSource(host, sample),
       async (destination) => {
         await download(registry.host, sample.path, destination, {
           method: this.settings.transferMethod,

@@ -17,7 +17,15 @@ let run: LaunchResult;
 
 before(async () => {
   session = await launchTrainingWorkbench(
-    { gpus: 2, steps: 3600, checkpointSteps: 400, validationSteps: 600, stepSeconds: 0.05 },
+    {
+      gpus: 2,
+      steps: 3600,
+      checkpointSteps: 400,
+      validationSteps: 600,
+      stepSeconds: 0.05,
+      // Videos of 2 samples x 3 views of 80x48 tiles (480x96): cheap to write and fetch.
+      tile: { width: 80, height: 48 },
+    },
     {
       'ctrlWorld.ssh.defaultHost': 'flexiv-gpu',
       'ctrlWorld.dashboard.refreshIntervalSeconds': 2,

@@ -30,6 +30,12 @@ export interface GpuHostOptions {
   readonly failAt?: number;
   readonly failKind?: 'oom' | 'crash' | 'nccl';
   readonly breakages?: readonly Breakage[];
+  /**
+   * The config's width and height, which size the tiles of the validation videos (upstream's 320x192 makes
+   * 1920x384 videos). Smaller tiles keep tests cheap; the preflight refuses them (upstream trains only 320x192), so
+   * only for runs launched without it.
+   */
+  readonly tile?: { readonly width: number; readonly height: number };
 }
 
 export interface GpuHostTree {
@@ -58,6 +64,8 @@ export interface TrainerKnobs {
   readonly pastTotal?: number;
   /** accelerate's INFO lines in the log: a checkout that configures logging (upstream does not, so they never show). */
   readonly infoLogging?: boolean;
+  /** The step whose validation videos are best: later ones get worse again, as overfitting would (0: never). */
+  readonly qualityPeak?: number;
 }
 
 export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}): Promise<GpuHostTree> {
@@ -124,6 +132,10 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
     .replace('@STEPS@', String(options.steps ?? 300))
     .replace('@CHECKPOINT_STEPS@', String(options.checkpointSteps ?? 100))
     .replace('@VALIDATION_STEPS@', String(options.validationSteps ?? 150));
+  if (options.tile)
+    config = config
+      .replace(/^ {4}width = 320$/m, `    width = ${options.tile.width}`)
+      .replace(/^ {4}height = 192$/m, `    height = ${options.tile.height}`);
   if (broken.has('frozen-dataset-cfgs'))
     config = config.replace(
       '    dataset_cfgs = dataset_names\n',
@@ -206,6 +218,7 @@ export async function makeGpuHostTree(root: string, options: GpuHostOptions = {}
           checkpoint_seconds: knobs.checkpointSeconds ?? 0,
           past_total: knobs.pastTotal ?? 0,
           info_logging: knobs.infoLogging ?? false,
+          quality_peak: knobs.qualityPeak ?? 0,
         }),
       ),
   };

@@ -1,17 +1,21 @@
-// The Checkpoints tab: checkpoint-N.pt with step, size and time; one still being written is marked and offers
-// nothing; the disk forecast says how many more fit.
-import type { CheckpointRow, DiskRow } from '../../src/protocol/runDashboard';
+// The Checkpoints tab: checkpoint-N.pt with step, size, time and the quality of the nearest validation at or before
+// it, the best so far marked; one still being written is marked and offers nothing; the disk forecast says how
+// many more fit.
+import type { CheckpointQualityRow, CheckpointRow, DiskRow } from '../../src/protocol/runDashboard';
 import { button, element, icon } from './dom';
 
 export class CheckpointsTab {
   readonly element = element('section', 'checkpoints-tab');
   private readonly disk = element('div', 'disk');
   private readonly table = element('table', 'checkpoints');
+  private rows: readonly CheckpointRow[] = [];
+  private quality = new Map<number, CheckpointQualityRow>();
 
   constructor(private readonly actions: { download: (step: number) => void; resume: (step: number) => void }) {
     const head = element('thead');
     const row = element('tr');
-    for (const title of ['Step', 'File', 'Size', 'Written', 'State', '']) row.append(element('th', undefined, title));
+    for (const title of ['Step', 'File', 'Size', 'Written', 'Quality', 'State', ''])
+      row.append(element('th', undefined, title));
     head.append(row);
     this.table.append(head, element('tbody'));
     this.element.append(this.disk, this.table);
@@ -20,11 +24,22 @@ export class CheckpointsTab {
   update(rows: readonly CheckpointRow[], disk: DiskRow | undefined): void {
     this.disk.className = `disk ${disk?.level === 'critical' ? 'error-banner' : disk?.level === 'warning' ? 'warning-banner' : 'muted'}`;
     this.disk.textContent = disk?.text ?? '';
+    this.rows = rows;
+    this.render();
+  }
+
+  setQuality(rows: readonly CheckpointQualityRow[]): void {
+    this.quality = new Map(rows.map((row) => [row.step, row]));
+    this.render();
+  }
+
+  private render(): void {
+    const rows = this.rows;
     const body = this.table.tBodies[0];
     if (rows.length === 0) {
       const empty = element('tr');
       const cell = element('td', 'muted', 'No checkpoint yet.');
-      cell.colSpan = 6;
+      cell.colSpan = 7;
       empty.append(cell);
       body.replaceChildren(empty);
       return;
@@ -35,6 +50,7 @@ export class CheckpointsTab {
   private row(checkpoint: CheckpointRow): HTMLTableRowElement {
     const row = element('tr');
     row.dataset.step = String(checkpoint.step);
+    if (this.quality.get(checkpoint.step)?.best) row.classList.add('is-best');
     const state = element('td', 'state');
     const actions = element('td', 'actions');
     if (checkpoint.writing) {
@@ -64,9 +80,28 @@ export class CheckpointsTab {
       element('td', undefined, checkpoint.name),
       element('td', 'num', checkpoint.sizeText),
       element('td', undefined, checkpoint.timeText),
+      this.qualityCell(checkpoint.step),
       state,
       actions,
     );
     return row;
+  }
+
+  private qualityCell(step: number): HTMLTableCellElement {
+    const cell = element('td', 'quality');
+    const quality = this.quality.get(step);
+    if (!quality) {
+      cell.append(element('span', 'muted', '–'));
+      cell.title = 'No validation measured at or before this step (the Quality tab measures them).';
+      return cell;
+    }
+    cell.title = quality.source;
+    cell.append(element('span', 'num', `SSIM ${quality.ssimText} · PSNR ${quality.psnrText}`));
+    if (quality.best) {
+      const badge = element('span', 'best-badge', 'best so far');
+      badge.title = 'The highest SSIM of all checkpoints so far: the one to download.';
+      cell.append(badge);
+    }
+    return cell;
   }
 }

@@ -1,5 +1,5 @@
-// Run dashboard webview: the header above three tabs (Metrics with the GPU panel, Checkpoints, Samples), fed by the
-// extension through the typed protocol; settings and the open tab survive a reload.
+// Run dashboard webview: the header above four tabs (Metrics with the GPU panel, Checkpoints, Samples, Quality), fed
+// by the extension through the typed protocol; settings and the open tab survive a reload.
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
@@ -15,12 +15,18 @@ import { element } from './dom';
 import { GpuPanel } from './gpuPanel';
 import { renderHeader } from './header';
 import { MetricsTab } from './metricsTab';
+import { QualityTab } from './qualityTab';
 import { SamplesTab } from './samplesTab';
 import { onThemeChange } from './theme';
 import './runDashboard.css';
 
-const TABS: readonly DashboardTab[] = ['metrics', 'checkpoints', 'samples'];
-const TAB_TITLES: Record<DashboardTab, string> = { metrics: 'Metrics', checkpoints: 'Checkpoints', samples: 'Samples' };
+const TABS: readonly DashboardTab[] = ['metrics', 'checkpoints', 'samples', 'quality'];
+const TAB_TITLES: Record<DashboardTab, string> = {
+  metrics: 'Metrics',
+  checkpoints: 'Checkpoints',
+  samples: 'Samples',
+  quality: 'Quality',
+};
 
 document.body.classList.add('panel');
 const app = document.getElementById('app')!;
@@ -50,6 +56,14 @@ const samples = new SamplesTab({
   fetch: (key) => channel.post({ type: 'fetch-sample', key }),
   failed: (key) => channel.post({ type: 'sample-failed', key }),
 });
+const quality = new QualityTab({
+  measure: () => channel.post({ type: 'quality-measure', auto: false }),
+  cancel: () => channel.post({ type: 'quality-cancel' }),
+  open: (row) => {
+    showTab('samples', true);
+    samples.focus(row.step, row.worst);
+  },
+});
 
 const tabs = document.createElement('vscode-tabs') as HTMLElement & { selectedIndex: number };
 tabs.className = 'dashboard-tabs';
@@ -60,6 +74,7 @@ const panels: Record<DashboardTab, HTMLElement[]> = {
   metrics: [metricsLayout],
   checkpoints: [checkpoints.element],
   samples: [samples.element],
+  quality: [quality.element],
 };
 for (const tab of TABS) {
   const title = document.createElement('vscode-tab-header');
@@ -73,7 +88,10 @@ for (const tab of TABS) {
 tabs.addEventListener('vsc-tabs-select', () => showTab(TABS[tabs.selectedIndex] ?? 'metrics', false));
 app.append(header, tabs);
 showTab(state.tab ?? 'metrics', true);
-onThemeChange(() => metrics.redrawAll());
+onThemeChange(() => {
+  metrics.redrawAll();
+  quality.redraw();
+});
 
 function showTab(tab: DashboardTab, select: boolean): void {
   if (select) tabs.selectedIndex = TABS.indexOf(tab);
@@ -81,6 +99,9 @@ function showTab(tab: DashboardTab, select: boolean): void {
   if (tab === 'samples') samples.fetchNewest();
   // Charts laid out while hidden have no size: draw them once they are seen.
   if (tab === 'metrics') requestAnimationFrame(() => metrics.redrawAll());
+  if (tab === 'quality') requestAnimationFrame(() => quality.redraw());
+  // Both show quality: its measuring starts (in the extension) when either is looked at.
+  if (tab === 'quality' || tab === 'checkpoints') channel.post({ type: 'quality-measure', auto: true });
 }
 
 function receive(message: RunDashboardHostMessage): void {
@@ -112,6 +133,9 @@ function receive(message: RunDashboardHostMessage): void {
       return samples.ready(message.key, message.src);
     case 'sample-error':
       return samples.failed(message.key, message.message);
+    case 'quality':
+      quality.update(message);
+      return checkpoints.setQuality(message.checkpoints);
     case 'show-tab':
       return showTab(message.tab, true);
   }

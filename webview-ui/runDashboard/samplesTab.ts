@@ -1,6 +1,7 @@
 // The Samples tab: validation videos grouped by step, newest first, fetched on demand into the local cache with
-// progress; and two steps side by side, played in sync, to see what training changed.
-import type { SampleGroupRow, SampleTile } from '../../src/protocol/runDashboard';
+// progress; two steps side by side, played in sync, to see what training changed; and a step opened from the
+// Quality tab, its worst predicted tile outlined at its frame.
+import type { SampleGroupRow, SampleTile, WorstTile } from '../../src/protocol/runDashboard';
 import { button, element, icon } from './dom';
 import { syncVideos } from './syncedVideos';
 
@@ -19,6 +20,8 @@ export class SamplesTab {
   private signature = '';
   private pair: { left?: number; right?: number; index: number } = { index: 0 };
   private compareSignature = '';
+  /** The step opened from the Quality tab and its worst tile; `reveal` until its video has been scrolled to. */
+  private focused: { step: number; worst: WorstTile; reveal: boolean } | undefined;
 
   constructor(private readonly actions: { fetch: (key: string) => void; failed: (key: string) => void }) {
     this.element.append(this.compare, this.list);
@@ -36,6 +39,18 @@ export class SamplesTab {
     if (this.pair.right === undefined || !groups.some((g) => g.step === this.pair.right))
       this.pair.right = groups[0]?.step;
     this.render();
+  }
+
+  /** Shows one step's videos (fetched if needed), the worst tile outlined and its video paused at that frame. */
+  focus(step: number, worst: WorstTile): void {
+    this.focused = { step, worst, reveal: true };
+    const group = this.groups.find((candidate) => candidate.step === step);
+    for (const tile of group?.samples ?? []) this.want(tile);
+    this.render();
+    const section = this.list.querySelector<HTMLElement>(`.sample-group[data-step="${step}"]`);
+    section?.focus({ preventScroll: true });
+    // The tab is being switched to: it has a layout to scroll in only from the next frames on.
+    requestAnimationFrame(() => requestAnimationFrame(() => section?.scrollIntoView({ block: 'start' })));
   }
 
   /** Called when the tab is shown: the newest validation's videos are fetched without a click. */
@@ -94,6 +109,11 @@ export class SamplesTab {
       ...this.groups.map((group) => {
         const section = element('section', 'sample-group');
         section.dataset.step = String(group.step);
+        if (this.focused?.step === group.step) {
+          section.classList.add('focused');
+          section.tabIndex = -1;
+          section.setAttribute('aria-label', this.focused.worst.text);
+        }
         const tiles = element('div', 'sample-tiles');
         tiles.append(...group.samples.map((tile) => this.tile(tile, true)));
         section.append(this.heading(group), tiles);
@@ -121,7 +141,11 @@ export class SamplesTab {
     const box = element('figure', 'sample-tile');
     box.dataset.key = tile.key;
     const state = this.states.get(tile.key);
-    if (state?.src) {
+    const worst = controls && this.focused?.worst.key === tile.key ? this.focused.worst : undefined;
+    if (state?.src && worst) {
+      box.classList.add('worst');
+      box.append(this.worstVideo(tile.key, state.src, worst));
+    } else if (state?.src) {
       const video = this.video(tile.key, state.src);
       video.controls = controls;
       box.append(video);
@@ -138,7 +162,38 @@ export class SamplesTab {
       box.append(placeholder);
     }
     box.append(element('figcaption', undefined, `#${tile.index} · ${tile.sizeText}`));
+    if (worst) box.append(element('figcaption', 'worst-text', worst.text));
     return box;
+  }
+
+  /** The video paused at the worst tile's frame, the tile outlined (bottom row, its column of the grid). */
+  private worstVideo(key: string, src: string, worst: WorstTile): HTMLElement {
+    const frame = element('div', 'video-frame');
+    const video = this.video(key, src);
+    video.controls = true;
+    video.autoplay = false;
+    video.addEventListener(
+      'loadedmetadata',
+      () => {
+        video.currentTime = ((worst.frame + 0.5) / worst.frames) * video.duration;
+        // Videos loaded above it moved it: brought into view once, after which the user scrolls freely.
+        if (this.focused?.reveal) {
+          this.focused.reveal = false;
+          frame.scrollIntoView({ block: 'center' });
+        }
+      },
+      { once: true },
+    );
+    const outline = element('div', 'worst-tile');
+    outline.style.left = `${(100 * worst.column) / worst.columns}%`;
+    outline.style.width = `${100 / worst.columns}%`;
+    outline.title = worst.text;
+    // The outline marks one frame: it fades while the video plays on and returns when it is back at that frame.
+    const near = () =>
+      Math.abs(video.currentTime / video.duration - (worst.frame + 0.5) / worst.frames) < 0.5 / worst.frames;
+    video.addEventListener('timeupdate', () => outline.classList.toggle('elsewhere', !near()));
+    frame.append(video, outline);
+    return frame;
   }
 
   private video(key: string, src: string): HTMLVideoElement {

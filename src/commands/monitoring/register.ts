@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { guardedCommands } from '../guardedCommand';
 import { CheckpointDownloads } from '../../training/checkpointDownloads';
+import { QualityLibrary } from '../../training/qualityLibrary';
 import { RunMetricsStore } from '../../training/runMetrics';
 import { RunOutputs } from '../../training/runOutputs';
 import { RunSelection } from '../../training/runSelection';
@@ -30,6 +31,7 @@ export function registerMonitoring(
   const selection = new RunSelection(context.workspaceState);
   const metrics = new RunMetricsStore(hosts, followers, settings, context.globalStorageUri, log);
   const samples = new SampleLibrary(hosts, settings, context.globalStorageUri);
+  const quality = new QualityLibrary(samples, settings, context.globalStorageUri);
   const services: MonitoringServices = {
     ...training,
     context,
@@ -37,6 +39,7 @@ export function registerMonitoring(
     outputs,
     metrics,
     samples,
+    quality,
     downloads,
     selection,
   };
@@ -51,6 +54,7 @@ export function registerMonitoring(
     selection,
     metrics,
     samples,
+    quality,
     panels,
     checkpoints,
     preview,

@@ -1,9 +1,8 @@
 // Summarizes episode files on worker threads: several files at once, and the editor's thread stays free.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CancelledError, throwIfAborted } from '../errors';
+import { startWorkerThread, workerScript } from '../workerThread';
 import type { EpisodeFileEntry } from './walk';
 import type { EpisodeSummary, ScanOptions } from './types';
 
@@ -18,9 +17,7 @@ export type ScanReply =
 
 /** The worker script: bundled beside this code in dist/, or the TypeScript source when run with tsx. */
 export function scanWorkerFile(): string | undefined {
-  return ['scanWorker.js', 'scanWorker.ts']
-    .map((name) => path.join(__dirname, name))
-    .find((file) => fs.existsSync(file));
+  return workerScript(__dirname, 'scanWorker');
 }
 
 /**
@@ -35,13 +32,6 @@ export function workerCount(files: number, maxWorkers?: number): number {
 
 function idleCores(): number {
   return Math.max(1, Math.round(os.availableParallelism() - os.loadavg()[0]!));
-}
-
-/** The bundle runs as it is; the TypeScript source (tests, benchmarks) is loaded through tsx's require hook. */
-function newWorker(file: string): Worker {
-  if (!file.endsWith('.ts')) return new Worker(file);
-  const hook = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(file)});`, { eval: true });
 }
 
 /** What a worker was asked and has not answered yet. */
@@ -151,7 +141,7 @@ export class ScanPool {
   }
 
   private startWorker(slot: WorkerSlot): void {
-    const worker = newWorker(this.workerFile);
+    const worker = startWorkerThread(this.workerFile);
     slot.worker = worker;
     worker.on('message', (reply: ScanReply) => {
       const waiter = slot.pending.get(reply.id);

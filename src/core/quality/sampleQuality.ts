@@ -81,13 +81,13 @@ export async function sampleQuality(
   const name = /train_steps_(\d+)_(\d+)\.mp4$/.exec(path.basename(file));
   const group = (key: (tile: (typeof tiles)[number]) => number, count: number) =>
     Array.from({ length: count }, (_, index) =>
-      mean(tiles.filter((tile) => key(tile) === index).map((tile) => tile.score)),
+      meanScore(tiles.filter((tile) => key(tile) === index).map((tile) => tile.score)),
     );
   const worst = tiles.reduce((low, tile) => (tile.score.ssim < low.score.ssim ? tile : low));
   return {
     file,
     ...(name ? { step: Number(name[1]), id: Number(name[2]) } : {}),
-    ...mean(tiles.map((tile) => tile.score)),
+    ...meanScore(tiles.map((tile) => tile.score)),
     perView: group((tile) => tile.column % VIEWS_PER_SAMPLE, VIEWS_PER_SAMPLE),
     perSample: group((tile) => Math.floor(tile.column / VIEWS_PER_SAMPLE), Math.ceil(columns / VIEWS_PER_SAMPLE)),
     perHorizon: group((tile) => tile.frame - layout.history, frames - layout.history),
@@ -95,7 +95,8 @@ export async function sampleQuality(
   };
 }
 
-function mean(scores: readonly Score[]): Score {
+/** The mean of scores: PSNR over the finite ones (Infinity when none is), SSIM over all (NaN when empty). */
+export function meanScore(scores: readonly Score[]): Score {
   const finite = scores.map((score) => score.psnr).filter(Number.isFinite);
   return {
     psnr: finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : Infinity,

@@ -1,9 +1,11 @@
-// One Run dashboard panel: header, charts from the log, the GPU panel, checkpoints and samples of one run (or of an
-// output folder opened by itself). Reads only what changed: the log by byte offset, the folder on a timer.
+// One Run dashboard panel: header, charts from the log, the GPU panel, checkpoints, samples and their quality of
+// one run (or of an output folder opened by itself). Reads only what changed: the log by byte offset, the folder
+// on a timer.
 import * as vscode from 'vscode';
 import { parseConfig, type ConfigValue } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { Disposable } from '../../core/lifecycle';
+import { qualityLayout } from '../../core/quality/runQuality';
 import { forecastDisk } from '../../core/training/diskForecast';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import type { OutputListing } from '../../core/training/outputs';
@@ -20,6 +22,7 @@ import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 import { WebviewSamples } from '../webview/webviewSamples';
 import { openRemoteFile } from '../remoteFiles';
 import { CompareRuns } from './compareRuns';
+import { DashboardQuality } from './dashboardQuality';
 import { GpuSampler } from './gpuSampler';
 import { checkpointRows, diskRow, gpuRows, headerFor, sampleRows } from './present';
 import { DashboardNotices } from './dashboardNotices';
@@ -33,6 +36,7 @@ export class RunDashboardPanel extends Disposable {
   private readonly gpus: GpuSampler;
   private readonly compare: CompareRuns;
   private readonly notices: DashboardNotices;
+  private readonly quality: DashboardQuality;
   private live = false;
   private summary: RunSummary | undefined;
   private config: Record<string, ConfigValue> | undefined;
@@ -83,6 +87,14 @@ export class RunDashboardPanel extends Disposable {
       ),
     );
     this.notices = new DashboardNotices(target, services.outputs);
+    this.quality = this.register(
+      new DashboardQuality(
+        target.host,
+        services.quality,
+        (view) => this.post({ type: 'quality', ...view }),
+        services.log,
+      ),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.onDidChangeViewState(() => this.visibilityChanged()));
     this.register(
@@ -151,11 +163,14 @@ export class RunDashboardPanel extends Disposable {
       const result = await registry.host.exec(['head', '-c', '524288', '--', summary.record.configSnapshot], {
         timeoutMs: 60_000,
       });
-      if (result.code === 0) this.config = parseConfig(result.stdout).values;
+      // Unreadable, it counts as a config of upstream's defaults (the quality's tile size comes from it).
+      this.config = result.code === 0 ? parseConfig(result.stdout).values : {};
       this.scheduleHeader();
       void this.sendOutputs();
     } catch (error) {
       this.services.log.warn(`Reading the config snapshot of run ${summary.record.runId}: ${describeError(error)}`);
+      this.config = {};
+      void this.sendOutputs();
     }
   }
 
@@ -219,6 +234,11 @@ export class RunDashboardPanel extends Disposable {
     const listing = this.listing();
     if (!listing) return;
     await this.samples.lookup(this.target.host, listing.samples);
+    // A run's tiles are its config's; a folder opened by itself has no config and gets upstream's.
+    await this.quality.update(
+      listing,
+      this.target.kind === 'folder' || this.config ? qualityLayout(this.config) : undefined,
+    );
     const env = this.services.settings.trainingEnvironment;
     const every = this.config?.checkpointing_steps;
     const active = this.summary && isActive(this.summary.record.state);
@@ -269,6 +289,7 @@ export class RunDashboardPanel extends Disposable {
     if (this.gpus.latest)
       this.post({ type: 'gpus', rows: gpuRows(this.gpus.latest, this.summary?.record.gpus), time: Date.now() });
     void this.sendOutputs();
+    this.quality.resend();
     if (this.pendingTab) this.post({ type: 'show-tab', tab: this.pendingTab });
     this.pendingTab = undefined;
   }
@@ -317,6 +338,10 @@ export class RunDashboardPanel extends Disposable {
         return this.compare.pick();
       case 'compare-remove':
         return this.compare.remove(message.key);
+      case 'quality-measure':
+        return this.quality.request(message.auto);
+      case 'quality-cancel':
+        return this.quality.cancel();
     }
   }
 }

@@ -1,0 +1,159 @@
+// The dashboard's Quality tab in a real VS Code (code-server) on a run of the stand-in trainer over the real sshd
+// host, whose validation videos (upstream's layout, written by ffmpeg) improve with the step: the charts show it, a
+// point opens its step's videos with the worst tile outlined, and the checkpoints mark the best one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { launchRun } from '../../src/core/training/launch';
+import { clickUntilOpen, type Workbench } from './support/workbench';
+import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
+import { freePort } from '../support/sshd';
+import { launchRequest, waitFor } from '../support/trainingHost';
+
+let workbench: Workbench;
+let session: TrainingWorkbench;
+
+before(async () => {
+  session = await launchTrainingWorkbench(
+    {
+      gpus: 2,
+      steps: 1200,
+      checkpointSteps: 300,
+      validationSteps: 200,
+      stepSeconds: 0.02,
+      // 2 samples x 3 views of 80x48 tiles: 480x96 videos, cheap to write, fetch and measure.
+      tile: { width: 80, height: 48 },
+    },
+    {
+      'ctrlWorld.ssh.defaultHost': 'flexiv-gpu',
+      'ctrlWorld.dashboard.refreshIntervalSeconds': 2,
+      'ctrlWorld.dashboard.logPollSeconds': 1,
+      'ctrlWorld.runs.refreshIntervalSeconds': 3,
+    },
+  );
+  workbench = session.workbench;
+  const { training } = session;
+  await launchRun(
+    training.registry,
+    await launchRequest(training, 'flexiv_quality', { mainProcessPort: await freePort(), totalSteps: 1200 }),
+  );
+});
+
+after(async () => {
+  await session?.close();
+});
+
+/** The innermost frame of a webview whose document holds `selector` (webviews are nested iframes). */
+async function webviewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    `a webview with ${selector}`,
+    async () => {
+      for (const frame of workbench.page.frames()) {
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    300,
+  );
+}
+
+test("the Quality tab charts quality rising with the step; a point opens that step's videos, the worst tile outlined", async () => {
+  await workbench.openCtrlWorld();
+  await workbench.collapseViewPane('Datasets');
+  const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_quality' }).first();
+  await runRow.waitFor({ timeout: 90_000 });
+  const dashboard = await clickUntilOpen(
+    async () => {
+      await runRow.hover();
+      await runRow.locator('.action-label[aria-label="Open Run Dashboard"]').click();
+    },
+    (timeoutMs) => webviewFrame('.quality-tab', timeoutMs),
+    [20_000, 20_000, 60_000],
+  );
+  await dashboard.locator('vscode-tab-header[data-tab="quality"]').click();
+  // Every validation of the run, measured: it ends at 1,200 and validates every 200 steps.
+  await dashboard.locator('.run-header .state-badge', { hasText: 'finished' }).waitFor({ timeout: 180_000 });
+  const ssimChart = dashboard.locator('.quality-chart', { hasText: 'SSIM per validation step' });
+  const points = ssimChart.locator('.chart-point');
+  await waitFor(
+    'six validation steps measured',
+    async () =>
+      (await points.count()) === 6 && (await dashboard.locator('.quality-status[data-status="done"]').count()) === 1
+        ? true
+        : undefined,
+    180_000,
+    500,
+  );
+  const labels = await points.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
+  assert.deepEqual(
+    labels.map((label) => Number(/Step ([\d,]+)/.exec(label)?.[1]?.replace(/,/g, ''))),
+    [200, 400, 600, 800, 1000, 1200],
+  );
+  const ssims = labels.map((label) => Number(/SSIM (\d\.\d+)/.exec(label)?.[1]));
+  assert.ok(
+    ssims.every((value, i) => i === 0 || value > ssims[i - 1]!),
+    `SSIM rises with the step: ${ssims.join(' ')}`,
+  );
+  // A line per view and the mean, for SSIM and PSNR; the horizon curve of the newest step; what is measured.
+  assert.equal(await dashboard.locator('.quality-chart', { hasText: 'PSNR per validation step' }).count(), 1);
+  assert.equal(await dashboard.locator('.quality-horizon select').inputValue(), '1200');
+  assert.match(
+    await dashboard.locator('.quality-method').innerText(),
+    /SSIM on luma .*11×11 Gaussian window, σ 1\.5.*Tiles of 80×48.*first 6 frames \(num_history\).*excluded/s,
+  );
+  await workbench.page.mouse.move(1150, 16);
+  await workbench.screenshot('run-dashboard-quality');
+
+  // A click on a point opens the step's videos in the Samples tab, the worst one paused at its frame, outlined.
+  await points.first().click();
+  await dashboard.locator('vscode-tab-header[data-tab="samples"][active]').waitFor({ timeout: 10_000 });
+  const worstOf = async (step: number) => {
+    const worst = dashboard.locator(`.sample-group.focused[data-step="${step}"] figure.worst`);
+    await worst.locator('.worst-tile').waitFor({ timeout: 60_000 });
+    await waitFor(
+      `the worst video of step ${step} at its frame`,
+      async () =>
+        (await worst
+          .locator('video')
+          .evaluate((v) => (v as HTMLVideoElement).readyState >= 2 && (v as HTMLVideoElement).currentTime > 0))
+          ? true
+          : undefined,
+      30_000,
+      300,
+    );
+    return worst;
+  };
+  const worst = await worstOf(200);
+  assert.match(await worst.locator('.worst-text').innerText(), /Worst tile of step 200: train_steps_200_\d\.mp4/);
+  await workbench.page.mouse.move(1150, 16);
+  await workbench.screenshot('quality-worst-tile');
+
+  // The keyboard does the same: one tab stop for the points, arrows move between them, Enter opens.
+  await dashboard.locator('vscode-tab-header[data-tab="quality"]').click();
+  await points.first().focus();
+  await workbench.page.keyboard.press('ArrowRight');
+  assert.equal(await points.nth(1).evaluate((point) => point === document.activeElement), true);
+  await workbench.page.keyboard.press('Enter');
+  await worstOf(400);
+
+  // The checkpoints carry the quality of their validation; the newest, standing on the best one, is marked.
+  await dashboard.locator('vscode-tab-header[data-tab="checkpoints"]').click();
+  const best = dashboard.locator('table.checkpoints tr.is-best');
+  await best.waitFor({ timeout: 10_000 });
+  assert.equal(await best.count(), 1);
+  assert.equal(await best.getAttribute('data-step'), '1200');
+  assert.match(await best.innerText(), /SSIM 0\.\d{4} · PSNR [\d.]+ dB\s*best so far/);
+  assert.match(
+    (await dashboard.locator('table.checkpoints tr[data-step="300"] td.quality').getAttribute('title')) ?? '',
+    /Validation at step 200, the nearest before this checkpoint/,
+  );
+  await workbench.page.mouse.move(1150, 16);
+  await workbench.screenshot('run-dashboard-checkpoints-quality');
+});
