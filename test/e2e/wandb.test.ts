@@ -29,7 +29,9 @@ let offline: LaunchResult;
 before(async () => {
   session = await launchTrainingWorkbench(
     { gpus: 2, steps: STEPS, checkpointSteps: 1000, validationSteps: 1000, stepSeconds: 0.05 },
-    { 'ctrlWorld.ssh.defaultHost': 'flexiv-gpu', 'ctrlWorld.runs.refreshIntervalSeconds': 3 },
+    // Both runs have ended when the Runs view first lists them: a slow refresh keeps their rows (and a context menu
+    // opened on one) from being redrawn under the mouse.
+    { 'ctrlWorld.ssh.defaultHost': 'flexiv-gpu', 'ctrlWorld.runs.refreshIntervalSeconds': 120 },
   );
   ({ training, workbench } = session);
   await training.tree.setTrainer({ stepSeconds: 0.05, pastTotal: 100_000 });
@@ -96,7 +98,8 @@ async function processesWith(text: string): Promise<Buffer[]> {
  */
 async function expectExternalPage(url: string): Promise<Page> {
   const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: 'open the external website' });
-  await dialog.waitFor({ timeout: 30_000 });
+  // The command reads the run's log on the host over SSH first: seconds on a busy machine.
+  await dialog.waitFor({ timeout: 60_000 });
   assert.match(
     await dialog.innerText(),
     /Do you want code-server to open the external website\?\nhttps:\/\/wandb\.ai\//,
