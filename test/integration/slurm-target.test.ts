@@ -54,6 +54,21 @@ async function watch(runId: string, until: (summary: RunSummary) => boolean, tim
   return seen;
 }
 
+/** What the SLURM preflight tests give runPreflight: the test host's checkout and the job's SLURM options. */
+function preflightInput(slurm: ReturnType<typeof jobOptions>) {
+  return {
+    registry: training.registry,
+    workdir: training.tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    mainProcessPort: 29501,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: training.tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
+    slurm,
+  } as const;
+}
+
 test('a 2-node job waits for its GPUs, runs the trainer on both nodes and completes at max_train_steps', async () => {
   // As upstream, the stand-in would train on far past max_train_steps: the job must end itself there.
   await training.tree.setTrainer({ stepSeconds: 0.03, pastTotal: 10_000 });
@@ -179,17 +194,7 @@ describe('beside a job running into its time limit', { concurrency: true }, () =
   });
 
   test('the login node offers its partitions; a missing one is a preflight error, and sbatch refusals reach the user', async () => {
-    const preflight = await runPreflight({
-      registry: training.registry,
-      workdir: training.tree.checkout,
-      config: { kind: 'host', path: 'config_flexiv.py' },
-      mainProcessPort: 29501,
-      wandb: 'offline',
-      detach: 'setsid',
-      envSetup: training.tree.envSetup,
-      environment: { checkpointSizeGb: 0.001 },
-      slurm: jobOptions({ partition: 'gpu-a100' }),
-    });
+    const preflight = await runPreflight(preflightInput(jobOptions({ partition: 'gpu-a100' })));
     assert.deepEqual(
       preflight.checks.filter((check) => !check.ok).map((check) => [check.id, check.message]),
       [['slurm-partition', `There is no partition "gpu-a100" on ${training.host.label}; its partitions are debug.`]],
@@ -227,17 +232,7 @@ describe('beside a job running into its time limit', { concurrency: true }, () =
   });
 
   test('the preflight asks a compute node through srun, which says who answered and what it cannot see', async () => {
-    const input = {
-      registry: training.registry,
-      workdir: training.tree.checkout,
-      config: { kind: 'host', path: 'config_flexiv.py' },
-      mainProcessPort: 29501,
-      wandb: 'offline',
-      detach: 'setsid',
-      envSetup: training.tree.envSetup,
-      environment: { checkpointSizeGb: 0.001 },
-      slurm: jobOptions(),
-    } as const;
+    const input = preflightInput(jobOptions());
     const checked = Date.now();
     const good = await runPreflight(input);
     const goodMs = Date.now() - checked;
