@@ -8,8 +8,8 @@ import type { CheckpointQualityRow, QualityScore, QualityStepRow, QualityView } 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
 const score = (value: Score): QualityScore => ({ psnr: finite(value.psnr), ssim: finite(value.ssim) });
 
-export const formatPsnr = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} dB` : '∞ dB');
-export const formatSsim = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : '–');
+const formatPsnr = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)} dB` : '∞ dB');
+const formatSsim = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : '–');
 
 export function qualityStepRows(steps: readonly StepQuality[], history: number): QualityStepRow[] {
   return steps.map((step) => {
