@@ -64,7 +64,7 @@ export class EpisodeFile {
   static async open(file: string): Promise<EpisodeFile> {
     const runtime = await loadHdf5();
     const absolute = path.resolve(file);
-    const special = await notRegularFile(absolute);
+    const special = notRegularFile(absolute);
     if (special) throw special;
     // A failed H5Fopen does not always throw: h5wasm may hand back a File with a negative id.
     const { value: h5file, diagnostics } = withDiagnostics(() => new runtime.h5wasm.File(absolute, 'r'));

@@ -36,8 +36,10 @@ export function defaultPluginDir(): string {
  * default search path on the real disk (/usr/local/hdf5/lib/plugin), so the shipped folder is put
  * first on the search path instead.
  */
-export function loadHdf5(pluginDir: string = defaultPluginDir()): Promise<Hdf5Runtime> {
+export function loadHdf5(pluginDirectory?: string): Promise<Hdf5Runtime> {
+  // Every open asks for the runtime: the plugin folder is looked up once, when it loads, not on each call.
   loading ??= (async () => {
+    const pluginDir = pluginDirectory ?? defaultPluginDir();
     const { h5wasm, module } = await startWithErrorsRouted();
     module.insert_plugin_search_path(pluginDir, 0);
     routeStderr(module);
