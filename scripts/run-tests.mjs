@@ -71,8 +71,35 @@ function runLayer(name) {
   );
 }
 
+/**
+ * Chromium and code-server (`setup.sh browser`, minutes on a fresh machine) are installed while the unit and
+ * integration tests run; the e2e layer waits for them. Their output is shown only when the install fails.
+ */
+function installBrowserPrerequisites() {
+  const child = spawn('bash', [join(root, 'scripts', 'setup.sh'), 'browser'], { cwd: root });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const started = Date.now();
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      if (code === 0)
+        console.log(`\nChromium and code-server for the e2e tests: ready (${seconds} s, alongside the tests)`);
+      else console.log(`\nInstalling Chromium and code-server failed (exit ${code}) after ${seconds} s:\n${output}`);
+      resolve(code === 0);
+    }),
+  );
+}
+
+const browserReady = selected.includes('e2e') ? installBrowserPrerequisites() : Promise.resolve(true);
 const totals = { pass: 0, fail: 0, skipped: 0 };
 for (const layer of selected) {
+  if (layer === 'e2e' && !(await browserReady)) {
+    console.log('e2e: not run, its prerequisites are missing (above)');
+    totals.fail += 1;
+    continue;
+  }
   const result = await runLayer(layer);
   console.log(`${layer}: ${result.pass} passed, ${result.fail} failed, ${result.skipped} skipped`);
   for (const key of Object.keys(totals)) totals[key] += result[key];
