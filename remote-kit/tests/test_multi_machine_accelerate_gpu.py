@@ -85,7 +85,13 @@ def main():
         log.close()
     logs = [open(os.path.join(work, "machine-%d.log" % rank)).read() for rank in range(2)]
     results = [json.load(open(os.path.join(reports, name))) for name in sorted(os.listdir(reports))]
-    report = {"gpus": gpus, "backend": backend, "exit_codes": codes, "argv": [p["argv"] for p in plans], "ranks": results}
+    report = {
+        "gpus": gpus,
+        "backend": backend,
+        "exit_codes": codes,
+        "argv": [p["argv"] for p in plans],
+        "ranks": results,
+    }
     out = os.environ.get("OUT")
     if out:
         for rank in range(2):
