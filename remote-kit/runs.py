@@ -121,6 +121,12 @@ def derive_state(run_dir, record):
     if record.get("slurm"):
         return slurm_run_state(run_dir, record), None
     exit_text = read_text(os.path.join(run_dir, "exit"))
+    failure = read_text(os.path.join(run_dir, "stop-failure"))
+    if failure is not None and (exit_text is not None or not group_alive(record)):
+        # Stopped because a run on another machine it belongs with failed: the whole run failed.
+        record["failure"] = failure.strip()
+        code = int(exit_text.strip()) if exit_text and exit_text.strip().lstrip("-").isdigit() else None
+        return "failed", code
     stop_requested = os.path.exists(os.path.join(run_dir, "stop-requested"))
     if exit_text is not None and exit_text.strip().lstrip("-").isdigit():
         code = int(exit_text.strip())
@@ -304,7 +310,9 @@ def cmd_launch():
     except FileExistsError:
         fail("run-exists", "A run called %s already exists." % request["runId"])
     try:
-        lock = claim_output(request, record)
+        # The other machines of a multi-node run write no checkpoints (accelerate's main process does), and on a
+        # shared filesystem the main machine already holds the folder.
+        lock = claim_output(request, record) if request.get("claimOutput", True) else open(os.devnull)
     except SystemExit:
         os.rmdir(run_dir)
         raise
@@ -357,7 +365,7 @@ def signal_run(record, run_id, sig):
             pass
 
 
-def cmd_stop(root, run_id, grace):
+def cmd_stop(root, run_id, grace, failure=None):
     run_dir = os.path.join(root, "runs", run_id)
     record = json.loads(read_text(os.path.join(run_dir, "run.json"), "{}"))
     if not record:
@@ -365,6 +373,8 @@ def cmd_stop(root, run_id, grace):
     if record.get("state") in TERMINAL:
         print(json.dumps({"runId": run_id, "state": record["state"], "signal": None, "remaining": []}))
         return
+    if failure:
+        write_atomic(os.path.join(run_dir, "stop-failure"), failure + "\n")
     write_atomic(os.path.join(run_dir, "stop-requested"), now() + "\n")
     if record.get("slurm"):
         slurm_jobs.cancel(record["slurm"]["jobId"], float(grace) + 60)

@@ -18,6 +18,7 @@ BASE_PACKAGES=(
   slurm-wlm munge                                              # the tests' own single-machine SLURM cluster
   ffmpeg                                                       # sample videos
   python3-skimage                                              # reference PSNR/SSIM for the quality tests
+  python3-torch                                                # the multi-node test's real gloo all-reduce
   unzip procps
 )
 BROWSER_PACKAGES=(

@@ -1,5 +1,6 @@
 // The commands on runs: follow, stop, continue from a checkpoint, refresh; the WandB key; forgetting a host.
 import * as vscode from 'vscode';
+import { machinesOf, stopMultiNode } from '../../core/training/multiNode';
 import { describeError } from '../../core/errors';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import { isFinished, listOutputs, type CheckpointFile } from '../../core/training/outputs';
@@ -67,7 +68,19 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stopping ${record.name}…` },
-      async () => (await services.hosts.registry(run.host)).stop(record.runId, grace),
+      async () => {
+        if (!record.multiNode) return (await services.hosts.registry(run.host)).stop(record.runId, grace);
+        // A multi-node run: every machine's part, each over its host's own connection.
+        const hosts = record.multiNode.machines.map((machine) => machine.host);
+        const registries = new Map(
+          await Promise.all(hosts.map(async (h) => [h, await services.hosts.registry(h)] as const)),
+        );
+        const results = await stopMultiNode(
+          machinesOf(record, (h) => registries.get(h)!),
+          grace,
+        );
+        return { ...results[0], remaining: results.flatMap((result) => result.remaining) };
+      },
     );
     void services.model.refresh(run.host);
     if (result.remaining.length > 0) {

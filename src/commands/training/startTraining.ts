@@ -7,7 +7,12 @@ import { parseConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
 import { launchedAs, launchRun, type WandbChoice } from '../../core/training/launch';
-import { runPreflight, type ConfigSource, type LaunchContext } from '../../core/training/preflight';
+import {
+  runPreflight,
+  type ConfigSource,
+  type LaunchContext,
+  type PreflightInput,
+} from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
 import type { TrainingServices } from './services';
@@ -16,6 +21,9 @@ import { pickGpuHost } from '../gpuHostQuestions';
 import { runPreflightChecklist } from './preflightPick';
 import { askSlurmJob } from './slurmQuestions';
 import { slurmTarget, type SlurmJobOptions } from '../../core/training/slurmTarget';
+import { launchMultiNode, watchMultiNode, type Machine } from '../../core/training/multiNode';
+import { runMultiNodePreflight } from '../../core/training/multiNodePreflight';
+import { readSshHosts } from '../../core/remote/sshConfig';
 
 export interface TrainingSeed {
   readonly title?: string;
@@ -68,6 +76,14 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
   const configured = parseConfig(configText).values.output_dir;
   const slurm = await askSlurmJob(services, host, title);
   if (slurm === undefined) return;
+  // Several hosts, this one the main: only for a fresh run without a scheduler.
+  const others = slurm || seed.host ? [] : await pickOtherHosts(services, host, title);
+  if (!others) return;
+  const mainAddress = others.length > 0 ? await askMainAddress(host, title) : '';
+  if (mainAddress === undefined) return;
+  const machines = await Promise.all(
+    [host, ...others].map(async (key) => ({ host: key, registry: await services.hosts.registry(key) })),
+  );
   // SLURM places the job's GPUs; the login node's own are not the run's.
   let gpus = slurm ? [] : await pickGpus(services, host, title);
   if (!gpus) return;
@@ -86,28 +102,34 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
   let port = services.settings.mainProcessPort;
   while (true) {
     const chosen = { gpus, outputDir, wandb, port };
-    const outcome = await runPreflightChecklist(`Preflight · ${hostLabelFor(host)}`, (onCheck, signal) =>
-      runPreflight({
-        registry,
-        workdir: folder,
-        config,
-        gpus: chosen.gpus,
-        outputDir: chosen.outputDir,
-        mainProcessPort: chosen.port,
-        wandb: chosen.wandb.mode === 'online' ? 'online' : chosen.wandb.mode === 'offline' ? 'offline' : 'no-key',
-        detach: services.settings.trainingDetach,
-        envSetup: services.settings.remoteEnvSetup,
-        environment: services.settings.trainingEnvironment,
-        ckptPath: seed.ckptPath,
-        slurm: slurm ?? undefined,
-        onCheck,
-        signal,
-      }),
+    const common: Omit<PreflightInput, 'registry'> = {
+      workdir: folder,
+      config,
+      gpus: chosen.gpus,
+      outputDir: chosen.outputDir,
+      mainProcessPort: chosen.port,
+      wandb: chosen.wandb.mode === 'online' ? 'online' : chosen.wandb.mode === 'offline' ? 'offline' : 'no-key',
+      detach: services.settings.trainingDetach,
+      envSetup: services.settings.remoteEnvSetup,
+      environment: services.settings.trainingEnvironment,
+      ckptPath: seed.ckptPath,
+    };
+    const place = others.length > 0 ? machines.map((m) => hostLabelFor(m.host)).join(', ') : hostLabelFor(host);
+    const outcome = await runPreflightChecklist(`Preflight · ${place}`, (onCheck, signal) =>
+      others.length > 0
+        ? runMultiNodePreflight({ ...common, machines, mainAddress, onCheck, signal })
+        : runPreflight({ ...common, registry, slurm: slurm ?? undefined, onCheck, signal }),
     );
     if (!outcome) return;
     if (outcome.kind === 'launch') {
       if (outcome.result.context && chosen.wandb.mode !== 'missing')
-        await launch(services, host, outcome.result.context, { wandb: chosen.wandb, port, seed, slurm });
+        await launch(services, host, outcome.result.context, {
+          wandb: chosen.wandb,
+          port,
+          seed,
+          slurm,
+          multiNode: others.length > 0 ? { machines, mainAddress } : undefined,
+        });
       return;
     }
     if (outcome.kind === 'again') continue;
@@ -147,7 +169,13 @@ async function launch(
   services: TrainingServices,
   host: string,
   context: LaunchContext,
-  options: { wandb: WandbChoice; port: number; seed: TrainingSeed; slurm: SlurmJobOptions | null },
+  options: {
+    wandb: WandbChoice;
+    port: number;
+    seed: TrainingSeed;
+    slurm: SlurmJobOptions | null;
+    multiNode?: { machines: Machine[]; mainAddress: string };
+  },
 ): Promise<void> {
   const registry = await services.hosts.registry(host);
   try {
@@ -161,27 +189,29 @@ async function launch(
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         const values = context.values;
-        return launchRun(
-          registry,
-          {
-            workdir: context.workdir,
-            configSource: context.configSource,
-            configText: context.configText,
-            outputDir: context.outputDir,
-            gpus: context.gpus,
-            mainProcessPort: options.port,
-            wandb: options.wandb,
-            detach: services.settings.trainingDetach,
-            envSetup: services.settings.remoteEnvSetup,
-            git: context.git,
-            ckptPath: options.seed.ckptPath,
-            continuedFrom: options.seed.continuedFrom,
-            mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
-            totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
-            target: options.slurm ? slurmTarget(options.slurm) : undefined,
-          },
-          controller.signal,
-        );
+        const request = {
+          workdir: context.workdir,
+          configSource: context.configSource,
+          configText: context.configText,
+          outputDir: context.outputDir,
+          gpus: context.gpus,
+          mainProcessPort: options.port,
+          wandb: options.wandb,
+          detach: services.settings.trainingDetach,
+          envSetup: services.settings.remoteEnvSetup,
+          git: context.git,
+          ckptPath: options.seed.ckptPath,
+          continuedFrom: options.seed.continuedFrom,
+          mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
+          totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
+        };
+        if (!options.multiNode)
+          return launchRun(
+            registry,
+            { ...request, target: options.slurm ? slurmTarget(options.slurm) : undefined },
+            controller.signal,
+          );
+        return launchMultiNodeWatched(services, options.multiNode, request, controller.signal);
       },
     );
     services.log.info(
@@ -202,6 +232,57 @@ async function launch(
     );
     if (choice) services.log.show();
   }
+}
+
+/**
+ * Starts a multi-node run and watches it while this window is open: a machine that dies fails the run and stops
+ * the others. Answers as the main machine's launch.
+ */
+async function launchMultiNodeWatched(
+  services: TrainingServices,
+  multiNode: { machines: Machine[]; mainAddress: string },
+  request: Parameters<typeof launchMultiNode>[2],
+  signal: AbortSignal,
+) {
+  const launched = await launchMultiNode(multiNode.machines, multiNode.mainAddress, request, signal);
+  const runs = launched.machines.map((machine, rank) => ({ ...machine, ...multiNode.machines[rank], rank }));
+  void watchMultiNode(runs, { graceSeconds: services.settings.stopGraceSeconds }).then(
+    (end) => {
+      if (end.failure) services.log.error(`Run ${launched.runId}: ${end.failure}; the other machines were stopped.`);
+      void services.model.refresh(multiNode.machines[0].host);
+    },
+    (error: unknown) => services.log.error(`Watching run ${launched.runId} stopped: ${describeError(error)}`),
+  );
+  return launched.machines[0].launched;
+}
+
+/** "Several hosts (multi-node)": the other hosts of the run, this one being the main; [] for one host. */
+async function pickOtherHosts(services: TrainingServices, main: string, title: string): Promise<string[] | undefined> {
+  const choice = await pickOne(
+    [
+      { label: `$(server) ${hostLabelFor(main)} only`, several: false },
+      { label: '$(server-environment) Several hosts (multi-node)', description: 'this one is the main', several: true },
+    ],
+    { title, placeholder: 'Train on one host, or on several with accelerate over SSH' },
+  );
+  if (!choice) return undefined;
+  if (!choice.several) return [];
+  const fromConfig = await readSshHosts(services.settings.sshConfigFile).catch(() => []);
+  const keys = [...new Set([...services.hosts.known(), ...fromConfig.map((h) => h.alias)])];
+  const picked = await pickMany(
+    keys.filter((key) => key !== main && key !== LOCAL_KEY).map((key) => ({ label: hostLabelFor(key), key })),
+    { title, placeholder: `The other hosts; each runs as many processes as ${hostLabelFor(main)}` },
+  );
+  return picked && picked.length > 0 ? picked.map((item) => item.key) : undefined;
+}
+
+async function askMainAddress(main: string, title: string): Promise<string | undefined> {
+  return askText({
+    title,
+    value: main.replace(/^.*@/, ''),
+    prompt: `The address of ${hostLabelFor(main)} the other hosts reach (accelerate's --main_process_ip)`,
+    validate: (value) => (/^[A-Za-z0-9][A-Za-z0-9.:-]*$/.test(value) ? undefined : 'Enter a host name or IP address'),
+  });
 }
 
 async function pickConfig(

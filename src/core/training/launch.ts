@@ -3,7 +3,7 @@
 import { UserFacingError } from '../errors';
 import { kitJson, loadKit, runKit } from './kit';
 import { setConfigValue } from '../config';
-import { newRunId, type RunRecord } from './runRecord';
+import { newRunId, type MultiNodeRecord, type RunRecord } from './runRecord';
 import type { RunRegistry } from './registry';
 import { singleHostAccelerate, type LaunchTarget } from './targets';
 import { BATCH_SCRIPT_NAME } from './slurmTarget';
@@ -31,6 +31,8 @@ export interface LaunchRequest {
   readonly git: RunRecord['git'];
   readonly target?: LaunchTarget;
   readonly runId?: string;
+  /** This machine's part of a run over several hosts (multiNode.ts launches one request per machine). */
+  readonly multiNode?: MultiNodeRecord;
 }
 
 export interface LaunchResult {
@@ -128,6 +130,7 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     wandb: request.wandb.mode,
     totalSteps: request.totalSteps,
     continuedFrom: request.continuedFrom,
+    multiNode: request.multiNode,
     startedAt: new Date().toISOString(),
     kitVersion: loadKit().version,
   };
@@ -148,6 +151,8 @@ export function launchInput(request: LaunchRequest, place: LaunchPlace) {
     record,
     // runs.py submits this file of the run folder with sbatch instead of starting argv itself.
     ...(plan.batchScript ? { batchScript: BATCH_SCRIPT_NAME } : {}),
+    // Only the main machine writes checkpoints; it alone claims the output folder.
+    ...(request.multiNode?.rank ? { claimOutput: false } : {}),
   };
 }
 

@@ -41,7 +41,10 @@ export class RunRegistry {
     return this.rootPromise;
   }
 
-  /** Every run on the host, newest first. Runs that died without saying are marked failed here (on the host). */
+  /**
+   * Every run on the host, newest first. Runs that died without saying are marked failed here (on the host).
+   * The other machines' parts of a multi-node run are left out of the full list: the main machine's record is the run.
+   */
   async list(signal?: AbortSignal, runId?: string): Promise<RunSummary[]> {
     const root = await this.root(signal);
     const args = ['list', root, ...(runId ? [runId] : [])];
@@ -53,6 +56,7 @@ export class RunRegistry {
     return entries
       .map(summariseListEntry)
       .filter((summary): summary is RunSummary => summary !== undefined)
+      .filter((summary) => runId !== undefined || !summary.record.multiNode?.rank)
       .sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
   }
 
@@ -68,11 +72,15 @@ export class RunRegistry {
     return summary;
   }
 
-  /** SIGTERM to the run's process group, SIGKILL after `graceSeconds`; then checks that nothing of the run is left. */
-  async stop(runId: string, graceSeconds: number, signal?: AbortSignal): Promise<StopResult> {
+  /**
+   * SIGTERM to the run's process group, SIGKILL after `graceSeconds`; then checks that nothing of the run is left.
+   * With `failure` the run ends failed with that reason instead of stopped (a multi-node run whose other machine died).
+   */
+  async stop(runId: string, graceSeconds: number, signal?: AbortSignal, failure?: string): Promise<StopResult> {
     assertRunId(runId);
     const root = await this.root(signal);
-    const result = await runKit(this.host, root, 'runs.py', ['stop', root, runId, String(graceSeconds)], {
+    const args = ['stop', root, runId, String(graceSeconds), ...(failure ? [failure] : [])];
+    const result = await runKit(this.host, root, 'runs.py', args, {
       signal,
       timeoutMs: (graceSeconds + 60) * 1000,
     });

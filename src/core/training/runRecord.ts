@@ -45,6 +45,8 @@ export interface RunRecord {
   readonly pgid?: number;
   /** A run submitted to SLURM: its job, and what the scheduler last said about it. */
   readonly slurm?: SlurmJobRecord;
+  /** One machine's part of a run over several hosts; every machine's run.json holds the whole list. */
+  readonly multiNode?: MultiNodeRecord;
   readonly state: RunState;
   readonly endedAt?: string;
   readonly exitCode?: number | null;
@@ -60,6 +62,20 @@ export interface SlurmJobRecord {
   readonly reason?: string;
   /** SLURM's estimate of a pending job's start (ISO 8601, the cluster's local time), when it has one. */
   readonly startEstimate?: string;
+}
+
+export interface MultiNodeRecord {
+  /** This machine's rank; rank 0 is the main machine, whose record is the run the views show. */
+  readonly rank: number;
+  readonly mainAddress: string;
+  readonly machines: readonly MachineRecord[];
+}
+
+export interface MachineRecord {
+  /** The host as the extension knows it (an SSH alias). */
+  readonly host: string;
+  /** The run's id in that host's registry. */
+  readonly runId: string;
 }
 
 /** One line of the runs list: the record plus what the log's tail says. */

@@ -2,7 +2,7 @@
 // once per node with srun, each node passing its own machine rank; SLURM, not the extension, places and runs it.
 import { quoteArg } from '../remote/quote';
 import { UserFacingError } from '../errors';
-import { acceleratePrecision, TRAIN_SCRIPT, trainerArguments, type LaunchTarget, type TrainerSpec } from './targets';
+import { accelerateArgv, TRAIN_SCRIPT, type LaunchTarget, type TrainerSpec } from './targets';
 
 export const SLURM_TARGET_ID = 'slurm';
 /** The script's name in the run folder. */
@@ -39,28 +39,8 @@ export function slurmTarget(options: SlurmJobOptions): LaunchTarget {
  * node gets its rank. accelerate's --num_processes counts the processes of all machines together.
  */
 function nodeCommand(options: SlurmJobOptions, spec: TrainerSpec): string[] {
-  const processes = options.nodes * options.gpusPerNode;
-  return [
-    'accelerate',
-    'launch',
-    '--num_machines',
-    '$SLURM_NNODES',
-    '--machine_rank',
-    '$SLURM_NODEID',
-    '--main_process_ip',
-    '$CWF_MAIN_ADDRESS',
-    '--main_process_port',
-    String(spec.mainProcessPort),
-    '--num_processes',
-    String(processes),
-    '--mixed_precision',
-    acceleratePrecision(spec.mixedPrecision),
-    '--dynamo_backend',
-    'no',
-    ...(processes > 1 ? ['--multi_gpu'] : []),
-    TRAIN_SCRIPT,
-    ...trainerArguments(spec.ckptPath),
-  ];
+  const place = { machines: '$SLURM_NNODES', rank: '$SLURM_NODEID', mainAddress: '$CWF_MAIN_ADDRESS' };
+  return accelerateArgv(spec, options.nodes * options.gpusPerNode, place);
 }
 
 function batchScript(options: SlurmJobOptions, spec: TrainerSpec, argv: readonly string[]): string {

@@ -51,26 +51,47 @@ export const singleHostAccelerate: LaunchTarget = {
   id: 'accelerate-single-host',
   description: 'accelerate launch on one host, one process per GPU',
   plan(spec) {
-    const argv = [
-      'accelerate',
-      'launch',
-      '--num_machines',
-      '1',
-      '--num_processes',
-      String(spec.gpus.length),
-      '--main_process_port',
-      String(spec.mainProcessPort),
-      '--mixed_precision',
-      acceleratePrecision(spec.mixedPrecision),
-      '--dynamo_backend',
-      'no',
-      ...(spec.gpus.length > 1 ? ['--multi_gpu'] : []),
-      TRAIN_SCRIPT,
-      ...trainerArguments(spec.ckptPath),
-    ];
-    return { argv, env: { CUDA_VISIBLE_DEVICES: spec.gpus.join(','), PYTHONPATH: spec.pythonPath } };
+    return {
+      argv: accelerateArgv(spec, spec.gpus.length),
+      env: { CUDA_VISIBLE_DEVICES: spec.gpus.join(','), PYTHONPATH: spec.pythonPath },
+    };
   },
 };
+
+/**
+ * This machine's place among several: accelerate's multi-machine flags. The words may be shell variables that each
+ * node fills in (SLURM's $SLURM_NODEID), so they are strings.
+ */
+export interface MachinePlace {
+  readonly machines: string;
+  readonly rank: string;
+  readonly mainAddress: string;
+}
+
+/**
+ * The one `accelerate launch` command line of every target. `processes` counts the processes of all machines
+ * together, as accelerate's --num_processes does; defaults are passed explicitly so accelerate warns about none.
+ */
+export function accelerateArgv(spec: TrainerSpec, processes: number, machine?: MachinePlace): string[] {
+  return [
+    'accelerate',
+    'launch',
+    '--num_machines',
+    machine?.machines ?? '1',
+    ...(machine ? ['--machine_rank', machine.rank, '--main_process_ip', machine.mainAddress] : []),
+    '--main_process_port',
+    String(spec.mainProcessPort),
+    '--num_processes',
+    String(processes),
+    '--mixed_precision',
+    acceleratePrecision(spec.mixedPrecision),
+    '--dynamo_backend',
+    'no',
+    ...(processes > 1 ? ['--multi_gpu'] : []),
+    TRAIN_SCRIPT,
+    ...trainerArguments(spec.ckptPath),
+  ];
+}
 
 /** The trainer's own arguments: only flags upstream's train_wm.py has (an unknown flag makes argparse exit 2). */
 export function trainerArguments(ckptPath: string | undefined): string[] {
