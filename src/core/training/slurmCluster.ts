@@ -1,5 +1,6 @@
 // What a login node's sinfo and sacctmgr say about its cluster: the partitions, accounts and QoS offered when a job
-// is set up, and the SLURM part of the preflight (the partition exists, its nodes have the GPUs the job asks for, its time limit allows the job's).
+// is set up, and the SLURM part of the preflight (the partition exists, its nodes have the GPUs the job asks for,
+// its time limit allows the job's).
 import type { RemoteHost } from '../remote/remoteHost';
 import type { PreflightCheck } from './preflightChecks';
 import type { SlurmJobOptions } from './slurmTarget';
