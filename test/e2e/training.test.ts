@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Workbench } from './support/workbench';
-import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
+import {
+  acceptInput,
+  acceptWhenListed,
+  launchTrainingWorkbench,
+  quickInput,
+  quickInputBox,
+  startTrainingUpToConfig,
+  type TrainingWorkbench,
+} from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
 import { processesOfRun, waitFor, type TrainingHost } from '../support/trainingHost';
 
@@ -28,46 +36,19 @@ after(async () => {
   await session?.close();
 });
 
-const quickInput = () => workbench.page.locator('.quick-input-widget');
-const quickInputBox = () => quickInput().locator('input').first();
-
-async function acceptWhenListed(text: string | RegExp, typed?: string): Promise<void> {
-  if (typed !== undefined) await quickInputBox().fill(typed);
-  try {
-    await quickInput().locator('.monaco-list-row', { hasText: text }).first().waitFor({ timeout: 60_000 });
-  } catch (error) {
-    // The extension's log says why a step never came (an SSH error, a failed query).
-    console.log(workbench.extensionLog());
-    throw error;
-  }
-  await quickInputBox().press('Enter');
-}
-
-async function acceptInput(expectedValue: RegExp): Promise<void> {
-  await waitFor(
-    'the input box',
-    async () => (expectedValue.test(await quickInputBox().inputValue()) ? true : undefined),
-    30_000,
-  );
-  await quickInputBox().press('Enter');
-}
-
 test('Start Flexiv Training: quick picks, preflight checklist, then the run in the Runs view and the status bar', async () => {
   await workbench.openCtrlWorld();
-  await workbench.runCommand('Ctrl-World: Start Flexiv Training');
-  await acceptWhenListed(training.sshd.alias, training.sshd.alias);
-  await acceptInput(/Ctrl-World$/);
-  await acceptWhenListed('config_flexiv.py');
-  await quickInput().locator('.monaco-list-row', { hasText: 'GPU 1' }).waitFor({ timeout: 60_000 });
+  await startTrainingUpToConfig(session);
+  await quickInput(workbench).locator('.monaco-list-row', { hasText: 'GPU 1' }).waitFor({ timeout: 60_000 });
   await workbench.screenshot('start-training-gpus');
-  await quickInputBox().press('Enter');
-  await acceptInput(/^model_ckpt\/flexiv_finetune$/);
-  await acceptWhenListed('Offline');
-  const start = quickInput().locator('.monaco-list-row', { hasText: 'Start training' });
+  await quickInputBox(workbench).press('Enter');
+  await acceptInput(workbench, /^model_ckpt\/flexiv_finetune$/);
+  await acceptWhenListed(workbench, 'Offline');
+  const start = quickInput(workbench).locator('.monaco-list-row', { hasText: 'Start training' });
   await start.waitFor({ timeout: 120_000 });
-  assert.equal(await quickInput().locator('.monaco-list-row .codicon-error').count(), 0);
+  assert.equal(await quickInput(workbench).locator('.monaco-list-row .codicon-error').count(), 0);
   await workbench.screenshot('preflight');
-  await quickInputBox().press('Enter');
+  await quickInputBox(workbench).press('Enter');
 
   const runs = workbench.viewPane('Runs');
   const runRow = runs.locator('.monaco-list-row', { hasText: 'flexiv_finetune' });
@@ -115,7 +96,7 @@ test('after a window reload the run is re-attached: the view and the status bar 
 test('Stop Run asks, then ends every process of the run', async () => {
   const [run] = await training.registry.list();
   await workbench.runCommand('Ctrl-World: Stop Run');
-  await acceptWhenListed('flexiv_finetune');
+  await acceptWhenListed(workbench, 'flexiv_finetune');
   const dialog = workbench.page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 30_000 });
   await workbench.screenshot('stop-run-confirm');
@@ -134,26 +115,23 @@ test('a failed check offers its fix: an output folder with earlier checkpoints g
   const earlier = path.join(training.tree.checkout, 'model_ckpt', 'earlier');
   await mkdir(earlier, { recursive: true });
   await writeFile(path.join(earlier, 'checkpoint-1000.pt'), 'an earlier run');
-  await workbench.runCommand('Ctrl-World: Start Flexiv Training');
-  await acceptWhenListed(training.sshd.alias, training.sshd.alias);
-  await acceptInput(/Ctrl-World$/);
-  await acceptWhenListed('config_flexiv.py');
-  await acceptWhenListed('GPU 1');
+  await startTrainingUpToConfig(session);
+  await acceptWhenListed(workbench, 'GPU 1');
   await waitFor(
     'the output folder box',
-    async () => (/flexiv_finetune$/.test(await quickInputBox().inputValue()) ? true : undefined),
+    async () => (/flexiv_finetune$/.test(await quickInputBox(workbench).inputValue()) ? true : undefined),
     30_000,
   );
-  await quickInputBox().fill('model_ckpt/earlier');
-  await quickInputBox().press('Enter');
-  await acceptWhenListed('Offline');
-  const failed = quickInput().locator('.monaco-list-row', { hasText: 'already holds 1 checkpoint' });
+  await quickInputBox(workbench).fill('model_ckpt/earlier');
+  await quickInputBox(workbench).press('Enter');
+  await acceptWhenListed(workbench, 'Offline');
+  const failed = quickInput(workbench).locator('.monaco-list-row', { hasText: 'already holds 1 checkpoint' });
   await failed.waitFor({ timeout: 120_000 });
   await workbench.screenshot('preflight-failed');
   // The failed check with a fix is the active row: Enter applies it.
-  await quickInputBox().press('Enter');
-  await acceptInput(/^model_ckpt\/earlier-\d{8}-\d{4}$/);
-  await quickInput().locator('.monaco-list-row', { hasText: 'Start training' }).waitFor({ timeout: 120_000 });
+  await quickInputBox(workbench).press('Enter');
+  await acceptInput(workbench, /^model_ckpt\/earlier-\d{8}-\d{4}$/);
+  await quickInput(workbench).locator('.monaco-list-row', { hasText: 'Start training' }).waitFor({ timeout: 120_000 });
   await workbench.page.keyboard.press('Escape');
   assert.equal((await training.registry.list()).length, 1);
 });

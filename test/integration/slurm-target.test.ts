@@ -6,7 +6,7 @@ import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
-import { hasSbatch, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
+import { hasSbatch, listAssociations, listPartitions, slurmPreflight } from '../../src/core/training/slurmCluster';
 import { runPreflight, type PreflightResult } from '../../src/core/training/preflight';
 import { RunRegistry } from '../../src/core/training/registry';
 import { UserFacingError } from '../../src/core/errors';
@@ -206,6 +206,8 @@ describe('beside a job running into its time limit', { concurrency: true }, () =
     assert.deepEqual(await listPartitions(training.host), [
       { name: 'debug', available: 'up', nodes: 2, gpusPerNode: 2, maxTime: 'infinite' },
     ]);
+    // Without accounting storage sacctmgr refuses: no associations, so the account and QoS are typed in.
+    assert.deepEqual(await listAssociations(training.host), { accounts: [], qos: [] });
     const good = await slurmPreflight(training.host, jobOptions());
     assert.deepEqual(
       good.map((check) => [check.id, check.ok]),

@@ -1,9 +1,9 @@
-// The SLURM target's batch script, and the preflight's reading of sinfo's answers.
+// The SLURM target's batch script, the preflight's reading of sinfo's answers, and sacctmgr's associations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { slurmTarget, type SlurmJobOptions } from '../../src/core/training/slurmTarget';
-import { gpuCount, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
+import { gpuCount, parseAssociations, parseSinfo, slurmMinutes } from '../../src/core/training/slurmCluster';
 import { durationCheck, planJobs } from '../../src/core/training/slurmDuration';
 import { sharedFilesystemCheck, srunOnOneNode } from '../../src/core/training/slurmComputeNode';
 import { KIT_NOT_SHARED } from '../../src/core/training/kit';
@@ -107,6 +107,25 @@ test("sinfo's partition lines, gres lists and time limits", () => {
   assert.equal(slurmMinutes('2:00:00'), 120);
   assert.equal(slurmMinutes('1-12'), 2160);
   assert.equal(slurmMinutes('soon'), undefined);
+});
+
+test("sacctmgr's associations: each account and QoS once, in its order; nothing from lines it did not write", () => {
+  const stdout = [
+    'robots|normal,high',
+    'vision|normal',
+    // A user-level association of some clusters: no account, a QoS.
+    '|debug',
+    'robots|high,long ',
+    'not a line of format=account,qos',
+    '',
+  ].join('\n');
+  assert.deepEqual(parseAssociations(stdout), {
+    accounts: ['robots', 'vision'],
+    qos: ['normal', 'high', 'debug', 'long'],
+  });
+  assert.deepEqual(parseAssociations(''), { accounts: [], qos: [] });
+  // An association without a QoS of its own.
+  assert.deepEqual(parseAssociations('robots|\n'), { accounts: ['robots'], qos: [] });
 });
 
 test("views show a job's SLURM state beside the run's, with why it waits and when it may start", () => {

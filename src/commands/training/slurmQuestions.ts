@@ -1,7 +1,15 @@
 // Start Flexiv Training's SLURM questions: where to run (offered only where sbatch exists), then the job's partition
-// (from sinfo), nodes, GPUs per node, time limit, account and QoS, remembered per host for the next launch.
+// (from sinfo), nodes, GPUs per node, time limit, account and QoS (from sacctmgr where it answers, else typed),
+// remembered per host for the next launch.
 import { describeError } from '../../core/errors';
-import { hasSbatch, listPartitions, slurmMinutes, type PartitionSummary } from '../../core/training/slurmCluster';
+import {
+  hasSbatch,
+  listAssociations,
+  listPartitions,
+  slurmMinutes,
+  type PartitionSummary,
+  type SlurmAssociations,
+} from '../../core/training/slurmCluster';
 import type { SlurmJobOptions } from '../../core/training/slurmTarget';
 import { hostLabelFor } from '../../training/hosts';
 import type { TrainingServices } from './services';
@@ -38,6 +46,11 @@ export async function askSlurmJob(
   } catch (error) {
     services.log.warn(`Listing SLURM partitions on ${hostLabelFor(host)} failed: ${describeError(error)}`);
   }
+  // Asked now, while the user answers the questions before the account.
+  const associations = listAssociations(registry.host).catch((error: unknown): SlurmAssociations => {
+    services.log.warn(`Listing SLURM associations on ${hostLabelFor(host)} failed: ${describeError(error)}`);
+    return { accounts: [], qos: [] };
+  });
   const partition = await pickPartition(partitions, remembered, title);
   if (!partition) return undefined;
   const summary = partitions.find((item) => item.name === partition);
@@ -65,16 +78,10 @@ export async function askSlurmJob(
     validate: (text) => (slurmMinutes(text) ? undefined : 'Enter minutes, hours:minutes:seconds or days-hours'),
   });
   if (!timeLimit) return undefined;
-  const name = (what: string, value: string | undefined) =>
-    askText({
-      title,
-      value: value ?? '',
-      prompt: `${what} (empty for the cluster's default)`,
-      validate: (text) => (SLURM_NAME.test(text.trim()) ? undefined : 'Letters, digits, _ . - only'),
-    });
-  const account = await name('Account to charge', remembered?.account);
+  const { accounts, qos: qosNames } = await associations;
+  const account = await pickName(['Account to charge', '--account'], accounts, remembered?.account, title);
   if (account === undefined) return undefined;
-  const qos = await name('Quality of service (QoS)', remembered?.qos);
+  const qos = await pickName(['Quality of service (QoS)', '--qos'], qosNames, remembered?.qos, title);
   if (qos === undefined) return undefined;
   const job: SlurmJobOptions = {
     partition,
@@ -113,4 +120,39 @@ async function pickPartition(
     items.findIndex((item) => item.name === remembered?.partition),
   );
   return (await pickOne(items, { title, placeholder: 'SLURM partition', activeIndex }))?.name;
+}
+
+/**
+ * An account or QoS: the names sacctmgr listed, the cluster's default, or another typed in; typed in alone where
+ * sacctmgr listed none. "" is the cluster's default.
+ */
+async function pickName(
+  [what, flag]: readonly [string, string],
+  listed: readonly string[],
+  remembered: string | undefined,
+  title: string,
+): Promise<string | undefined> {
+  const type = (value: string) =>
+    askText({
+      title,
+      value,
+      prompt: `${what} (empty for the cluster's default)`,
+      validate: (text) => (SLURM_NAME.test(text.trim()) ? undefined : 'Letters, digits, _ . - only'),
+    }).then((text) => text?.trim());
+  if (listed.length === 0) return type(remembered ?? '');
+  const names = remembered && !listed.includes(remembered) ? [remembered, ...listed] : listed;
+  const items = [
+    ...names.map((name) => ({
+      label: name,
+      description: listed.includes(name) ? 'from your SLURM associations' : 'used last time',
+      name,
+    })),
+    { label: "$(circle-slash) The cluster's default", description: `sbatch without ${flag}`, name: '' },
+    { label: '$(edit) Another…', description: 'type a name', name: undefined },
+  ];
+  // Nothing remembered: the last launch used the default, or this is the first; the default is the safe guess.
+  const activeIndex = remembered ? names.indexOf(remembered) : names.length;
+  const picked = await pickOne(items, { title, placeholder: what, activeIndex });
+  if (!picked) return undefined;
+  return picked.name ?? type(remembered ?? '');
 }

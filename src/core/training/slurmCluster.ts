@@ -1,5 +1,6 @@
-// What a login node's sinfo says about its cluster: the partitions offered when a job is set up, and the SLURM part
-// of the preflight (the partition exists, its nodes have the GPUs the job asks for, its time limit allows the job's).
+// What a login node's sinfo and sacctmgr say about its cluster: the partitions, accounts and QoS offered when a job
+// is set up, and the SLURM part of the preflight (the partition exists, its nodes have the GPUs the job asks for,
+// its time limit allows the job's).
 import type { RemoteHost } from '../remote/remoteHost';
 import type { PreflightCheck } from './preflightChecks';
 import type { SlurmJobOptions } from './slurmTarget';
@@ -59,6 +60,36 @@ export async function listPartitions(host: RemoteHost, signal?: AbortSignal): Pr
     });
   }
   return [...byName.values()];
+}
+
+/** The accounts and QoS the user's associations allow, each in sacctmgr's order without repeats. */
+export interface SlurmAssociations {
+  readonly accounts: readonly string[];
+  readonly qos: readonly string[];
+}
+
+/**
+ * The user's associations from `sacctmgr`; empty where it cannot answer: a cluster without accounting storage
+ * (slurmdbd), or one that hides associations from users.
+ */
+export async function listAssociations(host: RemoteHost, signal?: AbortSignal): Promise<SlurmAssociations> {
+  // $USER is the login node's name for the user, which the SSH alias may not spell out.
+  const show = 'exec sacctmgr -nP show assoc user="${USER:-$(id -un)}" format=account,qos';
+  const result = await host.exec(['sh', '-c', show], { signal, timeoutMs: 30_000 });
+  return result.code === 0 ? parseAssociations(result.stdout) : { accounts: [], qos: [] };
+}
+
+/** `sacctmgr -nP … format=account,qos` lines: "robots|normal,high"; a user-level line may have no account. */
+export function parseAssociations(stdout: string): SlurmAssociations {
+  const accounts = new Set<string>();
+  const qos = new Set<string>();
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split('|');
+    if (fields.length !== 2) continue;
+    if (fields[0]) accounts.add(fields[0]);
+    for (const name of fields[1].split(',')) if (name.trim()) qos.add(name.trim());
+  }
+  return { accounts: [...accounts], qos: [...qos] };
 }
 
 export async function slurmPreflight(

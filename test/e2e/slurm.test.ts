@@ -1,0 +1,72 @@
+// Start Flexiv Training in a real VS Code (code-server) on a SLURM login node: the real sshd with SLURM_CONF pointing
+// at the tests' own cluster (munged, slurmctld, two slurmd). The job's questions by keyboard, the job RUNNING in the
+// Runs view, then Stop Run cancels it and squeue knows nothing of it still running.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  acceptInput,
+  acceptWhenListed,
+  launchTrainingWorkbench,
+  quickInput,
+  startTrainingUpToConfig,
+  type TrainingWorkbench,
+} from './support/trainingWorkbench';
+import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
+import { processesOfRun } from '../support/trainingHost';
+
+let cluster: TestSlurmCluster;
+let session: TrainingWorkbench;
+
+before(async () => {
+  cluster = await startSlurmCluster();
+  session = await launchTrainingWorkbench(
+    { gpus: 2, steps: 3000, checkpointSteps: 1000, validationSteps: 3000, stepSeconds: 0.1 },
+    {},
+    { SLURM_CONF: cluster.confFile },
+  );
+});
+
+after(async () => {
+  await session?.close();
+  await cluster?.stop();
+});
+
+test('Start Flexiv Training on a SLURM login node: the job RUNNING in the Runs view, then Stop Run cancels it', async () => {
+  const { workbench, training } = session;
+  await workbench.openCtrlWorld();
+  await startTrainingUpToConfig(session);
+  await acceptWhenListed(workbench, 'SLURM cluster');
+  await acceptWhenListed(workbench, /debug.*2 node\(s\) · 2 GPU\(s\) per node/);
+  await acceptInput(workbench, /^1$/);
+  await acceptInput(workbench, /^2$/);
+  // The partition has no limit: a day is offered.
+  await acceptInput(workbench, /^24:00:00$/);
+  // No accounting storage, so no associations to offer: the cluster's default account and QoS.
+  await acceptInput(workbench, /^$/, /^Account to charge/);
+  await acceptInput(workbench, /^$/, /^Quality of service/);
+  await acceptInput(workbench, /^model_ckpt\/flexiv_finetune$/);
+  await acceptWhenListed(workbench, 'Offline');
+  await quickInput(workbench).locator('.monaco-list-row', { hasText: 'Start training' }).waitFor({ timeout: 120_000 });
+  assert.equal(await quickInput(workbench).locator('.monaco-list-row .codicon-error').count(), 0);
+  await workbench.screenshot('slurm-preflight');
+  await quickInput(workbench).locator('input').first().press('Enter');
+  const submitted = Date.now();
+
+  const runRow = workbench.viewPane('Runs').locator('.monaco-list-row', { hasText: 'flexiv_finetune' });
+  await runRow.locator('.label-description', { hasText: /running · RUNNING/ }).waitFor({ timeout: 60_000 });
+  console.log(`SLURM e2e: Start training → "running · RUNNING" in the Runs view in ${Date.now() - submitted} ms`);
+  const [run] = await training.registry.list();
+  const jobId = run.record.slurm?.jobId;
+  assert.match(jobId ?? '', /^\d+$/);
+  assert.equal((await cluster.client('squeue', ['-h', '-j', jobId!, '-o', '%T'])).trim(), 'RUNNING');
+  await workbench.page.mouse.move(900, 300);
+  await workbench.screenshot('slurm-running');
+
+  await workbench.runCommand('Ctrl-World: Stop Run');
+  await acceptWhenListed(workbench, 'flexiv_finetune');
+  await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Stop Run' }).click();
+  await workbench.notification(/no process of it is left/).waitFor({ timeout: 60_000 });
+  await runRow.locator('.label-description', { hasText: /stopped · CANCELLED/ }).waitFor({ timeout: 30_000 });
+  assert.equal((await cluster.client('squeue', ['-h', '-j', jobId!, '-t', 'PD,R,CG,S', '-o', '%i'])).trim(), '');
+  assert.deepEqual(await processesOfRun(run.record.runId), []);
+});
