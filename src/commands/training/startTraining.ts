@@ -256,8 +256,17 @@ async function launchMultiNodeWatched(
   return launched.machines[0].launched;
 }
 
-/** "Several hosts (multi-node)": the other hosts of the run, this one being the main; [] for one host. */
+/**
+ * "Several hosts (multi-node)": the other hosts of the run, this one being the main; [] for one host. Not asked where
+ * there is no other host to add (this machine, or a single known host), so one-host users never see it.
+ */
 async function pickOtherHosts(services: TrainingServices, main: string, title: string): Promise<string[] | undefined> {
+  if (main === LOCAL_KEY) return [];
+  const fromConfig = await readSshHosts(services.settings.sshConfigFile).catch(() => []);
+  const candidates = [...new Set([...services.hosts.known(), ...fromConfig.map((h) => h.alias)])].filter(
+    (key) => key !== main && key !== LOCAL_KEY,
+  );
+  if (candidates.length === 0) return [];
   const choice = await pickOne(
     [
       { label: `$(server) ${hostLabelFor(main)} only`, several: false },
@@ -267,10 +276,8 @@ async function pickOtherHosts(services: TrainingServices, main: string, title: s
   );
   if (!choice) return undefined;
   if (!choice.several) return [];
-  const fromConfig = await readSshHosts(services.settings.sshConfigFile).catch(() => []);
-  const keys = [...new Set([...services.hosts.known(), ...fromConfig.map((h) => h.alias)])];
   const picked = await pickMany(
-    keys.filter((key) => key !== main && key !== LOCAL_KEY).map((key) => ({ label: hostLabelFor(key), key })),
+    candidates.map((key) => ({ label: hostLabelFor(key), key })),
     { title, placeholder: `The other hosts; each runs as many processes as ${hostLabelFor(main)}` },
   );
   return picked && picked.length > 0 ? picked.map((item) => item.key) : undefined;
