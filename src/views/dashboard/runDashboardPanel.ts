@@ -2,7 +2,7 @@
 // one run (or of an output folder opened by itself). Reads only what changed: the log by byte offset, the folder
 // on a timer.
 import * as vscode from 'vscode';
-import { parseConfig, type ConfigValue } from '../../core/config';
+import type { ConfigValue } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { Disposable } from '../../core/lifecycle';
 import { qualityLayout } from '../../core/quality/runQuality';
@@ -159,19 +159,14 @@ export class RunDashboardPanel extends Disposable {
 
   private async readConfig(summary: RunSummary): Promise<void> {
     try {
-      const registry = await this.services.hosts.registry(this.target.host);
-      const result = await registry.host.exec(['head', '-c', '524288', '--', summary.record.configSnapshot], {
-        timeoutMs: 60_000,
-      });
-      // Unreadable, it counts as a config of upstream's defaults (the quality's tile size comes from it).
-      this.config = result.code === 0 ? parseConfig(result.stdout).values : {};
+      this.config = await this.services.configs.get(this.target.host, summary.record);
       this.scheduleHeader();
-      void this.sendOutputs();
     } catch (error) {
       this.services.log.warn(`Reading the config snapshot of run ${summary.record.runId}: ${describeError(error)}`);
+      // Unread, it counts as a config of upstream's defaults (the quality's tile size comes from it).
       this.config = {};
-      void this.sendOutputs();
     }
+    void this.sendOutputs();
   }
 
   private listing(): OutputListing | undefined {
