@@ -141,6 +141,13 @@ export interface QualityView {
   readonly failures: readonly string[];
 }
 
+/** A compared run's quality, overlaid on the Quality tab's step charts: its mean per validation step. */
+export interface CompareQualityView {
+  readonly steps: readonly (QualityScore & { readonly step: number })[];
+  /** How far its measuring is ("6 validation steps, best SSIM 0.8123 at step 1,200"). */
+  readonly text: string;
+}
+
 export type RunDashboardHostMessage =
   /** First message: what this panel shows, kept in the webview's state so a reload restores the panel. */
   | { readonly type: 'target'; readonly target: DashboardTarget }
@@ -160,6 +167,7 @@ export type RunDashboardHostMessage =
   | { readonly type: 'sample-ready'; readonly key: string; readonly src: string }
   | { readonly type: 'sample-error'; readonly key: string; readonly message: string }
   | ({ readonly type: 'quality' } & QualityView)
+  | ({ readonly type: 'compare-quality'; readonly run: string } & CompareQualityView)
   | { readonly type: 'show-tab'; readonly tab: DashboardTab };
 
 export type RunDashboardViewMessage =

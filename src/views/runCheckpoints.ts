@@ -1,13 +1,20 @@
-// The checkpoints under each run in the Runs view: checkpoint-N.pt with step, size and time, "writing" while a save
-// is under way (then nothing is offered on it), and the disk left with how many more fit.
+// The checkpoints under each run in the Runs view: checkpoint-N.pt with step, size and time, the quality of the
+// nearest validation measured (a star on the best so far, the one to download), "writing" while a save is under way
+// (then nothing is offered on it), and the disk left with how many more fit. Quality is only read here, never
+// measured: the dashboard's Quality tab measures, and the view follows as scores are stored.
 import * as vscode from 'vscode';
 import { formatBytes, formatTime } from '../core/format';
 import { forecastDisk } from '../core/training/diskForecast';
-import { isFinished, type CheckpointFile } from '../core/training/outputs';
+import { qualityLayout } from '../core/quality/runQuality';
+import { isFinished, type CheckpointFile, type OutputListing } from '../core/training/outputs';
 import { isActive, type RunSummary } from '../core/training/runRecord';
 import type { CheckpointDownloads } from '../training/checkpointDownloads';
+import type { QualityLibrary } from '../training/qualityLibrary';
+import type { RunConfigs } from '../training/runConfigs';
 import type { RunOutputs } from '../training/runOutputs';
 import type { Settings } from '../settings';
+import type { CheckpointQualityRow } from '../protocol/runDashboard';
+import { checkpointQualityRows } from './dashboard/presentQuality';
 
 export type RunChildNode =
   | {
@@ -16,6 +23,8 @@ export type RunChildNode =
       readonly runId: string;
       readonly dir: string;
       readonly checkpoint: CheckpointFile;
+      /** The quality of its nearest validation, when one was measured. */
+      readonly quality?: CheckpointQualityRow;
     }
   | {
       readonly kind: 'note';
@@ -41,10 +50,13 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     private readonly outputs: RunOutputs,
     private readonly downloads: CheckpointDownloads,
     private readonly settings: Settings,
+    private readonly quality: QualityLibrary,
+    private readonly configs: RunConfigs,
   ) {
     this.subscriptions = [
       outputs.onDidChange(() => this.changed.fire()),
       downloads.onDidChange(() => this.changed.fire()),
+      quality.onDidChange(() => this.changed.fire()),
     ];
   }
 
@@ -71,9 +83,18 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
         },
       ];
     }
-    const nodes: RunChildNode[] = [...listing.checkpoints]
-      .reverse()
-      .map((checkpoint) => ({ kind: 'checkpoint', host, runId: record.runId, dir: record.outputDir, checkpoint }));
+    const quality = await this.qualityOf(host, summary, listing);
+    const nodes: RunChildNode[] = [...listing.checkpoints].reverse().map((checkpoint) => {
+      const row = quality.get(checkpoint.step);
+      return {
+        kind: 'checkpoint',
+        host,
+        runId: record.runId,
+        dir: record.outputDir,
+        checkpoint,
+        ...(row ? { quality: row } : {}),
+      };
+    });
     if (nodes.length === 0)
       nodes.push({
         kind: 'note',
@@ -101,6 +122,21 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     return nodes;
   }
 
+  /** By step; empty while the config cannot be read (the tiles of the scores come from it). */
+  private async qualityOf(
+    host: string,
+    summary: RunSummary,
+    listing: OutputListing,
+  ): Promise<Map<number, CheckpointQualityRow>> {
+    try {
+      const layout = qualityLayout(await this.configs.get(host, summary.record));
+      const rows = checkpointQualityRows(await this.quality.checkpoints(host, listing, layout));
+      return new Map(rows.map((row) => [row.step, row]));
+    } catch {
+      return new Map();
+    }
+  }
+
   item(node: RunChildNode): vscode.TreeItem {
     if (node.kind === 'note') {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
@@ -117,20 +153,33 @@ export class RunCheckpoints implements RunChildren, vscode.Disposable {
     const finished = isFinished(checkpoint);
     // Only a finished checkpoint carries the context value that offers download and continue.
     item.contextValue = finished ? 'checkpoint.saved' : 'checkpoint.writing';
-    item.iconPath = new vscode.ThemeIcon(
-      finished ? (downloading !== undefined ? 'cloud-download' : 'save') : 'loading~spin',
-    );
+    const { quality } = node;
+    const best = finished && quality?.best === true;
+    item.iconPath = !finished
+      ? new vscode.ThemeIcon('loading~spin')
+      : downloading !== undefined
+        ? new vscode.ThemeIcon('cloud-download')
+        : best
+          ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+          : new vscode.ThemeIcon('save');
     const facts = [
       `step ${checkpoint.step.toLocaleString('en-US')}`,
       formatBytes(checkpoint.size),
       formatTime(checkpoint.mtimeMs),
     ];
+    const scores = quality ? [`SSIM ${quality.ssimText}`, ...(best ? ['best so far'] : [])] : [];
     item.description = finished
       ? downloading !== undefined
         ? `downloading ${Math.round(downloading * 100)}%`
-        : facts.join(' · ')
+        : [...facts, ...scores].join(' · ')
       : `writing… ${formatBytes(checkpoint.size)}`;
-    item.tooltip = `${checkpoint.path}\n${facts.join(' · ')}${finished ? '' : '\nStill being written: it can be downloaded or continued from once the save has finished.'}`;
+    item.tooltip = [
+      checkpoint.path,
+      facts.join(' · '),
+      ...(quality ? [`SSIM ${quality.ssimText} · PSNR ${quality.psnrText}: ${quality.source}`] : []),
+      ...(best ? ["Best so far: the highest SSIM of this run's checkpoints, the one to download."] : []),
+      ...(finished ? [] : ['Still being written: it can be downloaded or continued from once the save has finished.']),
+    ].join('\n');
     return item;
   }
 }

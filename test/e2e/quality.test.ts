@@ -1,6 +1,7 @@
 // The dashboard's Quality tab in a real VS Code (code-server) on a run of the stand-in trainer over the real sshd
 // host, whose validation videos (upstream's layout, written by ffmpeg) improve with the step: the charts show it, a
-// point opens its step's videos with the worst tile outlined, and the checkpoints mark the best one.
+// point opens its step's videos with the worst tile outlined, the checkpoints mark the best one (in the dashboard and
+// in the Runs view), and a compared run's quality is overlaid.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
@@ -36,6 +37,11 @@ before(async () => {
   await launchRun(
     training.registry,
     await launchRequest(training, 'flexiv_quality', { mainProcessPort: await freePort(), totalSteps: 1200 }),
+  );
+  // The run to compare with, trained meanwhile: three validations (200, 400, 600), its best checkpoint 600.
+  await launchRun(
+    training.registry,
+    await launchRequest(training, 'flexiv_compare', { mainProcessPort: await freePort(), totalSteps: 600 }),
   );
 });
 
@@ -156,4 +162,50 @@ test("the Quality tab charts quality rising with the step; a point opens that st
   );
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('run-dashboard-checkpoints-quality');
+
+  // The Runs view shows the same beside each checkpoint, the best starred.
+  await workbench.expandTreeRow('Runs', 'flexiv_quality');
+  const bestItem = workbench.treeRow('Runs', 'checkpoint-1200.pt');
+  await waitFor(
+    'the best checkpoint starred in the Runs view',
+    async () =>
+      /SSIM 0\.\d{4} · best so far/.test(await bestItem.innerText().catch(() => '')) &&
+      (await bestItem.locator('.codicon-star-full').count()) === 1
+        ? true
+        : undefined,
+    30_000,
+    500,
+  );
+  const other = workbench.treeRow('Runs', 'checkpoint-300.pt');
+  assert.match(await other.innerText(), /SSIM 0\.\d{4}/);
+  assert.doesNotMatch(await other.innerText(), /best so far/);
+  assert.equal(await other.locator('.codicon-star-full').count(), 0);
+
+  // Another run's quality overlaid on the step charts: picked from the Quality tab, measured through the same cache.
+  await dashboard.locator('vscode-tab-header[data-tab="quality"]').click();
+  await dashboard.locator('.quality-compare vscode-button', { hasText: 'Compare runs' }).click();
+  const pick = workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'flexiv_compare' }).first();
+  await pick.waitFor({ timeout: 30_000 });
+  await pick.locator('label.quick-input-list-label').click();
+  await workbench.page.locator('.quick-input-widget .quick-input-box input').first().press('Enter');
+  const chip = dashboard.locator('.quality-compare .chip[data-label^="flexiv_compare"]');
+  await waitFor(
+    "the compared run's three validations measured",
+    async () =>
+      /3 validation steps · best checkpoint 600 \(SSIM 0\.\d{4}\)$/.test(
+        (
+          await chip
+            .locator('.compare-text')
+            .innerText()
+            .catch(() => '')
+        ).trim(),
+      )
+        ? true
+        : undefined,
+    120_000,
+    500,
+  );
+  assert.match(await dashboard.locator('.quality-legend').innerText(), /this run, mean\s*flexiv_compare .*, mean/s);
+  await workbench.page.mouse.move(1150, 16);
+  await workbench.screenshot('run-dashboard-quality-compare');
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkpointQualities, stepQualities } from '../../src/core/quality/runQuality';
 import type { SampleQuality } from '../../src/core/quality/sampleQuality';
-import { qualityMethod, qualityView } from '../../src/views/dashboard/presentQuality';
+import { compareQualityView, qualityMethod, qualityView } from '../../src/views/dashboard/presentQuality';
 
 const layout = { height: 48, width: 80, history: 6 };
 
@@ -69,4 +69,26 @@ test('the tab says which SSIM, which tiles, and that the history frames are left
   assert.match(method, /Tiles of 80×48/);
   assert.match(method, /first 6 frames \(num_history\) .* excluded/);
   assert.match(qualityMethod(undefined), /Waiting for the run's config/);
+});
+
+test('a compared run: its mean per step for the overlay, and a line on its measuring and best checkpoint', () => {
+  const steps = stepQualities([video(600, 30, 0.9), video(1200, Infinity, 0.95)]);
+  const base = { steps, checkpoints: checkpointQualities([600, 1200], steps), layout, left: 0, failures: [] };
+  const done = compareQualityView({ ...base, status: 'done' });
+  assert.deepEqual(done.steps, [
+    { step: 600, psnr: 30, ssim: 0.9 },
+    { step: 1200, psnr: null, ssim: 0.95 },
+  ]);
+  assert.equal(done.text, '2 validation steps · best checkpoint 1,200 (SSIM 0.9500)');
+  assert.equal(
+    compareQualityView({ ...base, status: 'measuring', progress: { done: 1, total: 3 }, left: 3 }).text,
+    'measuring video 2 of 3… · 2 validation steps · best checkpoint 1,200 (SSIM 0.9500)',
+  );
+  assert.equal(
+    compareQualityView({ ...base, status: 'stopped', left: 1, failures: ['a: broken'] }).text,
+    '2 validation steps · best checkpoint 1,200 (SSIM 0.9500) · 1 video not measured yet · 1 video failed (see the log)',
+  );
+  const empty = { steps: [], checkpoints: [], left: 0, failures: [] };
+  assert.equal(compareQualityView({ ...empty, status: 'waiting' }).text, 'waiting for its config…');
+  assert.equal(compareQualityView({ ...empty, layout, status: 'done' }).text, 'no validation video yet');
 });

@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { QualityCache } from '../../src/core/quality/qualityCache';
-import { checkpointQualities, stepQualities } from '../../src/core/quality/runQuality';
+import {
+  checkpointQualities,
+  knownCheckpointQualities,
+  measurableSamples,
+  stepQualities,
+} from '../../src/core/quality/runQuality';
+import type { OutputListing } from '../../src/core/training/outputs';
 import type { SampleQuality, Score } from '../../src/core/quality/sampleQuality';
 import { tempDir } from '../support/fixtures';
 
@@ -74,6 +80,70 @@ test("each checkpoint stands on the nearest validation at or before it; the best
     [false, true],
   );
   assert.ok(checkpointQualities([100], []).every((row) => !row.best));
+});
+
+test('a checkpoint still being written shows its quality but the best is one that can be downloaded', () => {
+  const steps = stepQualities([video(200, 0, 0.6), video(400, 0, 0.9)]);
+  const rows = checkpointQualities([200, 400], steps, [400]);
+  assert.deepEqual(
+    rows.map((row) => [row.step, row.measured?.step, row.best]),
+    [
+      [200, 200, true],
+      [400, 400, false],
+    ],
+  );
+});
+
+test('known quality of a listing: only finished videos are looked up, and nothing is measured', async () => {
+  const file = (name: string, extra: object = {}) => ({
+    name,
+    path: `/out/${name}`,
+    size: 10,
+    mtimeMs: 1,
+    exists: true,
+    ...extra,
+  });
+  const sample = (step: number, index: number, extra: object = {}) => ({
+    ...file(`samples/train_steps_${step}_${index}.mp4`, extra),
+    step,
+    index,
+  });
+  const listing = {
+    dir: '/out',
+    exists: true,
+    checkpoints: [
+      { ...file('checkpoint-300.pt'), step: 300 },
+      { ...file('checkpoint-600.pt'), step: 600 },
+      { ...file('checkpoint-900.pt', { writing: 'growing' }), step: 900 },
+    ],
+    samples: [
+      sample(800, 0, { writing: 'growing' }),
+      sample(600, 0),
+      sample(200, 0),
+      sample(200, 1, { exists: false }),
+    ],
+    disk: { freeBytes: 1, totalBytes: 2 },
+  } as unknown as OutputListing;
+  assert.deepEqual(
+    measurableSamples(listing).map((s) => s.path),
+    ['/out/samples/train_steps_600_0.mp4', '/out/samples/train_steps_200_0.mp4'],
+  );
+  const asked: string[] = [];
+  const known = new Map([[`/out/samples/train_steps_200_0.mp4`, video(200, 0, 0.7)]]);
+  const rows = await knownCheckpointQualities(listing, async (s) => {
+    asked.push(s.path);
+    return known.get(s.path);
+  });
+  assert.deepEqual(asked.sort(), ['/out/samples/train_steps_200_0.mp4', '/out/samples/train_steps_600_0.mp4']);
+  // Step 600 is not measured yet: every checkpoint stands on step 200, the earliest is the best.
+  assert.deepEqual(
+    rows.map((row) => [row.step, row.measured?.step, row.best]),
+    [
+      [300, 200, true],
+      [600, 200, false],
+      [900, 200, false],
+    ],
+  );
 });
 
 test('scores are kept per video version and layout, Infinity included, and measured once', async () => {

@@ -63,6 +63,8 @@ const quality = new QualityTab({
     showTab('samples', true);
     samples.focus(row.step, row.worst);
   },
+  compareAdd: () => channel.post({ type: 'compare-add' }),
+  compareRemove: (key) => channel.post({ type: 'compare-remove', key }),
 });
 
 const tabs = document.createElement('vscode-tabs') as HTMLElement & { selectedIndex: number };
@@ -117,7 +119,10 @@ function receive(message: RunDashboardHostMessage): void {
     case 'series':
       return metrics.applySeries(message);
     case 'compare':
+      quality.setCompared(message.runs);
       return metrics.setCompared(message.runs);
+    case 'compare-quality':
+      return quality.setCompareQuality(message.run, message);
     case 'gpus':
       return gpus.update(message.rows, message.time);
     case 'gpus-error':

@@ -14,6 +14,10 @@ export interface QualityLine {
   readonly values: readonly (number | null)[];
   /** The main line: drawn bold; with `onPoint`, its points are buttons. */
   readonly bold?: boolean;
+  /** Its own xs (another run validates at other steps); the chart's otherwise. */
+  readonly xs?: readonly number[];
+  /** Another run's line: dashed, so it is told apart from this run's. */
+  readonly dashed?: boolean;
 }
 
 export interface QualityChartOptions {
@@ -114,10 +118,11 @@ export class QualityChart {
   redraw(): void {
     this.chart.data.datasets = this.lines.map((line): ChartDataset<'line', XY[]> => ({
       label: line.label,
-      data: this.xs.map((x, index) => ({ x, y: line.values[index] ?? null })),
-      borderColor: line.bold ? line.color : withAlpha(line.color, 0.8),
+      data: (line.xs ?? this.xs).map((x, index) => ({ x, y: line.values[index] ?? null })),
+      borderColor: line.bold || line.dashed ? line.color : withAlpha(line.color, 0.8),
       backgroundColor: line.color,
-      borderWidth: line.bold ? 3 : 1.5,
+      borderWidth: line.bold ? 3 : line.dashed ? 2 : 1.5,
+      borderDash: line.dashed ? [6, 4] : [],
       pointRadius: line.bold ? 4 : 2,
       spanGaps: false,
     }));
@@ -129,7 +134,8 @@ export class QualityChart {
       axis.ticks = { ...axis.ticks, color: text };
     }
     const x = this.chart.options.scales!.x!;
-    const [first, last] = [this.xs[0] ?? 0, this.xs[this.xs.length - 1] ?? 1];
+    const all = [...this.xs, ...this.lines.flatMap((line) => line.xs ?? [])];
+    const [first, last] = all.length > 0 ? [Math.min(...all), Math.max(...all)] : [0, 1];
     // A little room either side so the end points (and their buttons) are not cut in half.
     const pad = Math.max(1, (last - first) * 0.04);
     x.min = first - pad;

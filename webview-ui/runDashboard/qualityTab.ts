@@ -1,8 +1,15 @@
 // The Quality tab: PSNR and SSIM of the validation videos per step (a thin line per view, the mean bold), the
 // curve over the prediction horizon for a chosen step, what is measured and how, and the background measuring's
-// progress with Cancel. A point of the step charts opens that step's videos in the Samples tab.
+// progress with Cancel. A point of the step charts opens that step's videos in the Samples tab. Compared runs
+// (picked here or on the Metrics tab) overlay their mean per validation step as dashed lines.
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { QualityScore, QualityStepRow, QualityView } from '../../src/protocol/runDashboard';
+import type {
+  CompareQualityView,
+  CompareRun,
+  QualityScore,
+  QualityStepRow,
+  QualityView,
+} from '../../src/protocol/runDashboard';
 import { button, element } from './dom';
 import { QualityChart, type QualityLine } from './qualityChart';
 import { seriesColors } from './theme';
@@ -12,6 +19,8 @@ export interface QualityActions {
   cancel(): void;
   /** Shows the step's videos, its worst tile marked. */
   open(row: QualityStepRow): void;
+  compareAdd(): void;
+  compareRemove(key: string): void;
 }
 
 const VIEWS = ['view 0', 'view 1', 'view 2'];
@@ -24,6 +33,11 @@ export class QualityTab {
   private readonly failures = element('div', 'warning-banner quality-failures');
   private readonly empty = element('p', 'muted quality-empty');
   private readonly method = element('p', 'muted quality-method');
+  private readonly compareBar = element('div', 'quality-compare');
+  private readonly chips = element('div', 'compare-chips');
+  private readonly legend = element('ul', 'quality-legend');
+  private compared: readonly CompareRun[] = [];
+  private readonly comparedQuality = new Map<string, CompareQualityView>();
   private readonly psnr: QualityChart;
   private readonly ssim: QualityChart;
   private readonly horizonSsim: QualityChart;
@@ -75,14 +89,80 @@ export class QualityTab {
     charts.append(this.horizonSsim.element, this.horizonPsnr.element);
     this.horizon.append(heading, charts);
     this.failures.hidden = true;
+    this.compareBar.append(
+      button('Compare runs…', 'add', () => this.actions.compareAdd(), 'Overlay the quality of other runs'),
+      this.chips,
+    );
+    this.legend.setAttribute('aria-label', 'Lines of the step charts');
     this.element.append(
       this.status,
       this.failures,
       this.method,
+      this.compareBar,
       this.empty,
+      this.legend,
       this.ssim.element,
       this.psnr.element,
       this.horizon,
+    );
+  }
+
+  /** The runs overlaid (the same as the Metrics tab's), each with how far its measuring is. */
+  setCompared(runs: readonly CompareRun[]): void {
+    this.compared = runs;
+    for (const key of [...this.comparedQuality.keys()])
+      if (!runs.some((run) => run.key === key)) this.comparedQuality.delete(key);
+    this.renderCompared();
+  }
+
+  setCompareQuality(run: string, view: CompareQualityView): void {
+    if (!this.compared.some((compared) => compared.key === run)) return;
+    this.comparedQuality.set(run, view);
+    this.renderCompared();
+  }
+
+  private renderCompared(): void {
+    const colors = seriesColors();
+    this.chips.replaceChildren(
+      ...this.compared.map((run, i) => {
+        const chip = element('span', 'chip');
+        chip.dataset.label = run.label;
+        chip.style.borderColor = colors[(i + 1) % colors.length]!;
+        chip.append(
+          element('span', undefined, run.label),
+          element('span', 'muted compare-text', this.comparedQuality.get(run.key)?.text ?? 'reading its outputs…'),
+          button('', 'close', () => this.actions.compareRemove(run.key), `Stop comparing ${run.label}`),
+        );
+        return chip;
+      }),
+    );
+    this.layout();
+    this.redraw();
+  }
+
+  /** Charts and legend shown when there is something to draw: this run's steps or a compared run's. */
+  private layout(): void {
+    const compared = this.comparedLines('ssim').length > 0;
+    this.empty.hidden = this.steps.length > 0 || compared;
+    for (const part of [this.ssim.element, this.psnr.element, this.legend])
+      part.hidden = this.steps.length === 0 && !compared;
+    this.horizon.hidden = this.steps.length === 0;
+    const colors = seriesColors();
+    const item = (label: string, color: string, kind: string) => {
+      const entry = element('li', kind);
+      const swatch = element('span', 'swatch');
+      swatch.style.borderColor = color;
+      entry.append(swatch, element('span', undefined, label));
+      return entry;
+    };
+    this.legend.replaceChildren(
+      ...(this.steps.length > 0
+        ? [
+            ...VIEWS.map((label, view) => item(label, colors[(view + 1) % colors.length]!, 'thin')),
+            item('this run, mean', colors[0]!, 'bold'),
+          ]
+        : []),
+      ...this.comparedLines('ssim').map((line) => item(line.label, line.color, 'dashed')),
     );
   }
 
@@ -98,8 +178,7 @@ export class QualityTab {
     if (signature === this.drawn) return;
     this.drawn = signature;
     this.steps = view.steps;
-    this.empty.hidden = this.steps.length > 0;
-    for (const part of [this.ssim.element, this.psnr.element, this.horizon]) part.hidden = this.steps.length === 0;
+    this.layout();
     if (!this.picked || !this.steps.some((row) => row.step === this.chosen))
       this.chosen = this.steps[this.steps.length - 1]?.step;
     this.stepSelect.replaceChildren(
@@ -115,7 +194,7 @@ export class QualityTab {
 
   /** Draws the charts (they have no size while the tab is hidden). */
   redraw(): void {
-    if (this.steps.length === 0) return;
+    if (this.steps.length === 0 && this.comparedLines('ssim').length === 0) return;
     const xs = this.steps.map((row) => row.step);
     this.ssim.set(xs, this.stepLines('ssim'));
     this.psnr.set(xs, this.stepLines('psnr'));
@@ -124,14 +203,36 @@ export class QualityTab {
 
   private stepLines(metric: keyof QualityScore): QualityLine[] {
     const colors = seriesColors();
-    return [
-      ...VIEWS.map((label, view) => ({
-        label,
-        color: colors[(view + 1) % colors.length]!,
-        values: this.steps.map((row) => row.perView[view]?.[metric] ?? null),
-      })),
-      { label: 'mean', color: colors[0]!, values: this.steps.map((row) => row[metric]), bold: true },
-    ];
+    const own: QualityLine[] =
+      this.steps.length === 0
+        ? []
+        : [
+            ...VIEWS.map((label, view) => ({
+              label,
+              color: colors[(view + 1) % colors.length]!,
+              values: this.steps.map((row) => row.perView[view]?.[metric] ?? null),
+            })),
+            { label: 'this run, mean', color: colors[0]!, values: this.steps.map((row) => row[metric]), bold: true },
+          ];
+    return [...own, ...this.comparedLines(metric)];
+  }
+
+  /** A dashed line per compared run with measured steps, in its colour on the Metrics tab. */
+  private comparedLines(metric: keyof QualityScore): QualityLine[] {
+    const colors = seriesColors();
+    return this.compared.flatMap((run, i) => {
+      const steps = this.comparedQuality.get(run.key)?.steps ?? [];
+      if (steps.length === 0) return [];
+      return [
+        {
+          label: `${run.label}, mean`,
+          color: colors[(i + 1) % colors.length]!,
+          xs: steps.map((row) => row.step),
+          values: steps.map((row) => row[metric]),
+          dashed: true,
+        },
+      ];
+    });
   }
 
   private drawHorizon(): void {

@@ -5,6 +5,7 @@ import { guardedCommands } from '../guardedCommand';
 import { CheckpointDownloads } from '../../training/checkpointDownloads';
 import { QualityLibrary } from '../../training/qualityLibrary';
 import { RunMetricsStore } from '../../training/runMetrics';
+import { RunConfigs } from '../../training/runConfigs';
 import { RunOutputs } from '../../training/runOutputs';
 import { RunSelection } from '../../training/runSelection';
 import { SampleLibrary } from '../../training/sampleLibrary';
@@ -32,6 +33,7 @@ export function registerMonitoring(
   const metrics = new RunMetricsStore(hosts, followers, settings, context.globalStorageUri, log);
   const samples = new SampleLibrary(hosts, settings, context.globalStorageUri);
   const quality = new QualityLibrary(samples, settings, context.globalStorageUri);
+  const configs = new RunConfigs(hosts);
   const services: MonitoringServices = {
     ...training,
     context,
@@ -40,11 +42,12 @@ export function registerMonitoring(
     metrics,
     samples,
     quality,
+    configs,
     downloads,
     selection,
   };
   const panels = new DashboardPanels(services);
-  const checkpoints = new RunCheckpoints(outputs, downloads, settings);
+  const checkpoints = new RunCheckpoints(outputs, downloads, settings, quality, configs);
   tree.setRunChildren(checkpoints);
   const preview = new SamplePreviewView(services, () => openSampleGallery(services, panels));
   const command = guardedCommands(log);

@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { CheckpointDownloads } from '../../training/checkpointDownloads';
 import type { QualityLibrary } from '../../training/qualityLibrary';
+import type { RunConfigs } from '../../training/runConfigs';
 import type { RunMetricsStore } from '../../training/runMetrics';
 import type { RunOutputs } from '../../training/runOutputs';
 import type { RunSelection } from '../../training/runSelection';
@@ -17,6 +18,7 @@ export interface MonitoringServices extends TrainingServices {
   readonly metrics: RunMetricsStore;
   readonly samples: SampleLibrary;
   readonly quality: QualityLibrary;
+  readonly configs: RunConfigs;
   readonly downloads: CheckpointDownloads;
   readonly selection: RunSelection;
 }

@@ -2,8 +2,14 @@
 // from the cache whenever the folder changes; the rest are measured in the background, newest step first, once
 // asked, one video at a time, until done, cancelled or stopped by a missing ffmpeg.
 import { CancelledError, describeError, UserFacingError } from '../errors';
-import type { OutputListing, SampleFile } from '../training/outputs';
-import { checkpointQualities, stepQualities, type CheckpointQuality, type StepQuality } from './runQuality';
+import { isFinished, type OutputListing, type SampleFile } from '../training/outputs';
+import {
+  checkpointQualities,
+  measurableSamples,
+  stepQualities,
+  type CheckpointQuality,
+  type StepQuality,
+} from './runQuality';
 import type { QualityLayout, SampleQuality } from './sampleQuality';
 
 /** Where scores come from: the cache alone, or measured (fetched first when needed). */
@@ -41,6 +47,7 @@ export class QualityTracker {
   private readonly failures = new Map<string, { version: string; message: string }>();
   private samples: readonly SampleFile[] = [];
   private checkpointSteps: readonly number[] = [];
+  private writingSteps: readonly number[] = [];
   private layout: QualityLayout | undefined;
   private running: AbortController | undefined;
   private progress: { done: number; total: number } | undefined;
@@ -65,8 +72,8 @@ export class QualityTracker {
       this.layout = layout;
     }
     this.checkpointSteps = listing.checkpoints.map((checkpoint) => checkpoint.step);
-    // Only finished videos: one being written would be measured half-made.
-    this.samples = listing.samples.filter((sample) => sample.exists && !sample.writing);
+    this.writingSteps = listing.checkpoints.filter((c) => !isFinished(c)).map((checkpoint) => checkpoint.step);
+    this.samples = measurableSamples(listing);
     const present = new Set(this.samples.map((sample) => sample.path));
     for (const key of this.results.keys()) if (!present.has(key)) this.results.delete(key);
     const tiles = this.layout;
@@ -106,7 +113,7 @@ export class QualityTracker {
     const left = this.todo().length;
     return {
       steps,
-      checkpoints: checkpointQualities(this.checkpointSteps, steps),
+      checkpoints: checkpointQualities(this.checkpointSteps, steps, this.writingSteps),
       ...(this.layout ? { layout: this.layout } : {}),
       status: !this.layout ? 'waiting' : this.running ? 'measuring' : left > 0 ? 'stopped' : 'done',
       ...(this.running && this.progress ? { progress: this.progress } : {}),

@@ -1,6 +1,7 @@
 // A run's quality over training: its validation videos' scores gathered per validation step, and each checkpoint
 // judged by the nearest validation at or before it (upstream validates and saves at different intervals).
 import { defaultValues, type ConfigValue } from '../config';
+import { isFinished, type OutputListing, type SampleFile } from '../training/outputs';
 import { meanScore, VIEWS_PER_SAMPLE, type QualityLayout, type SampleQuality, type Score } from './sampleQuality';
 
 export interface StepQuality extends Score {
@@ -72,11 +73,13 @@ function better(a: Score, b: Score): boolean {
 
 /**
  * Each checkpoint with the nearest measured validation at or before its step. Of checkpoints standing on the same
- * validation the earliest is marked best: its weights are the closest to the ones that validation measured.
+ * validation the earliest is marked best: its weights are the closest to the ones that validation measured. One
+ * still being written (`writing`, by step) shows its quality but is never the best: it cannot be downloaded yet.
  */
 export function checkpointQualities(
   checkpointSteps: readonly number[],
   steps: readonly StepQuality[],
+  writing: readonly number[] = [],
 ): CheckpointQuality[] {
   const sorted = [...steps].sort((a, b) => a.step - b.step);
   const rows = checkpointSteps.map((step) => {
@@ -85,6 +88,28 @@ export function checkpointQualities(
   });
   let best: (typeof rows)[number] | undefined;
   for (const row of [...rows].sort((a, b) => a.step - b.step))
-    if (row.measured && (!best?.measured || better(row.measured, best.measured))) best = row;
+    if (row.measured && !writing.includes(row.step) && (!best?.measured || better(row.measured, best.measured)))
+      best = row;
   return rows.map((row) => ({ ...row, best: row === best }));
+}
+
+/** The videos that can be measured: finished ones (one still being written would be measured half-made). */
+export function measurableSamples(listing: OutputListing): SampleFile[] {
+  return listing.samples.filter((sample) => sample.exists && !sample.writing);
+}
+
+/**
+ * The quality of a listing's checkpoints from the scores already known of its videos (`known` looks one up and
+ * measures nothing), for views that show quality without measuring.
+ */
+export async function knownCheckpointQualities(
+  listing: OutputListing,
+  known: (sample: SampleFile) => Promise<SampleQuality | undefined>,
+): Promise<CheckpointQuality[]> {
+  const results = await Promise.all(measurableSamples(listing).map((sample) => known(sample)));
+  return checkpointQualities(
+    listing.checkpoints.map((checkpoint) => checkpoint.step),
+    stepQualities(results.filter((result): result is SampleQuality => result !== undefined)),
+    listing.checkpoints.filter((checkpoint) => !isFinished(checkpoint)).map((checkpoint) => checkpoint.step),
+  );
 }

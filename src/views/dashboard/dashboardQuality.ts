@@ -1,16 +1,14 @@
-// The quality of one dashboard's validation videos: its tracker measures through the quality library (videos from
-// the sample cache, scores kept beside it), shows each pass's progress in the status bar, and the view is sent to
-// the webview when it changed.
+// The quality of one output folder's validation videos in a dashboard (its own run's, or a compared run's): its
+// tracker measures through the quality library (videos from the sample cache, scores kept beside it), shows each
+// pass's progress in the status bar, and the presented view is sent to the webview when it changed.
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import { QualityTracker } from '../../core/quality/qualityTracker';
+import { QualityTracker, type QualitySnapshot } from '../../core/quality/qualityTracker';
 import type { QualityLayout } from '../../core/quality/sampleQuality';
 import type { OutputListing } from '../../core/training/outputs';
-import type { QualityView } from '../../protocol/runDashboard';
 import type { QualityLibrary } from '../../training/qualityLibrary';
-import { qualityView } from './presentQuality';
 
-export class DashboardQuality implements vscode.Disposable {
+export class DashboardQuality<View> implements vscode.Disposable {
   private readonly tracker: QualityTracker;
   /** What the webview was last sent, so an unchanged view is not sent again. */
   private sent = '';
@@ -18,8 +16,11 @@ export class DashboardQuality implements vscode.Disposable {
   constructor(
     host: string,
     library: QualityLibrary,
-    private readonly onChange: (view: QualityView) => void,
+    private readonly present: (snapshot: QualitySnapshot) => View,
+    private readonly onChange: (view: View) => void,
     log: vscode.LogOutputChannel,
+    /** What the status bar says while measuring. */
+    title = 'Measuring validation videos',
   ) {
     this.tracker = new QualityTracker(
       {
@@ -31,9 +32,8 @@ export class DashboardQuality implements vscode.Disposable {
         failed: (sample, error) => log.warn(`Measuring the quality of ${sample.path}: ${describeError(error)}`),
         pass: (task) =>
           Promise.resolve(
-            vscode.window.withProgress(
-              { location: vscode.ProgressLocation.Window, title: 'Measuring validation videos' },
-              (progress) => task((done, total) => progress.report({ message: `${done + 1}/${total}` })),
+            vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, (progress) =>
+              task((done, total) => progress.report({ message: `${done + 1}/${total}` })),
             ),
           ),
       },
@@ -63,7 +63,7 @@ export class DashboardQuality implements vscode.Disposable {
   }
 
   private changed(): void {
-    const view = qualityView(this.tracker.snapshot());
+    const view = this.present(this.tracker.snapshot());
     const text = JSON.stringify(view);
     if (text === this.sent) return;
     this.sent = text;

@@ -3,7 +3,13 @@
 import type { QualitySnapshot } from '../../core/quality/qualityTracker';
 import type { CheckpointQuality, StepQuality } from '../../core/quality/runQuality';
 import { VIEWS_PER_SAMPLE, type QualityLayout, type Score } from '../../core/quality/sampleQuality';
-import type { CheckpointQualityRow, QualityScore, QualityStepRow, QualityView } from '../../protocol/runDashboard';
+import type {
+  CheckpointQualityRow,
+  CompareQualityView,
+  QualityScore,
+  QualityStepRow,
+  QualityView,
+} from '../../protocol/runDashboard';
 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
 const score = (value: Score): QualityScore => ({ psnr: finite(value.psnr), ssim: finite(value.ssim) });
@@ -72,4 +78,23 @@ export function qualityView(snapshot: QualitySnapshot): QualityView {
     left: snapshot.left,
     failures: snapshot.failures,
   };
+}
+
+const plural = (count: number, noun: string) => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+
+/** A compared run: its mean per validation step, and one line on how far its measuring is. */
+export function compareQualityView(snapshot: QualitySnapshot): CompareQualityView {
+  const steps = snapshot.steps.map((step) => ({ step: step.step, ...score(step) }));
+  const best = snapshot.checkpoints.find((checkpoint) => checkpoint.best);
+  const parts: string[] = [];
+  if (snapshot.status === 'waiting') parts.push('waiting for its config…');
+  else if (snapshot.status === 'measuring' && snapshot.progress)
+    parts.push(`measuring video ${snapshot.progress.done + 1} of ${snapshot.progress.total}…`);
+  if (snapshot.steps.length > 0) parts.push(plural(snapshot.steps.length, 'validation step'));
+  if (best?.measured)
+    parts.push(`best checkpoint ${best.step.toLocaleString('en-US')} (SSIM ${formatSsim(best.measured.ssim)})`);
+  if (snapshot.status === 'stopped') parts.push(`${plural(snapshot.left, 'video')} not measured yet`);
+  if (snapshot.failures.length > 0) parts.push(`${plural(snapshot.failures.length, 'video')} failed (see the log)`);
+  if (parts.length === 0) parts.push('no validation video yet');
+  return { steps, text: parts.join(' · ') };
 }

@@ -2,7 +2,7 @@
 // one run (or of an output folder opened by itself). Reads only what changed: the log by byte offset, the folder
 // on a timer.
 import * as vscode from 'vscode';
-import { parseConfig, type ConfigValue } from '../../core/config';
+import type { ConfigValue } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { Disposable } from '../../core/lifecycle';
 import { qualityLayout } from '../../core/quality/runQuality';
@@ -13,6 +13,7 @@ import { hostLabelFor } from '../../training/hosts';
 import type {
   DashboardTab,
   DashboardTarget,
+  QualityView,
   RunDashboardHostMessage,
   RunDashboardViewMessage,
 } from '../../protocol/runDashboard';
@@ -25,6 +26,7 @@ import { CompareRuns } from './compareRuns';
 import { DashboardQuality } from './dashboardQuality';
 import { GpuSampler } from './gpuSampler';
 import { checkpointRows, diskRow, gpuRows, headerFor, sampleRows } from './present';
+import { qualityView } from './presentQuality';
 import { DashboardNotices } from './dashboardNotices';
 
 export const RUN_DASHBOARD_VIEW_TYPE = 'ctrlWorld.runDashboard';
@@ -36,7 +38,7 @@ export class RunDashboardPanel extends Disposable {
   private readonly gpus: GpuSampler;
   private readonly compare: CompareRuns;
   private readonly notices: DashboardNotices;
-  private readonly quality: DashboardQuality;
+  private readonly quality: DashboardQuality<QualityView>;
   private live = false;
   private summary: RunSummary | undefined;
   private config: Record<string, ConfigValue> | undefined;
@@ -84,6 +86,7 @@ export class RunDashboardPanel extends Disposable {
         target.kind === 'run' ? `${target.host}\0${target.runId}` : undefined,
         (message) => this.post(message),
         (runs) => this.post({ type: 'compare', runs }),
+        (run, view) => this.post({ type: 'compare-quality', run, ...view }),
       ),
     );
     this.notices = new DashboardNotices(target, services.outputs);
@@ -91,6 +94,7 @@ export class RunDashboardPanel extends Disposable {
       new DashboardQuality(
         target.host,
         services.quality,
+        qualityView,
         (view) => this.post({ type: 'quality', ...view }),
         services.log,
       ),
@@ -159,19 +163,14 @@ export class RunDashboardPanel extends Disposable {
 
   private async readConfig(summary: RunSummary): Promise<void> {
     try {
-      const registry = await this.services.hosts.registry(this.target.host);
-      const result = await registry.host.exec(['head', '-c', '524288', '--', summary.record.configSnapshot], {
-        timeoutMs: 60_000,
-      });
-      // Unreadable, it counts as a config of upstream's defaults (the quality's tile size comes from it).
-      this.config = result.code === 0 ? parseConfig(result.stdout).values : {};
+      this.config = await this.services.configs.get(this.target.host, summary.record);
       this.scheduleHeader();
-      void this.sendOutputs();
     } catch (error) {
       this.services.log.warn(`Reading the config snapshot of run ${summary.record.runId}: ${describeError(error)}`);
+      // Unread, it counts as a config of upstream's defaults (the quality's tile size comes from it).
       this.config = {};
-      void this.sendOutputs();
     }
+    void this.sendOutputs();
   }
 
   private listing(): OutputListing | undefined {
@@ -339,8 +338,10 @@ export class RunDashboardPanel extends Disposable {
       case 'compare-remove':
         return this.compare.remove(message.key);
       case 'quality-measure':
+        this.compare.requestQuality(message.auto);
         return this.quality.request(message.auto);
       case 'quality-cancel':
+        this.compare.cancelQuality();
         return this.quality.cancel();
     }
   }
