@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { readSshHosts } from '../core/remote/sshConfig';
 import { hostLabelFor, LOCAL_KEY, type TrainingHosts } from '../training/hosts';
-import { askText, pickOne, type StepOptions } from './training/quickInput';
+import { askText, pickOne, type StepOptions } from '../views/quickInput';
 import type { Settings } from '../settings';
 import type { ConvertedDataset } from '../views/converted/convertedDatasets';
 

@@ -6,7 +6,7 @@ import { formatTime } from '../core/format';
 import { Disposable } from '../core/lifecycle';
 import { newestSample, sampleGroups, type OutputListing, type SampleFile } from '../core/training/outputs';
 import type { SamplePreviewHostMessage, SamplePreviewViewMessage } from '../protocol/samplePreview';
-import type { MonitoringServices } from '../commands/monitoring/services';
+import type { MonitoringServices } from '../training/monitoringServices';
 import type { SelectedOutputs } from '../training/runSelection';
 import { reportFailures, WebviewChannel } from './webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from './webview/html';

@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
 import type { DashboardPanels } from '../../views/dashboard/dashboardPanels';
-import { askText, pickOne } from '../training/quickInput';
+import { askText, pickOne } from '../../views/quickInput';
 import { resolveRun, type RunArgument } from '../training/runCommands';
-import type { MonitoringServices } from './services';
+import type { MonitoringServices } from '../../training/monitoringServices';
 
 export async function openRunDashboard(
   services: MonitoringServices,

@@ -10,8 +10,8 @@ import { download } from '../../core/remote/transfer';
 import { checkpointDestination, finishedCheckpoint, isFinished } from '../../core/training/outputs';
 import type { CheckpointArgument, RunArgument } from '../training/runCommands';
 import { resolveRun } from '../training/runCommands';
-import { pickOne } from '../training/quickInput';
-import type { MonitoringServices } from './services';
+import { pickOne } from '../../views/quickInput';
+import type { MonitoringServices } from '../../training/monitoringServices';
 
 const LAST_FOLDER_KEY = 'ctrlWorld.checkpoints.lastDownloadFolder';
 

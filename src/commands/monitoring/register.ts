@@ -15,10 +15,10 @@ import { REMOTE_FILE_SCHEME, RemoteFiles } from '../../views/remoteFiles';
 import { RunCheckpoints } from '../../views/runCheckpoints';
 import type { RunsNode, RunsTree } from '../../views/runsTree';
 import { SAMPLE_PREVIEW_VIEW_ID, SamplePreviewView } from '../../views/samplePreviewView';
-import type { TrainingServices } from '../training/services';
+import type { TrainingServices } from '../../training/services';
 import { clearSampleCache, openOutputFolder, openRunDashboard, openSampleGallery } from './dashboardCommands';
 import { downloadCheckpoint } from './downloadCheckpoint';
-import type { MonitoringServices } from './services';
+import type { MonitoringServices } from '../../training/monitoringServices';
 
 export function registerMonitoring(
   training: TrainingServices,

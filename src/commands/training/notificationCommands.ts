@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { parseWebhookUrl, postWebhook } from '../../core/notify/webhook';
 import { WEBHOOK_SECRET } from '../../training/runNotifications';
-import { askText } from './quickInput';
+import { askText } from '../../views/quickInput';
 
 export async function setNotificationWebhook(secrets: vscode.SecretStorage): Promise<void> {
   const address = await askText({

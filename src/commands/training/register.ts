@@ -20,7 +20,7 @@ import {
 import { openInWandb, syncRunToWandb } from './wandbCommands';
 import { clearNotificationWebhook, setNotificationWebhook } from './notificationCommands';
 import { RunNotifications } from '../../training/runNotifications';
-import type { TrainingServices } from './services';
+import type { TrainingServices } from '../../training/services';
 import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
 import { registerMonitoring } from '../monitoring/register';

@@ -6,8 +6,8 @@ import { isActive, type RunSummary } from '../../core/training/runRecord';
 import { isFinished, listOutputs, type CheckpointFile } from '../../core/training/outputs';
 import { hostLabelFor } from '../../training/hosts';
 import type { RunsNode } from '../../views/runsTree';
-import type { TrainingServices } from './services';
-import { pickOne, askText } from './quickInput';
+import type { TrainingServices } from '../../training/services';
+import { pickOne, askText } from '../../views/quickInput';
 import { startTraining } from './startTraining';
 
 /** A run as commands receive it: a tree node, the status bar's {host, runId}, or nothing (then the user picks). */

@@ -12,8 +12,8 @@ import {
 } from '../../core/training/slurmCluster';
 import type { SlurmJobOptions } from '../../core/training/slurmTarget';
 import { hostLabelFor } from '../../training/hosts';
-import type { TrainingServices } from './services';
-import { askText, pickOne } from './quickInput';
+import type { TrainingServices } from '../../training/services';
+import { askText, pickOne } from '../../views/quickInput';
 
 const SLURM_NAME = /^[A-Za-z0-9_.-]*$/;
 

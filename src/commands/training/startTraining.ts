@@ -15,8 +15,8 @@ import {
 } from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
-import type { TrainingServices } from './services';
-import { askText, pickMany, pickOne } from './quickInput';
+import type { TrainingServices } from '../../training/services';
+import { askText, pickMany, pickOne } from '../../views/quickInput';
 import { pickGpuHost } from '../gpuHostQuestions';
 import { runPreflightChecklist } from './preflightPick';
 import { askSlurmJob } from './slurmQuestions';

@@ -10,7 +10,7 @@ import {
   type WandbSyncTarget,
 } from '../../core/training/wandbLines';
 import { hostLabelFor } from '../../training/hosts';
-import type { TrainingServices } from './services';
+import type { TrainingServices } from '../../training/services';
 import { resolveRun, type RunArgument } from './runCommands';
 
 async function wandbOf(services: TrainingServices, argument: RunArgument, purpose: string) {

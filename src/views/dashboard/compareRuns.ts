@@ -7,8 +7,8 @@ import { qualityLayout } from '../../core/quality/runQuality';
 import type { SeriesUpdate } from '../../core/training/metrics';
 import { hostLabelFor } from '../../training/hosts';
 import type { CompareQualityView, CompareRun, SeriesMessage } from '../../protocol/runDashboard';
-import type { MonitoringServices } from '../../commands/monitoring/services';
-import { pickMany } from '../../commands/training/quickInput';
+import type { MonitoringServices } from '../../training/monitoringServices';
+import { pickMany } from '../quickInput';
 import { DashboardQuality } from './dashboardQuality';
 import { compareQualityView } from './presentQuality';
 

@@ -8,7 +8,7 @@ import {
   type DashboardTarget,
   type RunDashboardState,
 } from '../../protocol/runDashboard';
-import type { MonitoringServices } from '../../commands/monitoring/services';
+import type { MonitoringServices } from '../../training/monitoringServices';
 import { RUN_DASHBOARD_VIEW_TYPE, RunDashboardPanel } from './runDashboardPanel';
 
 export class DashboardPanels implements vscode.WebviewPanelSerializer<Partial<RunDashboardState>>, vscode.Disposable {

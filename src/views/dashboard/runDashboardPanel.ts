@@ -17,7 +17,7 @@ import type {
   RunDashboardHostMessage,
   RunDashboardViewMessage,
 } from '../../protocol/runDashboard';
-import type { MonitoringServices } from '../../commands/monitoring/services';
+import type { MonitoringServices } from '../../training/monitoringServices';
 import { reportFailures, WebviewChannel } from '../webview/channel';
 import { renderWebviewHtml, webviewResourceRoots } from '../webview/html';
 import { WebviewSamples } from '../webview/webviewSamples';

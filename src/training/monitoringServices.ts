@@ -2,14 +2,14 @@
 // the training services: output listings, chart data, the sample cache and video quality, downloads and the
 // selected run.
 import type * as vscode from 'vscode';
-import type { CheckpointDownloads } from '../../training/checkpointDownloads';
-import type { QualityLibrary } from '../../training/qualityLibrary';
-import type { RunConfigs } from '../../training/runConfigs';
-import type { RunMetricsStore } from '../../training/runMetrics';
-import type { RunOutputs } from '../../training/runOutputs';
-import type { RunSelection } from '../../training/runSelection';
-import type { SampleLibrary } from '../../training/sampleLibrary';
-import type { TrainingServices } from '../training/services';
+import type { CheckpointDownloads } from './checkpointDownloads';
+import type { QualityLibrary } from './qualityLibrary';
+import type { RunConfigs } from './runConfigs';
+import type { RunMetricsStore } from './runMetrics';
+import type { RunOutputs } from './runOutputs';
+import type { RunSelection } from './runSelection';
+import type { SampleLibrary } from './sampleLibrary';
+import type { TrainingServices } from './services';
 
 export interface MonitoringServices extends TrainingServices {
   readonly context: vscode.ExtensionContext;
