@@ -24,6 +24,7 @@ import { slurmTarget, type SlurmJobOptions } from '../../core/training/slurmTarg
 import { launchMultiNode, watchMultiNode, type Machine } from '../../core/training/multiNode';
 import { runMultiNodePreflight } from '../../core/training/multiNodePreflight';
 import { readSshHosts } from '../../core/remote/sshConfig';
+import { listConfigModules } from '../../core/remote/scripts';
 
 export interface TrainingSeed {
   readonly title?: string;
@@ -301,7 +302,7 @@ async function pickConfig(
   const registry = await services.hosts.registry(host);
   const found = (async () => {
     const dir = await registry.host.resolve(folder);
-    const result = await registry.host.exec(['sh', '-c', 'cd "$1" && ls -1 config*.py', 'sh', dir]);
+    const result = await registry.host.exec(listConfigModules(dir));
     const names = result.stdout
       .split('\n')
       .filter(Boolean)

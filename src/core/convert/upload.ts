@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { CancelledError, UserFacingError } from '../errors';
 import type { RemoteHost } from '../remote/remoteHost';
+import { untarInto } from '../remote/scripts';
 
 /**
  * Sends `entries` (paths relative to `localDir`) into `remoteDir` on the host, creating it; existing files are
@@ -18,13 +19,7 @@ export async function uploadFiles(
   if (signal?.aborted) throw new CancelledError();
   if (entries.length === 0) return;
   const pack = spawn('tar', ['-C', localDir, '-cf', '-', '--', ...entries], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const unpack = host.runner.spawn(host.target, [
-    'sh',
-    '-c',
-    'mkdir -p "$1" && exec tar -C "$1" -xf -',
-    'sh',
-    remoteDir,
-  ]);
+  const unpack = host.runner.spawn(host.target, untarInto(remoteDir));
   pack.stdout.pipe(unpack.stdin!);
   const errors = { pack: '', unpack: '' };
   pack.stderr.on('data', (chunk: Buffer) => {

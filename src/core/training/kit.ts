@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { ExecResult } from '../remote/runner';
 import { ENV_SETUP_FAILED, RUN_ENV_SETUP, type RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
+import { installExecutable, pythonInFolder, touchFile } from '../remote/scripts';
 
 export const KIT_FILES = [
   'runs.py',
@@ -60,10 +61,8 @@ export function kitDirOnHost(registryRoot: string, kit: Kit): string {
 }
 
 async function installKit(host: RemoteHost, dir: string, kit: Kit, signal?: AbortSignal): Promise<void> {
-  // A temp name per process: two commands may find the kit missing at once and install it side by side.
-  const copy = 'mkdir -p "$1" && cat > "$1/.$2.$$" && chmod 755 "$1/.$2.$$" && mv -f "$1/.$2.$$" "$1/$2"';
   for (const [name, text] of kit.files) {
-    const result = await host.exec(['sh', '-c', copy, 'sh', dir, name], { input: text, signal, timeoutMs: 60_000 });
+    const result = await host.exec(installExecutable(dir, name), { input: text, signal, timeoutMs: 60_000 });
     if (result.code !== 0)
       throw new UserFacingError(
         `Could not copy ${name} to ${dir} on ${host.label}: ${result.stderr.trim()}`,
@@ -71,7 +70,7 @@ async function installKit(host: RemoteHost, dir: string, kit: Kit, signal?: Abor
         'kit-install',
       );
   }
-  await host.exec(['sh', '-c', ': > "$1/.complete"', 'sh', dir], { signal, timeoutMs: 30_000 });
+  await host.exec(touchFile(dir, '.complete'), { signal, timeoutMs: 30_000 });
 }
 
 export interface KitRunOptions {
@@ -118,9 +117,11 @@ export async function runKit(
 
 /** The command line that runs a kit script with the host's python3 after the environment setup; exit 97: no kit. */
 export function kitArgv(dir: string, script: KitScript, args: readonly string[], envSetup?: string): string[] {
-  const setup = `if [ -n "$setup" ]; then ${RUN_ENV_SETUP} "$setup" >&2 || exit ${ENV_SETUP_FAILED}; fi`;
-  const launcher = `k=$1; s=$2; setup=$3; shift 3; test -f "$k/.complete" || exit 97; ${setup}; exec python3 "$k/$s" "$@"`;
-  return ['sh', '-c', launcher, 'sh', dir, script, envSetup ?? '', ...args];
+  return pythonInFolder(dir, script, args, envSetup, {
+    runSetup: RUN_ENV_SETUP,
+    missing: NOT_INSTALLED,
+    setupFailed: ENV_SETUP_FAILED,
+  });
 }
 
 /** The launcher's own failures (environment setup, no python3) as errors that say what to fix. */

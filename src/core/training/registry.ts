@@ -3,6 +3,7 @@ import type { RemoteHost } from '../remote/remoteHost';
 import { UserFacingError } from '../errors';
 import { kitJson, runKit } from './kit';
 import { summariseListEntry, type RunRecord, type RunState, type RunSummary } from './runRecord';
+import { readFileSlice } from '../remote/scripts';
 
 /** The default registry folder on a GPU host; a setting can move it. */
 export const DEFAULT_REGISTRY_ROOT = '~/.ctrl-world-flexiv';
@@ -94,11 +95,7 @@ export class RunRegistry {
     maxBytes = 1 << 20,
     signal?: AbortSignal,
   ): Promise<LogChunk> {
-    const script = 'tail -c +"$2" "$1" | head -c "$3"';
-    const result = await this.host.exec(
-      ['sh', '-c', script, 'sh', record.logFile, String(offset + 1), String(maxBytes)],
-      { signal, timeoutMs: 60_000 },
-    );
+    const result = await this.host.exec(readFileSlice(record.logFile, offset, maxBytes), { signal, timeoutMs: 60_000 });
     if (result.code !== 0 && result.stdoutBytes.length === 0 && result.stderr.trim()) {
       throw new UserFacingError(
         `Could not read ${record.logFile} on ${this.host.label}: ${result.stderr.trim()}`,

@@ -4,6 +4,7 @@
 import type { RemoteHost } from '../remote/remoteHost';
 import type { PreflightCheck } from './preflightChecks';
 import type { SlurmJobOptions } from './slurmTarget';
+import { userAssociations } from '../remote/scripts';
 
 export const SLURM_PREFLIGHT_CHECKS = [
   ['slurm-partition', 'SLURM partition exists'],
@@ -73,9 +74,7 @@ export interface SlurmAssociations {
  * (slurmdbd), or one that hides associations from users.
  */
 export async function listAssociations(host: RemoteHost, signal?: AbortSignal): Promise<SlurmAssociations> {
-  // $USER is the login node's name for the user, which the SSH alias may not spell out.
-  const show = 'exec sacctmgr -nP show assoc user="${USER:-$(id -un)}" format=account,qos';
-  const result = await host.exec(['sh', '-c', show], { signal, timeoutMs: 30_000 });
+  const result = await host.exec(userAssociations(), { signal, timeoutMs: 30_000 });
   return result.code === 0 ? parseAssociations(result.stdout) : { accounts: [], qos: [] };
 }
 
