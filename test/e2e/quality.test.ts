@@ -189,22 +189,23 @@ test("the Quality tab charts quality rising with the step; a point opens that st
   await pick.locator('label.quick-input-list-label').click();
   await workbench.page.locator('.quick-input-widget .quick-input-box input').first().press('Enter');
   const chip = dashboard.locator('.quality-compare .chip[data-label^="flexiv_compare"]');
+  let chipText = '';
   await waitFor(
     "the compared run's three validations measured",
-    async () =>
-      /3 validation steps · best checkpoint 600 \(SSIM 0\.\d{4}\)$/.test(
-        (
-          await chip
-            .locator('.compare-text')
-            .innerText()
-            .catch(() => '')
-        ).trim(),
-      )
-        ? true
-        : undefined,
+    async () => {
+      chipText = (
+        await chip
+          .locator('.compare-text')
+          .innerText()
+          .catch(() => '')
+      ).trim();
+      return /3 validation steps · best checkpoint 600 \(SSIM 0\.\d{4}\)$/.test(chipText) ? true : undefined;
+    },
     120_000,
     500,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}; the chip said "${chipText}"`);
+  });
   assert.match(await dashboard.locator('.quality-legend').innerText(), /this run, mean\s*flexiv_compare .*, mean/s);
   await workbench.page.mouse.move(1150, 16);
   await workbench.screenshot('run-dashboard-quality-compare');

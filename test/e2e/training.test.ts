@@ -39,6 +39,8 @@ after(async () => {
 test('Start Flexiv Training: quick picks, preflight checklist, then the run in the Runs view and the status bar', async () => {
   await workbench.openCtrlWorld();
   await startTrainingUpToConfig(session);
+  // The test SSH config has a second host, so the multi-node question comes: this run is on one host.
+  await acceptWhenListed(workbench, `${training.sshd.alias} only`);
   await quickInput(workbench).locator('.monaco-list-row', { hasText: 'GPU 1' }).waitFor({ timeout: 60_000 });
   await workbench.screenshot('start-training-gpus');
   await quickInputBox(workbench).press('Enter');
@@ -116,6 +118,8 @@ test('a failed check offers its fix: an output folder with earlier checkpoints g
   await mkdir(earlier, { recursive: true });
   await writeFile(path.join(earlier, 'checkpoint-1000.pt'), 'an earlier run');
   await startTrainingUpToConfig(session);
+  // The test SSH config has a second host, so the multi-node question comes: this run is on one host.
+  await acceptWhenListed(workbench, `${training.sshd.alias} only`);
   await acceptWhenListed(workbench, 'GPU 1');
   await waitFor(
     'the output folder box',
