@@ -10,6 +10,7 @@ import { clickUntilOpen, type Workbench } from './support/workbench';
 import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
 import { launchRequest, waitFor } from '../support/trainingHost';
+import { setConfigValue } from '../../src/core/config';
 
 let workbench: Workbench;
 let session: TrainingWorkbench;
@@ -38,11 +39,14 @@ before(async () => {
     training.registry,
     await launchRequest(training, 'flexiv_quality', { mainProcessPort: await freePort(), totalSteps: 1200 }),
   );
-  // The run to compare with, trained meanwhile: three validations (200, 400, 600), its best checkpoint 600.
-  await launchRun(
-    training.registry,
-    await launchRequest(training, 'flexiv_compare', { mainProcessPort: await freePort(), totalSteps: 600 }),
-  );
+  // The run to compare with, trained meanwhile: three validations (200, 400, 600), its best checkpoint 600. Its own
+  // config ends it at 600, as a user's would (the trainer counts to the config's max_train_steps).
+  const compare = await launchRequest(training, 'flexiv_compare', { mainProcessPort: await freePort() });
+  await launchRun(training.registry, {
+    ...compare,
+    configText: setConfigValue(compare.configText, 'max_train_steps', 600),
+    totalSteps: 600,
+  });
 });
 
 after(async () => {
