@@ -14,6 +14,7 @@ import {
   type PreflightInput,
 } from '../../core/training/preflight';
 import type { RunRecord } from '../../core/training/runRecord';
+import type { RunRegistry } from '../../core/training/registry';
 import { hostLabelFor, LOCAL_KEY } from '../../training/hosts';
 import type { TrainingServices } from '../../training/services';
 import { askText, pickMany, pickOne } from '../../views/quickInput';
@@ -25,6 +26,12 @@ import { launchMultiNode, watchMultiNode, type Machine } from '../../core/traini
 import { runMultiNodePreflight } from '../../core/training/multiNodePreflight';
 import { readSshHosts } from '../../core/remote/sshConfig';
 import { listConfigModules } from '../../core/remote/scripts';
+
+/** The hosts of a multi-node run (the first the main) and the main's address as the others reach it. */
+interface MultiNodeChoice {
+  readonly machines: (Machine & { readonly registry: RunRegistry })[];
+  readonly mainAddress: string;
+}
 
 export interface TrainingSeed {
   readonly title?: string;
@@ -80,11 +87,15 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
   // Several hosts, this one the main: only for a fresh run without a scheduler.
   const others = slurm || seed.host ? [] : await pickOtherHosts(services, host, title);
   if (!others) return;
-  const mainAddress = others.length > 0 ? await askMainAddress(host, title) : '';
-  if (mainAddress === undefined) return;
-  const machines = await Promise.all(
-    [host, ...others].map(async (key) => ({ host: key, registry: await services.hosts.registry(key) })),
-  );
+  let multiNode: MultiNodeChoice | undefined;
+  if (others.length > 0) {
+    const mainAddress = await askMainAddress(host, title);
+    if (mainAddress === undefined) return;
+    const machines = await Promise.all(
+      [host, ...others].map(async (key) => ({ host: key, registry: await services.hosts.registry(key) })),
+    );
+    multiNode = { machines, mainAddress };
+  }
   // SLURM places the job's GPUs; the login node's own are not the run's.
   let gpus = slurm ? [] : await pickGpus(services, host, title);
   if (!gpus) return;
@@ -115,10 +126,10 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
       environment: services.settings.trainingEnvironment,
       ckptPath: seed.ckptPath,
     };
-    const place = others.length > 0 ? machines.map((m) => hostLabelFor(m.host)).join(', ') : hostLabelFor(host);
+    const place = multiNode ? multiNode.machines.map((m) => hostLabelFor(m.host)).join(', ') : hostLabelFor(host);
     const outcome = await runPreflightChecklist(`Preflight · ${place}`, (onCheck, signal) =>
-      others.length > 0
-        ? runMultiNodePreflight({ ...common, machines, mainAddress, onCheck, signal })
+      multiNode
+        ? runMultiNodePreflight({ ...common, ...multiNode, onCheck, signal })
         : runPreflight({ ...common, registry, slurm: slurm ?? undefined, onCheck, signal }),
     );
     if (!outcome) return;
@@ -129,7 +140,7 @@ export async function startTraining(services: TrainingServices, seed: TrainingSe
           port,
           seed,
           slurm,
-          multiNode: others.length > 0 ? { machines, mainAddress } : undefined,
+          multiNode,
         });
       return;
     }
@@ -175,7 +186,7 @@ async function launch(
     port: number;
     seed: TrainingSeed;
     slurm: SlurmJobOptions | null;
-    multiNode?: { machines: Machine[]; mainAddress: string };
+    multiNode?: MultiNodeChoice;
   },
 ): Promise<void> {
   const registry = await services.hosts.registry(host);
@@ -241,7 +252,7 @@ async function launch(
  */
 async function launchMultiNodeWatched(
   services: TrainingServices,
-  multiNode: { machines: Machine[]; mainAddress: string },
+  multiNode: MultiNodeChoice,
   request: Parameters<typeof launchMultiNode>[2],
   signal: AbortSignal,
 ) {
