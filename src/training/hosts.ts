@@ -8,6 +8,8 @@ import { defaultControlDir, ensurePrivateDir } from '../core/remote/controlDir';
 import { RunRegistry } from '../core/training/registry';
 import type { Settings } from '../settings';
 import type { SlurmJobOptions } from '../core/training/slurmTarget';
+import { machinesOf, type MachineRun } from '../core/training/multiNode';
+import type { RunRecord } from '../core/training/runRecord';
 
 /** "local" is this machine; anything else is an SSH host (alias or user@host). */
 export const LOCAL_KEY = 'local';
@@ -86,6 +88,13 @@ export class TrainingHosts implements vscode.Disposable {
     const registry = new RunRegistry(host, this.settings.remoteRegistryFolder);
     this.registries.set(key, registry);
     return registry;
+  }
+
+  /** Each machine of a multi-node run with its host's registry, each reached over that host's own connection. */
+  async machineRuns(record: Pick<RunRecord, 'multiNode'>): Promise<MachineRun[]> {
+    const hosts = [...new Set((record.multiNode?.machines ?? []).map((machine) => machine.host))];
+    const registries = new Map(await Promise.all(hosts.map(async (key) => [key, await this.registry(key)] as const)));
+    return machinesOf(record, (key) => registries.get(key)!);
   }
 
   /** Hosts shown in the Runs view: the ones used, most recent first, and the default host. */

@@ -20,6 +20,7 @@ import {
 import { openInWandb, syncRunToWandb } from './wandbCommands';
 import { clearNotificationWebhook, setNotificationWebhook } from './notificationCommands';
 import { RunNotifications } from '../../training/runNotifications';
+import { MultiNodeWatchers } from '../../training/multiNodeWatchers';
 import type { TrainingServices } from '../../training/services';
 import type { RunsNode } from '../../views/runsTree';
 import { startTraining } from './startTraining';
@@ -32,6 +33,7 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
   const followers = new RunFollowers((host) => hosts.registry(host));
   const following = new RunFollowing(hosts, followers, model, statusBar, log);
   const notifications = new RunNotifications(model, settings, context.secrets, log);
+  const multiNodeWatchers = new MultiNodeWatchers(model, hosts, settings, log);
   const tree = new RunsTree(model);
   const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });
   const services: TrainingServices = { hosts, model, followers, following, settings, log };
@@ -42,6 +44,7 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
     followers,
     following,
     notifications,
+    multiNodeWatchers,
     tree,
     treeView,
     // From a host in the Runs view the wizard starts on that host; from a config file (the config editor's button,

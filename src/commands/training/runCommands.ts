@@ -1,6 +1,6 @@
 // The commands on runs: follow, stop, continue from a checkpoint, refresh; the WandB key; forgetting a host.
 import * as vscode from 'vscode';
-import { machinesOf, stopMultiNode } from '../../core/training/multiNode';
+import { stopMultiNode } from '../../core/training/multiNode';
 import { describeError } from '../../core/errors';
 import { isActive, type RunSummary } from '../../core/training/runRecord';
 import { isFinished, listOutputs, type CheckpointFile } from '../../core/training/outputs';
@@ -71,14 +71,7 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
       async () => {
         if (!record.multiNode) return (await services.hosts.registry(run.host)).stop(record.runId, grace);
         // A multi-node run: every machine's part, each over its host's own connection.
-        const hosts = record.multiNode.machines.map((machine) => machine.host);
-        const registries = new Map(
-          await Promise.all(hosts.map(async (h) => [h, await services.hosts.registry(h)] as const)),
-        );
-        const results = await stopMultiNode(
-          machinesOf(record, (h) => registries.get(h)!),
-          grace,
-        );
+        const results = await stopMultiNode(await services.hosts.machineRuns(record), grace);
         return { ...results[0], remaining: results.flatMap((result) => result.remaining) };
       },
     );

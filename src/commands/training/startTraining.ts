@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
-import { launchedAs, launchRun, type WandbChoice } from '../../core/training/launch';
+import { launchedAs, launchRun, type LaunchResult, type WandbChoice } from '../../core/training/launch';
 import {
   runPreflight,
   type ConfigSource,
@@ -22,7 +22,7 @@ import { pickGpuHost } from '../gpuHostQuestions';
 import { runPreflightChecklist } from './preflightPick';
 import { askSlurmJob } from './slurmQuestions';
 import { slurmTarget, type SlurmJobOptions } from '../../core/training/slurmTarget';
-import { launchMultiNode, watchMultiNode, type Machine } from '../../core/training/multiNode';
+import { launchMultiNode, type Machine } from '../../core/training/multiNode';
 import { runMultiNodePreflight } from '../../core/training/multiNodePreflight';
 import { readSshHosts } from '../../core/remote/sshConfig';
 import { listConfigModules } from '../../core/remote/scripts';
@@ -191,7 +191,7 @@ async function launch(
 ): Promise<void> {
   const registry = await services.hosts.registry(host);
   try {
-    const launched = await vscode.window.withProgress(
+    const launched = await vscode.window.withProgress<LaunchResult>(
       {
         location: vscode.ProgressLocation.Notification,
         title: `Starting training on ${hostLabelFor(host)}…`,
@@ -223,7 +223,11 @@ async function launch(
             { ...request, target: options.slurm ? slurmTarget(options.slurm) : undefined },
             controller.signal,
           );
-        return launchMultiNodeWatched(services, options.multiNode, request, controller.signal);
+        // Watched from the runs list once it shows the run (MultiNodeWatchers), as after a window reload.
+        const multiNode = options.multiNode;
+        return launchMultiNode(multiNode.machines, multiNode.mainAddress, request, controller.signal).then(
+          (run) => run.machines[0].launched,
+        );
       },
     );
     services.log.info(
@@ -244,28 +248,6 @@ async function launch(
     );
     if (choice) services.log.show();
   }
-}
-
-/**
- * Starts a multi-node run and watches it while this window is open: a machine that dies fails the run and stops
- * the others. Answers as the main machine's launch.
- */
-async function launchMultiNodeWatched(
-  services: TrainingServices,
-  multiNode: MultiNodeChoice,
-  request: Parameters<typeof launchMultiNode>[2],
-  signal: AbortSignal,
-) {
-  const launched = await launchMultiNode(multiNode.machines, multiNode.mainAddress, request, signal);
-  const runs = launched.machines.map((machine, rank) => ({ ...machine, ...multiNode.machines[rank], rank }));
-  void watchMultiNode(runs, { graceSeconds: services.settings.stopGraceSeconds }).then(
-    (end) => {
-      if (end.failure) services.log.error(`Run ${launched.runId}: ${end.failure}; the other machines were stopped.`);
-      void services.model.refresh(multiNode.machines[0].host);
-    },
-    (error: unknown) => services.log.error(`Watching run ${launched.runId} stopped: ${describeError(error)}`),
-  );
-  return launched.machines[0].launched;
 }
 
 /**
