@@ -69,6 +69,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshHost>
   const remotePath = [...(options.pathPrefix ?? []), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
   const remoteEnv = [
     `PATH=${remotePath}`,
+    // Debian's bash reads ~/.bashrc for a command from sshd when it is the top-level shell (SHLVL < 2). This
+    // machine's ~/.bashrc is no part of the stand-in host (here it runs `pyenv init`, 0.2–3 s per command, and puts
+    // pyenv's python3 first): starting at level 2 keeps it out, as a bashrc that returns when not interactive does.
+    'SHLVL=1',
     ...Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
   ];
   const sshdConfig = path.join(dir, 'sshd_config');
