@@ -14,7 +14,7 @@ import { convertDataset, DEFAULT_CONVERT_OPTIONS, MANIFEST_FILE } from '../../sr
 import { encodeLatents, EncodeError, parseEncodeLine, type EncodeEvent } from '../../src/core/convert/remoteEncode';
 import { uploadFiles } from '../../src/core/convert/upload';
 import { startSshd, type TestSshHost } from '../support/sshd';
-import { writeEpisodes } from '../support/fixtures';
+import { REPO_ROOT, writeEpisodes } from '../support/fixtures';
 
 const execFileAsync = promisify(execFile);
 let sshd: TestSshHost;
@@ -24,7 +24,8 @@ let input: string;
 const remote = () => path.join(sshd.dir, 'gpu-host');
 
 before(async () => {
-  sshd = await startSshd();
+  // The stand-in GPU host's tools, its python3 among them: a Python without torch.
+  sshd = await startSshd({ pathPrefix: [path.join(REPO_ROOT, 'test', 'fixtures', 'gpu-host', 'bin')] });
   await mkdir(path.join(sshd.dir, 'control'), { mode: 0o700 });
   host = new RemoteHost(
     new CommandRunner({ sshConfigFile: sshd.configFile, controlDir: path.join(sshd.dir, 'control') }),

@@ -1,7 +1,8 @@
 // A real VS Code (code-server) with the built VSIX installed, driven by Playwright in Debian's Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
 import { REPO_ROOT, runProcess, tempDir } from '../../support/fixtures';
@@ -55,6 +56,39 @@ export function builtVsix(): string {
   return vsix;
 }
 
+/**
+ * Puts the built VSIX, installed, into `extensionsDir`. code-server installs it once per build (about 5 s each time)
+ * into a folder the test files share, which each launch copies; the copy's index names its own folder.
+ */
+async function installBuiltVsix(extensionsDir: string): Promise<void> {
+  const vsix = builtVsix();
+  const { size, mtimeMs } = statSync(vsix);
+  const installed = path.join(os.tmpdir(), `cwf-e2e-extensions-${size}-${Math.round(mtimeMs)}`);
+  if (!existsSync(path.join(installed, 'extensions.json'))) {
+    // Earlier builds' folders, once no test run can still be copying them.
+    for (const entry of readdirSync(os.tmpdir()))
+      if (/^cwf-e2e-extensions-\d+-\d+$/.test(entry)) {
+        const earlier = path.join(os.tmpdir(), entry);
+        if (Date.now() - statSync(earlier).mtimeMs > 3_600_000) await rm(earlier, { recursive: true, force: true });
+      }
+    const staging = `${installed}.${process.pid}`;
+    await runProcess(CODE_SERVER, [
+      '--extensions-dir',
+      staging,
+      '--user-data-dir',
+      `${staging}-user-data`,
+      '--install-extension',
+      vsix,
+    ]);
+    await rm(`${staging}-user-data`, { recursive: true, force: true });
+    // Another test file may have installed the same build meanwhile: its folder is as good.
+    await rename(staging, installed).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  await cp(installed, extensionsDir, { recursive: true });
+  const index = path.join(extensionsDir, 'extensions.json');
+  await writeFile(index, (await readFile(index, 'utf8')).replaceAll(installed, extensionsDir));
+}
+
 export interface WorkbenchOptions {
   /** The folder opened as the workspace. */
   readonly workspace: string;
@@ -104,14 +138,7 @@ export class Workbench {
         2,
       ),
     );
-    await runProcess(CODE_SERVER, [
-      '--extensions-dir',
-      extensionsDir,
-      '--user-data-dir',
-      userDataDir,
-      '--install-extension',
-      builtVsix(),
-    ]);
+    await installBuiltVsix(extensionsDir);
     const port = await freePort();
     const configFile = path.join(dir, 'code-server.yaml');
     await writeFile(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
