@@ -10,6 +10,7 @@ case "$PART" in all | base | browser) ;; *) echo "setup: unknown part '$PART'; u
 CODE_SERVER_VERSION=4.100.3
 # code-server 4.100.3 pins @vscode/ripgrep 1.15.11, whose postinstall would download rg from GitHub.
 RIPGREP_CACHE="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
+APT_UPDATED="${TMPDIR:-/tmp}/ctrl-world-flexiv-apt-updated"
 RIPGREP_ARCHIVE="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
 BASE_PACKAGES=(
   python3-h5py python3-numpy python3-pil python3-hdf5plugin   # HDF5 fixtures and the demo dataset
@@ -39,7 +40,11 @@ install_packages() {
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
-    as_root apt-get update -qq
+    # The package lists are fetched once an hour at most: npm test installs the browser part minutes after the base.
+    if [ -z "$(find "$APT_UPDATED" -mmin -60 2>/dev/null)" ]; then
+      as_root apt-get update -qq
+      touch "$APT_UPDATED"
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 }
