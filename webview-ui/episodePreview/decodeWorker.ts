@@ -2,8 +2,8 @@
 // browser is also the editor's) only paints. Falls back to decoding on the main thread where workers are refused.
 
 export type DecodeRequest =
-  | { readonly kind: 'jpeg'; readonly bytes: Uint8Array }
-  | { readonly kind: 'raw'; readonly bytes: Uint8Array; readonly width: number; readonly height: number };
+  | { readonly kind: 'jpeg'; readonly bytes: Uint8Array<ArrayBuffer> }
+  | { readonly kind: 'raw'; readonly bytes: Uint8Array<ArrayBuffer>; readonly width: number; readonly height: number };
 
 /** A decoded frame: RGBA rows in a buffer of the decoder's pool, or a bitmap where the browser lacks WebCodecs. */
 export type DecodedPixels =
@@ -13,7 +13,7 @@ export type DecodedPixels =
 interface WorkerRequest {
   readonly id: number;
   readonly kind: 'jpeg' | 'raw';
-  readonly bytes: ArrayBuffer;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly width: number;
   readonly height: number;
   /** A buffer to write the pixels into, when the pool has one; a new one is made when it is missing or too small. */
@@ -36,7 +36,7 @@ async function decodeFrame({ kind, bytes, width, height, target }: WorkerRequest
     return target && target.byteLength >= size ? target : new ArrayBuffer(size);
   };
   if (kind === 'raw') {
-    const rgb = new Uint8Array(bytes);
+    const rgb = bytes;
     const pixels = width * height;
     if (rgb.length < pixels * 3) throw new Error('short raw frame');
     const buffer = pixelsInto(width, height);
@@ -110,6 +110,8 @@ export class FrameDecoder {
   >();
   private nextId = 0;
   private started = false;
+  /** A worker has answered: the workers run, so bytes may be handed over to them instead of copied. */
+  private answering = false;
   private readonly spare: ArrayBuffer[] = [];
 
   /**
@@ -133,13 +135,17 @@ export class FrameDecoder {
    * behind the workers' prefetch or waiting for them to start; the browser decodes it off this thread anyway.
    */
   decode(request: DecodeRequest, urgent = false): Promise<DecodedPixels> {
-    const message = workerRequest(this.nextId++, request, this.spare.pop());
     if (!urgent && !this.started) this.start();
-    if (urgent || this.workers.length === 0) return decodeFrame(message);
+    if (urgent || this.workers.length === 0)
+      return decodeFrame(workerRequest(this.nextId++, request, this.spare.pop()));
+    // Until a worker has answered, it may yet fail and the request be decoded here: it gets a copy of the bytes.
+    // Afterwards it takes the message's own buffer (no copy: on this kind of machine each new buffer costs page
+    // faults), which the page has no further use for once the frame is decoded.
+    const bytes = this.answering && spansBuffer(request.bytes) ? request.bytes : request.bytes.slice();
+    const message = workerRequest(this.nextId++, { ...request, bytes }, this.spare.pop());
     return new Promise((resolve, reject) => {
-      // The request itself is kept: what goes to the worker is handed over, and lost if the worker fails.
       this.pending.set(message.id, { request, resolve, reject });
-      const transfer = message.target ? [message.bytes, message.target] : [message.bytes];
+      const transfer: Transferable[] = message.target ? [bytes.buffer, message.target] : [bytes.buffer];
       this.workers[message.id % this.workers.length]!.postMessage(message, transfer);
     });
   }
@@ -150,6 +156,7 @@ export class FrameDecoder {
   }
 
   private answered(reply: WorkerReply): void {
+    this.answering = true;
     const waiting = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if ('decoded' in reply) waiting?.resolve(reply.decoded);
@@ -165,16 +172,20 @@ export class FrameDecoder {
   }
 }
 
-/** A copy of just the request's bytes (the message's buffer may hold the other cameras' too), to hand over. */
 function workerRequest(id: number, request: DecodeRequest, target: ArrayBuffer | undefined): WorkerRequest {
   return {
     id,
     kind: request.kind,
-    bytes: request.bytes.slice().buffer,
+    bytes: request.bytes,
     width: request.kind === 'raw' ? request.width : 0,
     height: request.kind === 'raw' ? request.height : 0,
     target,
   };
+}
+
+/** The bytes are all of their buffer (VS Code gives each array of a message a buffer of its own), no other's. */
+function spansBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 function startWorker(): Worker | undefined {
