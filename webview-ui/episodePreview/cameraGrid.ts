@@ -13,8 +13,6 @@ interface Tile {
   readonly note: HTMLElement;
   /** The frame index this canvas shows: the sync check reads it. */
   painted: number;
-  /** The image painted last, to paint again after a resize and for "Save frame as PNG" at full resolution. */
-  last?: DecodedImage;
 }
 
 export class CameraGrid {
@@ -48,8 +46,7 @@ export class CameraGrid {
   /** Paints one frame set: every canvas gets the image of the same index in the same call. */
   paint(index: number, images: readonly DecodedImage[]): void {
     this.tiles.forEach((tile, i) => {
-      tile.last = images[i];
-      drawTile(tile);
+      drawTile(tile, images[i]);
       tile.painted = index;
       tile.canvas.dataset.frame = String(index);
     });
@@ -70,8 +67,7 @@ export class CameraGrid {
     const context = out.getContext('2d')!;
     let x = 0;
     shown.forEach((tile, i) => {
-      const bitmap = usable(tile.last?.bitmap);
-      context.drawImage(bitmap ?? tile.canvas, x, 0, widths[i]!, height);
+      context.drawImage(tile.canvas, x, 0, widths[i]!, height);
       x += widths[i]!;
     });
     return out;
@@ -157,39 +153,30 @@ export class CameraGrid {
   }
 
   /**
-   * The largest box of the camera's aspect ratio that fits its cell, and a canvas of as many pixels as the screen
-   * shows there (never more than the camera's): painting and compositing cost follows what is seen, not the source.
+   * The largest box of the camera's aspect ratio that fits its cell. The canvas keeps the camera's own pixels and
+   * the page scales it: the pixels are copied in as decoded, with no scaling pass per frame, and a resize repaints
+   * nothing.
    */
   private fit(tile: Tile): void {
-    const { camera, root, frame, canvas } = tile;
+    const { camera, root, frame } = tile;
     const scale = Math.min(root.clientWidth / camera.width, root.clientHeight / camera.height);
     if (!Number.isFinite(scale) || scale <= 0) return;
     frame.style.width = `${Math.floor(camera.width * scale)}px`;
     frame.style.height = `${Math.floor(camera.height * scale)}px`;
-    const pixels = Math.min(1, scale * (window.devicePixelRatio || 1));
-    const width = Math.max(1, Math.round(camera.width * pixels));
-    const height = Math.max(1, Math.round(camera.height * pixels));
-    if (canvas.width === width && canvas.height === height) return;
-    canvas.width = width;
-    canvas.height = height;
-    drawTile(tile);
   }
 }
 
-/** Draws the tile's last image, or says why there is none. */
-function drawTile(tile: Tile): void {
-  const bitmap = usable(tile.last?.bitmap);
-  if (bitmap) {
-    tile.context.drawImage(bitmap, 0, 0, tile.canvas.width, tile.canvas.height);
-    tile.note.hidden = true;
-  } else if (tile.last) {
-    tile.context.clearRect(0, 0, tile.canvas.width, tile.canvas.height);
-    tile.note.textContent = tile.last.problem ?? 'No image.';
-    tile.note.hidden = false;
+/** Copies the image's pixels into the tile's canvas (sized to them), or says why there is none. */
+function drawTile(tile: Tile, image: DecodedImage | undefined): void {
+  const { canvas, context } = tile;
+  const size = image?.pixels ?? image?.bitmap;
+  if (size && (canvas.width !== size.width || canvas.height !== size.height)) {
+    canvas.width = size.width;
+    canvas.height = size.height;
   }
-}
-
-/** A bitmap the cache has released (closed) has no pixels left to draw. */
-function usable(bitmap: ImageBitmap | undefined): ImageBitmap | undefined {
-  return bitmap && bitmap.width > 0 ? bitmap : undefined;
+  if (image?.pixels) context.putImageData(image.pixels, 0, 0);
+  else if (image?.bitmap) context.drawImage(image.bitmap, 0, 0);
+  else context.clearRect(0, 0, canvas.width, canvas.height);
+  tile.note.hidden = size !== undefined;
+  if (!size) tile.note.textContent = image?.problem ?? 'No image.';
 }

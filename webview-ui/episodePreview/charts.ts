@@ -119,23 +119,34 @@ export class SeriesCharts {
       }),
     );
     const last = Math.max(1, this.frameCount - 1);
-    // The chart renders once while it is constructed, before `panel` exists.
+    // The chart renders once while it is constructed, before `panel` exists, in the theme's colours already.
     const built: { panel?: ChartPanel } = {};
+    const scales = {
+      x: {
+        type: 'linear' as const,
+        min: 0,
+        max: last,
+        ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false },
+        grid: {},
+      },
+      // One width for every chart's value axis, so that their frame axes (and cursors) line up.
+      y: {
+        type: 'linear' as const,
+        ticks: {},
+        grid: {},
+        afterFit: (axis: { width: number }) => {
+          axis.width = Y_AXIS_WIDTH;
+        },
+      },
+    };
+    const colors = applyTheme(datasets, scales);
     const chart = new Chart<'line', Array<{ x: number; y: number }>>(canvas, {
       type: 'line',
       data: { datasets },
       options: {
         ...FAST_LINE_OPTIONS,
-        scales: {
-          x: { type: 'linear', min: 0, max: last, ticks: { precision: 0, maxTicksLimit: 12, includeBounds: false } },
-          // One width for every chart's value axis, so that their frame axes (and cursors) line up.
-          y: {
-            type: 'linear',
-            afterFit: (axis) => {
-              axis.width = Y_AXIS_WIDTH;
-            },
-          },
-        },
+        color: colors.foreground,
+        scales,
         plugins: {
           legend: {
             position: 'top',
@@ -168,8 +179,6 @@ export class SeriesCharts {
     });
     const panel: ChartPanel = { series, chart, cursor };
     built.panel = panel;
-    this.styleChart(chart);
-    chart.update('none');
     return panel;
   }
 
@@ -189,29 +198,45 @@ export class SeriesCharts {
 
   private applyTheme(): void {
     for (const { chart } of this.panels) {
-      this.styleChart(chart);
+      chart.options.color = applyTheme(chart.data.datasets, chart.options.scales as unknown as ThemedScales).foreground;
       chart.update('none');
     }
   }
+}
 
-  /** Colours come from the theme's variables, re-read when the theme changes. */
-  private styleChart(chart: Chart<'line', Array<{ x: number; y: number }>>): void {
-    const css = getComputedStyle(document.documentElement);
-    const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-    const foreground = color('--vscode-foreground', 'gray');
-    const lines = color('--vscode-charts-lines', foreground);
-    chart.data.datasets.forEach((dataset, d) => {
-      const style = seriesStyle(d);
-      const seriesColor = color(style.colorVariable, foreground);
-      dataset.borderColor = seriesColor;
-      dataset.backgroundColor = seriesColor;
-      dataset.borderDash = style.dash;
-    });
-    const options = chart.options;
-    options.color = foreground;
-    for (const axis of [options.scales!.x!, options.scales!.y!]) {
-      axis.ticks!.color = color('--vscode-descriptionForeground', foreground);
-      axis.grid = { ...axis.grid, color: lines };
-    }
+interface ThemedAxis {
+  ticks: Record<string, unknown>;
+  grid: object;
+}
+
+/** The x and y scales every chart here is configured with. */
+interface ThemedScales {
+  readonly x: ThemedAxis;
+  readonly y: ThemedAxis;
+}
+
+/**
+ * Colours come from the theme's variables, re-read when the theme changes: the lines' on the datasets, the axes' on
+ * the scales (a new chart's configuration, or a chart's options). Returns the text colour, for the options' `color`.
+ */
+function applyTheme(
+  datasets: ReadonlyArray<ChartDataset<'line', Array<{ x: number; y: number }>>>,
+  scales: ThemedScales,
+): { foreground: string } {
+  const css = getComputedStyle(document.documentElement);
+  const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const foreground = color('--vscode-foreground', 'gray');
+  const lines = color('--vscode-charts-lines', foreground);
+  datasets.forEach((dataset, d) => {
+    const style = seriesStyle(d);
+    const seriesColor = color(style.colorVariable, foreground);
+    dataset.borderColor = seriesColor;
+    dataset.backgroundColor = seriesColor;
+    dataset.borderDash = style.dash;
+  });
+  for (const axis of [scales.x, scales.y]) {
+    axis.ticks.color = color('--vscode-descriptionForeground', foreground);
+    axis.grid = { ...axis.grid, color: lines };
   }
+  return { foreground };
 }

@@ -80,6 +80,7 @@ class EpisodePreview {
   private readonly values: ValuesTable;
   private saveTimer = 0;
   private firstPaintSent = false;
+  private disposed = false;
   readonly file: string;
 
   constructor(
@@ -149,6 +150,7 @@ class EpisodePreview {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.player.dispose();
     this.charts?.dispose();
     this.values.dispose();
@@ -177,8 +179,9 @@ class EpisodePreview {
     if (!this.firstPaintSent) {
       this.firstPaintSent = true;
       channel.post({ type: 'firstPaint', index });
-      // Charts are built after the first picture, so it shows as early as possible.
-      setTimeout(() => this.showCharts(this.state.chartsVisible), 0);
+      // Charts are built once the first picture is on screen (after the next rendering), so it shows as early as
+      // possible and the message saying so is not held up behind them.
+      requestAnimationFrame(() => setTimeout(() => this.disposed || this.showCharts(this.state.chartsVisible), 0));
     }
     this.rememberSoon();
   }

@@ -17,6 +17,13 @@ export interface PlayerView {
  */
 const DECODING_AT_ONCE = 2;
 
+/**
+ * Seconds of playback decoded ahead while paused. The whole window (seconds more) fills once playback starts: a
+ * paused preview that prefetched all of it kept the machine busy for seconds after every open, switch and seek, and
+ * a switch to the next episode waited behind that work.
+ */
+const PAUSED_AHEAD_SECONDS = 1;
+
 export class Player {
   private readonly store: FrameStore<DecodedImage>;
   /** Frame sets received and not yet decoding, by index. */
@@ -137,6 +144,7 @@ export class Player {
     const from = atEnd && !this.loopEnabled ? 0 : this.frame;
     if (from !== this.frame) this.seek(from);
     this.clock.start(performance.now(), from);
+    this.store.plan(from, this.shape());
     this.view.playingChanged(true);
     this.animation = requestAnimationFrame((now) => this.tick(now));
   }
@@ -210,9 +218,11 @@ export class Player {
   }
 
   private shape(): WindowShape {
+    const pausedAhead = Math.max(8, Math.ceil(this.episode.fps * this.clock.speed * PAUSED_AHEAD_SECONDS));
     return {
       frameCount: this.episode.frameCount,
-      ...this.window,
+      behind: this.window.behind,
+      ahead: this.playing ? this.window.ahead : Math.min(this.window.ahead, pausedAhead),
       stride: strideFor(this.episode.fps, this.clock.speed),
       loop: this.loopEnabled,
     };

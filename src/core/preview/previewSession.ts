@@ -74,12 +74,13 @@ export class PreviewSession {
     });
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
-    // Validation samples frames: it runs once the first frame is on its way.
-    setImmediate(() => {
+    // Validation samples frames: it runs once the first frame is on its way. A timer, not setImmediate: the editor
+    // writes posted messages to its socket from a timer, and an immediate would run before that write.
+    setTimeout(() => {
       if (this.disposed) return;
       this.problems ??= this.validate(source);
       this.host.post({ type: 'problems', problems: this.problems });
-    });
+    }, 0);
   }
 
   want(indices: readonly number[], replace: boolean): void {
