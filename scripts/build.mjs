@@ -58,6 +58,18 @@ const wasmBesideH5wasm = {
   },
 };
 
+/** The CLI's command groups, each bundled as dist/cli-<group>.js and loaded by dist/cli.js from there. */
+const CLI_GROUPS = readdirSync(join(root, 'src', 'cli', 'groups')).map((file) => file.replace(/\.ts$/, ''));
+const cliGroupsOutside = {
+  name: 'cli-groups-outside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/groups\/[\w-]+\.js$/ }, (args) => ({
+      path: `./cli-${args.path.slice('./groups/'.length)}`,
+      external: true,
+    }));
+  },
+};
+
 await Promise.all([
   // An ES module like h5wasm itself, so that import() hands the other bundles its default export as it is.
   esbuild.build({
@@ -93,12 +105,24 @@ await Promise.all([
     entryPoints: [join(root, 'src', 'core', 'quality', 'qualityWorker.ts')],
     outfile: join(dist, 'qualityWorker.js'),
   }),
+  // The CLI: a small entry that picks the command's group, and one bundle per group (see src/cli/groups.ts).
   esbuild.build({
     ...nodeCommon,
-    plugins: [h5wasmOutside],
+    plugins: [cliGroupsOutside],
     entryPoints: [join(root, 'src', 'cli.ts')],
     outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
+    // The groups are CommonJS bundles: require() loads them without starting Node's ES module loader.
+    supported: { 'dynamic-import': false },
+  }),
+  esbuild.build({
+    ...nodeCommon,
+    plugins: [h5wasmOutside],
+    entryPoints: CLI_GROUPS.map((group) => ({
+      in: join(root, 'src', 'cli', 'groups', `${group}.ts`),
+      out: `cli-${group}`,
+    })),
+    outdir: dist,
   }),
   esbuild.build({
     bundle: true,
