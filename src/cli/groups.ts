@@ -1,5 +1,8 @@
 // The CLI's commands in groups, each group its own bundle (dist/cli-<group>.js): a command loads the code of its group
 // alone, so that `scan` never parses the training or conversion code, nor the Node modules only they use.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { requireWithCodeCache, saveCodeCache } from '../core/codeCache';
 import type { CliCommand } from './framework';
 import type { runCommands } from './dispatch';
 
@@ -27,10 +30,7 @@ export function groupOf(word: string | undefined): GroupName | undefined {
   return GROUP_NAMES.find((group) => (GROUP_WORDS[group] as readonly string[]).includes(word ?? ''));
 }
 
-/**
- * Each group's module. The bundles find them as dist/cli-<group>.js (scripts/build.mjs maps these imports there);
- * from sources they are the TypeScript beside this file.
- */
+/** Each group's module from sources; the bundle loads dist/cli-<group>.js instead (see loadGroup). */
 const LOADERS: Record<GroupName, () => Promise<CommandGroup>> = {
   dataset: () => import('./groups/dataset.js'),
   convert: () => import('./groups/convert.js'),
@@ -39,6 +39,11 @@ const LOADERS: Record<GroupName, () => Promise<CommandGroup>> = {
   quality: () => import('./groups/quality.js'),
 };
 
-export function loadGroup(group: GroupName): Promise<CommandGroup> {
-  return LOADERS[group]();
+export async function loadGroup(group: GroupName): Promise<CommandGroup> {
+  const bundled = path.join(__dirname, `cli-${group}.js`);
+  if (!fs.existsSync(bundled)) return LOADERS[group]();
+  // Through V8's code cache: parsing and compiling the group's code is a good part of a short command's time.
+  const loaded = requireWithCodeCache(bundled) as CommandGroup;
+  process.once('exit', () => saveCodeCache(bundled));
+  return loaded;
 }
