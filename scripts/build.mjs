@@ -23,6 +23,9 @@ const nodeCommon = {
   logLevel: 'warning',
   // h5wasm's Node build reads import.meta.url, which is empty in a CommonJS bundle: give it this file's URL.
   define: { 'import.meta.url': 'importMetaUrl' },
+  // import() of another bundle becomes require(): the bundles are all CommonJS, and Node's ES module loader, which
+  // import() would start, costs a short command several milliseconds.
+  supported: { 'dynamic-import': false },
   // Both only reached when running from sources: the bundles find dist/h5plugins first, and load the bundled scan
   // worker rather than its TypeScript through tsx.
   external: ['h5wasm-plugins/package.json', 'tsx/cjs'],
@@ -30,14 +33,15 @@ const nodeCommon = {
 };
 
 /**
- * h5wasm (4 MB, most of it its WebAssembly as one base64 string) is its own bundle, dist/h5wasm.mjs, loaded only when a
+ * h5wasm (4 MB, most of it its WebAssembly as one base64 string) is its own bundle, dist/h5wasm.js, loaded only when a
  * file is first opened: `--help`, an empty folder or the extension's activation never parse it. Its WebAssembly is
- * written beside it as dist/hdf5_util.wasm and read from there, which spares parsing and decoding the base64.
+ * written beside it as dist/hdf5_util.wasm and read from there, which spares parsing and decoding the base64. (The
+ * bundles load it through V8's code cache, src/core/codeCache.ts; the import below is for sources only.)
  */
 const h5wasmOutside = {
   name: 'h5wasm-outside',
   setup(build) {
-    build.onResolve({ filter: /^h5wasm\/node$/ }, () => ({ path: './h5wasm.mjs', external: true }));
+    build.onResolve({ filter: /^h5wasm\/node$/ }, () => ({ path: './h5wasm.js', external: true }));
   },
 };
 const wasmBesideH5wasm = {
@@ -58,17 +62,25 @@ const wasmBesideH5wasm = {
   },
 };
 
+/** The CLI's command groups, each bundled as dist/cli-<group>.js and loaded by dist/cli.js from there. */
+const CLI_GROUPS = readdirSync(join(root, 'src', 'cli', 'groups')).map((file) => file.replace(/\.ts$/, ''));
+const cliGroupsOutside = {
+  name: 'cli-groups-outside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/groups\/[\w-]+\.js$/ }, (args) => ({
+      path: `./cli-${args.path.slice('./groups/'.length)}`,
+      external: true,
+    }));
+  },
+};
+
 await Promise.all([
-  // An ES module like h5wasm itself, so that import() hands the other bundles its default export as it is.
+  // CommonJS like the other bundles (h5wasm itself is an ES module), so that it can be compiled with a code cache.
   esbuild.build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: production,
-    logLevel: 'warning',
+    ...nodeCommon,
+    sourcemap: false,
     stdin: { contents: "export { default } from 'h5wasm/node';", resolveDir: root, sourcefile: 'h5wasm-entry.js' },
-    outfile: join(dist, 'h5wasm.mjs'),
+    outfile: join(dist, 'h5wasm.js'),
     plugins: [wasmBesideH5wasm],
   }),
   esbuild.build({
@@ -93,12 +105,22 @@ await Promise.all([
     entryPoints: [join(root, 'src', 'core', 'quality', 'qualityWorker.ts')],
     outfile: join(dist, 'qualityWorker.js'),
   }),
+  // The CLI: a small entry that picks the command's group, and one bundle per group (see src/cli/groups.ts).
   esbuild.build({
     ...nodeCommon,
-    plugins: [h5wasmOutside],
+    plugins: [cliGroupsOutside],
     entryPoints: [join(root, 'src', 'cli.ts')],
     outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.build({
+    ...nodeCommon,
+    plugins: [h5wasmOutside],
+    entryPoints: CLI_GROUPS.map((group) => ({
+      in: join(root, 'src', 'cli', 'groups', `${group}.ts`),
+      out: `cli-${group}`,
+    })),
+    outdir: dist,
   }),
   esbuild.build({
     bundle: true,

@@ -1,6 +1,6 @@
 // Builds the production bundles and packs them into out/ctrl-world-flexiv-<version>.vsix, then checks its contents.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +60,15 @@ if (forbidden.length > 0) {
   console.error(
     `package: the VSIX must not contain sources, tests or maps: ${forbidden.join(', ')}. Fix .vscodeignore.`,
   );
+  process.exit(1);
+}
+// Every bundle the build wrote must ship: a new one left out of .vscodeignore fails only once installed.
+const missing = readdirSync(join(root, 'dist'))
+  .filter((file) => /\.(js|mjs|wasm)$/.test(file))
+  .map((file) => `dist/${file}`)
+  .filter((file) => !listing.includes(file));
+if (missing.length > 0) {
+  console.error(`package: the VSIX lacks ${missing.join(', ')}: add them to .vscodeignore.`);
   process.exit(1);
 }
 const size = statSync(vsix).size;

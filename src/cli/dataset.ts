@@ -2,8 +2,6 @@
 import * as path from 'node:path';
 import { DatasetScanner, toScanJson, DEFAULT_SCAN_OPTIONS, type ScanOptions, type ScanResult } from '../core/dataset';
 import { EpisodeFile } from '../core/hdf5';
-import { encodePng } from '../core/image/png';
-import { writeFileAtomic } from '../core/atomicWrite';
 import { printable } from '../core/format';
 import {
   printJson,
@@ -151,6 +149,11 @@ export const frameCommand: CliCommand = {
           `frame ${index} of ${camera} is stored as ${frame.encoding === 'jpeg' ? 'JPEG' : 'raw pixels'}: give --out a ${EXTENSIONS[frame.encoding].join(' or ')} name`,
         );
       }
+      // Loaded here, not with the module: `scan` and `validate` share this bundle and need neither (nor zlib, crypto).
+      const [{ encodePng }, { writeFileAtomic }] = await Promise.all([
+        import('../core/image/png.js'),
+        import('../core/atomicWrite.js'),
+      ]);
       const bytes = frame.encoding === 'jpeg' ? frame.bytes : encodePng(frame.bytes, frame.width, frame.height);
       await writeFileAtomic(out, bytes);
       if (args.values.json)

@@ -220,7 +220,7 @@ export class EpisodeFile {
 
   private readAttributes(only?: readonly string[]): Record<string, AttributeValue> {
     this.assertOpen();
-    return readRootAttributes(this.h5file, only);
+    return readRootAttributes(this.runtime, this.h5file, only);
   }
 
   private assertOpen(): void {

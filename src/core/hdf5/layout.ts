@@ -60,15 +60,13 @@ const OBSERVATIONS_GROUP = '/observations';
 /** The structural part of an h5wasm File that layout detection needs. */
 export interface H5FileLike {
   readonly file_id: bigint;
-  get(path: string): unknown;
-  keys(): string[];
-  attrs: Record<string, unknown>;
   get_attribute(name: string, json: false): unknown;
 }
 
-function childNames(file: H5FileLike, group: string): string[] {
-  const entry = file.get(group) as { keys?: () => string[]; type?: number } | null;
-  return entry && typeof entry.keys === 'function' ? entry.keys() : [];
+/** The members of a group; none when `group` is absent or not a group (asked directly: one HDF5 call, not two). */
+function childNames(runtime: Hdf5Runtime, file: H5FileLike, group: string): string[] {
+  const { value: names } = withDiagnostics(() => runtime.module.get_names(file.file_id, group, false) as string[]);
+  return names ?? [];
 }
 
 export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: string): DetectedLayout {
@@ -86,7 +84,7 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
   };
 
   const cameras: CameraDataset[] = [];
-  for (const camera of childNames(file, IMAGES_GROUP)) {
+  for (const camera of childNames(runtime, file, IMAGES_GROUP)) {
     const info = describe(`${IMAGES_GROUP}/${camera}`);
     if (!info) continue;
     const storage = imageStorage(info);
@@ -106,7 +104,7 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
 
   const arrays: ArrayInfo[] = [];
   const arrayPaths = [
-    ...childNames(file, OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`),
+    ...childNames(runtime, file, OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`),
     '/action',
   ];
   for (const fullPath of arrayPaths) {
@@ -132,9 +130,13 @@ function imageStorage(info: DatasetInfo): ImageStorage | undefined {
 }
 
 /** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …), all or only those named. */
-export function readRootAttributes(file: H5FileLike, only?: readonly string[]): Record<string, AttributeValue> {
+export function readRootAttributes(
+  runtime: Hdf5Runtime,
+  file: H5FileLike,
+  only?: readonly string[],
+): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
-  for (const key of Object.keys(file.attrs)) {
+  for (const key of runtime.module.get_attribute_names(file.file_id, '/') as string[]) {
     if (only && !only.includes(key)) continue;
     try {
       const value = scalar(file.get_attribute(key, false));

@@ -1,6 +1,7 @@
 // Loads h5wasm once per process, points it at the shipped compression plugins and captures HDF5's stderr.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { requireWithCodeCache, saveCodeCache } from '../codeCache';
 import { availableFilterIds } from './filters';
 
 export type H5Wasm = typeof import('h5wasm/node', { with: { 'resolution-mode': 'import' } }).default;
@@ -83,6 +84,15 @@ function routeStderr(module: H5Module): void {
   };
 }
 
+/** h5wasm bundled as CommonJS beside this code (scripts/build.mjs); absent when running from sources. */
+const BUNDLED_H5WASM = path.join(__dirname, 'h5wasm.js');
+
+/** The bundled h5wasm through V8's code cache (its start-up compiles much of its JavaScript), else the package. */
+async function importH5wasm(): Promise<H5Wasm> {
+  if (fs.existsSync(BUNDLED_H5WASM)) return (requireWithCodeCache(BUNDLED_H5WASM) as { default: H5Wasm }).default;
+  return (await import('h5wasm/node')).default;
+}
+
 /**
  * Emscripten binds its error printer to console.error once, while the module starts; it prints there when a read
  * asks for more than the 2 GiB heap ("Cannot enlarge memory…"). A router is put in console.error's place for that
@@ -92,8 +102,10 @@ async function startWithErrorsRouted(): Promise<{ h5wasm: H5Wasm; module: H5Modu
   const consoleError = console.error;
   console.error = (...parts: unknown[]) => route(parts.map(String).join(' ') + '\n');
   try {
-    const h5wasm = (await import('h5wasm/node')).default;
-    return { h5wasm, module: await h5wasm.ready };
+    const h5wasm = await importH5wasm();
+    const module = await h5wasm.ready;
+    saveCodeCache(BUNDLED_H5WASM);
+    return { h5wasm, module };
   } finally {
     console.error = consoleError;
   }

@@ -58,9 +58,14 @@ function dtypeName(metadata: RawMetadata): string {
   return 'other';
 }
 
+const NO_FILTERS: readonly FilterEntry[] = [];
+
 export function readDatasetInfo(runtime: Hdf5Runtime, fileId: bigint, datasetPath: string): DatasetInfo {
   const metadata = runtime.module.get_dataset_metadata(fileId, datasetPath) as unknown as RawMetadata;
-  const filters = runtime.module.get_dataset_filters(fileId, datasetPath) as FilterEntry[];
+  // HDF5 applies filters to chunked datasets only; asking costs as much as reading a frame, for every array of a file.
+  const filters = metadata.chunks
+    ? (runtime.module.get_dataset_filters(fileId, datasetPath) as FilterEntry[])
+    : NO_FILTERS;
   return {
     path: datasetPath,
     shape: metadata.shape ?? [],
