@@ -1,14 +1,13 @@
 // Reads one episode file into its summary: cameras, arrays, length, rate and the problems it has on its own.
-import { EpisodeFile, loadHdf5 } from '../hdf5';
+import { EpisodeFile } from '../hdf5';
 import { checkEpisode } from './episodeChecks';
 import { problem, problemFromError } from './problems';
 import type { EpisodeFileEntry } from './walk';
 import type { ArraySummary, EpisodeSummary, Problem, ScanOptions } from './types';
 
 export async function summarizeEpisode(entry: EpisodeFileEntry, options: ScanOptions): Promise<EpisodeSummary> {
-  // The budget counts from here, once the reader is loaded (the first file would otherwise pay for compiling it):
-  // opening a file reads its metadata and first frames, which a hostile file can slow.
-  await loadHdf5();
+  // Opening a file reads its metadata and first frames, which a hostile file can slow: the budget counts from here.
+  // (A file left to HDF5 loads it first, once per process: its compile time counts against that one file.)
   const deadline = performance.now() + options.checkSeconds * 1000;
   const base = fileFacts(entry);
   let episode: EpisodeFile;

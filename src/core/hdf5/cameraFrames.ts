@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { inspectJpeg, jpegFromPaddedRow, JpegStructureError } from '../image/jpeg';
 import { Hdf5DatasetError, Hdf5Error } from './errors';
 import type { CameraDataset, CameraInfo } from './layout';
-import type { Hdf5Runtime } from './runtime';
 import { readRowSelection, readVlenBytes, rowLength, type RowSelection } from './slice';
+import type { Hdf5Source } from './source';
 
 /** One camera frame: JPEG bytes as stored (padding removed), or raw RGB pixels row by row. */
 export type Frame =
@@ -26,9 +26,8 @@ export class CameraFrames {
   private firstFrame?: Frame | Hdf5Error;
 
   constructor(
-    private readonly runtime: Hdf5Runtime,
+    private readonly source: Hdf5Source,
     private readonly file: string,
-    private readonly fileId: bigint,
     private readonly stored: CameraDataset,
     private readonly jpegLengths: JpegLengths,
     /** An error already known for this dataset (e.g. an unknown filter): frames are not read for the size. */
@@ -57,7 +56,7 @@ export class CameraFrames {
   }
 
   /**
-   * The selected frames, read in one HDF5 call; each entry is the frame or the typed error for that frame
+   * The selected frames, read in one call; each entry is the frame or the typed error for that frame
    * (damaged chunk, invalid JPEG). When the joint read fails, frames are read one by one to tell which.
    */
   read(selection: RowSelection): Array<Frame | Hdf5Error> {
@@ -81,8 +80,8 @@ export class CameraFrames {
 
   private readRows(selection: RowSelection): Uint8Array[] {
     const { info, storage } = this.stored;
-    if (storage === 'vlen-jpeg') return readVlenBytes(this.runtime, this.file, this.fileId, info, selection);
-    const data = readRowSelection(this.runtime, this.file, this.fileId, info, selection) as Uint8Array;
+    if (storage === 'vlen-jpeg') return readVlenBytes(this.source, this.file, info, selection);
+    const data = readRowSelection(this.source, this.file, info, selection) as Uint8Array;
     if (selection.count === 1) return [data];
     // Copies, so that each frame owns its buffer (frames are transferred to webviews one by one).
     const width = rowLength(info);

@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import { CameraFrames, type Frame } from './cameraFrames';
 import { Hdf5DatasetError, Hdf5Error, Hdf5LookupError } from './errors';
 import { maxCompressionRatio } from './filters';
-import { detectLayout, readRootAttributes, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
+import { detectLayout, type ArrayInfo, type AttributeValue, type CameraInfo } from './layout';
+import { NativeSource } from './nativeSource';
 import { explainOpenFailure, notRegularFile } from './openFailure';
-import { loadHdf5, withDiagnostics, type Hdf5Runtime } from './runtime';
-import { readDatasetInfo, readRows, rowLength, type DatasetInfo, type NumericArray, type RowSelection } from './slice';
-
-type H5File = InstanceType<Hdf5Runtime['h5wasm']['File']>;
+import { loadHdf5, withDiagnostics } from './runtime';
+import { readRows, rowLength, type DatasetInfo, type NumericArray, type RowSelection } from './slice';
+import type { Hdf5Source } from './source';
+import { WasmSource } from './wasmSource';
 
 const COMPRESS_LEN = '/compress_len';
 /** Root attributes that give the recording rate, in the order they are trusted. */
@@ -32,11 +33,10 @@ export class EpisodeFile {
   private closed = false;
 
   private constructor(
-    private readonly runtime: Hdf5Runtime,
-    private readonly h5file: H5File,
+    private readonly source: Hdf5Source,
     readonly path: string,
   ) {
-    const layout = detectLayout(runtime, h5file, path);
+    const layout = detectLayout(source, path);
     this.arrays = layout.arrays;
     this.datasets = layout.datasets;
     const issues = [...layout.issues];
@@ -46,9 +46,8 @@ export class EpisodeFile {
       layout.cameras.map((camera, index) => [
         camera.name,
         new CameraFrames(
-          runtime,
+          source,
           path,
-          h5file.file_id,
           camera,
           () => this.storedJpegLengths()?.[index],
           broken.has(camera.info.path),
@@ -62,22 +61,49 @@ export class EpisodeFile {
 
   /** Opens `file` read-only. Throws Hdf5FormatError (not HDF5, truncated, unreadable, missing) naming the file. */
   static async open(file: string): Promise<EpisodeFile> {
-    const runtime = await loadHdf5();
     const absolute = path.resolve(file);
     const special = notRegularFile(absolute);
     if (special) throw special;
+    return EpisodeFile.openNatively(absolute) ?? EpisodeFile.openWithHdf5(absolute);
+  }
+
+  /**
+   * The native reader, for the files h5py writes by default (most episodes): no WASM to load, and a few reads per
+   * file. It answers only for files it reads cleanly; any other file (an unimplemented feature, damage, a frame
+   * that fails) goes to HDF5, whose diagnosis is the reference.
+   */
+  private static openNatively(file: string): EpisodeFile | undefined {
+    let source: NativeSource;
+    try {
+      source = NativeSource.open(file);
+    } catch {
+      return undefined;
+    }
+    try {
+      const episode = new EpisodeFile(source, file);
+      if (episode.issues.length === 0) return episode;
+    } catch {
+      // Left to HDF5 below.
+    }
+    source.close();
+    return undefined;
+  }
+
+  private static async openWithHdf5(file: string): Promise<EpisodeFile> {
+    const runtime = await loadHdf5();
     // A failed H5Fopen does not always throw: h5wasm may hand back a File with a negative id.
-    const { value: h5file, diagnostics } = withDiagnostics(() => new runtime.h5wasm.File(absolute, 'r'));
-    if (!h5file || h5file.file_id < 0n) throw explainOpenFailure(absolute, diagnostics);
+    const { value: h5file, diagnostics } = withDiagnostics(() => new runtime.h5wasm.File(file, 'r'));
+    if (!h5file || h5file.file_id < 0n) throw explainOpenFailure(file, diagnostics);
+    const source = new WasmSource(runtime, h5file);
     const {
       value: episode,
       error,
       diagnostics: layoutDiagnostics,
-    } = withDiagnostics(() => new EpisodeFile(runtime, h5file, absolute));
+    } = withDiagnostics(() => new EpisodeFile(source, file));
     if (episode) return episode;
-    h5file.close();
+    source.close();
     if (error instanceof Hdf5Error) throw error;
-    throw explainOpenFailure(absolute, layoutDiagnostics);
+    throw explainOpenFailure(file, layoutDiagnostics);
   }
 
   /** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …), read on first use. */
@@ -148,14 +174,7 @@ export class EpisodeFile {
   readArray(name: string, start = 0, end?: number): NumericArray {
     this.assertOpen();
     const array = this.array(name);
-    return readRows(
-      this.runtime,
-      this.path,
-      this.h5file.file_id,
-      this.datasets.get(array.dataset)!,
-      start,
-      end ?? array.shape[0] ?? 0,
-    );
+    return readRows(this.source, this.path, this.datasets.get(array.dataset)!, start, end ?? array.shape[0] ?? 0);
   }
 
   /**
@@ -181,7 +200,7 @@ export class EpisodeFile {
     const count = Math.ceil((info.shape[0] ?? 0) / step);
     const values = new Float64Array(count * width);
     for (let row = 0; row < count; row++) {
-      const read = readRows(this.runtime, this.path, this.h5file.file_id, info, row * step, row * step + 1);
+      const read = readRows(this.source, this.path, info, row * step, row * step + 1);
       for (let i = 0; i < width; i++) values[row * width + i] = Number(read[i]!);
     }
     return values;
@@ -201,7 +220,7 @@ export class EpisodeFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.h5file.close();
+    this.source.close();
   }
 
   private cameraFrames(name: string): CameraFrames {
@@ -220,7 +239,7 @@ export class EpisodeFile {
 
   private readAttributes(only?: readonly string[]): Record<string, AttributeValue> {
     this.assertOpen();
-    return readRootAttributes(this.runtime, this.h5file, only);
+    return this.source.rootAttributes(only);
   }
 
   private assertOpen(): void {
@@ -235,11 +254,10 @@ export class EpisodeFile {
   private storedJpegLengths(): number[][] | null {
     if (this.jpegLengths !== undefined) return this.jpegLengths;
     this.jpegLengths = null;
-    if (!(this.h5file.get(COMPRESS_LEN) instanceof this.runtime.h5wasm.Dataset)) return null;
     try {
-      const stored = readDatasetInfo(this.runtime, this.h5file.file_id, COMPRESS_LEN);
-      if (stored.shape.length === 2) {
-        const values = readRows(this.runtime, this.path, this.h5file.file_id, stored, 0, stored.shape[0]!);
+      const stored = this.source.datasetInfo(COMPRESS_LEN);
+      if (stored?.shape.length === 2) {
+        const values = readRows(this.source, this.path, stored, 0, stored.shape[0]!);
         const width = stored.shape[1]!;
         this.jpegLengths = Array.from({ length: stored.shape[0]! }, (_, row) =>
           Array.from(values.subarray(row * width, (row + 1) * width) as ArrayLike<number | bigint>, Number),

@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import { Hdf5DatasetError, UnknownFilterError, type Hdf5Error } from './errors';
 import { firstUnavailableFilter } from './filters';
-import { isNumeric, readDatasetInfo, type DatasetInfo } from './slice';
-import { withDiagnostics, type Hdf5Runtime } from './runtime';
+import { isNumeric, type DatasetInfo } from './slice';
+import type { Hdf5Source } from './source';
 
 export type ImageEncoding = 'raw' | 'jpeg';
 
@@ -57,34 +57,21 @@ export interface DetectedLayout {
 export const IMAGES_GROUP = '/observations/images';
 const OBSERVATIONS_GROUP = '/observations';
 
-/** The structural part of an h5wasm File that layout detection needs. */
-export interface H5FileLike {
-  readonly file_id: bigint;
-  get_attribute(name: string, json: false): unknown;
-}
-
-/** The members of a group; none when `group` is absent or not a group (asked directly: one HDF5 call, not two). */
-function childNames(runtime: Hdf5Runtime, file: H5FileLike, group: string): string[] {
-  const { value: names } = withDiagnostics(() => runtime.module.get_names(file.file_id, group, false) as string[]);
-  return names ?? [];
-}
-
-export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: string): DetectedLayout {
+export function detectLayout(source: Hdf5Source, fileName: string): DetectedLayout {
   const datasets = new Map<string, DatasetInfo>();
   const issues: Hdf5Error[] = [];
   const name = path.basename(fileName);
   const describe = (fullPath: string): DatasetInfo | undefined => {
-    // Asking for a dataset's metadata fails for groups and absent paths: cheaper than asking every path's type first.
-    const { value: info } = withDiagnostics(() => readDatasetInfo(runtime, file.file_id, fullPath));
+    const info = source.datasetInfo(fullPath);
     if (!info) return undefined;
     datasets.set(fullPath, info);
-    const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
+    const unknown = firstUnavailableFilter(info.filters, source.availableFilters);
     if (unknown) issues.push(new UnknownFilterError(fileName, fullPath, unknown.id, unknown.name));
     return info;
   };
 
   const cameras: CameraDataset[] = [];
-  for (const camera of childNames(runtime, file, IMAGES_GROUP)) {
+  for (const camera of source.childNames(IMAGES_GROUP)) {
     const info = describe(`${IMAGES_GROUP}/${camera}`);
     if (!info) continue;
     const storage = imageStorage(info);
@@ -104,7 +91,7 @@ export function detectLayout(runtime: Hdf5Runtime, file: H5FileLike, fileName: s
 
   const arrays: ArrayInfo[] = [];
   const arrayPaths = [
-    ...childNames(runtime, file, OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`),
+    ...source.childNames(OBSERVATIONS_GROUP).map((child) => `${OBSERVATIONS_GROUP}/${child}`),
     '/action',
   ];
   for (const fullPath of arrayPaths) {
@@ -126,33 +113,5 @@ function imageStorage(info: DatasetInfo): ImageStorage | undefined {
   if (info.dtype === 'uint8' && info.shape.length === 4 && info.shape[3] === 3) return 'raw';
   if (info.dtype === 'uint8' && info.shape.length === 2) return 'padded-jpeg';
   if (info.dtype === 'vlen' && info.shape.length === 1) return 'vlen-jpeg';
-  return undefined;
-}
-
-/** Scalar attributes of the file's root (`sim`, `compress`, `fps`, `task`, …), all or only those named. */
-export function readRootAttributes(
-  runtime: Hdf5Runtime,
-  file: H5FileLike,
-  only?: readonly string[],
-): Record<string, AttributeValue> {
-  const attributes: Record<string, AttributeValue> = {};
-  for (const key of runtime.module.get_attribute_names(file.file_id, '/') as string[]) {
-    if (only && !only.includes(key)) continue;
-    try {
-      const value = scalar(file.get_attribute(key, false));
-      if (value !== undefined) attributes[key] = value;
-    } catch {
-      // An attribute of an exotic type is skipped: attributes only add information.
-    }
-  }
-  return attributes;
-}
-
-function scalar(value: unknown): AttributeValue | undefined {
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<number>).length === 1)
-    return scalar((value as unknown as ArrayLike<unknown>)[0]);
-  if (Array.isArray(value) && value.length === 1) return scalar(value[0]);
   return undefined;
 }

@@ -1,9 +1,8 @@
-// Reads a range of rows of one dataset into a typed array, checking every step h5wasm leaves unchecked.
+// Reads a range of rows of one dataset into a typed array, checking every bound before the source reads.
 import * as path from 'node:path';
 import { Hdf5DatasetError, UnknownFilterError } from './errors';
-import { describePipeline, firstUnavailableFilter, type FilterEntry } from './filters';
-import { lastDiagnosticDetail } from './openFailure';
-import { withDiagnostics, type Hdf5Runtime } from './runtime';
+import { firstUnavailableFilter, type FilterEntry } from './filters';
+import type { Hdf5Source } from './source';
 
 export type NumericArray =
   | Uint8Array
@@ -39,43 +38,6 @@ export const MAX_SLICE_BYTES = 512 * 1024 * 1024;
  * file no reader handles well, and is refused before HDF5 allocates it.
  */
 export const MAX_CHUNK_BYTES = 128 * 1024 * 1024;
-
-interface RawMetadata {
-  shape: number[] | null;
-  type: number;
-  size: number;
-  signed: boolean;
-  vlen: boolean;
-  chunks: number[] | null;
-}
-
-function dtypeName(metadata: RawMetadata): string {
-  if (metadata.vlen || metadata.type === 9) return 'vlen';
-  if (metadata.type === 0) return `${metadata.signed ? 'int' : 'uint'}${metadata.size * 8}`;
-  if (metadata.type === 1) return `float${metadata.size * 8}`;
-  if (metadata.type === 3) return 'string';
-  if (metadata.type === 6) return 'compound';
-  return 'other';
-}
-
-const NO_FILTERS: readonly FilterEntry[] = [];
-
-export function readDatasetInfo(runtime: Hdf5Runtime, fileId: bigint, datasetPath: string): DatasetInfo {
-  const metadata = runtime.module.get_dataset_metadata(fileId, datasetPath) as unknown as RawMetadata;
-  // HDF5 applies filters to chunked datasets only; asking costs as much as reading a frame, for every array of a file.
-  const filters = metadata.chunks
-    ? (runtime.module.get_dataset_filters(fileId, datasetPath) as FilterEntry[])
-    : NO_FILTERS;
-  return {
-    path: datasetPath,
-    shape: metadata.shape ?? [],
-    dtype: dtypeName(metadata),
-    itemSize: metadata.size,
-    filters,
-    filter: describePipeline(filters),
-    chunkShape: metadata.chunks ?? null,
-  };
-}
 
 /** Refuses a dataset whose chunks are too large to decompress (see MAX_CHUNK_BYTES), naming its shape and the limit. */
 function assertChunkSize(file: string, info: DatasetInfo): void {
@@ -122,7 +84,7 @@ export interface RowSelection {
   readonly stride: number;
 }
 
-function describeRows({ start, count, stride }: RowSelection): string {
+export function describeRows({ start, count, stride }: RowSelection): string {
   if (count === 1) return `row ${start}`;
   if (stride === 1) return `rows ${start}..${start + count - 1}`;
   return `rows ${start}, ${start + stride}, … ${start + (count - 1) * stride}`;
@@ -133,21 +95,19 @@ function describeRows({ start, count, stride }: RowSelection): string {
  * (end - start) * rowLength elements. Throws a typed error for an unknown filter, a failed read or a short one.
  */
 export function readRows(
-  runtime: Hdf5Runtime,
+  source: Hdf5Source,
   file: string,
-  fileId: bigint,
   info: DatasetInfo,
   start: number,
   end: number,
 ): NumericArray {
-  return readRowSelection(runtime, file, fileId, info, { start, count: end - start, stride: 1 });
+  return readRowSelection(source, file, info, { start, count: end - start, stride: 1 });
 }
 
 /** Like readRows for evenly spaced rows, read in one call (one HDF5 call costs far more than its bytes). */
 export function readRowSelection(
-  runtime: Hdf5Runtime,
+  source: Hdf5Source,
   file: string,
-  fileId: bigint,
   info: DatasetInfo,
   selection: RowSelection,
 ): NumericArray {
@@ -175,9 +135,7 @@ export function readRowSelection(
   ) {
     throw new RangeError(`rows ${start} + ${stride} x ${count} are outside 0..${rows} of ${info.path}`);
   }
-  const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
-  if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
-  assertChunkSize(file, info);
+  assertDecodable(source, file, info);
   const elements = count * rowLength(info);
   const bytes = elements * info.itemSize;
   if (bytes > MAX_SLICE_BYTES) {
@@ -190,92 +148,22 @@ export function readRowSelection(
     );
   }
   if (elements === 0) return new ArrayType(new ArrayBuffer(0));
-  // h5wasm converts big-endian data to little-endian as it reads.
-  return new ArrayType(readHyperslab(runtime, file, fileId, info, selection, bytes).buffer as ArrayBuffer);
+  return new ArrayType(source.readRows(file, info, selection, bytes).buffer as ArrayBuffer);
 }
 
-/**
- * Selected elements of a variable-length uint8 dataset (a JPEG per frame stored as `vlen_dtype(uint8)`), copied
- * out. HDF5 hands back {length, pointer} pairs (4 bytes each in wasm32) whose memory it allocated with malloc;
- * it is freed here.
- */
+/** Selected elements of a variable-length uint8 dataset (a JPEG per frame stored as `vlen_dtype(uint8)`). */
 export function readVlenBytes(
-  runtime: Hdf5Runtime,
+  source: Hdf5Source,
   file: string,
-  fileId: bigint,
   info: DatasetInfo,
   selection: RowSelection,
 ): Uint8Array[] {
-  const unknown = firstUnavailableFilter(info.filters, runtime.availableFilters);
-  if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
-  assertChunkSize(file, info);
-  const pairs = new Uint32Array(
-    readHyperslab(runtime, file, fileId, { ...info, shape: [info.shape[0] ?? 0] }, selection, 8 * selection.count)
-      .buffer,
-  );
-  const { HEAPU8, _free } = runtime.module;
-  const elements: Uint8Array[] = [];
-  for (let i = 0; i < pairs.length; i += 2) {
-    const [length, pointer] = [pairs[i]!, pairs[i + 1]!];
-    elements.push(HEAPU8.slice(pointer, pointer + length));
-    if (pointer !== 0) _free(pointer);
-  }
-  return elements;
+  assertDecodable(source, file, info);
+  return selection.count === 0 ? [] : source.readVariableLength(file, info, selection);
 }
 
-function readHyperslab(
-  runtime: Hdf5Runtime,
-  file: string,
-  fileId: bigint,
-  info: DatasetInfo,
-  selection: RowSelection,
-  bytes: number,
-): Uint8Array {
-  const { module } = runtime;
-  const name = path.basename(file);
-  const count = info.shape.map((size, i) => BigInt(i === 0 ? selection.count : size));
-  const offset = info.shape.map((_, i) => BigInt(i === 0 ? selection.start : 0));
-  const strides = info.shape.map((_, i) => BigInt(i === 0 ? selection.stride : 1));
-  if (bytes === 0) return new Uint8Array(0);
-  const pointer = module._malloc(bytes);
-  if (pointer === 0) {
-    throw new Hdf5DatasetError(
-      file,
-      info.path,
-      `${name}: no memory left to read ${info.path}.`,
-      'Close other episode previews and try again.',
-      'read-failed',
-    );
-  }
-  try {
-    const {
-      value: status,
-      error,
-      diagnostics,
-    } = withDiagnostics(() => module.get_dataset_data(fileId, info.path, count, offset, strides, BigInt(pointer)));
-    if (error !== undefined || diagnostics || (status ?? -1) < 0) {
-      const detail = lastDiagnosticDetail(diagnostics) || (error instanceof Error ? error.message : '');
-      throw new Hdf5DatasetError(
-        file,
-        info.path,
-        `${name}: ${describeRows(selection)} of ${info.path} cannot be read${detail ? ` (${detail})` : ''}.`,
-        'The file is damaged there; copy the episode again.',
-        'read-failed',
-      );
-    }
-    // Copied out of the heap: the heap is reused by the next read, and may grow (which replaces HEAPU8).
-    const copy = module.HEAPU8.slice(pointer, pointer + bytes);
-    if (copy.byteLength !== bytes) {
-      throw new Hdf5DatasetError(
-        file,
-        info.path,
-        `${name}: ${info.path} returned ${copy.byteLength} bytes for ${describeRows(selection)}, expected ${bytes}.`,
-        'The file is damaged; copy the episode again.',
-        'short-read',
-      );
-    }
-    return copy;
-  } finally {
-    module._free(pointer);
-  }
+function assertDecodable(source: Hdf5Source, file: string, info: DatasetInfo): void {
+  const unknown = firstUnavailableFilter(info.filters, source.availableFilters);
+  if (unknown) throw new UnknownFilterError(file, info.path, unknown.id, unknown.name);
+  assertChunkSize(file, info);
 }
