@@ -18,13 +18,12 @@ interface ChunkLocation {
   readonly filterMask: number;
 }
 
+/** A node of the chunk B-tree, kept as read: its keys are compared in place, never copied out. */
 interface ChunkNode {
   readonly level: number;
-  /** used + 1 keys, each the chunk's first element along every dimension. */
-  readonly keys: Float64Array[];
-  readonly sizes: number[];
-  readonly masks: number[];
-  readonly children: number[];
+  readonly used: number;
+  /** The node from its first key on: key 0, child 0, key 1, …, key `used`. */
+  readonly entries: Buffer;
 }
 
 /** Decoded chunks kept per dataset: a frame and its neighbours, or the three sampled frames of a scan. */
@@ -38,27 +37,55 @@ function product(values: readonly number[]): number {
 /** A chunked dataset's version 1 B-tree, walked from the root to the one chunk asked for. */
 class ChunkIndex {
   private readonly nodes = new Map<number, ChunkNode>();
+  /** A key: the chunk's stored size, its filter mask, then its first element along each dimension and 0. */
+  private readonly keyBytes: number;
+  private readonly entryBytes: number;
 
   constructor(
     private readonly file: FileBytes,
     private readonly rootAddress: number,
-    private readonly rank: number,
-  ) {}
+    rank: number,
+  ) {
+    this.keyBytes = 8 + 8 * (rank + 1);
+    this.entryBytes = this.keyBytes + 8;
+  }
 
   find(origin: readonly number[]): ChunkLocation | undefined {
     if (this.rootAddress === UNDEFINED_ADDRESS) return undefined;
     let node = this.node(this.rootAddress);
     for (let depth = 0; depth < MAX_BTREE_DEPTH; depth++) {
+      // The last child whose first chunk is at or before `origin` (keys are sorted).
+      let low = 0;
+      let high = node.used - 1;
       let child = -1;
-      for (let i = 0; i < node.children.length && compareOrigins(node.keys[i]!, origin) <= 0; i++) child = i;
-      if (child < 0) return undefined;
-      if (node.level === 0) {
-        if (compareOrigins(node.keys[child]!, origin) !== 0) return undefined;
-        return { address: node.children[child]!, size: node.sizes[child]!, filterMask: node.masks[child]! };
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (this.compareKey(node, middle, origin) <= 0) {
+          child = middle;
+          low = middle + 1;
+        } else high = middle - 1;
       }
-      node = this.node(node.children[child]!);
+      if (child < 0) return undefined;
+      const entry = child * this.entryBytes;
+      const address = new Cursor(node.entries, entry + this.keyBytes).address();
+      if (node.level > 0) {
+        node = this.node(address);
+        continue;
+      }
+      if (this.compareKey(node, child, origin) !== 0) return undefined;
+      const size = node.entries.readUInt32LE(entry);
+      return { address, size, filterMask: node.entries.readUInt32LE(entry + 4) };
     }
     throw new MalformedFileError('a chunk B-tree deeper than 64 levels');
+  }
+
+  private compareKey(node: ChunkNode, index: number, origin: readonly number[]): number {
+    const cursor = new Cursor(node.entries, index * this.entryBytes + 8);
+    for (let d = 0; d < origin.length; d++) {
+      const offset = cursor.length();
+      if (offset !== origin[d]) return offset < origin[d]! ? -1 : 1;
+    }
+    return 0;
   }
 
   private node(address: number): ChunkNode {
@@ -67,23 +94,11 @@ class ChunkIndex {
     const head = this.file.read(address, 24);
     if (head.toString('latin1', 0, 4) !== 'TREE' || head[4] !== 1) throw new MalformedFileError('no chunk B-tree node');
     const used = head.readUInt16LE(6);
-    const keyBytes = 8 + 8 * (this.rank + 1);
-    const cursor = new Cursor(this.file.read(address + 24, (used + 1) * keyBytes + used * 8));
-    const node: ChunkNode = { level: head[5]!, keys: [], sizes: [], masks: [], children: [] };
-    for (let i = 0; i <= used; i++) {
-      node.sizes.push(cursor.u32());
-      node.masks.push(cursor.u32());
-      node.keys.push(Float64Array.from({ length: this.rank + 1 }, () => cursor.length()));
-      if (i < used) node.children.push(cursor.address());
-    }
+    const entries = this.file.read(address + 24, (used + 1) * this.keyBytes + used * 8);
+    const node: ChunkNode = { level: head[5]!, used, entries };
     this.nodes.set(address, node);
     return node;
   }
-}
-
-function compareOrigins(key: Float64Array, origin: readonly number[]): number {
-  for (let d = 0; d < origin.length; d++) if (key[d] !== origin[d]) return key[d]! < origin[d]! ? -1 : 1;
-  return 0;
 }
 
 function unshuffle(data: Uint8Array, elementBytes: number): Uint8Array {

@@ -8,8 +8,8 @@ import { MalformedFileError, UnsupportedFeatureError } from './unsupported';
 /** HDF5's "undefined address" (all bits set), as read by Cursor.address. */
 export const UNDEFINED_ADDRESS = -1;
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** Object headers and continuations read at once; most of h5py's fit in the first guess. */
-const HEADER_GUESS_BYTES = 1024;
+/** An object header's prefix, whatever its version: the rest is read once its size is known. */
+const HEADER_PREFIX_BYTES = 64;
 const MAX_HEADER_BLOCKS = 64;
 
 const enum MessageType {
@@ -156,7 +156,7 @@ export interface Message {
 
 /** Every message of the object header at `address`, continuation blocks included, in order. */
 export function readObjectHeader(file: FileBytes, address: number): Message[] {
-  const first = file.readUpTo(address, HEADER_GUESS_BYTES);
+  const first = file.readUpTo(address, HEADER_PREFIX_BYTES);
   if (first.toString('latin1', 0, 4) === 'OHDR') return readHeaderVersion2(file, address, first);
   if (first.length < 16 || first[0] !== 1) throw new MalformedFileError(`no object header at ${address}`);
   const size = first.readUInt32LE(8);
