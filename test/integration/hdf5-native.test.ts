@@ -22,12 +22,14 @@ const NATIVE = [
   'unwritten_chunks',
   'variable_length_frames',
   'latest_contiguous',
+  'latest_format',
+  'latest_fixed_array_pages',
   'creation_order_groups',
 ];
 /** Variants it gives to HDF5, each for the feature named. */
 const LEFT_TO_HDF5: Record<string, RegExp> = {
-  latest_format: /chunk index type 3/,
   latest_dense_attributes: /dense attribute storage/,
+  latest_unlimited: /chunk index type 4/,
   many_members: /dense link storage/,
   big_endian: /big-endian/,
   fill_value: /fill value/,

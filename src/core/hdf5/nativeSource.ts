@@ -43,7 +43,7 @@ export class NativeSource implements Hdf5Source {
     if (!dataset) return undefined;
     this.found.set(datasetPath, dataset);
     const { dataspace, datatype, layout, filters } = dataset.header;
-    const chunkShape = layout.kind === 'chunked' || layout.kind === 'single-chunk' ? layout.chunkShape : null;
+    const chunkShape = layout.kind === 'chunked' ? layout.chunkShape : null;
     // As HDF5 is asked: filters only of chunked datasets (the only ones they apply to).
     const entries: FilterEntry[] = chunkShape
       ? filters.map(({ id, name, clientData }) => ({ id, name, cd_values: clientData }))

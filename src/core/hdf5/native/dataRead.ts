@@ -1,8 +1,15 @@
-// Reads a dataset's raw elements: compact, contiguous or chunked (version 1 B-tree or a single chunk), decoding
-// deflate and shuffle; and the objects variable-length data points to in global heap collections.
+// Reads a dataset's raw elements: compact, contiguous or chunked (version 1 B-tree, single chunk or fixed array),
+// decoding deflate and shuffle; and the objects variable-length data points to in global heap collections.
 import * as zlib from 'node:zlib';
 import type { FileBytes } from './fileBytes';
-import { Cursor, UNDEFINED_ADDRESS, type DatasetHeader, type Layout, type PipelineFilter } from './structure';
+import {
+  Cursor,
+  UNDEFINED_ADDRESS,
+  type ChunkIndexInfo,
+  type DatasetHeader,
+  type Layout,
+  type PipelineFilter,
+} from './structure';
 import { MalformedFileError, UnsupportedFeatureError } from './unsupported';
 
 /** Rows start, start + stride, … along the first dimension (the shape of slice.ts's RowSelection). */
@@ -16,6 +23,11 @@ interface ChunkLocation {
   readonly address: number;
   readonly size: number;
   readonly filterMask: number;
+}
+
+/** Finds the chunk that starts at `origin` (element offsets); undefined when it was never written. */
+interface ChunkLookup {
+  find(origin: readonly number[]): ChunkLocation | undefined;
 }
 
 /** A node of the chunk B-tree, kept as read: its keys are compared in place, never copied out. */
@@ -35,7 +47,7 @@ function product(values: readonly number[]): number {
 }
 
 /** A chunked dataset's version 1 B-tree, walked from the root to the one chunk asked for. */
-class ChunkIndex {
+class BTreeChunkIndex implements ChunkLookup {
   private readonly nodes = new Map<number, ChunkNode>();
   /** A key: the chunk's stored size, its filter mask, then its first element along each dimension and 0. */
   private readonly keyBytes: number;
@@ -101,6 +113,75 @@ class ChunkIndex {
   }
 }
 
+/**
+ * The latest format's fixed array of chunk entries, one per chunk of the dataset's maximum extent in row-major order,
+ * in one data block or, past 2^pageBits entries, in pages that are written only when one of their chunks is.
+ */
+class FixedArrayChunkIndex implements ChunkLookup {
+  private header?: { entryBytes: number; pageBits: number; entries: number; dataBlock: number };
+
+  constructor(
+    private readonly file: FileBytes,
+    private readonly address: number,
+    private readonly chunkShape: readonly number[],
+    private readonly maxShape: readonly number[],
+    private readonly filtered: boolean,
+  ) {}
+
+  find(origin: readonly number[]): ChunkLocation | undefined {
+    const { entryBytes, pageBits, entries, dataBlock } = this.readHeader();
+    let index = 0;
+    for (let d = 0; d < origin.length; d++) {
+      index = index * Math.ceil(this.maxShape[d]! / this.chunkShape[d]!) + origin[d]! / this.chunkShape[d]!;
+    }
+    if (index >= entries) throw new MalformedFileError(`chunk ${index} outside a fixed array of ${entries}`);
+    const prefix = 14; // signature, version, client id, header address
+    const pageEntries = 2 ** pageBits;
+    let at = dataBlock + prefix + index * entryBytes;
+    if (entries > pageEntries) {
+      const pages = Math.ceil(entries / pageEntries);
+      const bitmapBytes = Math.ceil(pages / 8);
+      const page = Math.floor(index / pageEntries);
+      const bitmap = this.file.read(dataBlock + prefix, bitmapBytes);
+      if ((bitmap[page >> 3]! & (0x80 >> (page & 7))) === 0) return undefined;
+      const pagesStart = dataBlock + prefix + bitmapBytes + 4;
+      at = pagesStart + page * (pageEntries * entryBytes + 4) + (index % pageEntries) * entryBytes;
+    }
+    const cursor = new Cursor(this.file.read(at, entryBytes));
+    const address = cursor.address();
+    if (address === UNDEFINED_ADDRESS) return undefined;
+    if (!this.filtered) return { address, size: -1, filterMask: 0 };
+    return { address, size: cursor.uint(entryBytes - 12), filterMask: cursor.u32() };
+  }
+
+  private readHeader(): NonNullable<FixedArrayChunkIndex['header']> {
+    if (this.header) return this.header;
+    const cursor = new Cursor(this.file.read(this.address, 28));
+    if (cursor.bytes(4).toString('latin1') !== 'FAHD') throw new MalformedFileError('no fixed array header');
+    cursor.skip(2); // version, client id
+    const entryBytes = cursor.u8();
+    const pageBits = cursor.u8();
+    const entries = cursor.length();
+    const dataBlock = cursor.address();
+    const expected = this.filtered ? entryBytes > 12 : entryBytes === 8;
+    if (!expected || pageBits > 32) throw new MalformedFileError('a fixed array of unexpected entries');
+    this.header = { entryBytes, pageBits, entries, dataBlock };
+    return this.header;
+  }
+}
+
+function chunkLookup(file: FileBytes, header: DatasetHeader, index: ChunkIndexInfo, chunkShape: number[]): ChunkLookup {
+  if (index.type === 'btree-v1') return new BTreeChunkIndex(file, index.address, chunkShape.length);
+  if (index.type === 'fixed-array') {
+    const { maxShape } = header.dataspace;
+    if (maxShape.some((size) => size === UNDEFINED_ADDRESS)) throw new MalformedFileError('a fixed array, unlimited');
+    return new FixedArrayChunkIndex(file, index.address, chunkShape, maxShape, header.filters.length > 0);
+  }
+  const { address, filteredSize, filterMask } = index;
+  const location = address === UNDEFINED_ADDRESS ? undefined : { address, size: filteredSize ?? -1, filterMask };
+  return { find: () => location };
+}
+
 function unshuffle(data: Uint8Array, elementBytes: number): Uint8Array {
   if (elementBytes <= 1) return data;
   const elements = Math.floor(data.length / elementBytes);
@@ -132,7 +213,7 @@ export class DatasetReader {
   private readonly shape: readonly number[];
   private readonly elementBytes: number;
   private readonly layout: Layout;
-  private readonly chunkIndex?: ChunkIndex;
+  private readonly chunkIndex?: ChunkLookup;
   private readonly decoded = new Map<string, Uint8Array | null>();
 
   constructor(
@@ -145,7 +226,7 @@ export class DatasetReader {
     if (this.layout.kind === 'chunked') {
       if (this.layout.chunkShape.length !== this.shape.length)
         throw new MalformedFileError('chunks of another rank than their dataset');
-      this.chunkIndex = new ChunkIndex(file, this.layout.btreeAddress, this.shape.length);
+      this.chunkIndex = chunkLookup(file, header, this.layout.index, this.layout.chunkShape);
     }
   }
 
@@ -176,7 +257,7 @@ export class DatasetReader {
   }
 
   private copyRowFromChunks(row: number, out: Uint8Array, outRow: number): void {
-    const chunk = (this.layout as Extract<Layout, { chunkShape: number[] }>).chunkShape;
+    const chunk = (this.layout as Extract<Layout, { kind: 'chunked' }>).chunkShape;
     const shape = this.shape;
     const rank = shape.length;
     const element = this.elementBytes;
@@ -224,18 +305,12 @@ export class DatasetReader {
     const key = origin.join(',');
     const cached = this.decoded.get(key);
     if (cached !== undefined) return cached;
-    const layout = this.layout as Extract<Layout, { chunkShape: number[] }>;
+    const layout = this.layout as Extract<Layout, { kind: 'chunked' }>;
     const bytes = product(layout.chunkShape) * this.elementBytes;
-    let location: ChunkLocation | undefined;
-    if (layout.kind === 'single-chunk') {
-      if (layout.address !== UNDEFINED_ADDRESS)
-        location = { address: layout.address, size: layout.filteredSize ?? bytes, filterMask: layout.filterMask };
-    } else {
-      location = this.chunkIndex!.find(origin);
-    }
-    const data = location
-      ? decodeChunk(this.file.read(location.address, location.size), this.header.filters, location.filterMask, bytes)
-      : null;
+    const location = this.chunkIndex!.find(origin);
+    // A size of -1: stored unfiltered, so as large as the chunk itself.
+    const stored = location && this.file.read(location.address, location.size < 0 ? bytes : location.size);
+    const data = location ? decodeChunk(stored!, this.header.filters, location.filterMask, bytes) : null;
     if (this.decoded.size >= DECODED_CHUNKS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     this.decoded.set(key, data);
     return data;

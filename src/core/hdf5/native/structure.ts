@@ -289,8 +289,12 @@ export function symbolTableLinks(file: FileBytes, table: SymbolTable): Map<strin
   heapCursor.skip(8);
   const names = file.read(heapCursor.address(), heapSize);
   const links = new Map<string, number>();
+  const visited = new Set<number>();
   const visit = (address: number, depth: number): void => {
     if (depth > 32) throw new MalformedFileError('a group B-tree deeper than 32 levels');
+    // A damaged tree can point back at a node it came from.
+    if (visited.has(address)) throw new MalformedFileError('a group B-tree with a cycle');
+    visited.add(address);
     const head = file.read(address, 24);
     expectSignature(head, 'TREE', 'a group B-tree node');
     if (head[4] !== 0) throw new MalformedFileError('a group B-tree node of another type');
@@ -373,32 +377,37 @@ export function parseDatatype(cursor: Cursor): Datatype {
 export interface Dataspace {
   /** Current dimensions; [] for a scalar or null dataspace. */
   readonly shape: number[];
+  /** Maximum dimensions (the current ones when not stored); UNDEFINED_ADDRESS for an unlimited one. */
+  readonly maxShape: number[];
 }
 
 export function parseDataspace(cursor: Cursor): Dataspace {
   const version = cursor.u8();
   const rank = cursor.u8();
-  cursor.u8(); // flags: maximum dimensions follow, not needed
+  const flags = cursor.u8();
   if (version === 1) cursor.skip(5);
   else if (version === 2)
     cursor.u8(); // type: scalar, simple or null; rank 0 for the first and last
   else throw new MalformedFileError(`dataspace version ${version}`);
-  return { shape: Array.from({ length: rank }, () => cursor.length()) };
+  const shape = Array.from({ length: rank }, () => cursor.length());
+  const maxShape = flags & 0x01 ? Array.from({ length: rank }, () => cursor.address()) : shape;
+  return { shape, maxShape };
 }
+
+/** Where a chunked dataset's chunks are listed. */
+export type ChunkIndexInfo =
+  /** A version 1 B-tree (superblocks 0–2, and any file HDF5 writes for the earliest format). */
+  | { readonly type: 'btree-v1'; readonly address: number }
+  /** One chunk for the whole dataset; `filteredSize` is its stored size when filtered. */
+  | { readonly type: 'single'; readonly address: number; readonly filteredSize?: number; readonly filterMask: number }
+  /** A fixed array of chunk entries (the latest format, no unlimited dimension). */
+  | { readonly type: 'fixed-array'; readonly address: number };
 
 export type Layout =
   | { readonly kind: 'compact'; readonly data: Buffer }
   | { readonly kind: 'contiguous'; readonly address: number; readonly size: number }
-  /** Chunks indexed by a version 1 B-tree; `chunkShape` in elements, without the element-size dimension. */
-  | { readonly kind: 'chunked'; readonly btreeAddress: number; readonly chunkShape: number[] }
-  | {
-      readonly kind: 'single-chunk';
-      readonly address: number;
-      readonly chunkShape: number[];
-      /** Stored size when filtered, else undefined (then the chunk is stored whole). */
-      readonly filteredSize?: number;
-      readonly filterMask: number;
-    };
+  /** `chunkShape` in elements, without the element-size dimension. */
+  | { readonly kind: 'chunked'; readonly chunkShape: number[]; readonly index: ChunkIndexInfo };
 
 function parseLayout(body: Buffer): Layout {
   const cursor = new Cursor(body);
@@ -410,20 +419,30 @@ function parseLayout(body: Buffer): Layout {
   if (layoutClass !== 2) throw new UnsupportedFeatureError(`layout class ${layoutClass}`);
   if (version === 3) {
     const dimensions = cursor.u8();
-    const btreeAddress = cursor.address();
+    const address = cursor.address();
     const sizes = Array.from({ length: dimensions }, () => cursor.u32());
-    return { kind: 'chunked', btreeAddress, chunkShape: sizes.slice(0, -1) };
+    return { kind: 'chunked', chunkShape: sizes.slice(0, -1), index: { type: 'btree-v1', address } };
   }
   const flags = cursor.u8();
   const dimensions = cursor.u8();
   const sizeBytes = cursor.u8();
-  const sizes = Array.from({ length: dimensions }, () => cursor.uint(sizeBytes));
+  const chunkShape = Array.from({ length: dimensions }, () => cursor.uint(sizeBytes)).slice(0, -1);
   const indexType = cursor.u8();
-  if (indexType !== 1) throw new UnsupportedFeatureError(`chunk index type ${indexType}`);
-  const filtered = (flags & 0x02) !== 0;
-  const filteredSize = filtered ? cursor.length() : undefined;
-  const filterMask = filtered ? cursor.u32() : 0;
-  return { kind: 'single-chunk', address: cursor.address(), chunkShape: sizes.slice(0, -1), filteredSize, filterMask };
+  if (indexType === 1) {
+    const filtered = (flags & 0x02) !== 0;
+    const filteredSize = filtered ? cursor.length() : undefined;
+    const filterMask = filtered ? cursor.u32() : 0;
+    return {
+      kind: 'chunked',
+      chunkShape,
+      index: { type: 'single', filteredSize, filterMask, address: cursor.address() },
+    };
+  }
+  if (indexType === 3) {
+    cursor.u8(); // page bits: the fixed array's header says it again
+    return { kind: 'chunked', chunkShape, index: { type: 'fixed-array', address: cursor.address() } };
+  }
+  throw new UnsupportedFeatureError(`chunk index type ${indexType}`);
 }
 
 export interface PipelineFilter {
