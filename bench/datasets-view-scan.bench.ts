@@ -4,7 +4,7 @@
 import { Workbench } from '../test/e2e/support/workbench';
 import { tempDir, writeEpisodes } from '../test/support/fixtures';
 
-const LAUNCHES = 3;
+const LAUNCHES = Number(process.env.LAUNCHES ?? 3);
 const EPISODES = 200;
 const SCANNED = /Datasets scanned: (\d+) episodes in \d+ folders, \d+ files read, (\d+) ms\./g;
 
