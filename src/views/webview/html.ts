@@ -1,6 +1,7 @@
 // The HTML shell of every webview: a strict nonce CSP, theme-aware base CSS, codicons and one bundled script.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { EARLY_MESSAGES_GLOBAL } from '../../protocol/channel';
 
 export interface WebviewShell {
   readonly webview: vscode.Webview;
@@ -12,6 +13,13 @@ export interface WebviewShell {
   readonly bundleCss?: boolean;
   /** The bundle starts workers from its own code (blob: URLs), e.g. to decode images off the page's thread. */
   readonly blobWorkers?: boolean;
+  /**
+   * The host posts to the page before it says `ready` (WebviewChannel.acceptEarly): a mailbox in the page keeps what
+   * arrives before the bundle listens. VS Code hands queued messages over when the document has loaded, or 200 ms
+   * after writing it if it has not loaded by then (pre/index.html in VS Code), which on a busy machine can be before
+   * the bundle has even been fetched; the mailbox is listening from the moment the document is parsed.
+   */
+  readonly earlyMessages?: boolean;
 }
 
 /** Folders a webview may load from: the bundles and media. Features add their cache folders. */
@@ -26,6 +34,7 @@ export function renderWebviewHtml({
   title,
   bundleCss,
   blobWorkers,
+  earlyMessages,
 }: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...segments: string[]) =>
@@ -48,7 +57,7 @@ export function renderWebviewHtml({
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${earlyMessages ? mailboxScript(nonce) : ''}<meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${asset('media', 'webview.css')}">
@@ -58,6 +67,19 @@ ${bundleCss ? `<link rel="stylesheet" href="${asset('dist', 'webview', `${bundle
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', `${bundle}.js`)}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * Keeps the messages delivered before the bundle listens, with the listener that takes them, for the bundle. Before
+ * the stylesheets: an inline script after one waits for it to load.
+ */
+function mailboxScript(nonce: string): string {
+  const mailbox = `globalThis.${EARLY_MESSAGES_GLOBAL}`;
+  return `<script nonce="${nonce}">
+${mailbox} = { messages: [], listener: (event) => ${mailbox}.messages.push(event.data) };
+addEventListener('message', ${mailbox}.listener);
+</script>
+`;
 }
 
 export function escapeHtml(text: string): string {
