@@ -184,6 +184,7 @@ test('a preview session sends the episode, its first frame and then its problems
   );
   try {
     await session.sendEpisode();
+    session.firstFrameShown();
     const until = async (done: () => boolean) => {
       for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     };

@@ -11,6 +11,8 @@ export interface HostSteps {
   readonly opened?: number;
   readonly posted?: number;
   readonly framesPosted?: number;
+  /** Validation's start and end: it holds the extension host's thread. */
+  readonly validation?: readonly [number, number];
 }
 
 /**
@@ -38,6 +40,9 @@ export function describeFirstFrame(name: string, host: HostSteps, page: FirstPai
     .filter((step): step is [string, number] => step[1] !== undefined)
     .map(([label, time]) => `${label} +${after(time)}`)
     .join(', ');
+  const validation = host.validation
+    ? `, validation on the host +${after(host.validation[0])} to +${after(host.validation[1])}`
+    : '';
   const ready = page.ready === undefined ? '' : `webview ready after ${after(page.ready)} ms; `;
-  return `first frame of ${name} on screen ${after(page.painted)} ms after the command (${ready}${listed} ms)`;
+  return `first frame of ${name} on screen ${after(page.painted)} ms after the command (${ready}${listed} ms${validation})`;
 }

@@ -1,5 +1,5 @@
 // The host's side of one Episode Preview, free of the editor: opens the episode while the webview loads, sends it
-// with its first frame as soon as it is open, feeds the frames it asks for, and validates it afterwards.
+// with its first frame as soon as it is open, feeds the frames it asks for, and validates it once that frame is shown.
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import type { ScanOptions } from '../dataset/types';
@@ -35,8 +35,9 @@ export class PreviewSession {
   private feed: FrameFeed<FrameImage[]> | undefined;
   private problems: readonly PreviewProblem[] | undefined;
   private disposed = false;
+  private validating = false;
   /** When the episode was open, then posted with its first frame set (Date.now()), for the first-frame figure. */
-  readonly steps: { opened?: number; episode?: number; frames?: number } = {};
+  readonly steps: { opened?: number; episode?: number; frames?: number; validation?: [number, number] } = {};
 
   constructor(
     readonly file: string,
@@ -80,13 +81,29 @@ export class PreviewSession {
     });
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
-    // Validation samples frames: it runs once the first frame is on its way. A timer, not setImmediate: the editor
-    // writes posted messages to its socket from a timer, and an immediate would run before that write.
-    setTimeout(() => {
-      if (this.disposed) return;
-      this.problems ??= this.validate(source);
-      this.host.post({ type: 'problems', problems: this.problems });
-    }, 0);
+    if (this.problems) this.host.post({ type: 'problems', problems: this.problems });
+  }
+
+  /**
+   * The webview painted the episode's first frame: now it is validated, once. Validation samples frames and holds
+   * this thread for tens of milliseconds: run as soon as the first frame was on its way, it held up the messages
+   * carrying it. A timer, not setImmediate: the editor writes posted messages to its socket from a timer, and an
+   * immediate would run before that write.
+   */
+  firstFrameShown(): void {
+    if (this.validating) return;
+    this.validating = true;
+    void this.source.then(
+      (source) =>
+        setTimeout(() => {
+          if (this.disposed) return;
+          const started = Date.now();
+          this.problems = this.validate(source);
+          this.steps.validation = [started, Date.now()];
+          this.host.post({ type: 'problems', problems: this.problems });
+        }, 0),
+      () => undefined,
+    );
   }
 
   want(indices: readonly number[], replace: boolean): void {
