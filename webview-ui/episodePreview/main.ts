@@ -8,6 +8,7 @@ import {
   type PreviewEpisode,
   type PreviewViewState,
 } from '../../src/protocol/episodePreview';
+import { linkCodicons } from '../shared/codicons';
 import { HostChannel } from '../shared/host';
 import { renderEmptyState } from '../shared/emptyState';
 import { CameraGrid } from './cameraGrid';
@@ -25,6 +26,9 @@ const decoder = new FrameDecoder();
 let preview: EpisodePreview | undefined;
 
 const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage, PreviewViewState>((message) => {
+  // Before the first icon, and no earlier: VS Code hands over what the host posted early at the document's load event,
+  // which a stylesheet linked while the document loads would hold up.
+  linkCodicons();
   switch (message.type) {
     case 'episode': {
       const received = Date.now();

@@ -126,7 +126,9 @@ export class EpisodePreviewPanel extends Disposable {
     this.panel.title = path.basename(file);
     this.session = this.openSession({ ...start, kept: this.keptOpen });
     this.panel.reveal(undefined, false);
-    if (this.channel.isReady) void this.session.sendEpisode();
+    // A document that listens (or is loading and took the previous episode early) gets this one now; one VS Code is
+    // reviving asks for it with its `ready`.
+    if (this.channel.isReady || this.servedEarly) void this.session.sendEpisode();
   }
 
   private openSession(start: PreviewStart): PreviewSession {
@@ -152,6 +154,7 @@ export class EpisodePreviewPanel extends Disposable {
       bundleCss: true,
       blobWorkers: true,
       earlyMessages: true,
+      inline: true,
     });
     // The episode and its first frame travel while the document loads, not after its `ready`.
     this.channel.acceptEarly();
@@ -179,9 +182,17 @@ export class EpisodePreviewPanel extends Disposable {
         if (message.file !== this.file) return;
         return this.session.received(message.count);
       case 'firstPaint':
+        this.session.firstFrameShown();
         if (this.openedAt !== undefined) {
-          const { opened, episode, frames } = this.session.steps;
-          const host = { command: this.openedAt, html: this.htmlAt, opened, posted: episode, framesPosted: frames };
+          const { opened, episode, frames, validation } = this.session.steps;
+          const host = {
+            command: this.openedAt,
+            html: this.htmlAt,
+            opened,
+            posted: episode,
+            framesPosted: frames,
+            validation,
+          };
           this.deps.log.info(`Episode preview: ${describeFirstFrame(path.basename(this.file), host, message.steps)}`);
           this.openedAt = undefined;
           this.htmlAt = undefined;
