@@ -27,7 +27,7 @@ export const registerEpisodePreview: Feature = ({ context, log, settings, flags 
     vscode.commands.registerCommand(
       'ctrlWorld.openEpisodePreview',
       withEpisode((target) => {
-        const openedAt = performance.now();
+        const openedAt = Date.now();
         previews.show(
           target.file,
           {

@@ -1,4 +1,5 @@
-// The handshake every webview shares: it says `ready` once its script runs, and the host holds messages until then.
+// The handshake every webview shares: it says `ready` once its script runs, and the host holds messages until then
+// (or posts them while a new document loads, into the page's mailbox).
 
 export interface ReadyMessage {
   readonly type: 'ready';
@@ -12,3 +13,6 @@ export interface TypedMessage {
 export function isTypedMessage(value: unknown): value is TypedMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
+
+/** The page's global where its mailbox script keeps messages posted before the bundle listens. */
+export const EARLY_MESSAGES_GLOBAL = 'ctrlWorldEarlyMessages';

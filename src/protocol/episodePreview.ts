@@ -109,6 +109,25 @@ export type EpisodePreviewHostMessage =
   /** The episode cannot be shown at all (not HDF5, no cameras…): the reason and what to do. */
   | { readonly type: 'failed'; readonly message: string };
 
+/**
+ * Wall-clock times (Date.now(), the host's clock too) of the page's steps to an episode's first frame. The document's
+ * own steps are there only for the first episode the document shows.
+ */
+export interface FirstPaintSteps {
+  /** VS Code started the webview's document. */
+  readonly document?: number;
+  /** The page's script began to run. */
+  readonly script?: number;
+  /** The page said `ready`. */
+  readonly ready?: number;
+  readonly episode: number;
+  /** The first frame set arrived. */
+  readonly frames: number;
+  readonly decoded: number;
+  /** Drawn into the canvases: on screen with the next rendering. */
+  readonly painted: number;
+}
+
 export type EpisodePreviewViewMessage =
   | ReadyMessage
   /**
@@ -119,8 +138,8 @@ export type EpisodePreviewViewMessage =
   | { readonly type: 'want'; readonly file: string; readonly indices: readonly number[]; readonly replace: boolean }
   /** Frame sets arrived (before decoding): the host may send as many more; it keeps only a few on their way. */
   | { readonly type: 'received'; readonly file: string; readonly count: number }
-  /** The first frame is on screen: the host logs the time from the command to here. */
-  | { readonly type: 'firstPaint'; readonly index: number }
+  /** The first frame of an episode is on screen: the host logs the time from the command to here, step by step. */
+  | { readonly type: 'firstPaint'; readonly index: number; readonly steps: FirstPaintSteps }
   | { readonly type: 'flagEpisode' }
   | { readonly type: 'unflagEpisode' }
   | { readonly type: 'copyFrameIndex'; readonly index: number }

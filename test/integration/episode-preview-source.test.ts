@@ -183,7 +183,8 @@ test('a preview session sends the episode, its first frame and then its problems
     },
   );
   try {
-    await session.ready();
+    await session.sendEpisode();
+    session.firstFrameShown();
     const until = async (done: () => boolean) => {
       for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     };
@@ -241,7 +242,7 @@ test('a preview session of a file that is not an episode answers ready with the 
       frameCacheMB: () => 128,
     },
   );
-  await session.ready();
+  await session.sendEpisode();
   session.dispose();
   assert.equal(posted.length, 1);
   assert.equal(posted[0]!.type, 'failed');

@@ -1,4 +1,5 @@
 // Episode Preview panel: cameras in sync, transport controls, charts that follow the frame, flag and save actions.
+import { markReady, takeDocumentSteps } from './pageSteps';
 import './episodePreview.css';
 import {
   defaultViewState,
@@ -7,6 +8,7 @@ import {
   type PreviewEpisode,
   type PreviewViewState,
 } from '../../src/protocol/episodePreview';
+import { linkCodicons } from '../shared/codicons';
 import { HostChannel } from '../shared/host';
 import { renderEmptyState } from '../shared/emptyState';
 import { CameraGrid } from './cameraGrid';
@@ -24,8 +26,12 @@ const decoder = new FrameDecoder();
 let preview: EpisodePreview | undefined;
 
 const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMessage, PreviewViewState>((message) => {
+  // Before the first icon, and no earlier: VS Code hands over what the host posted early at the document's load event,
+  // which a stylesheet linked while the document loads would hold up.
+  linkCodicons();
   switch (message.type) {
-    case 'episode':
+    case 'episode': {
+      const received = Date.now();
       // The panel may be given another episode: the previous one lets go of its frames, timers and observers.
       preview?.dispose();
       document.title = message.episode.name;
@@ -34,10 +40,13 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
         restoredState(message.episode.file, message.initial),
         message.frameCacheMB * 2 ** 20,
         message.servedFrame,
+        received,
       );
       break;
+    }
     case 'frames':
       if (!preview) break;
+      preview.framesArrived();
       channel.post({ type: 'received', file: preview.file, count: message.sets.length });
       for (const set of message.sets) preview.player.receive(set);
       break;
@@ -80,6 +89,8 @@ class EpisodePreview {
   private readonly values: ValuesTable;
   private saveTimer = 0;
   private firstPaintSent = false;
+  /** When the first frame sets arrived, for the first-frame figure. */
+  private framesAt: number | undefined;
   private disposed = false;
   readonly file: string;
 
@@ -88,6 +99,7 @@ class EpisodePreview {
     private state: PreviewViewState,
     cacheBytes: number,
     servedFrame: number,
+    private readonly receivedAt: number,
   ) {
     this.file = episode.file;
     app.replaceChildren();
@@ -157,6 +169,10 @@ class EpisodePreview {
     clearTimeout(this.saveTimer);
   }
 
+  framesArrived(): void {
+    this.framesAt ??= Date.now();
+  }
+
   keep(kept: boolean): void {
     this.remember({ kept });
   }
@@ -178,7 +194,18 @@ class EpisodePreview {
     this.values.setFrame(index);
     if (!this.firstPaintSent) {
       this.firstPaintSent = true;
-      channel.post({ type: 'firstPaint', index });
+      const painted = Date.now();
+      channel.post({
+        type: 'firstPaint',
+        index,
+        steps: {
+          ...takeDocumentSteps(),
+          episode: this.receivedAt,
+          frames: this.framesAt ?? painted,
+          decoded: this.player.firstDecodedAt ?? painted,
+          painted,
+        },
+      });
       // Charts are built once the first picture is on screen (after the next rendering), so it shows as early as
       // possible and the message saying so is not held up behind them.
       requestAnimationFrame(() => setTimeout(() => this.disposed || this.showCharts(this.state.chartsVisible), 0));
@@ -253,4 +280,5 @@ function showFailure(message: string): void {
   });
 }
 
+markReady();
 channel.ready();

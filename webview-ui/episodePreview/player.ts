@@ -39,6 +39,8 @@ export class Player {
   private loopEnabled: boolean;
   private painted = 0;
   private stalls = 0;
+  /** When the first frame set was decoded (Date.now()), for the first-frame figure. */
+  firstDecodedAt: number | undefined;
 
   constructor(
     private readonly episode: PreviewEpisode,
@@ -58,6 +60,10 @@ export class Player {
     this.seekStarted = performance.now();
     if (start.servedFrame === this.target) this.store.expect(this.target);
     this.store.plan(this.target, this.shape());
+    // The page may have shown another episode: its counters are not this one's.
+    delete root.dataset.firstPaintAt;
+    delete root.dataset.firstPaintMs;
+    this.updateCounters();
   }
 
   get frame(): number {
@@ -120,6 +126,7 @@ export class Player {
   private async decode(message: FrameSet): Promise<void> {
     const awaited = this.awaited() && message.index === this.target;
     const images = await decodeFrameSet(this.decoder, message.index, message.images, this.episode.cameras, awaited);
+    this.firstDecodedAt ??= Date.now();
     if (!this.store.store(message.index, images)) return;
     if (!this.playing && message.index === this.target && this.shown !== this.target) this.paint(this.target);
   }

@@ -1,5 +1,5 @@
 // The host's side of one Episode Preview, free of the editor: opens the episode while the webview loads, sends it
-// with its first frame when the webview is ready, feeds the frames it asks for, and validates it afterwards.
+// with its first frame as soon as it is open, feeds the frames it asks for, and validates it once that frame is shown.
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import type { ScanOptions } from '../dataset/types';
@@ -35,6 +35,9 @@ export class PreviewSession {
   private feed: FrameFeed<FrameImage[]> | undefined;
   private problems: readonly PreviewProblem[] | undefined;
   private disposed = false;
+  private validating = false;
+  /** When the episode was open, then posted with its first frame set (Date.now()), for the first-frame figure. */
+  readonly steps: { opened?: number; episode?: number; frames?: number; validation?: [number, number] } = {};
 
   constructor(
     readonly file: string,
@@ -42,11 +45,14 @@ export class PreviewSession {
     private readonly host: PreviewSessionHost,
   ) {
     this.source = this.load();
-    this.source.catch(() => undefined); // reported to the webview when it is ready
+    this.source.catch(() => undefined); // reported to the webview by sendEpisode
   }
 
-  /** On every `ready` (first load, and each time a hidden panel is shown again): the episode, then its first frame. */
-  async ready(): Promise<void> {
+  /**
+   * For every new document of the webview (while it loads, and on its `ready` each time a hidden panel is shown
+   * again): the episode, then its first frame.
+   */
+  async sendEpisode(): Promise<void> {
     let source: PreviewSource;
     try {
       source = await this.source;
@@ -65,6 +71,7 @@ export class PreviewSession {
     }
     const flag = await this.host.flag();
     const servedFrame = Math.max(0, Math.min(source.episode.frameCount - 1, this.start.frame ?? 0));
+    this.steps.episode ??= Date.now();
     this.host.post({
       type: 'episode',
       episode: { ...source.episode, flag },
@@ -74,13 +81,29 @@ export class PreviewSession {
     });
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
-    // Validation samples frames: it runs once the first frame is on its way. A timer, not setImmediate: the editor
-    // writes posted messages to its socket from a timer, and an immediate would run before that write.
-    setTimeout(() => {
-      if (this.disposed) return;
-      this.problems ??= this.validate(source);
-      this.host.post({ type: 'problems', problems: this.problems });
-    }, 0);
+    if (this.problems) this.host.post({ type: 'problems', problems: this.problems });
+  }
+
+  /**
+   * The webview painted the episode's first frame: now it is validated, once. Validation samples frames and holds
+   * this thread for tens of milliseconds: run as soon as the first frame was on its way, it held up the messages
+   * carrying it. A timer, not setImmediate: the editor writes posted messages to its socket from a timer, and an
+   * immediate would run before that write.
+   */
+  firstFrameShown(): void {
+    if (this.validating) return;
+    this.validating = true;
+    void this.source.then(
+      (source) =>
+        setTimeout(() => {
+          if (this.disposed) return;
+          const started = Date.now();
+          this.problems = this.validate(source);
+          this.steps.validation = [started, Date.now()];
+          this.host.post({ type: 'problems', problems: this.problems });
+        }, 0),
+      () => undefined,
+    );
   }
 
   want(indices: readonly number[], replace: boolean): void {
@@ -118,13 +141,16 @@ export class PreviewSession {
     this.feed = new FrameFeed<FrameImage[]>(
       {
         read: (index) => source.readFrameSet(index),
-        send: (batch) =>
-          this.host.post({ type: 'frames', sets: batch.map(({ index, frames }) => ({ index, images: frames })) }),
+        send: (batch) => {
+          this.steps.frames ??= Date.now();
+          this.host.post({ type: 'frames', sets: batch.map(({ index, frames }) => ({ index, images: frames })) });
+        },
         sizeOf: (images) => images.reduce((sum, image) => sum + ('bytes' in image ? image.bytes.byteLength : 0), 0),
         failed: (index, error) => this.host.log.warn(`${this.file}: frame ${index}: ${describeError(error)}`),
       },
       HOST_CACHE_BYTES,
     );
+    this.steps.opened = Date.now();
     const { episode } = source;
     this.host.log.info(
       `Episode preview: opened ${this.file} (${episode.cameras.length} cameras, ${episode.frameCount} frames) in ${(performance.now() - started).toFixed(0)} ms`,

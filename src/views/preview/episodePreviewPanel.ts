@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Disposable, toDisposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
+import { describeFirstFrame } from '../../core/preview/firstFrameFigure';
 import { PreviewSession, type PreviewStart } from '../../core/preview/previewSession';
 import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage } from '../../protocol/episodePreview';
 import type { Settings } from '../../settings';
@@ -30,8 +31,10 @@ export class EpisodePreviewPanel extends Disposable {
   private keptOpen: boolean;
   /** The raw frames' channel order the session opened with: a change of the setting opens the episode again. */
   private colorOrder: string;
-  /** When the webview first said `ready` after `openedAt`. */
-  private readyAt: number | undefined;
+  /** When the HTML was last set after `openedAt` (Date.now()), for the first-frame figure. */
+  private htmlAt: number | undefined;
+  /** The episode went to the document now loading before it said `ready`: its `ready` asks for nothing more. */
+  private servedEarly = false;
   private readonly disposedEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposedEmitter.event;
 
@@ -41,8 +44,8 @@ export class EpisodePreviewPanel extends Disposable {
     start: PreviewStart,
     private readonly deps: PreviewDependencies,
     readonly kind: PreviewPanelKind,
-    /** When the user asked for it (performance.now()), for the first-frame figure in the log. */
-    private openedAt: number | undefined = performance.now(),
+    /** When the user asked for it (Date.now(), the page's clock too), for the first-frame figure in the log. */
+    private openedAt: number | undefined = Date.now(),
   ) {
     super();
     this.episodeFile = file;
@@ -76,6 +79,7 @@ export class EpisodePreviewPanel extends Disposable {
         if (!panel.visible) {
           this.channel.reset();
           this.session.reset();
+          this.servedEarly = false;
         }
       }),
     );
@@ -119,11 +123,12 @@ export class EpisodePreviewPanel extends Disposable {
     this.session.dispose();
     this.episodeFile = file;
     this.openedAt = openedAt;
-    this.readyAt = undefined;
     this.panel.title = path.basename(file);
     this.session = this.openSession({ ...start, kept: this.keptOpen });
     this.panel.reveal(undefined, false);
-    if (this.channel.isReady) void this.session.ready();
+    // A document that listens (or is loading and took the previous episode early) gets this one now; one VS Code is
+    // reviving asks for it with its `ready`.
+    if (this.channel.isReady || this.servedEarly) void this.session.sendEpisode();
   }
 
   private openSession(start: PreviewStart): PreviewSession {
@@ -140,6 +145,7 @@ export class EpisodePreviewPanel extends Disposable {
 
   private render(): void {
     const { panel, deps, file } = this;
+    if (this.openedAt !== undefined) this.htmlAt = Date.now();
     panel.webview.html = renderWebviewHtml({
       webview: panel.webview,
       extensionUri: deps.extensionUri,
@@ -147,12 +153,17 @@ export class EpisodePreviewPanel extends Disposable {
       title: path.basename(file),
       bundleCss: true,
       blobWorkers: true,
+      earlyMessages: true,
+      inline: true,
     });
+    // The episode and its first frame travel while the document loads, not after its `ready`.
+    this.channel.acceptEarly();
+    this.servedEarly = true;
+    void this.session.sendEpisode();
   }
 
   reveal(start: PreviewStart, openedAt: number): void {
     this.openedAt = openedAt;
-    this.readyAt = undefined;
     this.panel.reveal(undefined, false);
     if (start.frame !== undefined || start.enlarged !== undefined)
       this.channel.post({ type: 'navigate', frame: start.frame, enlarged: start.enlarged });
@@ -161,9 +172,8 @@ export class EpisodePreviewPanel extends Disposable {
   private async onMessage(message: EpisodePreviewViewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // For the first-frame figure: how much of it is the webview loading, how much reading and painting.
-        if (this.openedAt !== undefined && this.readyAt === undefined) this.readyAt = performance.now();
-        return this.session.ready();
+        if (this.servedEarly) return void (this.servedEarly = false);
+        return this.session.sendEpisode();
       case 'want':
         // Still asked for the episode the panel showed before: nothing to send.
         if (message.file !== this.file) return;
@@ -172,15 +182,20 @@ export class EpisodePreviewPanel extends Disposable {
         if (message.file !== this.file) return;
         return this.session.received(message.count);
       case 'firstPaint':
+        this.session.firstFrameShown();
         if (this.openedAt !== undefined) {
-          const now = performance.now();
-          const ready =
-            this.readyAt === undefined ? '' : ` (webview ready after ${(this.readyAt - this.openedAt).toFixed(0)} ms)`;
-          this.deps.log.info(
-            `Episode preview: first frame of ${path.basename(this.file)} on screen ${(now - this.openedAt).toFixed(0)} ms after the command${ready}`,
-          );
+          const { opened, episode, frames, validation } = this.session.steps;
+          const host = {
+            command: this.openedAt,
+            html: this.htmlAt,
+            opened,
+            posted: episode,
+            framesPosted: frames,
+            validation,
+          };
+          this.deps.log.info(`Episode preview: ${describeFirstFrame(path.basename(this.file), host, message.steps)}`);
           this.openedAt = undefined;
-          this.readyAt = undefined;
+          this.htmlAt = undefined;
         }
         return;
       case 'flagEpisode':

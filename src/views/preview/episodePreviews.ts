@@ -36,7 +36,7 @@ export class EpisodePreviews
    * Shows the episode: its open preview if it has one, else the open panel that is not kept open (the most recently
    * active), else a new panel.
    */
-  show(file: string, start: PreviewStart = {}, openedAt = performance.now()): void {
+  show(file: string, start: PreviewStart = {}, openedAt = Date.now()): void {
     const absolute = path.resolve(file);
     const existing = this.open.find((preview) => preview.file === absolute);
     if (existing) {
