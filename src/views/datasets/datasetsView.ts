@@ -13,6 +13,11 @@ const FILTERED_CONTEXT = 'ctrlWorld.datasetsFiltered';
 const WATCH_DEBOUNCE_MS = 1500;
 /** Only scans that take longer than this put a message in the view (short rescans would make it flicker). */
 const MESSAGE_DELAY_MS = 400;
+/**
+ * The progress message changes at most this often: a scan reports every file, and each change is a message to the
+ * window, which re-renders the view while VS Code may still be starting.
+ */
+const MESSAGE_INTERVAL_MS = 100;
 
 export class DatasetsView extends Disposable {
   readonly view: vscode.TreeView<DatasetsViewNode>;
@@ -21,6 +26,8 @@ export class DatasetsView extends Disposable {
   private debounce?: NodeJS.Timeout;
   private progressDone?: () => void;
   private scanStarted = 0;
+  private messageShown = 0;
+  private scanningContext?: boolean;
 
   constructor(
     private readonly model: DatasetsModel,
@@ -64,7 +71,11 @@ export class DatasetsView extends Disposable {
   }
 
   private showStatus(status: ScanStatus): void {
-    void vscode.commands.executeCommand('setContext', SCANNING_CONTEXT, status.scanning);
+    // Set when it changes only: every setContext makes the window evaluate its menus' conditions again.
+    if (this.scanningContext !== status.scanning) {
+      this.scanningContext = status.scanning;
+      void vscode.commands.executeCommand('setContext', SCANNING_CONTEXT, status.scanning);
+    }
     if (status.scanning && !this.progressDone) {
       this.scanStarted = performance.now();
       void vscode.window.withProgress(
@@ -79,7 +90,10 @@ export class DatasetsView extends Disposable {
       this.progressDone?.();
       this.progressDone = undefined;
     }
-    if (status.scanning && status.progress && performance.now() - this.scanStarted > MESSAGE_DELAY_MS) {
+    const now = performance.now();
+    if (status.scanning && status.progress) {
+      if (now - this.scanStarted <= MESSAGE_DELAY_MS || now - this.messageShown < MESSAGE_INTERVAL_MS) return;
+      this.messageShown = now;
       const { done, total } = status.progress;
       this.view.message = `Scanning episodes: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}… (Cancel Scan stops it)`;
     } else if (!status.scanning) {

@@ -3,6 +3,7 @@ import { DatasetReader, GlobalHeap, VLEN_REFERENCE_BYTES, type Rows } from './da
 import { FileBytes } from './fileBytes';
 import {
   NATIVE_FILTERS,
+  compareNames,
   datasetHeader,
   groupLinks,
   headerAttributes,
@@ -94,7 +95,7 @@ export class NativeHdf5File {
   rootAttributes(): Map<string, NativeAttributeValue> {
     if (this.attributes) return this.attributes;
     const values = new Map<string, NativeAttributeValue>();
-    const stored = headerAttributes(this.header(this.rootAddress)).sort((a, b) => compareBytes(a.name, b.name));
+    const stored = headerAttributes(this.header(this.rootAddress)).sort((a, b) => compareNames(a.name, b.name));
     for (const attribute of stored) {
       try {
         const value = this.attributeValue(attribute);
@@ -157,10 +158,6 @@ function assertReadable({ datatype, filters }: DatasetHeader): void {
     (datatype.variableString || datatype.base?.typeClass !== 0 || datatype.base.size !== 1)
   )
     throw new UnsupportedFeatureError('variable-length data other than bytes');
-}
-
-function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function fixedString(bytes: Buffer, padding: number): string {

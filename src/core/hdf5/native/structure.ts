@@ -264,8 +264,13 @@ export function groupLinks(file: FileBytes, messages: readonly Message[]): Map<s
   return new Map(links.map((link) => [link.name, link.address]));
 }
 
+/** HDF5's order of names: byte by byte (for the ASCII names of episodes, the same as comparing UTF-16 units). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function sortedByName(links: Map<string, number>): Map<string, number> {
-  return new Map([...links].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...links].sort(([a], [b]) => compareNames(a, b)));
 }
 
 function parseLink(body: Buffer): { name: string; address: number; creationOrder: number } {
