@@ -13,7 +13,7 @@ import { launchMultiNode, watchMultiNode, type MachineRun } from '../../src/core
 import { runMultiNodePreflight } from '../../src/core/training/multiNodePreflight';
 import { SYSTEM_PYTHON, tempDir } from '../support/fixtures';
 import { freePort, startSshd } from '../support/sshd';
-import { processesOfRun, startTrainingHost, waitFor } from '../support/trainingHost';
+import { assertNoProcessLeft, processesOfRun, startTrainingHost, waitFor } from '../support/trainingHost';
 
 /**
  * A Ctrl-World-shaped trainer that really trains data-parallel on the CPU: it reads its config module as
@@ -176,8 +176,8 @@ test('two machine ranks over two SSH connections all-reduce; killing machine 1 f
     const record = (await machines[0].registry.get(launched.runId)).record;
     assert.equal(record.state, 'failed');
     assert.match(record.failure ?? '', /^Machine 1 \(.*#1\) failed: /);
-    assert.deepEqual(await processesOfRun(runs[0].runId), [], 'nothing of machine 0 is left');
-    assert.deepEqual(await processesOfRun(runs[1].runId), [], 'nothing of machine 1 is left');
+    await assertNoProcessLeft(runs[0].runId, 'nothing of machine 0 is left');
+    await assertNoProcessLeft(runs[1].runId, 'nothing of machine 1 is left');
     console.log(
       `multi-node: launch to all-reduce ${reduced - started} ms, kill to both ended ${Date.now() - reduced} ms ` +
         `(${realAccelerate() ? 'accelerate' : 'torch.distributed.run'})`,

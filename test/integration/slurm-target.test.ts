@@ -12,7 +12,14 @@ import { RunRegistry } from '../../src/core/training/registry';
 import { UserFacingError } from '../../src/core/errors';
 import { isActive, stateLabel, type RunSummary } from '../../src/core/training/runRecord';
 import { startSlurmCluster, type TestSlurmCluster } from '../support/slurm';
-import { launchRequest, processesOfRun, startTrainingHost, waitFor, type TrainingHost } from '../support/trainingHost';
+import {
+  assertNoProcessLeft,
+  launchRequest,
+  processesOfRun,
+  startTrainingHost,
+  waitFor,
+  type TrainingHost,
+} from '../support/trainingHost';
 
 let cluster: TestSlurmCluster;
 let training: TrainingHost;
@@ -144,7 +151,7 @@ test('stop cancels the job with scancel and leaves nothing of it running; submit
   const stopped = await training.registry.stop(launched.runId, 5);
   assert.equal(stopped.state, 'stopped');
   assert.equal((await training.registry.get(launched.runId)).record.slurm?.state, 'CANCELLED');
-  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await assertNoProcessLeft(launched.runId);
   const queued = await cluster.client('squeue', ['-h', '-j', launched.jobId!, '-t', 'PD,R,CG', '-o', '%i']);
   assert.equal(queued.trim(), '');
   await training.tree.setTrainer({ stepSeconds: 0.03 });
@@ -162,7 +169,7 @@ test('a trainer that crashes on one node fails the job, and the run, with its la
     (record.lastLines ?? []).some((line) => /Error/.test(line)),
     (record.lastLines ?? []).join('\n'),
   );
-  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await assertNoProcessLeft(launched.runId);
   await training.tree.setTrainer({ stepSeconds: 0.03 });
 });
 
@@ -189,7 +196,7 @@ describe('beside a job running into its time limit', { concurrency: true }, () =
     assert.match(record.failure ?? '', /Continue from Checkpoint submits a new job/);
     assert.equal(record.lastLines, undefined);
     assert.ok((await readdir(request.outputDir)).includes('checkpoint-100.pt'));
-    assert.deepEqual(await processesOfRun(launched.runId), []);
+    await assertNoProcessLeft(launched.runId);
     console.log(`SLURM: a job with a 1-minute limit ended in TIMEOUT ${Math.round(ended / 1000)} s after its submit`);
   });
 

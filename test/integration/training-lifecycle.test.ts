@@ -10,6 +10,7 @@ import { runPreflight } from '../../src/core/training/preflight';
 import { queryGpus } from '../../src/core/remote/gpus';
 import { UserFacingError } from '../../src/core/errors';
 import {
+  assertNoProcessLeft,
   launchRequest,
   masterPid,
   processesOfRun,
@@ -144,7 +145,7 @@ test('stop ends the whole process group and leaves no process of the run, on a G
   // A generous grace: the processes end on TERM at once, but a busy machine may take seconds to schedule them.
   const result = await training.registry.stop(launched.runId, 20);
   assert.deepEqual([result.state, result.signal, result.remaining], ['stopped', 'TERM', []]);
-  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await assertNoProcessLeft(launched.runId);
   assert.deepEqual(
     (await queryGpus(training.host)).flatMap((gpu) => gpu.processes),
     [],
@@ -204,7 +205,7 @@ test('a trainer that goes on past max_train_steps, as upstream does, is ended th
   );
   const reached = Number(await readFile(path.join(summary.record.runDir, 'reached-total'), 'utf8'));
   assert.ok(reached > 400 && reached < 1400, `ended at step ${reached}`);
-  assert.deepEqual(await processesOfRun(launched.runId), []);
+  await assertNoProcessLeft(launched.runId);
   await training.tree.setTrainer({ stepSeconds: 0.02 });
 });
 

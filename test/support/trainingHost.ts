@@ -1,5 +1,6 @@
 // A stand-in GPU host served by the real sshd: the tree from gpuHost.ts, the runner with its own socket folder,
 // and helpers to look at the host's processes the way a person with a terminal would.
+import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import type { LaunchRequest } from '../../src/core/training/launch';
 import * as path from 'node:path';
@@ -60,6 +61,18 @@ export async function processesOfRun(runId: string): Promise<number[]> {
     }
   }
   return found;
+}
+
+/**
+ * Asserts that no process of the run is left within `withinMs`: the record says the run ended as soon as the trainer
+ * exits, and its supervisor shell still writes that record and exits a moment after.
+ */
+export async function assertNoProcessLeft(runId: string, message?: string, withinMs = 5_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline && (await processesOfRun(runId)).length > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.deepEqual(await processesOfRun(runId), [], message);
 }
 
 /** Safety net for failed tests: no stand-in trainer of this host's registry outlives its test. */
