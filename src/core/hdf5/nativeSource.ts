@@ -1,28 +1,16 @@
 // The native reader as an episode's source: the same metadata and bytes HDF5 gives, without loading HDF5.
-import * as path from 'node:path';
-import { Hdf5DatasetError } from './errors';
 import { describePipeline, type FilterEntry } from './filters';
 import type { AttributeValue } from './layout';
 import { NativeHdf5File, type NativeDataset } from './native/nativeFile';
-import { NATIVE_FILTERS, type Datatype } from './native/structure';
-import { describeRows, type DatasetInfo, type RowSelection } from './slice';
+import { NATIVE_FILTERS } from './native/structure';
+import { dtypeName, readFailed, type DatasetInfo, type RowSelection } from './slice';
 import type { Hdf5Source } from './source';
 
 /** What HDF5 reports for a variable-length element in memory (an {length, pointer} pair in wasm32). */
 const VLEN_ITEM_BYTES = 8;
 
-function dtypeName(type: Datatype): string {
-  if (type.typeClass === 9) return 'vlen';
-  if (type.typeClass === 0) return `${type.signed ? 'int' : 'uint'}${type.size * 8}`;
-  if (type.typeClass === 1) return `float${type.size * 8}`;
-  if (type.typeClass === 3) return 'string';
-  if (type.typeClass === 6) return 'compound';
-  return 'other';
-}
-
 export class NativeSource implements Hdf5Source {
   readonly availableFilters = NATIVE_FILTERS;
-  private readonly found = new Map<string, NativeDataset>();
 
   private constructor(private readonly native: NativeHdf5File) {}
 
@@ -41,7 +29,6 @@ export class NativeSource implements Hdf5Source {
   datasetInfo(datasetPath: string): DatasetInfo | undefined {
     const dataset = this.native.dataset(datasetPath);
     if (!dataset) return undefined;
-    this.found.set(datasetPath, dataset);
     const { dataspace, datatype, layout, filters } = dataset.header;
     const chunkShape = layout.kind === 'chunked' ? layout.chunkShape : null;
     // As HDF5 is asked: filters only of chunked datasets (the only ones they apply to).
@@ -51,7 +38,7 @@ export class NativeSource implements Hdf5Source {
     return {
       path: datasetPath,
       shape: dataspace.shape,
-      dtype: dtypeName(datatype),
+      dtype: dtypeName(datatype.typeClass, datatype.size, datatype.signed),
       itemSize: datatype.typeClass === 9 ? VLEN_ITEM_BYTES : datatype.size,
       filters: entries,
       filter: describePipeline(entries),
@@ -59,19 +46,8 @@ export class NativeSource implements Hdf5Source {
     };
   }
 
-  readRows(file: string, info: DatasetInfo, selection: RowSelection, bytes: number): Uint8Array {
-    const data = this.read(file, info, selection, (dataset) => this.native.readRows(dataset, selection));
-    if (data.byteLength !== bytes) {
-      throw new Hdf5DatasetError(
-        file,
-        info.path,
-        `${path.basename(file)}: ${info.path} returned ${data.byteLength} bytes for ${describeRows(selection)}, ` +
-          `expected ${bytes}.`,
-        'The file is damaged; copy the episode again.',
-        'short-read',
-      );
-    }
-    return data;
+  readRows(file: string, info: DatasetInfo, selection: RowSelection): Uint8Array {
+    return this.read(file, info, selection, (dataset) => this.native.readRows(dataset, selection));
   }
 
   readVariableLength(file: string, info: DatasetInfo, selection: RowSelection): Uint8Array[] {
@@ -91,16 +67,10 @@ export class NativeSource implements Hdf5Source {
   /** Runs a read, turning whatever stops it (damage, a chunk past the end) into the error HDF5's reads give. */
   private read<T>(file: string, info: DatasetInfo, selection: RowSelection, read: (dataset: NativeDataset) => T): T {
     try {
-      return read(this.found.get(info.path) ?? this.native.dataset(info.path)!);
+      // Described by datasetInfo before any read: found in the file's cache.
+      return read(this.native.dataset(info.path)!);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new Hdf5DatasetError(
-        file,
-        info.path,
-        `${path.basename(file)}: ${describeRows(selection)} of ${info.path} cannot be read (${detail}).`,
-        'The file is damaged there; copy the episode again.',
-        'read-failed',
-      );
+      throw readFailed(file, info, selection, error instanceof Error ? error.message : String(error));
     }
   }
 }

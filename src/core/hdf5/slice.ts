@@ -30,6 +30,16 @@ export interface DatasetInfo {
   readonly chunkShape: readonly number[] | null;
 }
 
+/** The numpy-style name of an HDF5 datatype class (0 integer, 1 float, 3 string, 6 compound, 9 variable-length). */
+export function dtypeName(typeClass: number, size: number, signed: boolean): string {
+  if (typeClass === 9) return 'vlen';
+  if (typeClass === 0) return `${signed ? 'int' : 'uint'}${size * 8}`;
+  if (typeClass === 1) return `float${size * 8}`;
+  if (typeClass === 3) return 'string';
+  if (typeClass === 6) return 'compound';
+  return 'other';
+}
+
 /** One read never asks the WASM heap (2 GiB at most) for more than this. */
 export const MAX_SLICE_BYTES = 512 * 1024 * 1024;
 /**
@@ -84,7 +94,7 @@ export interface RowSelection {
   readonly stride: number;
 }
 
-export function describeRows({ start, count, stride }: RowSelection): string {
+function describeRows({ start, count, stride }: RowSelection): string {
   if (count === 1) return `row ${start}`;
   if (stride === 1) return `rows ${start}..${start + count - 1}`;
   return `rows ${start}, ${start + stride}, … ${start + (count - 1) * stride}`;
@@ -148,7 +158,37 @@ export function readRowSelection(
     );
   }
   if (elements === 0) return new ArrayType(new ArrayBuffer(0));
-  return new ArrayType(source.readRows(file, info, selection, bytes).buffer as ArrayBuffer);
+  return new ArrayType(assertWhole(file, info, selection, source.readRows(file, info, selection, bytes), bytes).buffer);
+}
+
+/** `data` when it is `bytes` long; a read that came back shorter or longer is damage the reader did not notice. */
+export function assertWhole(
+  file: string,
+  info: DatasetInfo,
+  selection: RowSelection,
+  data: Uint8Array,
+  bytes: number,
+): Uint8Array<ArrayBuffer> {
+  if (data.byteLength === bytes) return data as Uint8Array<ArrayBuffer>;
+  throw new Hdf5DatasetError(
+    file,
+    info.path,
+    `${path.basename(file)}: ${info.path} returned ${data.byteLength} bytes for ${describeRows(selection)}, ` +
+      `expected ${bytes}.`,
+    'The file is damaged; copy the episode again.',
+    'short-read',
+  );
+}
+
+/** The selected rows of a dataset could not be read; `detail` is the reader's own reason, when it gave one. */
+export function readFailed(file: string, info: DatasetInfo, selection: RowSelection, detail: string): Hdf5DatasetError {
+  return new Hdf5DatasetError(
+    file,
+    info.path,
+    `${path.basename(file)}: ${describeRows(selection)} of ${info.path} cannot be read${detail ? ` (${detail})` : ''}.`,
+    'The file is damaged there; copy the episode again.',
+    'read-failed',
+  );
 }
 
 /** Selected elements of a variable-length uint8 dataset (a JPEG per frame stored as `vlen_dtype(uint8)`). */

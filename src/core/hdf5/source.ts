@@ -10,8 +10,8 @@ export interface Hdf5Source {
   /** The dataset's metadata; undefined when the path is absent or not a dataset. */
   datasetInfo(datasetPath: string): DatasetInfo | undefined;
   /**
-   * The selected rows (every other dimension whole), little-endian, exactly `bytes` long. Throws an
-   * Hdf5DatasetError that names the file, the dataset and the rows when they cannot be read.
+   * The selected rows (every other dimension whole), little-endian, `bytes` long (readRowSelection checks that).
+   * Throws an Hdf5DatasetError that names the file, the dataset and the rows when they cannot be read.
    */
   readRows(file: string, info: DatasetInfo, selection: RowSelection, bytes: number): Uint8Array;
   /** The selected elements of a variable-length uint8 dataset (a JPEG per frame), each in its own buffer. */

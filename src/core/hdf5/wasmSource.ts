@@ -5,7 +5,7 @@ import { describePipeline, type FilterEntry } from './filters';
 import type { AttributeValue } from './layout';
 import { lastDiagnosticDetail } from './openFailure';
 import { withDiagnostics, type Hdf5Runtime } from './runtime';
-import { describeRows, type DatasetInfo, type RowSelection } from './slice';
+import { assertWhole, dtypeName, readFailed, type DatasetInfo, type RowSelection } from './slice';
 import type { Hdf5Source } from './source';
 
 type H5File = InstanceType<Hdf5Runtime['h5wasm']['File']>;
@@ -17,15 +17,6 @@ interface RawMetadata {
   signed: boolean;
   vlen: boolean;
   chunks: number[] | null;
-}
-
-function dtypeName(metadata: RawMetadata): string {
-  if (metadata.vlen || metadata.type === 9) return 'vlen';
-  if (metadata.type === 0) return `${metadata.signed ? 'int' : 'uint'}${metadata.size * 8}`;
-  if (metadata.type === 1) return `float${metadata.size * 8}`;
-  if (metadata.type === 3) return 'string';
-  if (metadata.type === 6) return 'compound';
-  return 'other';
 }
 
 const NO_FILTERS: readonly FilterEntry[] = [];
@@ -64,9 +55,9 @@ export class WasmSource implements Hdf5Source {
    * bytes are copied out and it is freed here.
    */
   readVariableLength(file: string, info: DatasetInfo, selection: RowSelection): Uint8Array[] {
-    const pairs = new Uint32Array(
-      this.readHyperslab(file, { ...info, shape: [info.shape[0] ?? 0] }, selection, 8 * selection.count).buffer,
-    );
+    const bytes = 8 * selection.count;
+    const read = this.readHyperslab(file, { ...info, shape: [info.shape[0] ?? 0] }, selection, bytes);
+    const pairs = new Uint32Array(assertWhole(file, info, selection, read, bytes).buffer);
     const { HEAPU8, _free } = this.runtime.module;
     const elements: Uint8Array[] = [];
     for (let i = 0; i < pairs.length; i += 2) {
@@ -104,7 +95,7 @@ export class WasmSource implements Hdf5Source {
     return {
       path: datasetPath,
       shape: metadata.shape ?? [],
-      dtype: dtypeName(metadata),
+      dtype: dtypeName(metadata.vlen ? 9 : metadata.type, metadata.size, metadata.signed),
       itemSize: metadata.size,
       filters,
       filter: describePipeline(filters),
@@ -137,27 +128,15 @@ export class WasmSource implements Hdf5Source {
         diagnostics,
       } = withDiagnostics(() => module.get_dataset_data(fileId, info.path, count, offset, strides, BigInt(pointer)));
       if (error !== undefined || diagnostics || (status ?? -1) < 0) {
-        const detail = lastDiagnosticDetail(diagnostics) || (error instanceof Error ? error.message : '');
-        throw new Hdf5DatasetError(
+        throw readFailed(
           file,
-          info.path,
-          `${name}: ${describeRows(selection)} of ${info.path} cannot be read${detail ? ` (${detail})` : ''}.`,
-          'The file is damaged there; copy the episode again.',
-          'read-failed',
+          info,
+          selection,
+          lastDiagnosticDetail(diagnostics) || (error instanceof Error ? error.message : ''),
         );
       }
       // Copied out of the heap: the heap is reused by the next read, and may grow (which replaces HEAPU8).
-      const copy = module.HEAPU8.slice(pointer, pointer + bytes);
-      if (copy.byteLength !== bytes) {
-        throw new Hdf5DatasetError(
-          file,
-          info.path,
-          `${name}: ${info.path} returned ${copy.byteLength} bytes for ${describeRows(selection)}, expected ${bytes}.`,
-          'The file is damaged; copy the episode again.',
-          'short-read',
-        );
-      }
-      return copy;
+      return module.HEAPU8.slice(pointer, pointer + bytes);
     } finally {
       module._free(pointer);
     }

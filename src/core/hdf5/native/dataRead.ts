@@ -1,6 +1,7 @@
 // Reads a dataset's raw elements: compact, contiguous or chunked (version 1 B-tree, single chunk or fixed array),
 // decoding deflate and shuffle; and the objects variable-length data points to in global heap collections.
 import * as zlib from 'node:zlib';
+import type { RowSelection } from '../slice';
 import type { FileBytes } from './fileBytes';
 import {
   Cursor,
@@ -11,13 +12,6 @@ import {
   type PipelineFilter,
 } from './structure';
 import { MalformedFileError, UnsupportedFeatureError } from './unsupported';
-
-/** Rows start, start + stride, … along the first dimension (the shape of slice.ts's RowSelection). */
-export interface Rows {
-  readonly start: number;
-  readonly count: number;
-  readonly stride: number;
-}
 
 interface ChunkLocation {
   readonly address: number;
@@ -231,7 +225,7 @@ export class DatasetReader {
   }
 
   /** The selected rows, every other dimension whole, packed. */
-  readRows(rows: Rows): Uint8Array {
+  readRows(rows: RowSelection): Uint8Array {
     const rowBytes = product(this.shape.slice(1)) * this.elementBytes;
     const out = new Uint8Array(rows.count * rowBytes);
     const layout = this.layout;

@@ -1,5 +1,6 @@
 // An HDF5 file read without HDF5: groups, dataset metadata, rows and root attributes, for the layouts h5py writes.
-import { DatasetReader, GlobalHeap, VLEN_REFERENCE_BYTES, type Rows } from './dataRead';
+import type { RowSelection } from '../slice';
+import { DatasetReader, GlobalHeap, VLEN_REFERENCE_BYTES } from './dataRead';
 import { FileBytes } from './fileBytes';
 import {
   NATIVE_FILTERS,
@@ -76,12 +77,12 @@ export class NativeHdf5File {
   }
 
   /** Selected rows of a dataset as stored, little-endian. */
-  readRows(dataset: NativeDataset, rows: Rows): Uint8Array {
+  readRows(dataset: NativeDataset, rows: RowSelection): Uint8Array {
     return dataset.reader.readRows(rows);
   }
 
   /** Selected elements of a variable-length byte dataset, each its own buffer. */
-  readVariableLength(dataset: NativeDataset, rows: Rows): Uint8Array[] {
+  readVariableLength(dataset: NativeDataset, rows: RowSelection): Uint8Array[] {
     const references = dataset.reader.readRows(rows);
     const base = dataset.header.datatype.base!;
     return Array.from({ length: rows.count }, (_, i) =>
