@@ -15,7 +15,8 @@ import { MalformedFileError, UnsupportedFeatureError } from './unsupported';
 
 interface ChunkLocation {
   readonly address: number;
-  readonly size: number;
+  /** Its stored size; absent when it is stored unfiltered, as large as a chunk. */
+  readonly size?: number;
   readonly filterMask: number;
 }
 
@@ -144,7 +145,7 @@ class FixedArrayChunkIndex implements ChunkLookup {
     const cursor = new Cursor(this.file.read(at, entryBytes));
     const address = cursor.address();
     if (address === UNDEFINED_ADDRESS) return undefined;
-    if (!this.filtered) return { address, size: -1, filterMask: 0 };
+    if (!this.filtered) return { address, filterMask: 0 };
     return { address, size: cursor.uint(entryBytes - 12), filterMask: cursor.u32() };
   }
 
@@ -172,7 +173,7 @@ function chunkLookup(file: FileBytes, header: DatasetHeader, index: ChunkIndexIn
     return new FixedArrayChunkIndex(file, index.address, chunkShape, maxShape, header.filters.length > 0);
   }
   const { address, filteredSize, filterMask } = index;
-  const location = address === UNDEFINED_ADDRESS ? undefined : { address, size: filteredSize ?? -1, filterMask };
+  const location = address === UNDEFINED_ADDRESS ? undefined : { address, size: filteredSize, filterMask };
   return { find: () => location };
 }
 
@@ -302,8 +303,7 @@ export class DatasetReader {
     const layout = this.layout as Extract<Layout, { kind: 'chunked' }>;
     const bytes = product(layout.chunkShape) * this.elementBytes;
     const location = this.chunkIndex!.find(origin);
-    // A size of -1: stored unfiltered, so as large as the chunk itself.
-    const stored = location && this.file.read(location.address, location.size < 0 ? bytes : location.size);
+    const stored = location && this.file.read(location.address, location.size ?? bytes);
     const data = location ? decodeChunk(stored!, this.header.filters, location.filterMask, bytes) : null;
     if (this.decoded.size >= DECODED_CHUNKS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     this.decoded.set(key, data);
