@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, describeError } from '../core/errors';
 import { Disposable, toDisposable } from '../core/lifecycle';
-import { SshError } from '../core/remote/runner';
+import { RunNotFoundError } from '../core/training/registry';
 import type { FollowSubscription, RunFollowers } from '../core/training/followers';
 import type { TrainingError } from '../core/training/logErrors';
 import { ProgressLines } from '../core/training/progressLines';
@@ -130,7 +130,8 @@ export class RunFollowing extends Disposable {
 
   /**
    * After a reload or restart: follow again the run that was followed, if it still runs. While its host cannot be
-   * reached the attempt is repeated, less and less often, unless another run is followed meanwhile.
+   * reached (or its listing fails) the attempt is repeated, less and less often, unless another run is followed
+   * meanwhile; a run that no longer exists is not.
    */
   async reattach(attempt = 0): Promise<void> {
     const followed = this.hosts.followed;
@@ -140,7 +141,8 @@ export class RunFollowing extends Disposable {
       if (isActive(summary.record.state)) await this.follow(followed.host, followed.runId, false);
       else this.statusBar.show(followed.host, summary);
     } catch (error) {
-      const retryIn = error instanceof SshError ? REATTACH_RETRY_SECONDS[attempt] : undefined;
+      // Only a run that is gone is final: a dropped connection or a listing that failed half-way is tried again.
+      const retryIn = error instanceof RunNotFoundError ? undefined : REATTACH_RETRY_SECONDS[attempt];
       this.log.warn(
         `Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}` +
           (retryIn === undefined ? '' : ` Trying again in ${retryIn} s.`),

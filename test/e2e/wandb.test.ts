@@ -99,7 +99,12 @@ async function processesWith(text: string): Promise<Buffer[]> {
 async function expectExternalPage(url: string): Promise<Page> {
   const dialog = workbench.page.locator('.monaco-dialog-box', { hasText: 'open the external website' });
   // The command reads the run's log on the host over SSH first: seconds on a busy machine.
-  await dialog.waitFor({ timeout: 60_000 });
+  try {
+    await dialog.waitFor({ timeout: 60_000 });
+  } catch (error) {
+    console.log(`${await workbench.whatIsOnScreen()}\n${workbench.extensionLog()}`);
+    throw error;
+  }
   assert.match(
     await dialog.innerText(),
     /Do you want code-server to open the external website\?\nhttps:\/\/wandb\.ai\//,
@@ -126,7 +131,12 @@ test('Open in WandB on an online run: in its context menu, it opens the run page
   const item = menu.locator('.action-item', { hasText: 'Open in WandB' });
   await item.waitFor({ timeout: 10_000 });
   assert.equal(await menu.locator('.action-item', { hasText: 'Sync Run to WandB' }).count(), 1);
-  await item.click();
+  // A click that lands while the menu is still being laid out is lost on a busy machine: click until it closes.
+  await clickUntilOpen(
+    () => item.click({ timeout: 5_000 }),
+    (timeoutMs) => menu.waitFor({ state: 'hidden', timeout: timeoutMs }),
+    [3_000, 3_000, 10_000],
+  );
   const page = await expectExternalPage(url);
   assert.equal(page.url(), url);
   await page.close();

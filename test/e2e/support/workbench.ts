@@ -390,6 +390,26 @@ export class Workbench {
     return file;
   }
 
+  /**
+   * What the window shows besides the views, for a failed wait: notifications, dialogs, an open menu or quick input.
+   */
+  async whatIsOnScreen(): Promise<string> {
+    const texts = async (selector: string) => {
+      const shown = await this.page
+        .locator(selector)
+        .allInnerTexts()
+        .catch((): string[] => []);
+      return shown.map((text) => text.replace(/\s+/g, ' '));
+    };
+    const parts = [
+      ['notifications', await texts('.notification-toast')],
+      ['dialogs', await texts('.monaco-dialog-box')],
+      ['menus', await texts('.context-view .monaco-menu')],
+      ['quick input', await texts('.quick-input-widget:visible .quick-input-title')],
+    ] as const;
+    return parts.map(([what, shown]) => `${what}: ${shown.length ? shown.join(' | ') : 'none'}`).join('\n');
+  }
+
   /** The text of the extension's log ("Ctrl-World Flexiv" output channel), from code-server's log folder. */
   extensionLog(): string {
     const files = findFiles(path.join(this.userDataDir, 'logs'), (file) => file.endsWith('Ctrl-World Flexiv.log'));
