@@ -208,6 +208,11 @@ export class Settings implements vscode.Disposable {
     return this.config.get<boolean>('preview.reuseOpenPreview', true);
   }
 
+  /** How an Episode Preview's frames reach its webview: fetched over HTTP (falling back to messages), or messages. */
+  get previewFrameTransport(): 'http' | 'messages' {
+    return this.config.get<string>('preview.frameTransport', 'http') === 'messages' ? 'messages' : 'http';
+  }
+
   /** Megabytes of decoded frames an Episode Preview keeps around the playhead. */
   get previewFrameCacheMB(): number {
     const value = this.config.get<number>('preview.frameCacheMB', 256);

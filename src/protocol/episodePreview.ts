@@ -97,8 +97,15 @@ export type EpisodePreviewHostMessage =
       readonly frameCacheMB: number;
       /** The frame set the host sends right after this message, unasked: the webview does not ask for it again. */
       readonly servedFrame: number;
+      /**
+       * Where the webview fetches the frame sets it wants (src/protocol/frameBatch.ts); absent, or once a fetch
+       * fails, it asks with `want` messages and they come as `frames` messages.
+       */
+      readonly frameUrl?: string;
     }
   | FramesMessage
+  /** The episode's frames can be fetched from `url` now (see `frameUrl` of the episode message). */
+  | { readonly type: 'frameUrl'; readonly file: string; readonly url: string }
   /** The episode was opened again (e.g. from a camera node): go to that frame and/or enlarge that camera. */
   | { readonly type: 'navigate'; readonly frame?: number; readonly enlarged?: string | null }
   | { readonly type: 'flag'; readonly flag: PreviewFlag | null }
@@ -140,6 +147,8 @@ export type EpisodePreviewViewMessage =
   | { readonly type: 'received'; readonly file: string; readonly count: number }
   /** The first frame of an episode is on screen: the host logs the time from the command to here, step by step. */
   | { readonly type: 'firstPaint'; readonly index: number; readonly steps: FirstPaintSteps }
+  /** Fetching frames from `frameUrl` failed; the webview asks by message from now on. */
+  | { readonly type: 'frameFetchFailed'; readonly reason: string }
   | { readonly type: 'flagEpisode' }
   | { readonly type: 'unflagEpisode' }
   | { readonly type: 'copyFrameIndex'; readonly index: number }

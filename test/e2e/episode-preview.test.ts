@@ -90,6 +90,9 @@ test('Space plays: the frame counter advances with the cameras in sync, Space ag
   await workbench.page.keyboard.press('Space');
   const playing = await waitForCounters(preview, (c) => c.frame >= 20, 20_000);
   assert.deepEqual(new Set(playing.cameraFrames).size, 1, 'cameras painted together');
+  // The frames came from the extension's frame server through code-server's proxy, not as messages.
+  assert.ok(playing.fetchedSets >= 10, `${playing.fetchedSets} frame sets fetched`);
+  assert.doesNotMatch(workbench.extensionLog(), /fetching frames .* failed/);
   await workbench.page.keyboard.press('Space');
   const paused = await waitForCounters(preview, (c) => !c.playing);
   await workbench.page.waitForTimeout(300);

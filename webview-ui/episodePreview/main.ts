@@ -18,6 +18,7 @@ import { bindShortcuts, type PlayerAction } from './keyboard';
 import { Player } from './player';
 import { FrameDecoder } from './decodeWorker';
 import { ValuesTable } from './valuesTable';
+import { FrameFetcher } from './frameFetcher';
 
 const app = document.getElementById('app')!;
 document.body.classList.add('panel', 'episode-preview');
@@ -41,6 +42,7 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
         message.frameCacheMB * 2 ** 20,
         message.servedFrame,
         received,
+        message.frameUrl,
       );
       break;
     }
@@ -49,6 +51,9 @@ const channel = new HostChannel<EpisodePreviewHostMessage, EpisodePreviewViewMes
       preview.framesArrived();
       channel.post({ type: 'received', file: preview.file, count: message.sets.length });
       for (const set of message.sets) preview.player.receive(set);
+      break;
+    case 'frameUrl':
+      if (preview?.file === message.file) preview.fetchFrom(message.url);
       break;
     case 'navigate':
       preview?.navigate(message.frame, message.enlarged);
@@ -87,6 +92,8 @@ class EpisodePreview {
   private charts: SeriesCharts | undefined;
   private readonly chartHost = document.createElement('section');
   private readonly values: ValuesTable;
+  /** Fetches frame sets from the host's frame server, when it has one; otherwise they are asked for by message. */
+  private fetcher: FrameFetcher | undefined;
   private saveTimer = 0;
   private firstPaintSent = false;
   /** When the first frame sets arrived, for the first-frame figure. */
@@ -100,8 +107,10 @@ class EpisodePreview {
     cacheBytes: number,
     servedFrame: number,
     private readonly receivedAt: number,
+    frameUrl: string | undefined,
   ) {
     this.file = episode.file;
+    if (frameUrl !== undefined) this.fetchFrom(frameUrl);
     app.replaceChildren();
     app.className = 'preview';
     this.controls = new Controls(episode, state, {
@@ -154,7 +163,7 @@ class EpisodePreview {
           if (!playing) this.remember({ frame: this.player.frame });
         },
       },
-      (indices, replace) => channel.post({ type: 'want', file: this.file, indices, replace }),
+      (indices, replace) => (this.fetcher ? this.fetcher.want(indices, replace) : this.askByMessage(indices, replace)),
       decoder,
     );
     this.controls.setFrame(this.player.frame);
@@ -163,10 +172,33 @@ class EpisodePreview {
 
   dispose(): void {
     this.disposed = true;
+    this.fetcher?.dispose();
     this.player.dispose();
     this.charts?.dispose();
     this.values.dispose();
     clearTimeout(this.saveTimer);
+  }
+
+  /** Later frames come from the host's frame server; what was already asked for by message still comes. */
+  fetchFrom(url: string): void {
+    this.fetcher?.dispose();
+    this.fetcher = new FrameFetcher(
+      url,
+      (set) => {
+        this.framesArrived();
+        // For tests and the benchmark: frames that came over HTTP, not as messages.
+        app.dataset.fetchedSets = String(Number(app.dataset.fetchedSets ?? 0) + 1);
+        this.player.receive(set);
+      },
+      (indices, replace, reason) => {
+        if (reason) channel.post({ type: 'frameFetchFailed', reason });
+        this.askByMessage(indices, replace);
+      },
+    );
+  }
+
+  private askByMessage(indices: number[], replace: boolean): void {
+    channel.post({ type: 'want', file: this.file, indices, replace });
   }
 
   framesArrived(): void {

@@ -135,7 +135,8 @@ export class FrameFeed<T> {
     this.schedule();
   }
 
-  private read(index: number): T | undefined {
+  /** One frame set, from the cache or read now; undefined when it cannot be read (`failed` was told why). */
+  read(index: number): T | undefined {
     let frames = this.cache.get(index);
     if (frames === undefined) {
       try {

@@ -1,5 +1,6 @@
 // The host's side of one Episode Preview, free of the editor: opens the episode while the webview loads, sends it
-// with its first frame as soon as it is open, feeds the frames it asks for, and validates it once that frame is shown.
+// with its first frame as soon as it is open, serves the frames it asks for (fetched from the frame server, or fed as
+// messages), and validates it once that frame is shown.
 import * as path from 'node:path';
 import { describeError } from '../errors';
 import type { ScanOptions } from '../dataset/types';
@@ -12,6 +13,8 @@ import type {
 } from '../../protocol/episodePreview';
 import { openPreviewSource, type PreviewSource } from './episodeSource';
 import { FrameFeed } from './frameFeed';
+import type { FrameReader } from './frameServer';
+import type { DisposableLike } from '../lifecycle';
 import type { ColorOrder } from '../convert/stateSource';
 
 /** Encoded frames the host keeps for re-requests (stepping back, loops): a few seconds of three JPEG cameras. */
@@ -28,11 +31,25 @@ export interface PreviewSessionHost {
   /** Channel order of raw frames, taken when the episode opens. */
   readonly rawColorOrder: () => ColorOrder;
   readonly frameCacheMB: () => number;
+  /**
+   * Serves the episode's frame sets over HTTP (FrameServer) and says where the webview fetches them; undefined when
+   * they travel as messages.
+   */
+  readonly serveFrames?: (read: FrameReader, frameCount: number) => Promise<ServedFrames | undefined>;
+}
+
+export interface ServedFrames extends DisposableLike {
+  /** The URL the webview fetches frame sets from. */
+  readonly url: string;
 }
 
 export class PreviewSession {
   private readonly source: Promise<PreviewSource>;
   private feed: FrameFeed<FrameImage[]> | undefined;
+  private served: Promise<ServedFrames | undefined> | undefined;
+  /** Where the webview fetches frames, once the frame server has a route for this episode. */
+  private frameUrl: string | undefined;
+  private episodeSent = false;
   private problems: readonly PreviewProblem[] | undefined;
   private disposed = false;
   private validating = false;
@@ -78,7 +95,9 @@ export class PreviewSession {
       initial: this.start,
       frameCacheMB: this.host.frameCacheMB(),
       servedFrame,
+      frameUrl: this.frameUrl,
     });
+    this.episodeSent = true;
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
     if (this.problems) this.host.post({ type: 'problems', problems: this.problems });
@@ -122,6 +141,7 @@ export class PreviewSession {
   dispose(): void {
     this.disposed = true;
     this.feed?.dispose();
+    void this.served?.then((served) => served?.dispose());
     void this.source.then(
       (source) => source.close(),
       () => undefined,
@@ -150,12 +170,33 @@ export class PreviewSession {
       },
       HOST_CACHE_BYTES,
     );
+    const feed = this.feed;
+    // The episode does not wait for the route (the first frame goes as a message anyway): a webview that got the
+    // episode before it is told where to fetch the rest.
+    this.served = this.serveFrames((index) => feed.read(index), source.episode.frameCount);
+    void this.served.then((served) => {
+      if (!served || this.disposed) return;
+      this.frameUrl = served.url;
+      if (this.episodeSent) this.host.post({ type: 'frameUrl', file: this.file, url: served.url });
+    });
     this.steps.opened = Date.now();
     const { episode } = source;
     this.host.log.info(
       `Episode preview: opened ${this.file} (${episode.cameras.length} cameras, ${episode.frameCount} frames) in ${(performance.now() - started).toFixed(0)} ms`,
     );
     return source;
+  }
+
+  /** Frames over HTTP where the host offers it; messages when it does not or cannot (the reason is logged). */
+  private async serveFrames(read: FrameReader, frameCount: number): Promise<ServedFrames | undefined> {
+    try {
+      const served = await this.host.serveFrames?.(read, frameCount);
+      if (this.disposed) served?.dispose();
+      return served;
+    } catch (error) {
+      this.host.log.warn(`Episode preview of ${this.file}: frames go as messages: ${describeError(error)}`);
+      return undefined;
+    }
   }
 
   private validate(source: PreviewSource): readonly PreviewProblem[] {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Disposable, toDisposable } from '../../core/lifecycle';
 import { describeError } from '../../core/errors';
 import { describeFirstFrame } from '../../core/preview/firstFrameFigure';
-import { PreviewSession, type PreviewStart } from '../../core/preview/previewSession';
+import { PreviewSession, type PreviewSessionHost, type PreviewStart } from '../../core/preview/previewSession';
 import type { EpisodePreviewHostMessage, EpisodePreviewViewMessage } from '../../protocol/episodePreview';
 import type { Settings } from '../../settings';
 import type { EpisodeFlags } from '../episodeFlags';
@@ -19,6 +19,7 @@ export interface PreviewDependencies {
   readonly log: vscode.LogOutputChannel;
   readonly settings: Settings;
   readonly flags: EpisodeFlags;
+  readonly serveFrames: PreviewSessionHost['serveFrames'];
 }
 
 /** A panel opened by command (reusable for another episode) or a custom editor ("Open With…", tied to its file). */
@@ -140,6 +141,7 @@ export class EpisodePreviewPanel extends Disposable {
       scanOptions: () => deps.settings.datasetScanOptions,
       rawColorOrder: () => deps.settings.datasetRawColorOrder,
       frameCacheMB: () => deps.settings.previewFrameCacheMB,
+      serveFrames: deps.serveFrames,
     });
   }
 
@@ -155,6 +157,7 @@ export class EpisodePreviewPanel extends Disposable {
       blobWorkers: true,
       earlyMessages: true,
       inline: true,
+      frameServer: deps.settings.previewFrameTransport === 'http',
     });
     // The episode and its first frame travel while the document loads, not after its `ready`.
     this.channel.acceptEarly();
@@ -197,6 +200,13 @@ export class EpisodePreviewPanel extends Disposable {
           this.openedAt = undefined;
           this.htmlAt = undefined;
         }
+        return;
+      case 'frameFetchFailed':
+        this.deps.log.warn(
+          `Episode preview of ${this.file}: fetching frames from the extension's frame server failed ` +
+            `(${message.reason}); they come as messages now. Set ctrlWorld.preview.frameTransport to "messages" ` +
+            'if this machine or proxy refuses local connections.',
+        );
         return;
       case 'flagEpisode':
         return void (await this.deps.flags.flag(this.file));

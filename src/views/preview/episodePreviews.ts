@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Disposable } from '../../core/lifecycle';
 import { EPISODE_PREVIEW_VIEW_TYPE, type PreviewViewState } from '../../protocol/episodePreview';
 import { EpisodePreviewPanel, type PreviewDependencies, type PreviewStart } from './episodePreviewPanel';
+import { FrameServing } from './frameServing';
 
 /** The custom editor's view type; distinct from the panel's, whose serializer restores panels opened by command. */
 export const EPISODE_EDITOR_VIEW_TYPE = 'ctrlWorld.episodeEditor';
@@ -19,8 +20,12 @@ export class EpisodePreviews
   /** Open previews, least recently active first; a file may have a command panel and custom editors at once. */
   private readonly open: EpisodePreviewPanel[] = [];
 
-  constructor(private readonly deps: PreviewDependencies) {
+  private readonly deps: PreviewDependencies;
+
+  constructor(deps: Omit<PreviewDependencies, 'serveFrames'>) {
     super();
+    const serving = this.register(new FrameServing(deps.settings));
+    this.deps = { ...deps, serveFrames: (read, frameCount) => serving.serve(read, frameCount) };
     this.register(vscode.window.registerWebviewPanelSerializer(EPISODE_PREVIEW_VIEW_TYPE, this));
     this.register(
       vscode.window.registerCustomEditorProvider(EPISODE_EDITOR_VIEW_TYPE, this, {

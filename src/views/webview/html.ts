@@ -28,6 +28,8 @@ export interface WebviewShell {
    * the icons need as a file, is linked by the bundle itself (webview-ui/shared/codicons.ts), so it holds up nothing.
    */
   readonly inline?: boolean;
+  /** The page fetches from the extension's frame server (src/core/preview/frameServer.ts). */
+  readonly frameServer?: boolean;
 }
 
 /** The bundles' files as built, read once: they do not change while the extension runs. */
@@ -56,6 +58,7 @@ export function renderWebviewHtml({
   blobWorkers,
   earlyMessages,
   inline,
+  frameServer,
 }: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...segments: string[]) =>
@@ -84,6 +87,9 @@ export function renderWebviewHtml({
     // A worker's script must be same-origin with the page, which webview resources are not: the bundle hands its
     // worker code over as a blob: URL, and nothing else may start one.
     ...(blobWorkers ? ['worker-src blob:'] : []),
+    // Fetches go to the extension's frame server only: on 127.0.0.1 or a forwarded localhost port, or through
+    // code-server's proxy on the page's own origin.
+    ...(frameServer ? ["connect-src 'self' http://127.0.0.1:* http://localhost:*"] : []),
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -11,6 +11,8 @@ export interface PreviewCounters {
   readonly stalls: number;
   readonly cached: number;
   readonly seekMs: number;
+  /** Frame sets fetched from the extension's frame server. */
+  readonly fetchedSets: number;
 }
 
 /** The webview document of the Episode Preview showing `episodeName` (webviews are nested iframes). */
@@ -46,6 +48,7 @@ export async function previewCounters(frame: Frame): Promise<PreviewCounters> {
     stalls: Number(data.stalls ?? 0),
     cached: Number(data.cached ?? 0),
     seekMs: Number(data.seekMs ?? Number.NaN),
+    fetchedSets: Number(data.fetchedSets ?? 0),
   };
 }
 
