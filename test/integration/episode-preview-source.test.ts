@@ -9,6 +9,7 @@ import { Hdf5Error } from '../../src/core/hdf5';
 import { PreviewSession } from '../../src/core/preview/previewSession';
 import { DEFAULT_FEED_LIMITS } from '../../src/core/preview/frameFeed';
 import type { EpisodePreviewHostMessage, FrameImage } from '../../src/protocol/episodePreview';
+import { testSessionHost } from '../support/previewSessionHost';
 import { SYSTEM_PYTHON, runProcess, tempDir, writeEpisodes } from '../support/fixtures';
 import { frameCodeOfRgb, frameCodeSamplePoints, decodeFrameCode } from '../support/frameCode';
 
@@ -173,14 +174,9 @@ test('a preview session sends the episode, its first frame and then its problems
   const session = new PreviewSession(
     path.join(dir, 'jpeg.hdf5'),
     { frame: 12 },
-    {
-      post: (message) => posted.push(message),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    testSessionHost(posted, {
       flag: async () => ({ reason: 'blocked camera', flaggedAt: '2026-01-01T00:00:00.000Z' }),
-      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 }),
-      rawColorOrder: () => 'rgb' as const,
-      frameCacheMB: () => 128,
-    },
+    }),
   );
   try {
     await session.sendEpisode();
@@ -230,18 +226,7 @@ test('a preview session sends the episode, its first frame and then its problems
 
 test('a preview session of a file that is not an episode answers ready with the reason', async () => {
   const posted: EpisodePreviewHostMessage[] = [];
-  const session = new PreviewSession(
-    path.join(dir, 'not-hdf5.hdf5'),
-    {},
-    {
-      post: (message) => posted.push(message),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      flag: async () => null,
-      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 }),
-      rawColorOrder: () => 'rgb' as const,
-      frameCacheMB: () => 128,
-    },
-  );
+  const session = new PreviewSession(path.join(dir, 'not-hdf5.hdf5'), {}, testSessionHost(posted));
   await session.sendEpisode();
   session.dispose();
   assert.equal(posted.length, 1);

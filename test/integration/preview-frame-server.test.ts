@@ -14,6 +14,7 @@ import type { EpisodePreviewHostMessage, FrameImage, FrameSet } from '../../src/
 import { decodeFrameBatch } from '../../src/protocol/frameBatch';
 import { FrameFetcher } from '../../webview-ui/episodePreview/frameFetcher';
 import { tempDir, writeEpisodes } from '../support/fixtures';
+import { testSessionHost } from '../support/previewSessionHost';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -37,18 +38,12 @@ function sessionOf(file: string, posted: EpisodePreviewHostMessage[]): PreviewSe
   return new PreviewSession(
     path.join(dir, file),
     {},
-    {
-      post: (message) => posted.push(message),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      flag: async () => null,
-      scanOptions: () => ({ defaultFps: 30, actionDim: 7, jpegSampleFrames: 8, checkSeconds: 5 }),
-      rawColorOrder: () => 'rgb' as const,
-      frameCacheMB: () => 64,
+    testSessionHost(posted, {
       serveFrames: async (read, frameCount) => {
         const route = server.serve(read, frameCount);
         return { url: `http://127.0.0.1:${server.port}${route.path}`, dispose: () => route.dispose() };
       },
-    },
+    }),
   );
 }
 
