@@ -122,7 +122,7 @@ test('raw frames keep their size through the batch', async () => {
   }
 });
 
-test('the server answers only the secret path of an open episode, with whole frame indices of it', async () => {
+test('the server answers only the secret path of an open episode, with whole frame indices of it, to GET', async () => {
   const posted: EpisodePreviewHostMessage[] = [];
   const session = sessionOf('jpeg.hdf5', posted);
   const url = await frameUrlOf(session, posted);
@@ -133,6 +133,13 @@ test('the server answers only the secret path of an open episode, with whole fra
     assert.equal(await status(`${base}/frames/not-the-secret?i=0`), 404);
     assert.equal(await status(`${base}/`), 404);
     assert.equal(await status(`${url}?i=0`, { method: 'POST' }), 404);
+    const preflight = await fetch(`${url}?i=0`, {
+      method: 'OPTIONS',
+      headers: { 'Access-Control-Request-Private-Network': 'true', 'Access-Control-Request-Method': 'GET' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-private-network'), 'true');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET');
     assert.equal(await status(`${url}?i=${FRAMES}`), 400, 'past the last frame');
     assert.equal(await status(`${url}?i=-1`), 400);
     assert.equal(await status(`${url}?i=1.5`), 400);

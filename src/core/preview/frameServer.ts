@@ -60,6 +60,13 @@ export class FrameServer extends Disposable {
     // The webview's origin differs from the server's in desktop VS Code; the secret path, not the origin, is the key.
     response.setHeader('Access-Control-Allow-Origin', '*');
     response.setHeader('Cache-Control', 'no-store');
+    if (request.method === 'OPTIONS') {
+      // A browser asks first before a page that is not itself on this machine's loopback (a desktop webview) reads
+      // from it (Private Network Access); the answer grants only GET.
+      response.setHeader('Access-Control-Allow-Methods', 'GET');
+      response.setHeader('Access-Control-Allow-Private-Network', 'true');
+      return void response.writeHead(204).end();
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const episode = /^\/frames\/([\w-]+)$/.exec(url.pathname)?.[1];
     const found = episode === undefined ? undefined : this.episodes.get(episode);
