@@ -26,12 +26,7 @@ export class FrameFetcher {
 
   want(indices: readonly number[], replace: boolean): void {
     if (this.failed) return this.askByMessage([...indices], replace);
-    if (replace) {
-      for (const request of this.running) request.abort();
-      this.running.clear();
-      this.queue = [];
-      this.queued.clear();
-    }
+    if (replace) this.dispose();
     for (const index of indices)
       if (!this.queued.has(index)) {
         this.queued.add(index);
@@ -40,6 +35,7 @@ export class FrameFetcher {
     this.pump();
   }
 
+  /** Cancels what is on its way and drops what is queued; a later `want` starts afresh. */
   dispose(): void {
     for (const request of this.running) request.abort();
     this.running.clear();

@@ -49,7 +49,6 @@ export class PreviewSession {
   private served: Promise<ServedFrames | undefined> | undefined;
   /** Where the webview fetches frames, once the frame server has a route for this episode. */
   private frameUrl: string | undefined;
-  private episodeSent = false;
   private problems: readonly PreviewProblem[] | undefined;
   private disposed = false;
   private validating = false;
@@ -97,7 +96,6 @@ export class PreviewSession {
       servedFrame,
       frameUrl: this.frameUrl,
     });
-    this.episodeSent = true;
     this.feed?.reset();
     this.feed?.serveNow(servedFrame);
     if (this.problems) this.host.post({ type: 'problems', problems: this.problems });
@@ -177,7 +175,8 @@ export class PreviewSession {
     void this.served.then((served) => {
       if (!served || this.disposed) return;
       this.frameUrl = served.url;
-      if (this.episodeSent) this.host.post({ type: 'frameUrl', file: this.file, url: served.url });
+      // `steps.episode` is set when the episode is first posted.
+      if (this.steps.episode !== undefined) this.host.post({ type: 'frameUrl', file: this.file, url: served.url });
     });
     this.steps.opened = Date.now();
     const { episode } = source;
