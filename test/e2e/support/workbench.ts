@@ -228,14 +228,25 @@ export class Workbench {
   /**
    * Reloads the window as a user does. code-server reads the user's settings over its remote connection, and a read
    * that fails while the window is reconnecting counts as an empty file until the file changes: the settings are
-   * written again once the workbench is back, as a user saving them would, so a late read cannot leave them out.
+   * written again, as a user saving them would, so a late read cannot leave them out. Written once the extension is
+   * active in the new window (its settings were read by then, or failed to be): on a busy machine that is seconds
+   * after the workbench shows, and a write before the failed read changes nothing for it. Written twice, a few
+   * seconds apart, in case the first still came before that read.
    */
   async reload(): Promise<void> {
+    const activations = () => (this.extensionLog().match(/Activated in [\d.]+ ms/g) ?? []).length;
+    const before = activations();
     await this.runCommand('Developer: Reload Window');
     await this.page.waitForTimeout(2000);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    if (!(await this.until(async () => activations() > before, 120_000)))
+      throw new Error('The extension did not activate again within 120 s of the window reload.');
     const settingsFile = path.join(this.userDataDir, 'User', 'settings.json');
-    await writeFile(settingsFile, readFileSync(settingsFile, 'utf8'));
+    const settings = readFileSync(settingsFile, 'utf8');
+    for (const wait of [0, 3_000]) {
+      await this.page.waitForTimeout(wait);
+      await writeFile(settingsFile, settings);
+    }
   }
 
   /** Opens the Ctrl-World container in the activity bar. */
