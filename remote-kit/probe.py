@@ -52,12 +52,15 @@ def package_version(name):
 
 
 def port_free(port):
+    """Whether torch's rendezvous store could listen on the port. It sets SO_REUSEADDR, so a port that the last run's
+    connections left in TIME_WAIT is free to it; only a listener or a live connection holds it."""
     for family, address in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
         try:
             sock = socket.socket(family, socket.SOCK_STREAM)
         except OSError:
             continue
         try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((address, port))
         except OSError:
             return False

@@ -378,6 +378,11 @@ def cmd_stop(root, run_id, grace, failure=None):
     write_atomic(os.path.join(run_dir, "stop-requested"), now() + "\n")
     if record.get("slurm"):
         slurm_jobs.cancel(record["slurm"]["jobId"], float(grace) + 60)
+        # SLURM calls the job over before the last of its processes that this machine can see has exited (the batch
+        # script's supervisor still writes the record): wait for them as for a local run, and end any that stay.
+        if not wait_gone(record, run_id, 10):
+            signal_run(record, run_id, signal.SIGKILL)
+            wait_gone(record, run_id, 5)
         state = load(run_dir, 0)["record"]["state"]
         remaining = sorted(set(marked_processes(run_id)))
         print(json.dumps({"runId": run_id, "state": state, "signal": "TERM", "remaining": remaining}))

@@ -44,6 +44,16 @@ export class RunFollowing extends Disposable {
     return this.current?.host === host && this.current.runId === runId;
   }
 
+  /** Whether this window says how the run ended: it follows the run, or the run was stopped from here. */
+  tellsEndOf(host: string, runId: string): boolean {
+    return this.isFollowing(host, runId) || this.notified.has(`${runId}:stopped-here`);
+  }
+
+  /** Marks a run Stop Run was asked for here: the command says how the stop went, so "was stopped" is no news. */
+  stoppedHere(runId: string): void {
+    this.notified.add(`${runId}:stopped-here`);
+  }
+
   showLog(): void {
     this.output.show(true);
   }
@@ -63,6 +73,8 @@ export class RunFollowing extends Disposable {
     if (reveal) this.output.show(true);
     const lines = new ProgressLines((line) => this.output.appendLine(line), 10_000);
     let historyBytes = Infinity;
+    // A run seen running while followed ends as news, whether or not it printed anything since.
+    let seenActive = false;
     // New errors wait for the next state: a run that fails gets one notification that names its error, and the
     // tracebacks a stopped run prints while dying are no news.
     let pending: TrainingError[] = [];
@@ -83,6 +95,7 @@ export class RunFollowing extends Disposable {
           },
           onSummary: (summary) => {
             if (historyBytes === Infinity) historyBytes = summary.logSize;
+            if (isActive(summary.record.state)) seenActive = true;
             this.statusBar.show(host, summary);
             if (summary.record.state === 'running') for (const error of pending) this.notifyError(runId, error);
             pending = [];
@@ -110,7 +123,7 @@ export class RunFollowing extends Disposable {
         lines.flush();
         this.statusBar.show(host, final, subscription.parser.progress);
         void this.model.refresh(host);
-        if (subscription.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`))
+        if (seenActive || subscription.bytesRead > historyBytes || this.notified.has(`${runId}:started-here`))
           this.notifyEnd(host, final, subscription.parser.errors[0]);
       },
       (error: unknown) => {
@@ -179,7 +192,7 @@ export class RunFollowing extends Disposable {
           'Show Log',
         )
         .then((choice) => this.act(choice));
-    } else if (record.state === 'stopped') {
+    } else if (record.state === 'stopped' && !this.notified.has(`${record.runId}:stopped-here`)) {
       void vscode.window
         .showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log')
         .then((choice) => this.act(choice));

@@ -1,5 +1,6 @@
-// Run news for runs nobody is watching: every run of every known host that finishes, fails, is stopped or stalls
-// gives a notification with Open Dashboard and Show Log, and a message to the chat webhook when one is set.
+// Run news: every run of every known host that finishes, fails, is stopped or stalls gives a notification with Open
+// Dashboard and Show Log, unless this window already says how it ended (the followed run, a run stopped from here),
+// and a message to the chat webhook when one is set, always: that is for whoever is away.
 import * as vscode from 'vscode';
 import { Disposable } from '../core/lifecycle';
 import { describeError } from '../core/errors';
@@ -22,6 +23,7 @@ export class RunNotifications extends Disposable {
     private readonly settings: Settings,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    private readonly toldElsewhere: (host: string, runId: string) => boolean,
   ) {
     super();
     this.watch = this.newWatch();
@@ -49,6 +51,7 @@ export class RunNotifications extends Disposable {
   private async tell(event: RunEvent): Promise<void> {
     this.log.info(`Run news: ${event.message}`);
     void this.sendToWebhook(event);
+    if (event.kind !== 'stalled' && this.toldElsewhere(event.host, event.runId)) return;
     const actions = ['Open Dashboard', 'Show Log'] as const;
     const choice =
       event.kind === 'failed'

@@ -74,6 +74,11 @@ test('Start Flexiv Training on a SLURM login node: the job RUNNING in the Runs v
     throw error;
   }
   await runRow.locator('.label-description', { hasText: /stopped · CANCELLED/ }).waitFor({ timeout: 30_000 });
+  // One stop, one notification: neither the followed run's end nor the run news tells it again.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const told = (await workbench.notificationsShown()).filter((text) => /flexiv_finetune.*stopped/.test(text));
+  assert.equal(told.length, 1, told.join('\n'));
+  assert.match(told[0], /no process of it is left/);
   assert.equal((await cluster.client('squeue', ['-h', '-j', jobId!, '-t', 'PD,R,CG,S', '-o', '%i'])).trim(), '');
   assert.deepEqual(await processesOfRun(run.record.runId), []);
 });

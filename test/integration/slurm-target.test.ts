@@ -150,8 +150,10 @@ test('stop cancels the job with scancel and leaves nothing of it running; submit
 
   const stopped = await training.registry.stop(launched.runId, 5);
   assert.equal(stopped.state, 'stopped');
+  // What Stop Run tells the user: nothing of the run is left, the batch script's supervisor included.
+  assert.deepEqual(stopped.remaining, []);
   assert.equal((await training.registry.get(launched.runId)).record.slurm?.state, 'CANCELLED');
-  await assertNoProcessLeft(launched.runId);
+  assert.deepEqual(await processesOfRun(launched.runId), []);
   const queued = await cluster.client('squeue', ['-h', '-j', launched.jobId!, '-t', 'PD,R,CG', '-o', '%i']);
   assert.equal(queued.trim(), '');
   await training.tree.setTrainer({ stepSeconds: 0.03 });

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { CommandRunner, LOCAL_HOST } from '../../src/core/remote/runner';
 import { RemoteHost } from '../../src/core/remote/remoteHost';
@@ -78,3 +79,67 @@ test('preflight, launch, list and stop on this machine, with no ssh involved', a
   assert.deepEqual(await processesOfRun(launched.runId), []);
   assert.match(await readFile(listed.record.logFile, 'utf8'), /ALL dataset, 40 samples in total/);
 });
+
+test("a port the last run's connections left in TIME_WAIT passes the preflight and the launcher binds it", async () => {
+  // torch's rendezvous store listens with SO_REUSEADDR, so starting again on the port a stopped run used works; a
+  // check that bound without it would call the port busy for a minute after every stop.
+  const port = await freePort();
+  await leaveTimeWait(port);
+  assert.ok(await inTimeWait(port), `no connection of port ${port} is in TIME_WAIT`);
+  const preflight = await runPreflight({
+    registry,
+    workdir: tree.checkout,
+    config: { kind: 'host', path: 'config_flexiv.py' },
+    outputDir: path.join(tree.checkout, 'model_ckpt', 'time-wait'),
+    mainProcessPort: port,
+    wandb: 'offline',
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+    environment: { checkpointSizeGb: 0.001 },
+  });
+  assert.deepEqual(
+    preflight.checks.filter((c) => !c.ok),
+    [],
+  );
+  const context = preflight.context!;
+  const launched = await launchRun(registry, {
+    workdir: context.workdir,
+    configSource: context.configSource,
+    configText: context.configText,
+    outputDir: context.outputDir,
+    gpus: context.gpus,
+    mainProcessPort: port,
+    wandb: { mode: 'offline' },
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+    git: context.git,
+  });
+  await waitFor('progress', async () =>
+    ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined,
+  );
+  const stopped = await registry.stop(launched.runId, 5);
+  assert.deepEqual([stopped.state, stopped.remaining], ['stopped', []]);
+});
+
+/** A listener with SO_REUSEADDR (as node's and torch's are) that closes its accepted connection first. */
+async function leaveTimeWait(port: number): Promise<void> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const client = net.connect(port, '127.0.0.1');
+    client.on('error', reject);
+    client.on('close', () => resolve());
+    client.resume();
+  });
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/** Whether /proc/net/tcp lists a connection of the local `port` in TIME_WAIT (state 06). */
+async function inTimeWait(port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/tcp', 'utf8');
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return table.split('\n').some((line) => {
+    const [, address, , state] = line.trim().split(/\s+/);
+    return address?.endsWith(local) && state === '06';
+  });
+}

@@ -9,7 +9,7 @@ import { RemoteHost } from '../../src/core/remote/remoteHost';
 import { RunRegistry } from '../../src/core/training/registry';
 import { makeGpuHostTree, type GpuHostOptions, type GpuHostTree } from './gpuHost';
 import { runProcess, tempDir } from './fixtures';
-import { startSshd, type TestSshHost } from './sshd';
+import { freePort, startSshd, type TestSshHost } from './sshd';
 
 export interface TrainingHost {
   readonly sshd: TestSshHost;
@@ -132,7 +132,8 @@ export async function launchRequest(
     configText: await readFile(tree.configFile, 'utf8'),
     outputDir: path.join(tree.checkout, 'model_ckpt', outputName),
     gpus: [0, 1],
-    mainProcessPort: 29000 + Math.floor(Math.random() * 1000),
+    // A port the kernel just gave out: two test files launching at once never pick the same one.
+    mainProcessPort: await freePort(),
     mixedPrecision: 'fp16',
     wandb: { mode: 'offline' },
     detach: 'setsid',

@@ -32,7 +32,9 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
   // One follower per run log, whether the status bar, a dashboard or both show the run.
   const followers = new RunFollowers((host) => hosts.registry(host));
   const following = new RunFollowing(hosts, followers, model, statusBar, log);
-  const notifications = new RunNotifications(model, settings, context.secrets, log);
+  const notifications = new RunNotifications(model, settings, context.secrets, log, (host, runId) =>
+    following.tellsEndOf(host, runId),
+  );
   const multiNodeWatchers = new MultiNodeWatchers(model, hosts, settings, log);
   const tree = new RunsTree(model);
   const treeView = vscode.window.createTreeView('ctrlWorld.runs', { treeDataProvider: tree, showCollapseAll: true });

@@ -65,6 +65,7 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
     'Stop Run',
   );
   if (confirm !== 'Stop Run') return;
+  services.following.stoppedHere(record.runId);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stopping ${record.name}…` },
@@ -77,16 +78,18 @@ export async function stopRun(services: TrainingServices, argument: RunArgument)
     );
     void services.model.refresh(run.host);
     if (result.remaining.length > 0) {
-      void vscode.window.showErrorMessage(
-        `Ctrl-World: run ${record.name} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive on ${hostLabelFor(run.host)}. Check them with ps or nvidia-smi.`,
-      );
+      const message = `Ctrl-World: run ${record.name} is ${result.state}, but processes ${result.remaining.join(', ')} are still alive on ${hostLabelFor(run.host)}. Check them with ps or nvidia-smi.`;
+      services.log.warn(message);
+      void vscode.window.showErrorMessage(message);
     } else {
-      void vscode.window.showInformationMessage(
-        `Ctrl-World: run ${record.name} stopped${result.signal ? ` (SIG${result.signal})` : ''}; no process of it is left on the host.`,
-      );
+      const message = `Ctrl-World: run ${record.name} stopped${result.signal ? ` (SIG${result.signal})` : ''}; no process of it is left on the host.`;
+      services.log.info(message);
+      void vscode.window.showInformationMessage(message);
     }
   } catch (error) {
-    void vscode.window.showErrorMessage(`Ctrl-World: could not stop run ${record.name}: ${describeError(error)}`);
+    const message = `Ctrl-World: could not stop run ${record.name}: ${describeError(error)}`;
+    services.log.error(message);
+    void vscode.window.showErrorMessage(message);
   }
 }
 

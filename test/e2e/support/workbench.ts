@@ -417,8 +417,23 @@ export class Workbench {
       ['dialogs', await texts('.monaco-dialog-box')],
       ['menus', await texts('.context-view .monaco-menu')],
       ['quick input', await texts('.quick-input-widget:visible .quick-input-title')],
+      // Toasts hide after 15-20 s; the notification centre keeps every one this window was shown.
+      ['all notifications', await this.notificationsShown().catch((): string[] => [])],
     ] as const;
     return parts.map(([what, shown]) => `${what}: ${shown.length ? shown.join(' | ') : 'none'}`).join('\n');
+  }
+
+  /** Every notification this window has shown, toasts long hidden included, from the notification centre. */
+  async notificationsShown(): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    const rows = this.page.locator('.notifications-center .notification-list-item-message');
+    await rows
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .catch(() => undefined);
+    const shown = await rows.allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return shown.map((text) => text.replace(/\s+/g, ' '));
   }
 
   /** The text of the extension's log ("Ctrl-World Flexiv" output channel), from code-server's log folder. */
