@@ -3,7 +3,7 @@ import { ensurePrivateDir, defaultControlDir } from '../core/remote/controlDir';
 import { CommandRunner, LOCAL_HOST, sshHost } from '../core/remote/runner';
 import { RemoteHost } from '../core/remote/remoteHost';
 import { DEFAULT_REGISTRY_ROOT, RunRegistry } from '../core/training/registry';
-import { runPreflight, type PreflightInput, type PreflightResult } from '../core/training/preflight';
+import { launchBasics, runPreflight, type PreflightInput, type PreflightResult } from '../core/training/preflight';
 import { launchedAs, launchRun } from '../core/training/launch';
 import { age, runsJson } from '../core/training/runRecord';
 import { RunFollower } from '../core/training/follow';
@@ -143,18 +143,11 @@ const trainStart: CliCommand = {
     const context = result.context;
     const key = process.env.WANDB_API_KEY?.trim();
     const launched = await launchRun(registry, {
-      workdir: context.workdir,
-      configSource: context.configSource,
-      configText: context.configText,
-      outputDir: context.outputDir,
-      gpus: context.gpus,
+      ...launchBasics(context),
       mainProcessPort: portOption(args),
-      mixedPrecision: typeof context.values.mixed_precision === 'string' ? context.values.mixed_precision : undefined,
-      totalSteps: typeof context.values.max_train_steps === 'number' ? context.values.max_train_steps : undefined,
       wandb: !args.values.offline && key ? { mode: 'online', apiKey: key } : { mode: 'offline' },
       detach: detachMode(args),
       envSetup: stringOption(args, 'env-setup'),
-      git: context.git,
     });
     if (args.values.json) printJson(io, { runId: launched.runId, outputDir: launched.outputDir });
     else

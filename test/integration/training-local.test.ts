@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { CommandRunner, LOCAL_HOST } from '../../src/core/remote/runner';
 import { RemoteHost } from '../../src/core/remote/remoteHost';
 import { RunRegistry } from '../../src/core/training/registry';
-import { runPreflight } from '../../src/core/training/preflight';
+import { launchBasics, runPreflight, type PreflightResult } from '../../src/core/training/preflight';
 import { launchRun } from '../../src/core/training/launch';
 import { makeGpuHostTree, type GpuHostTree } from '../support/gpuHost';
 import { tempDir } from '../support/fixtures';
@@ -38,34 +38,16 @@ after(async () => {
 
 test('preflight, launch, list and stop on this machine, with no ssh involved', async () => {
   const port = await freePort();
-  const preflight = await runPreflight({
-    registry,
-    workdir: tree.checkout,
-    config: { kind: 'host', path: 'config_flexiv.py' },
-    mainProcessPort: port,
-    wandb: 'offline',
-    detach: 'setsid',
-    envSetup: tree.envSetup,
-    environment: { checkpointSizeGb: 0.001 },
-  });
-  assert.deepEqual(
-    preflight.checks.filter((c) => !c.ok),
-    [],
-  );
+  const preflight = await passedPreflight(port);
   assert.match(preflight.checks[0].message, /this machine/);
   const context = preflight.context!;
   assert.deepEqual(context.gpus, [0, 1]);
   const launched = await launchRun(registry, {
-    workdir: context.workdir,
-    configSource: context.configSource,
-    configText: context.configText,
-    outputDir: context.outputDir,
-    gpus: context.gpus,
+    ...launchBasics(context),
     mainProcessPort: port,
     wandb: { mode: 'offline' },
     detach: 'setsid',
     envSetup: tree.envSetup,
-    git: context.git,
   });
   assert.equal(launched.outputDir, path.join(tree.checkout, 'model_ckpt', 'flexiv_finetune'));
   await waitFor('progress', async () =>
@@ -86,11 +68,28 @@ test("a port the last run's connections left in TIME_WAIT passes the preflight a
   const port = await freePort();
   await leaveTimeWait(port);
   assert.ok(await inTimeWait(port), `no connection of port ${port} is in TIME_WAIT`);
+  const preflight = await passedPreflight(port, path.join(tree.checkout, 'model_ckpt', 'time-wait'));
+  const launched = await launchRun(registry, {
+    ...launchBasics(preflight.context!),
+    mainProcessPort: port,
+    wandb: { mode: 'offline' },
+    detach: 'setsid',
+    envSetup: tree.envSetup,
+  });
+  await waitFor('progress', async () =>
+    ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined,
+  );
+  const stopped = await registry.stop(launched.runId, 5);
+  assert.deepEqual([stopped.state, stopped.remaining], ['stopped', []]);
+});
+
+/** The preflight on this machine, asserted to pass. */
+async function passedPreflight(port: number, outputDir?: string): Promise<PreflightResult> {
   const preflight = await runPreflight({
     registry,
     workdir: tree.checkout,
     config: { kind: 'host', path: 'config_flexiv.py' },
-    outputDir: path.join(tree.checkout, 'model_ckpt', 'time-wait'),
+    outputDir,
     mainProcessPort: port,
     wandb: 'offline',
     detach: 'setsid',
@@ -101,25 +100,8 @@ test("a port the last run's connections left in TIME_WAIT passes the preflight a
     preflight.checks.filter((c) => !c.ok),
     [],
   );
-  const context = preflight.context!;
-  const launched = await launchRun(registry, {
-    workdir: context.workdir,
-    configSource: context.configSource,
-    configText: context.configText,
-    outputDir: context.outputDir,
-    gpus: context.gpus,
-    mainProcessPort: port,
-    wandb: { mode: 'offline' },
-    detach: 'setsid',
-    envSetup: tree.envSetup,
-    git: context.git,
-  });
-  await waitFor('progress', async () =>
-    ((await registry.get(launched.runId)).progress?.step ?? 0) > 3 ? true : undefined,
-  );
-  const stopped = await registry.stop(launched.runId, 5);
-  assert.deepEqual([stopped.state, stopped.remaining], ['stopped', []]);
-});
+  return preflight;
+}
 
 /** A listener with SO_REUSEADDR (as node's and torch's are) that closes its accepted connection first. */
 async function leaveTimeWait(port: number): Promise<void> {

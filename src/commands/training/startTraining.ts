@@ -8,6 +8,7 @@ import { describeError } from '../../core/errors';
 import { describeGpu, queryGpus } from '../../core/remote/gpus';
 import { launchedAs, launchRun, type LaunchResult, type WandbChoice } from '../../core/training/launch';
 import {
+  launchBasics,
   runPreflight,
   type ConfigSource,
   type LaunchContext,
@@ -200,22 +201,14 @@ async function launch(
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        const values = context.values;
         const request = {
-          workdir: context.workdir,
-          configSource: context.configSource,
-          configText: context.configText,
-          outputDir: context.outputDir,
-          gpus: context.gpus,
+          ...launchBasics(context),
           mainProcessPort: options.port,
           wandb: options.wandb,
           detach: services.settings.trainingDetach,
           envSetup: services.settings.remoteEnvSetup,
-          git: context.git,
           ckptPath: options.seed.ckptPath,
           continuedFrom: options.seed.continuedFrom,
-          mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
-          totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
         };
         if (!options.multiNode)
           return launchRun(

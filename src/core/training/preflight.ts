@@ -14,7 +14,7 @@ import { resolveRemotePath, type RemoteHost } from '../remote/remoteHost';
 import { kitJson, runKit } from './kit';
 import type { RunRegistry } from './registry';
 import { isActive } from './runRecord';
-import { runModuleText } from './launch';
+import { runModuleText, type LaunchRequest } from './launch';
 import { trainerArguments } from './targets';
 import { slurmPreflight } from './slurmCluster';
 import { durationCheck } from './slurmDuration';
@@ -86,6 +86,26 @@ export interface LaunchContext {
   readonly allGpus: readonly GpuInfo[];
   readonly figures?: DerivedFigures;
   readonly git: { commit: string; dirty: boolean } | null;
+}
+
+/** What a passed preflight settles of a launch: checkout, config, output folder, GPUs, commit, precision and steps. */
+export function launchBasics(
+  context: LaunchContext,
+): Pick<
+  LaunchRequest,
+  'workdir' | 'configSource' | 'configText' | 'outputDir' | 'gpus' | 'git' | 'mixedPrecision' | 'totalSteps'
+> {
+  const { values } = context;
+  return {
+    workdir: context.workdir,
+    configSource: context.configSource,
+    configText: context.configText,
+    outputDir: context.outputDir,
+    gpus: context.gpus,
+    git: context.git,
+    mixedPrecision: typeof values.mixed_precision === 'string' ? values.mixed_precision : undefined,
+    totalSteps: typeof values.max_train_steps === 'number' ? values.max_train_steps : undefined,
+  };
 }
 
 export interface PreflightResult {
