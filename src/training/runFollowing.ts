@@ -181,34 +181,39 @@ export class RunFollowing extends Disposable {
       .then((choice) => this.act(choice));
   }
 
-  /** `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. */
+  /**
+   * `firstError` is the first error of the whole log, usually the cause; the summary only saw the log's tail. The
+   * same buttons as run news for other runs, which leaves the followed run to this notification.
+   */
   private notifyEnd(host: string, summary: RunSummary, firstError = summary.lastError): void {
     const { record } = summary;
     const where = `Run ${record.name} on ${hostLabelFor(host)}`;
+    const run = { host, runId: record.runId };
+    const act = (choice: string | undefined) => this.act(choice, run);
     if (record.state === 'finished') {
       void vscode.window
         .showInformationMessage(
           `Ctrl-World: ${where} finished; its checkpoints are in ${record.outputDir}.`,
+          'Open Dashboard',
           'Show Log',
         )
-        .then((choice) => this.act(choice));
+        .then(act);
     } else if (record.state === 'stopped' && !this.notified.has(`${record.runId}:stopped-here`)) {
       void vscode.window
-        .showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Show Log')
-        .then((choice) => this.act(choice));
+        .showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Open Dashboard', 'Show Log')
+        .then(act);
     } else if (record.state === 'failed') {
       const reason = firstError
         ? `${firstError.title} ${firstError.nextStep}`
         : (record.failure ?? `It exited with status ${record.exitCode}.`);
-      const actions = firstError?.kind === 'oom' ? ['Open Config Editor', 'Show Log'] : ['Show Log'];
-      void vscode.window
-        .showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions)
-        .then((choice) => this.act(choice));
+      const actions = [...(firstError?.kind === 'oom' ? ['Open Config Editor'] : []), 'Open Dashboard', 'Show Log'];
+      void vscode.window.showErrorMessage(`Ctrl-World: ${where} failed. ${reason}`, ...actions).then(act);
     }
   }
 
-  private act(choice: string | undefined): void {
+  private act(choice: string | undefined, run?: { host: string; runId: string }): void {
     if (choice === 'Show Log') this.output.show(true);
+    else if (choice === 'Open Dashboard') void vscode.commands.executeCommand('ctrlWorld.openRunDashboard', run);
     else if (choice === 'Open Config Editor') void vscode.commands.executeCommand('ctrlWorld.openConfig');
     else if (choice === 'Open Settings')
       void vscode.commands.executeCommand('workbench.action.openSettings', 'ctrlWorld.training.mainProcessPort');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { clickUntilOpen, type Workbench } from './support/workbench';
-import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
+import { acceptWhenListed, launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
 import { freePort } from '../support/sshd';
 import { launchRequest, waitFor, type TrainingHost } from '../support/trainingHost';
 
@@ -235,12 +235,38 @@ test('a run that fails while nobody follows it gives a notification that opens i
   await toast.waitFor({ timeout: 90_000 });
   await workbench.screenshot('run-failed-notification');
   await toast.locator('a.monaco-button', { hasText: 'Open Dashboard' }).click();
-  // Its own dashboard (the other run's may still be open): a frame whose header names the failed run.
+  await dashboardOf('flexiv_unwatched');
+  assert.ok(failing.runId);
+});
+
+test('the followed run that fails is told with its error, and its notification opens the dashboard', async () => {
+  await training.tree.setTrainer({ stepSeconds: 0.05, failAt: 400, failKind: 'oom' });
+  const failing = await launchRun(
+    training.registry,
+    await launchRequest(training, 'flexiv_followed', { mainProcessPort: await freePort(), totalSteps: 3600 }),
+  );
+  // Follow Run offers the runs the Runs view knows: wait for the new one there first.
+  await workbench
+    .viewPane('Runs')
+    .locator('.monaco-list-row', { hasText: 'flexiv_followed' })
+    .waitFor({ timeout: 30_000 });
+  await workbench.runCommand('Ctrl-World: Follow Run');
+  await acceptWhenListed(workbench, 'flexiv_followed', 'flexiv_followed');
+  const toast = workbench.notification(/Run flexiv_followed on .* failed\. Training ran out of GPU memory/);
+  await toast.waitFor({ timeout: 90_000 });
+  assert.equal(await toast.locator('a.monaco-button', { hasText: 'Open Config Editor' }).count(), 1);
+  await toast.locator('a.monaco-button', { hasText: 'Open Dashboard' }).click();
+  await dashboardOf('flexiv_followed');
+  assert.ok(failing.runId);
+});
+
+/** Waits for the dashboard of the run `name` (another run's may be open too): a frame whose header names it. */
+async function dashboardOf(name: string): Promise<void> {
   await waitFor(
-    'the dashboard of the failed run',
+    `the dashboard of ${name}`,
     async () => {
       for (const frame of workbench.page.frames()) {
-        const header = frame.locator('.run-header', { hasText: 'flexiv_unwatched' });
+        const header = frame.locator('.run-header', { hasText: name });
         if (await header.count().catch(() => 0)) return true;
       }
       return undefined;
@@ -248,5 +274,4 @@ test('a run that fails while nobody follows it gives a notification that opens i
     60_000,
     300,
   );
-  assert.ok(failing.runId);
-});
+}
