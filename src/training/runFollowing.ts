@@ -27,6 +27,8 @@ export class RunFollowing extends Disposable {
   private current: Following | undefined;
   private readonly notified = new Set<string>();
   private reattachTimer: NodeJS.Timeout | undefined;
+  /** The attempt a waiting re-attach will make, while one waits. */
+  private pendingReattach: number | undefined;
 
   constructor(
     private readonly hosts: TrainingHosts,
@@ -34,10 +36,22 @@ export class RunFollowing extends Disposable {
     private readonly model: RunsModel,
     private readonly statusBar: RunStatusBar,
     private readonly log: vscode.LogOutputChannel,
+    settingsChanged: vscode.Event<void>,
   ) {
     super();
     this.register(toDisposable(() => this.current?.subscription?.close()));
     this.register(toDisposable(() => clearTimeout(this.reattachTimer)));
+    // After a reload the user's settings (the SSH config file among them) may arrive late: the likeliest cure for a
+    // re-attach that failed, so it is tried again at once rather than after its back-off.
+    this.register(
+      settingsChanged(() => {
+        const attempt = this.pendingReattach;
+        if (attempt === undefined) return;
+        clearTimeout(this.reattachTimer);
+        this.pendingReattach = undefined;
+        void this.reattach(attempt);
+      }),
+    );
   }
 
   isFollowing(host: string, runId: string): boolean {
@@ -160,8 +174,13 @@ export class RunFollowing extends Disposable {
         `Could not re-attach to run ${followed.runId} on ${hostLabelFor(followed.host)}: ${describeError(error)}` +
           (retryIn === undefined ? '' : ` Trying again in ${retryIn} s.`),
       );
-      if (retryIn !== undefined && !this.isDisposed)
-        this.reattachTimer = setTimeout(() => void this.reattach(attempt + 1), retryIn * 1000);
+      if (retryIn !== undefined && !this.isDisposed) {
+        this.pendingReattach = attempt + 1;
+        this.reattachTimer = setTimeout(() => {
+          this.pendingReattach = undefined;
+          void this.reattach(attempt + 1);
+        }, retryIn * 1000);
+      }
     }
   }
 

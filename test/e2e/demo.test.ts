@@ -144,7 +144,7 @@ test("the dashboard shows the host's two GPUs, the Sample Preview a validation v
   await workbench.runCommand('Ctrl-World: Stop Run');
   await acceptDefault(/This machine · running/);
   await workbench.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Stop Run' }).click({ timeout: 30_000 });
-  await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
+  await workbench.told(/no process of it is left/, 90_000);
   await runRow()
     .locator('.label-description', { hasText: /stopped/ })
     .waitFor({ timeout: 60_000 });

@@ -72,7 +72,7 @@ test('after a window reload the run is re-attached: the view and the status bar 
       .exec(await workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ }).innerText())![1]
       .replace(/,/g, ''),
   );
-  await workbench.reload();
+  await workbench.reload({ settingsShownBy: /SSH connections use the config file/ });
   await workbench.openCtrlWorld();
   const status = workbench.page.locator('.statusbar-item', { hasText: /\/3,000/ });
   await status.waitFor({ timeout: 120_000 });
@@ -103,7 +103,7 @@ test('Stop Run asks, then ends every process of the run', async () => {
   await dialog.waitFor({ timeout: 30_000 });
   await workbench.screenshot('stop-run-confirm');
   await dialog.locator('.monaco-button', { hasText: 'Stop Run' }).click();
-  await workbench.notification(/no process of it is left/).waitFor({ timeout: 90_000 });
+  await workbench.told(/no process of it is left/, 90_000);
   assert.equal((await training.registry.get(run.record.runId)).record.state, 'stopped');
   assert.deepEqual(await processesOfRun(run.record.runId), []);
   await workbench

@@ -31,7 +31,7 @@ export const registerTraining: Feature = ({ context, log, settings, hosts }) => 
   const statusBar = new RunStatusBar();
   // One follower per run log, whether the status bar, a dashboard or both show the run.
   const followers = new RunFollowers((host) => hosts.registry(host));
-  const following = new RunFollowing(hosts, followers, model, statusBar, log);
+  const following = new RunFollowing(hosts, followers, model, statusBar, log, settings.onDidChange);
   const notifications = new RunNotifications(model, settings, context.secrets, log, (host, runId) =>
     following.tellsEndOf(host, runId),
   );

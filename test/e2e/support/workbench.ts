@@ -228,25 +228,46 @@ export class Workbench {
   /**
    * Reloads the window as a user does. code-server reads the user's settings over its remote connection, and a read
    * that fails while the window is reconnecting counts as an empty file until the file changes: the settings are
-   * written again, as a user saving them would, so a late read cannot leave them out. Written once the extension is
-   * active in the new window (its settings were read by then, or failed to be): on a busy machine that is seconds
-   * after the workbench shows, and a write before the failed read changes nothing for it. Written twice, a few
-   * seconds apart, in case the first still came before that read.
+   * written again, as a user saving them would, once the extension is active in the new window (its settings were
+   * read by then, or failed to be). That is not always enough: a reloaded window was seen to notice none of a dozen
+   * writes over a minute. So with `settingsShownBy`, a line the extension logs once it has the settings, the window
+   * is reloaded again, as a user would, until that line comes (three times at most).
    */
-  async reload(): Promise<void> {
-    const activations = () => (this.extensionLog().match(/Activated in [\d.]+ ms/g) ?? []).length;
-    const before = activations();
+  async reload(options: { settingsShownBy?: RegExp } = {}): Promise<void> {
+    for (let reloads = 1; ; reloads++) {
+      if (await this.reloadOnce(options.settingsShownBy)) return;
+      if (reloads === 3)
+        throw new Error(`After ${reloads} reloads the window never logged /${options.settingsShownBy!.source}/.`);
+      console.log(`The reloaded window did not get its settings (reload ${reloads}): reloading again.`);
+    }
+  }
+
+  /** One reload and the settings written again; whether the window shows it has them (always true without `shown`). */
+  private async reloadOnce(shown: RegExp | undefined): Promise<boolean> {
+    const count = (pattern: RegExp) => (this.extensionLog().match(new RegExp(pattern.source, 'g')) ?? []).length;
+    const activation = /Activated in [\d.]+ ms/;
+    const activations = count(activation);
+    const shownBefore = shown ? count(shown) : 0;
     await this.runCommand('Developer: Reload Window');
     await this.page.waitForTimeout(2000);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    if (!(await this.until(async () => activations() > before, 120_000)))
+    if (!(await this.until(async () => count(activation) > activations, 120_000)))
       throw new Error('The extension did not activate again within 120 s of the window reload.');
     const settingsFile = path.join(this.userDataDir, 'User', 'settings.json');
     const settings = readFileSync(settingsFile, 'utf8');
-    for (const wait of [0, 3_000]) {
-      await this.page.waitForTimeout(wait);
+    if (!shown) {
       await writeFile(settingsFile, settings);
+      await this.page.waitForTimeout(3_000);
+      await writeFile(settingsFile, settings);
+      return true;
     }
+    // Each write a byte different from the last, so that each is a change.
+    for (const text of [settings, `${settings}\n`, settings]) {
+      if (count(shown) > shownBefore) return true;
+      await writeFile(settingsFile, text);
+      await this.until(async () => count(shown) > shownBefore, 5_000);
+    }
+    return count(shown) > shownBefore;
   }
 
   /** Opens the Ctrl-World container in the activity bar. */
@@ -386,6 +407,29 @@ export class Workbench {
   /** A notification toast whose text matches. */
   notification(text: RegExp | string) {
     return this.page.locator('.notification-toast, .notifications-toasts .monaco-list-row', { hasText: text }).first();
+  }
+
+  /**
+   * Waits until the extension has told the user `text`: its toast is on screen, or its log has the line the extension
+   * writes with the notification (Stop Run does). VS Code lays toasts out by height and was seen to leave one
+   * notification of an extension off screen and out of the notification centre while another was shown.
+   */
+  async told(text: RegExp, timeoutMs: number): Promise<void> {
+    const toast = this.notification(text);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await toast.isVisible().catch(() => false)) return;
+      if (
+        this.extensionLog()
+          .split('\n')
+          .some((line) => text.test(line))
+      ) {
+        console.log(`"${text.source}": in the extension's log, not on screen`);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`No notification /${text.source}/ within ${timeoutMs} ms.`);
+      await this.page.waitForTimeout(250);
+    }
   }
 
   async dismissNotifications(): Promise<void> {
