@@ -365,6 +365,16 @@ def signal_run(record, run_id, sig):
             pass
 
 
+def wait_or_kill(record, run_id, seconds, after_kill):
+    """Waits `seconds` for the run's processes to exit, then SIGKILLs any left and waits `after_kill` more.
+    True when they exited without the SIGKILL."""
+    if wait_gone(record, run_id, seconds):
+        return True
+    signal_run(record, run_id, signal.SIGKILL)
+    wait_gone(record, run_id, after_kill)
+    return False
+
+
 def cmd_stop(root, run_id, grace, failure=None):
     run_dir = os.path.join(root, "runs", run_id)
     record = json.loads(read_text(os.path.join(run_dir, "run.json"), "{}"))
@@ -380,19 +390,13 @@ def cmd_stop(root, run_id, grace, failure=None):
         slurm_jobs.cancel(record["slurm"]["jobId"], float(grace) + 60)
         # SLURM calls the job over before the last of its processes that this machine can see has exited (the batch
         # script's supervisor still writes the record): wait for them as for a local run, and end any that stay.
-        if not wait_gone(record, run_id, 10):
-            signal_run(record, run_id, signal.SIGKILL)
-            wait_gone(record, run_id, 5)
+        wait_or_kill(record, run_id, 10, 5)
         state = load(run_dir, 0)["record"]["state"]
         remaining = sorted(set(marked_processes(run_id)))
         print(json.dumps({"runId": run_id, "state": state, "signal": "TERM", "remaining": remaining}))
         return
-    used = "TERM"
     signal_run(record, run_id, signal.SIGTERM)
-    if not wait_gone(record, run_id, float(grace)):
-        used = "KILL"
-        signal_run(record, run_id, signal.SIGKILL)
-        wait_gone(record, run_id, 10)
+    used = "TERM" if wait_or_kill(record, run_id, float(grace), 10) else "KILL"
     if record.get("detach") == "tmux":
         subprocess.run(
             ["tmux", "kill-session", "-t", "cwf-" + run_id], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
