@@ -26,9 +26,8 @@ export class RunFollowing extends Disposable {
   private readonly output = this.register(vscode.window.createOutputChannel('Ctrl-World Run Log'));
   private current: Following | undefined;
   private readonly notified = new Set<string>();
-  private reattachTimer: NodeJS.Timeout | undefined;
-  /** The attempt a waiting re-attach will make, while one waits. */
-  private pendingReattach: number | undefined;
+  /** A re-attach waiting out its back-off: the attempt it will make, and its timer. */
+  private waitingReattach: { attempt: number; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     private readonly hosts: TrainingHosts,
@@ -40,16 +39,16 @@ export class RunFollowing extends Disposable {
   ) {
     super();
     this.register(toDisposable(() => this.current?.subscription?.close()));
-    this.register(toDisposable(() => clearTimeout(this.reattachTimer)));
+    this.register(toDisposable(() => clearTimeout(this.waitingReattach?.timer)));
     // After a reload the user's settings (the SSH config file among them) may arrive late: the likeliest cure for a
     // re-attach that failed, so it is tried again at once rather than after its back-off.
     this.register(
       settingsChanged(() => {
-        const attempt = this.pendingReattach;
-        if (attempt === undefined) return;
-        clearTimeout(this.reattachTimer);
-        this.pendingReattach = undefined;
-        void this.reattach(attempt);
+        const waiting = this.waitingReattach;
+        if (!waiting) return;
+        clearTimeout(waiting.timer);
+        this.waitingReattach = undefined;
+        void this.reattach(waiting.attempt);
       }),
     );
   }
@@ -60,12 +59,16 @@ export class RunFollowing extends Disposable {
 
   /** Whether this window says how the run ended: it follows the run, or the run was stopped from here. */
   tellsEndOf(host: string, runId: string): boolean {
-    return this.isFollowing(host, runId) || this.notified.has(`${runId}:stopped-here`);
+    return this.isFollowing(host, runId) || this.wasStoppedHere(runId);
   }
 
   /** Marks a run Stop Run was asked for here: the command says how the stop went, so "was stopped" is no news. */
   stoppedHere(runId: string): void {
     this.notified.add(`${runId}:stopped-here`);
+  }
+
+  private wasStoppedHere(runId: string): boolean {
+    return this.notified.has(`${runId}:stopped-here`);
   }
 
   showLog(): void {
@@ -175,11 +178,11 @@ export class RunFollowing extends Disposable {
           (retryIn === undefined ? '' : ` Trying again in ${retryIn} s.`),
       );
       if (retryIn !== undefined && !this.isDisposed) {
-        this.pendingReattach = attempt + 1;
-        this.reattachTimer = setTimeout(() => {
-          this.pendingReattach = undefined;
+        const timer = setTimeout(() => {
+          this.waitingReattach = undefined;
           void this.reattach(attempt + 1);
         }, retryIn * 1000);
+        this.waitingReattach = { attempt: attempt + 1, timer };
       }
     }
   }
@@ -217,7 +220,7 @@ export class RunFollowing extends Disposable {
           'Show Log',
         )
         .then(act);
-    } else if (record.state === 'stopped' && !this.notified.has(`${record.runId}:stopped-here`)) {
+    } else if (record.state === 'stopped' && !this.wasStoppedHere(record.runId)) {
       void vscode.window
         .showInformationMessage(`Ctrl-World: ${where} was stopped.`, 'Open Dashboard', 'Show Log')
         .then(act);
