@@ -8,7 +8,6 @@ import type { Frame } from 'playwright-core';
 import { launchRun } from '../../src/core/training/launch';
 import { clickUntilOpen, type Workbench } from './support/workbench';
 import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
-import { freePort } from '../support/sshd';
 import { launchRequest, waitFor } from '../support/trainingHost';
 import { setConfigValue } from '../../src/core/config';
 
@@ -35,13 +34,10 @@ before(async () => {
   );
   workbench = session.workbench;
   const { training } = session;
-  await launchRun(
-    training.registry,
-    await launchRequest(training, 'flexiv_quality', { mainProcessPort: await freePort(), totalSteps: 1200 }),
-  );
+  await launchRun(training.registry, await launchRequest(training, 'flexiv_quality', { totalSteps: 1200 }));
   // The run to compare with, trained meanwhile: three validations (200, 400, 600), its best checkpoint 600. Its own
   // config ends it at 600, as a user's would (the trainer counts to the config's max_train_steps).
-  const compare = await launchRequest(training, 'flexiv_compare', { mainProcessPort: await freePort() });
+  const compare = await launchRequest(training, 'flexiv_compare');
   await launchRun(training.registry, {
     ...compare,
     configText: setConfigValue(compare.configText, 'max_train_steps', 600),

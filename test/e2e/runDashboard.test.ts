@@ -7,7 +7,6 @@ import type { Frame } from 'playwright-core';
 import { launchRun, type LaunchResult } from '../../src/core/training/launch';
 import { clickUntilOpen, type Workbench } from './support/workbench';
 import { acceptWhenListed, launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
-import { freePort } from '../support/sshd';
 import { launchRequest, waitFor, type TrainingHost } from '../support/trainingHost';
 
 let training: TrainingHost;
@@ -35,10 +34,7 @@ before(async () => {
     },
   );
   ({ training, workbench } = session);
-  run = await launchRun(
-    training.registry,
-    await launchRequest(training, 'flexiv_finetune', { mainProcessPort: await freePort(), totalSteps: 3600 }),
-  );
+  run = await launchRun(training.registry, await launchRequest(training, 'flexiv_finetune', { totalSteps: 3600 }));
 });
 
 after(async () => {
@@ -229,7 +225,7 @@ test('a run that fails while nobody follows it gives a notification that opens i
   await training.tree.setTrainer({ stepSeconds: 0.05, failAt: 20, failKind: 'oom' });
   const failing = await launchRun(
     training.registry,
-    await launchRequest(training, 'flexiv_unwatched', { mainProcessPort: await freePort(), totalSteps: 3600 }),
+    await launchRequest(training, 'flexiv_unwatched', { totalSteps: 3600 }),
   );
   const toast = workbench.notification(/flexiv_unwatched on .* failed at step \d+/);
   await toast.waitFor({ timeout: 90_000 });
@@ -243,7 +239,7 @@ test('the followed run that fails is told with its error, and its notification o
   await training.tree.setTrainer({ stepSeconds: 0.05, failAt: 400, failKind: 'oom' });
   const failing = await launchRun(
     training.registry,
-    await launchRequest(training, 'flexiv_followed', { mainProcessPort: await freePort(), totalSteps: 3600 }),
+    await launchRequest(training, 'flexiv_followed', { totalSteps: 3600 }),
   );
   // Follow Run offers the runs the Runs view knows: wait for the new one there first.
   await workbench

@@ -12,7 +12,6 @@ import type { Page } from 'playwright-core';
 import { launchRun, type LaunchResult, type WandbChoice } from '../../src/core/training/launch';
 import { clickUntilOpen, type Workbench } from './support/workbench';
 import { launchTrainingWorkbench, type TrainingWorkbench } from './support/trainingWorkbench';
-import { freePort } from '../support/sshd';
 import { launchRequest, waitFor, type TrainingHost } from '../support/trainingHost';
 
 const STEPS = 40;
@@ -38,10 +37,7 @@ before(async () => {
   // The upload takes a few seconds, as a real one does, so its progress can be seen.
   await writeFile(path.join(training.tree.bin, 'fake-wandb.json'), JSON.stringify({ sync_seconds: 5 }));
   const launch = async (name: string, wandb: WandbChoice) =>
-    launchRun(
-      training.registry,
-      await launchRequest(training, name, { mainProcessPort: await freePort(), totalSteps: STEPS, wandb }),
-    );
+    launchRun(training.registry, await launchRequest(training, name, { totalSteps: STEPS, wandb }));
   online = await launch('flexiv_online', { mode: 'online', apiKey: LAUNCH_KEY });
   offline = await launch('flexiv_offline', { mode: 'offline' });
   for (const run of [online, offline])

@@ -416,20 +416,14 @@ export class Workbench {
    */
   async told(text: RegExp, timeoutMs: number): Promise<void> {
     const toast = this.notification(text);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await toast.isVisible().catch(() => false)) return;
-      if (
-        this.extensionLog()
-          .split('\n')
-          .some((line) => text.test(line))
-      ) {
-        console.log(`"${text.source}": in the extension's log, not on screen`);
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`No notification /${text.source}/ within ${timeoutMs} ms.`);
-      await this.page.waitForTimeout(250);
-    }
+    const logged = () =>
+      this.extensionLog()
+        .split('\n')
+        .some((line) => text.test(line));
+    let onScreen = false;
+    if (!(await this.until(async () => (onScreen = await toast.isVisible()) || logged(), timeoutMs)))
+      throw new Error(`No notification /${text.source}/ within ${timeoutMs} ms.`);
+    if (!onScreen) console.log(`"${text.source}": in the extension's log, not on screen`);
   }
 
   async dismissNotifications(): Promise<void> {
